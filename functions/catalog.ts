@@ -1,0 +1,20 @@
+/**
+ * Every Lambda function of the system, by the name the workflows use for it. CDK builds one
+ * NodejsFunction per entry and substitutes `${<Name>FunctionArn}` in the ASL; the local runtime
+ * maps the same names to the same handlers, so both run the identical definition.
+ */
+export const workflowTasks = {
+  AdvanceCommitment: 'functions/lifecycle/advance-commitment.ts',
+  AwaitCommitment: 'functions/lifecycle/await-commitment.ts',
+  NotifyCommitmentOutcome: 'functions/lifecycle/notify-commitment-outcome.ts',
+  ReportLifecycleFailure: 'functions/lifecycle/report-lifecycle-failure.ts',
+} as const;
+export type WorkflowTaskName = keyof typeof workflowTasks;
+
+/** Functions people reach directly: the emailed forms (HTTP) and the admin's commands. */
+export const entryPoints = {
+  Forms: 'functions/forms/forms-handler.ts',
+  Admin: 'functions/admin/admin-commands.ts',
+} as const;
+
+export const substitutionKey = (name: WorkflowTaskName) => `${name}FunctionArn`;

@@ -1,0 +1,39 @@
+import { html, type SafeHtml } from '../shared/html.js';
+
+/** Every email we send: short, one action at most, in both HTML and plain text. */
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface EmailContent {
+  to: string;
+  subject: string;
+  greeting: string;
+  /** One or two short paragraphs. */
+  paragraphs: string[];
+  action?: { label: string; url: string };
+  /** Shown under the button, e.g. the deadline. */
+  footnote?: string;
+}
+
+const button = (action: { label: string; url: string }): SafeHtml =>
+  html`<p style="margin:24px 0"><a href="${action.url}" style="background:#00703c;color:#fff;padding:12px 20px;text-decoration:none;border-radius:4px;font-weight:bold;display:inline-block">${action.label}</a></p>`;
+
+export function composeEmail(content: EmailContent): EmailMessage {
+  const body = html`<!doctype html><html lang="en-GB"><body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c;max-width:560px;margin:0 auto;padding:16px">
+<p>${content.greeting}</p>
+${content.paragraphs.map((p) => html`<p>${p}</p>`)}
+${content.action && button(content.action)}
+${content.footnote && html`<p style="color:#505a5f">${content.footnote}</p>`}
+</body></html>`;
+  const text = [
+    content.greeting,
+    ...content.paragraphs,
+    ...(content.action ? [`${content.action.label}: ${content.action.url}`] : []),
+    ...(content.footnote ? [content.footnote] : []),
+  ].join('\n\n');
+  return { to: content.to, subject: content.subject, html: body.value, text: `${text}\n` };
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { commitmentRequestId } from '../domain/request.js';
+import type { Dependencies } from '../shared/dependencies.js';
+import { defineTask } from '../shared/task-handler.js';
+
+/**
+ * Parks the execution until the senior leader answers. The task token is stored only on the request
+ * item; the emailed link never carries it. If the answer arrived before we got here, we hand it
+ * straight back so the execution never waits for an answer that already exists.
+ */
+export async function awaitCommitment(
+  { participantId, taskToken }: { participantId: string; taskToken: string },
+  { store, workflow }: Dependencies,
+): Promise<{ waiting: boolean }> {
+  const requestId = commitmentRequestId(participantId);
+  if (await store.saveTaskToken(requestId, taskToken)) return { waiting: true };
+  const request = await store.getRequest(requestId);
+  const participant = await store.getParticipant(participantId);
+  const answer = participant?.commitment ?? request?.answer;
+  const decision = answer?.decision ?? (request?.status === 'expired' ? 'expired' : undefined);
+  if (!decision) throw new Error(`Request ${requestId} is neither open nor answered`);
+  await workflow.completeTask(taskToken, { decision });
+  return { waiting: false };
+}
+
+export const AwaitCommitment = defineTask({
+  input: z.object({ participantId: z.string().min(1), taskToken: z.string().min(1) }),
+  run: awaitCommitment,
+});
+export const handler = AwaitCommitment.handler();

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { Stage } from '../domain/participant.js';
+import { commitmentRequestId } from '../domain/request.js';
+import {
+  commitmentDeclinedEmails,
+  commitmentExpiredEmails,
+  commitmentSignedEmails,
+} from '../email/commitment-emails.js';
+import { programmeById } from '../programmes/index.js';
+import type { Dependencies } from '../shared/dependencies.js';
+import { defineTask } from '../shared/task-handler.js';
+import { loadParticipant } from './participant.js';
+
+const Outcome = z.enum(['signed', 'declined', 'expired']);
+type Outcome = z.infer<typeof Outcome>;
+
+const stageAfter: Record<Outcome, Stage> = {
+  signed: 'ready-for-development-days',
+  declined: 'commitment-declined',
+  expired: 'commitment-expired',
+};
+
+/**
+ * Records the commitment outcome on the participant and tells the people who need to know, once:
+ * a restarted execution finds `notified` set and sends nothing.
+ */
+export async function notifyCommitmentOutcome(
+  { participantId, outcome }: { participantId: string; outcome: Outcome },
+  { store, mailer, clock, settings }: Dependencies,
+): Promise<{ stage: Stage }> {
+  let participant = await loadParticipant(store, participantId);
+  if (outcome !== 'expired' && !participant.commitment) {
+    // The form answered the request first; copy that answer onto the participant, the record of truth.
+    const answer = (await store.getRequest(commitmentRequestId(participantId)))?.answer;
+    if (!answer) throw new Error(`No recorded answer for ${participantId}`);
+    await store.recordCommitment(participantId, answer);
+    participant = await loadParticipant(store, participantId);
+  }
+  const stage = stageAfter[outcome];
+  await store.setStage(participantId, stage);
+  const notifiedKey = `commitment-${outcome}`;
+  if (participant.notified[notifiedKey]) return { stage };
+
+  const programme = programmeById(participant.programmeId);
+  const emails = {
+    signed: () => commitmentSignedEmails(participant, programme),
+    declined: () => commitmentDeclinedEmails(participant, programme, settings.ADMIN_EMAIL),
+    expired: () => commitmentExpiredEmails(participant, programme, settings.ADMIN_EMAIL),
+  }[outcome]();
+  for (const [index, email] of emails.entries()) {
+    await mailer.send(email, `${participantId}#${notifiedKey}#${index}`);
+  }
+  await store.markNotified(participantId, notifiedKey, clock.now());
+  return { stage };
+}
+
+export const NotifyCommitmentOutcome = defineTask({
+  input: z.object({ participantId: z.string().min(1), outcome: Outcome }),
+  run: notifyCommitmentOutcome,
+});
+export const handler = NotifyCommitmentOutcome.handler();

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { composeEmail } from '../email/message.js';
+import type { Dependencies } from '../shared/dependencies.js';
+import { defineTask } from '../shared/task-handler.js';
+
+const Input = z.object({
+  participantId: z.string().min(1),
+  executionName: z.string().min(1),
+  error: z.object({ Error: z.string(), Cause: z.string().optional() }),
+});
+
+/** The last resort of every step's Catch: a person hears about it, with what they need to act. */
+export async function reportLifecycleFailure(
+  { participantId, executionName, error }: z.output<typeof Input>,
+  { store, mailer, settings }: Dependencies,
+): Promise<{ reported: true }> {
+  const participant = await store.getParticipant(participantId);
+  const who = participant ? `${participant.person.name} (${participant.cohortId})` : participantId;
+  await mailer.send(
+    composeEmail({
+      to: settings.ADMIN_EMAIL,
+      subject: `Action needed: the lifecycle of ${who} stopped`,
+      greeting: 'Hello programme team,',
+      paragraphs: [
+        `A step in ${who}'s lifecycle failed after its retries (${error.Error}). Execution: ${executionName}.`,
+        `Details: ${(error.Cause ?? 'none').slice(0, 500)}`,
+        'Fix the cause, then redrive the execution from the Step Functions console; steps already done are skipped.',
+      ],
+    }),
+    `${executionName}#failure`,
+  );
+  return { reported: true };
+}
+
+export const ReportLifecycleFailure = defineTask({ input: Input, run: reportLifecycleFailure });
+export const handler = ReportLifecycleFailure.handler();

@@ -1,0 +1,64 @@
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { AccreditationStore } from '../data/store.js';
+import { type Clock, systemClock } from '../domain/time.js';
+import { type Mailer, sesMailer } from '../email/mailer.js';
+import { stepFunctionsWorkflow, type Workflow } from './workflow.js';
+
+/** Everything a handler touches outside its own code, passed in so the domain runs without AWS. */
+export interface Dependencies {
+  store: AccreditationStore;
+  mailer: Mailer;
+  /** Powertools idempotency records: what makes a retried send or a double-posted form harmless. */
+  idempotencyStore: BasePersistenceLayer;
+  workflow: Workflow;
+  clock: Clock;
+  settings: Settings;
+}
+
+/** Configuration comes from the environment (CDK sets it; the local runtime sets the same names). */
+export const Settings = z.object({
+  TABLE_NAME: z.string().min(1),
+  IDEMPOTENCY_TABLE_NAME: z.string().min(1),
+  EMAIL_FROM: z.string().min(3),
+  ADMIN_EMAIL: z.email(),
+  FORMS_BASE_URL: z.url(),
+  SES_CONFIGURATION_SET: z.string().optional(),
+  /** Only the admin function starts executions. */
+  STATE_MACHINE_ARN: z.string().default(''),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** Wires real AWS clients from the environment. SDK endpoints follow AWS_ENDPOINT_URL_* when set (local runtime). */
+export function dependenciesFrom(env: NodeJS.ProcessEnv, clock: Clock = systemClock): Dependencies {
+  const settings = Settings.parse(env);
+  const dynamodb = new DynamoDBClient({});
+  const idempotencyStore = new DynamoDBPersistenceLayer({
+    tableName: settings.IDEMPOTENCY_TABLE_NAME,
+    awsSdkV3Client: dynamodb,
+  });
+  return {
+    store: new AccreditationStore(dynamodb, settings.TABLE_NAME),
+    idempotencyStore,
+    mailer: sesMailer({
+      ses: new SESClient({}),
+      from: settings.EMAIL_FROM,
+      configurationSet: settings.SES_CONFIGURATION_SET,
+      persistenceStore: idempotencyStore,
+    }),
+    workflow: stepFunctionsWorkflow(new SFNClient({}), settings.STATE_MACHINE_ARN),
+    clock,
+    settings,
+  };
+}
+
+/** Built once per Lambda container, on first use rather than at import. */
+let cached: Dependencies | undefined;
+export function lambdaDependencies(): Dependencies {
+  cached ??= dependenciesFrom(process.env);
+  return cached;
+}

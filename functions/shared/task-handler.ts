@@ -1,0 +1,33 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { type Dependencies, lambdaDependencies } from './dependencies.js';
+import { logger, metrics, tracer } from './observability.js';
+
+/**
+ * A workflow step: a plain function of (validated input, dependencies), plus the middy adapter
+ * that Step Functions invokes. The same definition runs in Lambda and in the local runtime.
+ */
+export interface TaskDefinition<Schema extends z.ZodType, Output> {
+  input: Schema;
+  run(input: z.output<Schema>, deps: Dependencies): Promise<Output>;
+}
+
+export function defineTask<Schema extends z.ZodType, Output>(definition: TaskDefinition<Schema, Output>) {
+  return {
+    ...definition,
+    /** The Lambda entry point; `dependencies` defaults to real AWS clients from the environment. */
+    handler(dependencies: () => Dependencies = lambdaDependencies) {
+      return middy()
+        .use(injectLambdaContext(logger))
+        .use(captureLambdaHandler(tracer))
+        .use(logMetrics(metrics))
+        .use(parser({ schema: definition.input }))
+        .handler((event, _context: Context) => definition.run(event as z.output<Schema>, dependencies()));
+    },
+  };
+}
