@@ -46,7 +46,9 @@ export class AccreditationStore {
   }
 
   private async get(key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
     return Item && withoutKeys(Item);
   }
 
@@ -54,7 +56,11 @@ export class AccreditationStore {
   private async create(item: Record<string, unknown>): Promise<boolean> {
     return this.conditionally(() =>
       this.doc.send(
-        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }),
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
       ),
     );
   }
@@ -64,7 +70,10 @@ export class AccreditationStore {
       await write();
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException')
+      if (
+        error instanceof ConditionalCheckFailedException ||
+        (error as Error).name === 'ConditionalCheckFailedException'
+      )
         return false;
       throw error;
     }
@@ -174,10 +183,16 @@ export class AccreditationStore {
 
   /** Only an open request can be waited on; the token is overwritten by each new wait. */
   saveTaskToken(requestId: string, taskToken: string): Promise<boolean> {
-    return this.update(keys.request(requestId), 'SET taskToken = :token', '#status = :open', {
-      ':token': taskToken,
-      ':open': 'open',
-    }, { '#status': 'status' });
+    return this.update(
+      keys.request(requestId),
+      'SET taskToken = :token',
+      '#status = :open',
+      {
+        ':token': taskToken,
+        ':open': 'open',
+      },
+      { '#status': 'status' },
+    );
   }
 
   /**
@@ -193,7 +208,12 @@ export class AccreditationStore {
           Key: keys.request(requestId),
           UpdateExpression: 'SET #status = :answered, answer = :answer',
           ConditionExpression: '#status = :open AND expiresAt > :now',
-          ExpressionAttributeValues: { ':answered': 'answered', ':answer': answer, ':open': 'open', ':now': now.toISOString() },
+          ExpressionAttributeValues: {
+            ':answered': 'answered',
+            ':answer': answer,
+            ':open': 'open',
+            ':now': now.toISOString(),
+          },
           ExpressionAttributeNames: { '#status': 'status' },
           ReturnValues: 'ALL_NEW',
         }),
@@ -204,10 +224,16 @@ export class AccreditationStore {
   }
 
   expireRequest(requestId: string): Promise<boolean> {
-    return this.update(keys.request(requestId), 'SET #status = :expired', '#status = :open', {
-      ':expired': 'expired',
-      ':open': 'open',
-    }, { '#status': 'status' });
+    return this.update(
+      keys.request(requestId),
+      'SET #status = :expired',
+      '#status = :open',
+      {
+        ':expired': 'expired',
+        ':open': 'open',
+      },
+      { '#status': 'status' },
+    );
   }
 
   createLink(link: Link): Promise<boolean> {

@@ -30,7 +30,9 @@ export const CommitmentAnswer = z.discriminatedUnion('decision', [
 export type CommitmentAnswer = z.infer<typeof CommitmentAnswer>;
 
 /** The form's fields before validation: what a page re-renders so nothing typed is lost. */
-export type CommitmentFormValues = Partial<Record<'decision' | 'signedBy' | 'role' | 'agree' | 'reason', string>>;
+export type CommitmentFormValues = Partial<
+  Record<'decision' | 'signedBy' | 'role' | 'agree' | 'reason', string>
+>;
 
 export function toCommitment(
   answer: CommitmentAnswer,

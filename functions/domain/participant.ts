@@ -67,6 +67,11 @@ export type Participant = z.infer<typeof Participant>;
  * (a double click, a retried call) lands on the same record and the same execution.
  */
 export function participantIdFor(cohortId: string, email: string): string {
-  const digest = createHash('sha256').update(`${cohortId}\n${email.trim().toLowerCase()}`).digest('base64url');
-  return `p-${digest.slice(0, 22).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+  const digest = createHash('sha256')
+    .update(`${cohortId}\n${email.trim().toLowerCase()}`)
+    .digest('base64url');
+  return `p-${digest
+    .slice(0, 22)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x')}`;
 }

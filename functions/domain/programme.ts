@@ -16,9 +16,13 @@ export const ReminderLadder = z
     reminderAfterDays: z.array(z.number().positive()).max(10),
     expiresAfterDays: z.number().positive(),
   })
-  .refine((l) => l.reminderAfterDays.every((d, i, all) => d < l.expiresAfterDays && (i === 0 || d > all[i - 1]!)), {
-    message: 'reminders must be in increasing order and before expiry',
-  });
+  .refine(
+    (l) =>
+      l.reminderAfterDays.every((d, i, all) => d < l.expiresAfterDays && (i === 0 || d > (all[i - 1] ?? 0))),
+    {
+      message: 'reminders must be in increasing order and before expiry',
+    },
+  );
 export type ReminderLadder = z.infer<typeof ReminderLadder>;
 
 /** A programme is data: adding one needs a JSON file, not code. */

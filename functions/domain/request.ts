@@ -72,10 +72,11 @@ export const MAX_WAIT_SECONDS = 7 * 86_400;
 
 /** Seconds until something next needs doing for this request: a reminder or expiry. */
 export function secondsUntilNextChase(request: Request, now: Date): number {
-  const next = [nextReminderAt(request), new Date(request.expiresAt)]
-    .filter((d): d is Date => d !== undefined)
-    .reduce((a, b) => (a < b ? a : b));
-  const seconds = Math.ceil((next.getTime() - now.getTime()) / SECOND);
+  const next = Math.min(
+    nextReminderAt(request)?.getTime() ?? Infinity,
+    new Date(request.expiresAt).getTime(),
+  );
+  const seconds = Math.ceil((next - now.getTime()) / SECOND);
   return Math.min(MAX_WAIT_SECONDS, Math.max(1, seconds));
 }
 

@@ -11,7 +11,10 @@ interface AskContext {
 }
 
 /** The first ask, and each reminder: same button, a subject that says what and by when. */
-export function commitmentRequestEmail({ participant, programme, link, deadline }: AskContext, reminder = 0): EmailMessage {
+export function commitmentRequestEmail(
+  { participant, programme, link, deadline }: AskContext,
+  reminder = 0,
+): EmailMessage {
   const by = formatLondon(deadline);
   const who = participant.person.name;
   return composeEmail({
@@ -50,7 +53,11 @@ export function commitmentSignedEmails(participant: Participant, programme: Prog
   ];
 }
 
-export function commitmentDeclinedEmails(participant: Participant, programme: Programme, adminEmail: string): EmailMessage[] {
+export function commitmentDeclinedEmails(
+  participant: Participant,
+  programme: Programme,
+  adminEmail: string,
+): EmailMessage[] {
   const reason = participant.commitment?.reason ?? '';
   const signer = participant.commitment?.signedBy ?? participant.seniorLeader.name;
   return [
@@ -75,7 +82,11 @@ export function commitmentDeclinedEmails(participant: Participant, programme: Pr
   ];
 }
 
-export function commitmentExpiredEmails(participant: Participant, programme: Programme, adminEmail: string): EmailMessage[] {
+export function commitmentExpiredEmails(
+  participant: Participant,
+  programme: Programme,
+  adminEmail: string,
+): EmailMessage[] {
   return [
     composeEmail({
       to: adminEmail,

@@ -1,6 +1,9 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { type SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import type { Context } from 'aws-lambda';
+import { metrics } from '../shared/observability.js';
 import type { EmailMessage } from './message.js';
 
 export interface Mailer {
@@ -9,6 +12,8 @@ export interface Mailer {
    * result back instead of sending it again.
    */
   send(message: EmailMessage, idempotencyKey: string): Promise<{ messageId: string }>;
+  /** Lets idempotency records expire with the invocation if the Lambda dies mid-send. */
+  registerLambdaContext(context: Context): void;
 }
 
 export interface SesMailerOptions {
@@ -19,6 +24,10 @@ export interface SesMailerOptions {
 }
 
 export function sesMailer({ ses, from, configurationSet, persistenceStore }: SesMailerOptions): Mailer {
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: 'idempotencyKey',
+    expiresAfterSeconds: 7 * 86_400,
+  });
   const sendOnce = makeIdempotent(
     async (request: { idempotencyKey: string; message: EmailMessage }) => {
       const { message } = request;
@@ -28,17 +37,21 @@ export function sesMailer({ ses, from, configurationSet, persistenceStore }: Ses
           Destination: { ToAddresses: [message.to] },
           Message: {
             Subject: { Data: message.subject, Charset: 'UTF-8' },
-            Body: { Html: { Data: message.html, Charset: 'UTF-8' }, Text: { Data: message.text, Charset: 'UTF-8' } },
+            Body: {
+              Html: { Data: message.html, Charset: 'UTF-8' },
+              Text: { Data: message.text, Charset: 'UTF-8' },
+            },
           },
           ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
         }),
       );
+      metrics.addMetric('EmailSent', MetricUnit.Count, 1);
       return { messageId: result.MessageId ?? '' };
     },
-    {
-      persistenceStore,
-      config: new IdempotencyConfig({ eventKeyJmesPath: 'idempotencyKey', expiresAfterSeconds: 7 * 86_400 }),
-    },
+    { persistenceStore, config },
   );
-  return { send: (message, idempotencyKey) => sendOnce({ idempotencyKey, message }) };
+  return {
+    send: (message, idempotencyKey) => sendOnce({ idempotencyKey, message }),
+    registerLambdaContext: (context) => config.registerLambdaContext(context),
+  };
 }

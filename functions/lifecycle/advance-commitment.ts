@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { CommitmentDecision, Participant } from '../domain/participant.js';
-import { programmeById } from '../programmes/index.js';
 import {
   commitmentRequestId,
   hashLinkSecret,
@@ -12,6 +11,7 @@ import {
   secondsUntilNextChase,
 } from '../domain/request.js';
 import { commitmentRequestEmail } from '../email/commitment-emails.js';
+import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
 import { loadParticipant } from './participant.js';

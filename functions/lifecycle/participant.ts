@@ -6,7 +6,10 @@ export class ParticipantNotFound extends Error {
   override name = 'ParticipantNotFound';
 }
 
-export async function loadParticipant(store: AccreditationStore, participantId: string): Promise<Participant> {
+export async function loadParticipant(
+  store: AccreditationStore,
+  participantId: string,
+): Promise<Participant> {
   const participant = await store.getParticipant(participantId);
   if (!participant) throw new ParticipantNotFound(`No participant ${participantId}`);
   return participant;

@@ -33,10 +33,22 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
-/** Wires real AWS clients from the environment. SDK endpoints follow AWS_ENDPOINT_URL_* when set (local runtime). */
-export function dependenciesFrom(env: NodeJS.ProcessEnv, clock: Clock = systemClock): Dependencies {
+/** Where the AWS SDK clients point: nothing in Lambda; the local runtime's servers and dummy keys locally. */
+export interface AwsClientOverrides {
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  endpoints: { dynamodb: string; ses: string; sfn: string };
+}
+
+/** Wires real AWS clients from the environment. */
+export function dependenciesFrom(
+  env: NodeJS.ProcessEnv,
+  { clock = systemClock, aws }: { clock?: Clock; aws?: AwsClientOverrides } = {},
+): Dependencies {
   const settings = Settings.parse(env);
-  const dynamodb = new DynamoDBClient({});
+  const client = (service: keyof AwsClientOverrides['endpoints']) =>
+    aws ? { region: aws.region, credentials: aws.credentials, endpoint: aws.endpoints[service] } : {};
+  const dynamodb = new DynamoDBClient(client('dynamodb'));
   const idempotencyStore = new DynamoDBPersistenceLayer({
     tableName: settings.IDEMPOTENCY_TABLE_NAME,
     awsSdkV3Client: dynamodb,
@@ -45,12 +57,12 @@ export function dependenciesFrom(env: NodeJS.ProcessEnv, clock: Clock = systemCl
     store: new AccreditationStore(dynamodb, settings.TABLE_NAME),
     idempotencyStore,
     mailer: sesMailer({
-      ses: new SESClient({}),
+      ses: new SESClient(client('ses')),
       from: settings.EMAIL_FROM,
       configurationSet: settings.SES_CONFIGURATION_SET,
       persistenceStore: idempotencyStore,
     }),
-    workflow: stepFunctionsWorkflow(new SFNClient({}), settings.STATE_MACHINE_ARN),
+    workflow: stepFunctionsWorkflow(new SFNClient(client('sfn')), settings.STATE_MACHINE_ARN),
     clock,
     settings,
   };

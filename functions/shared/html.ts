@@ -27,5 +27,7 @@ function render(value: Interpolation): string {
 
 /** A tagged template that escapes every interpolated value unless it is `SafeHtml`. */
 export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
-  return new SafeHtml(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i]!) : ''), ''));
+  return new SafeHtml(
+    strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i] ?? '') : ''), ''),
+  );
 }

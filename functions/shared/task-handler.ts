@@ -27,7 +27,11 @@ export function defineTask<Schema extends z.ZodType, Output>(definition: TaskDef
         .use(captureLambdaHandler(tracer))
         .use(logMetrics(metrics))
         .use(parser({ schema: definition.input }))
-        .handler((event, _context: Context) => definition.run(event as z.output<Schema>, dependencies()));
+        .handler((event, context: Context) => {
+          const deps = dependencies();
+          deps.mailer.registerLambdaContext(context);
+          return definition.run(event as z.output<Schema>, deps);
+        });
     },
   };
 }

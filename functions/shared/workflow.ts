@@ -1,8 +1,8 @@
 import {
   ExecutionAlreadyExists,
   InvalidToken,
-  type SFNClient,
   SendTaskSuccessCommand,
+  type SFNClient,
   StartExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
@@ -11,7 +11,10 @@ import {
 /** What handlers need from Step Functions. */
 export interface Workflow {
   /** Starts a participant's lifecycle; the name makes a repeated start land on the same execution. */
-  startLifecycle(executionName: string, input: object): Promise<{ executionArn: string; alreadyStarted: boolean }>;
+  startLifecycle(
+    executionName: string,
+    input: object,
+  ): Promise<{ executionArn: string; alreadyStarted: boolean }>;
   /**
    * Hands an answer to the waiting execution. 'gone' when the wait already ended: the answer is
    * recorded in the table, so the execution picks it up when it next checks.
@@ -39,7 +42,11 @@ export function stepFunctionsWorkflow(sfn: SFNClient, stateMachineArn: string): 
         await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
         return 'completed';
       } catch (error) {
-        if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken)
+        if (
+          error instanceof TaskDoesNotExist ||
+          error instanceof TaskTimedOut ||
+          error instanceof InvalidToken
+        )
           return 'gone';
         throw error;
       }

@@ -1,0 +1,64 @@
+import type { Clock } from '../../functions/domain/time.js';
+
+interface Timer {
+  at: number;
+  fire: () => void;
+  handle?: NodeJS.Timeout;
+}
+
+/** Node's setTimeout cannot wait longer than this; longer timers re-arm. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * The local runtime's time: real time plus an offset that `advance` moves forward, so "two weeks
+ * later" takes milliseconds. Timers fire when real time reaches them or when `advance` passes them.
+ */
+export class ControllableClock implements Clock {
+  private offsetMs = 0;
+  private readonly timers = new Set<Timer>();
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  /** Calls `fire` at `at` on this clock. Returns a cancel function. */
+  at(at: Date, fire: () => void): () => void {
+    const timer: Timer = { at: at.getTime(), fire };
+    this.timers.add(timer);
+    this.arm(timer);
+    return () => this.cancel(timer);
+  }
+
+  /** Moves time forward and fires, in order, every timer that is now due. */
+  advance(ms: number): Date {
+    this.offsetMs += ms;
+    const due = [...this.timers].filter((t) => t.at <= this.now().getTime()).sort((a, b) => a.at - b.at);
+    for (const timer of due) this.trigger(timer);
+    return this.now();
+  }
+
+  /** How many timers are waiting: lets a test see that an execution is parked. */
+  get pendingTimers(): number {
+    return this.timers.size;
+  }
+
+  private arm(timer: Timer) {
+    const delay = Math.min(MAX_TIMEOUT_MS, Math.max(0, timer.at - this.now().getTime()));
+    timer.handle = setTimeout(() => {
+      if (timer.at <= this.now().getTime()) this.trigger(timer);
+      else this.arm(timer);
+    }, delay);
+    timer.handle.unref();
+  }
+
+  private trigger(timer: Timer) {
+    if (!this.timers.has(timer)) return;
+    this.cancel(timer);
+    timer.fire();
+  }
+
+  private cancel(timer: Timer) {
+    clearTimeout(timer.handle);
+    this.timers.delete(timer);
+  }
+}

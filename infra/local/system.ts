@@ -1,0 +1,236 @@
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import sesLocal from 'aws-ses-v2-local';
+import dynalite from 'dynalite';
+import { entryPoints, type WorkflowTaskName, workflowTasks } from '../../functions/catalog.js';
+import { formsHandler } from '../../functions/forms/forms-handler.js';
+import { type Dependencies, dependenciesFrom } from '../../functions/shared/dependencies.js';
+import { readWorkflow, substitute, taskSubstitutions } from '../../workflows/definitions.js';
+import { accreditationTable, idempotencyTable } from '../table-design.js';
+import { ControllableClock } from './clock.js';
+import { lambdaContext } from './lambda-context.js';
+import { type LocalFunction, LocalStepFunctions } from './step-functions.js';
+import { stepFunctionsApi } from './step-functions-api.js';
+
+const REGION = 'eu-west-2';
+const ACCOUNT = '000000000000';
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const root = resolve(import.meta.dirname, '../..');
+
+export interface LocalSystemOptions {
+  /** Keep DynamoDB data on disk here; in memory when absent (tests). */
+  dataDir?: string;
+  /** Fixed ports for `npm start`; 0 (any free port) by default so test files can run side by side. */
+  ports?: { http?: number; mail?: number; dynamodb?: number };
+  adminEmail?: string;
+  /** Pause between retries of a failed step; real ASL intervals when absent. */
+  retryIntervalMs?: number;
+}
+
+export interface LocalSystem {
+  urls: { app: string; forms: string; mailbox: string; dynamodb: string };
+  clock: ControllableClock;
+  stepFunctions: LocalStepFunctions;
+  stateMachineArn: string;
+  dependencies: Dependencies;
+  /** Runs an admin command through the real Admin handler, as `aws lambda invoke` would. */
+  admin(command: unknown): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+const listen = (server: Server, port: number) =>
+  new Promise<number>((done) =>
+    server.listen(port, '127.0.0.1', () => done((server.address() as AddressInfo).port)),
+  );
+
+async function createTables(client: DynamoDBClient) {
+  for (const table of [accreditationTable, idempotencyTable]) {
+    try {
+      await client.send(new CreateTableCommand(table));
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+  }
+}
+
+/** A middy handler as Lambda would call it, with a fresh context per invocation. */
+const asLocalFunction =
+  (name: string, handler: (event: never, context: never) => Promise<unknown>): LocalFunction =>
+  (payload) =>
+    handler(payload as never, lambdaContext(name) as never);
+
+/** Starts everything `cdk deploy` would create, on this machine, wired to the real handlers and ASL. */
+export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const database = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.dataDir ? { path: options.dataDir } : {}),
+  });
+  const dynamodbPort = await listen(database, options.ports?.dynamodb ?? 0);
+  const mail = await sesLocal.default({ host: '127.0.0.1', port: options.ports?.mail ?? 0 });
+  const app = createServer();
+  const appPort = await listen(app, options.ports?.http ?? 0);
+
+  const urls = {
+    app: `http://localhost:${appPort}`,
+    forms: `http://localhost:${appPort}/`,
+    mailbox: `http://localhost:${(mail.address() as AddressInfo).port}`,
+    dynamodb: `http://127.0.0.1:${dynamodbPort}`,
+  };
+  const aws = {
+    region: REGION,
+    credentials,
+    endpoints: { dynamodb: urls.dynamodb, ses: urls.mailbox, sfn: urls.app },
+  };
+  await createTables(new DynamoDBClient({ region: REGION, credentials, endpoint: urls.dynamodb }));
+
+  const clock = new ControllableClock();
+  const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+  const stateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:ParticipantLifecycle`;
+  const env = {
+    TABLE_NAME: accreditationTable.TableName,
+    IDEMPOTENCY_TABLE_NAME: idempotencyTable.TableName,
+    EMAIL_FROM: 'PD Lead accreditation <no-reply@accreditation.localhost>',
+    ADMIN_EMAIL: options.adminEmail ?? 'programme-admin@accreditation.localhost',
+    FORMS_BASE_URL: urls.forms,
+    STATE_MACHINE_ARN: stateMachineArn,
+  };
+  const dependencies = dependenciesFrom(env, { clock, aws });
+
+  const functions = new Map<string, LocalFunction>();
+  for (const name of Object.keys(workflowTasks) as WorkflowTaskName[]) {
+    const module = await import(resolve(root, workflowTasks[name]));
+    functions.set(
+      name,
+      asLocalFunction(
+        name,
+        module[name].handler(() => dependencies),
+      ),
+    );
+  }
+  const { Admin } = await import(resolve(root, entryPoints.Admin));
+  const admin = asLocalFunction(
+    'Admin',
+    Admin.handler(() => dependencies),
+  );
+  const forms = formsHandler(() => dependencies);
+
+  const stepFunctions = new LocalStepFunctions({
+    clock,
+    functions,
+    region: REGION,
+    account: ACCOUNT,
+    ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
+  });
+  stepFunctions.createStateMachine(
+    'ParticipantLifecycle',
+    substitute(readWorkflow('ParticipantLifecycle'), taskSubstitutions(functionArn)),
+  );
+
+  const sfnApi = stepFunctionsApi(stepFunctions);
+  app.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const route = request.headers['x-amz-target']
+      ? sfnApi(request, response)
+      : request.url?.startsWith('/r/')
+        ? serveForm(forms, request, response)
+        : request.url?.startsWith('/admin/')
+          ? serveAdmin(admin, clock, request, response)
+          : serveHome(urls, response);
+    route.catch((error: Error) => {
+      response.writeHead(500, { 'Content-Type': 'text/plain' });
+      response.end(`Local runtime error: ${error.message}`);
+    });
+  });
+
+  return {
+    urls,
+    clock,
+    stepFunctions,
+    stateMachineArn,
+    dependencies,
+    admin,
+    async stop() {
+      await Promise.all(
+        [app, mail, database].map(
+          (server) =>
+            new Promise((done) => {
+              server.closeAllConnections?.();
+              server.close(done);
+            }),
+        ),
+      );
+    },
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** API Gateway's REST proxy event, built from a plain Node request. */
+async function serveForm(
+  forms: ReturnType<typeof formsHandler>,
+  request: IncomingMessage,
+  response: ServerResponse,
+) {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const secret = decodeURIComponent(url.pathname.slice('/r/'.length));
+  const event = {
+    httpMethod: request.method ?? 'GET',
+    path: url.pathname,
+    resource: '/r/{secret}',
+    pathParameters: { secret },
+    queryStringParameters: null,
+    headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
+    multiValueHeaders: {},
+    body: await readBody(request),
+    isBase64Encoded: false,
+    requestContext: { identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1' } },
+  } as unknown as APIGatewayProxyEvent;
+  const result = await forms(event, lambdaContext('Forms'));
+  response.writeHead(result.statusCode, result.headers as Record<string, string>);
+  response.end(request.method === 'HEAD' ? undefined : result.body);
+}
+
+/** The admin's commands (JSON, as for `aws lambda invoke`) and the local-only clock control. */
+async function serveAdmin(
+  admin: LocalFunction,
+  clock: ControllableClock,
+  request: IncomingMessage,
+  response: ServerResponse,
+) {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const reply = (status: number, body: unknown) => {
+    response.writeHead(status, { 'Content-Type': 'application/json' });
+    response.end(`${JSON.stringify(body, null, 2)}\n`);
+  };
+  if (request.method !== 'POST') return reply(405, { error: 'Use POST' });
+  if (url.pathname === '/admin/clock/advance') {
+    const days = Number(url.searchParams.get('days') ?? '1');
+    if (!Number.isFinite(days) || days <= 0 || days > 400)
+      return reply(400, { error: 'days must be between 0 and 400' });
+    return reply(200, { now: clock.advance(days * 86_400_000).toISOString() });
+  }
+  if (url.pathname !== '/admin/commands') return reply(404, { error: 'Unknown admin path' });
+  try {
+    reply(200, await admin(JSON.parse(await readBody(request))));
+  } catch (error) {
+    const e = error as Error;
+    reply(400, { error: e.name, message: e.message });
+  }
+}
+
+async function serveHome(urls: LocalSystem['urls'], response: ServerResponse) {
+  response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+  response.end(
+    `PD accreditation, running locally.\nMailbox: ${urls.mailbox}\nEnrol: npm run enrol -- --help\n`,
+  );
+}
