@@ -82,5 +82,9 @@ async function enrolParticipant(
   return { command: 'enrol-participant', participantId, executionArn, alreadyEnrolled: !created };
 }
 
-export const Admin = defineTask({ input: AdminCommand, run: runAdminCommand });
+export const Admin = defineTask({
+  name: 'Admin',
+  input: AdminCommand,
+  run: runAdminCommand,
+});
 export const handler = Admin.handler();

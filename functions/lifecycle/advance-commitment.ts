@@ -93,6 +93,7 @@ async function emailAsk(participant: Participant, request: Request, reminder: nu
 const withTrailingSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
 
 export const AdvanceCommitment = defineTask({
+  name: 'AdvanceCommitment',
   input: z.object({ participantId: z.string().min(1) }),
   run: advanceCommitment,
 });

@@ -24,6 +24,7 @@ export async function awaitCommitment(
 }
 
 export const AwaitCommitment = defineTask({
+  name: 'AwaitCommitment',
   input: z.object({ participantId: z.string().min(1), taskToken: z.string().min(1) }),
   run: awaitCommitment,
 });

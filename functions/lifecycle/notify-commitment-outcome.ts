@@ -55,6 +55,7 @@ export async function notifyCommitmentOutcome(
 }
 
 export const NotifyCommitmentOutcome = defineTask({
+  name: 'NotifyCommitmentOutcome',
   input: z.object({ participantId: z.string().min(1), outcome: Outcome }),
   run: notifyCommitmentOutcome,
 });

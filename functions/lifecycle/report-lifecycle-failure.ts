@@ -32,5 +32,9 @@ export async function reportLifecycleFailure(
   return { reported: true };
 }
 
-export const ReportLifecycleFailure = defineTask({ input: Input, run: reportLifecycleFailure });
+export const ReportLifecycleFailure = defineTask({
+  name: 'ReportLifecycleFailure',
+  input: Input,
+  run: reportLifecycleFailure,
+});
 export const handler = ReportLifecycleFailure.handler();

@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -13,6 +14,8 @@ import { logger, metrics, tracer } from './observability.js';
  * that Step Functions invokes. The same definition runs in Lambda and in the local runtime.
  */
 export interface TaskDefinition<Schema extends z.ZodType, Output> {
+  /** As in functions/catalog.ts; also the name of the step's success metric. */
+  name: string;
   input: Schema;
   run(input: z.output<Schema>, deps: Dependencies): Promise<Output>;
 }
@@ -27,10 +30,12 @@ export function defineTask<Schema extends z.ZodType, Output>(definition: TaskDef
         .use(captureLambdaHandler(tracer))
         .use(logMetrics(metrics))
         .use(parser({ schema: definition.input }))
-        .handler((event, context: Context) => {
+        .handler(async (event, context: Context) => {
           const deps = dependencies();
           deps.mailer.registerLambdaContext(context);
-          return definition.run(event as z.output<Schema>, deps);
+          const output = await definition.run(event as z.output<Schema>, deps);
+          metrics.addMetric(`${definition.name}Completed`, MetricUnit.Count, 1);
+          return output;
         });
     },
   };

@@ -1,0 +1,57 @@
+/**
+ * `npm start`: the whole system on this machine, no AWS account. DynamoDB data is kept in
+ * .local/dynamodb; emails land in the local mailbox; forms are served on localhost.
+ */
+import { resolve } from 'node:path';
+import { LOCAL_PORTS } from './ports.js';
+import { startLocalSystem } from './system.js';
+
+const demoCohort = {
+  cohortId: 'demo-north-primary',
+  programmeId: 'ncetm-pd-lead',
+  pathway: 'primary',
+  mathsHub: 'Demo Maths Hub',
+  name: 'Demo cohort: primary PD Leads',
+  cohortLead: { name: 'Casey Lead', email: 'cohort-lead@hub.localhost' },
+  startsOn: '2027-01-15',
+};
+
+const system = await startLocalSystem({
+  dataDir: resolve(import.meta.dirname, '../../.local/dynamodb'),
+  ports: LOCAL_PORTS,
+});
+await system.admin({ command: 'create-cohort', cohort: demoCohort });
+
+console.log(`
+PD accreditation is running locally.
+
+  Mailbox (every email sent):  ${system.urls.mailbox}
+  Forms (emailed links):       ${system.urls.forms}r/<secret>
+  Admin commands (JSON POST):  ${system.urls.app}/admin/commands
+  Move time forward:           curl -X POST '${system.urls.app}/admin/clock/advance?days=5'
+
+Enrol someone into the demo cohort "${demoCohort.cohortId}":
+  npm run enrol -- --name "Asha Patel" --email asha@school.localhost --school "Hillside Primary" \\
+    --leader-name "Sam Okafor" --leader-email head@school.localhost --leader-role "Head teacher"
+
+Executions run in this process; their progress is logged below. Ctrl+C stops everything.
+`);
+
+const seen = new Map<string, number>();
+setInterval(() => {
+  for (const execution of system.stepFunctions.listExecutions()) {
+    const count = seen.get(execution.executionArn) ?? 0;
+    const newStates = execution.statesEntered.slice(count);
+    if (newStates.length === 0) continue;
+    seen.set(execution.executionArn, execution.statesEntered.length);
+    console.log(`${execution.name}: ${newStates.join(' → ')} (${execution.status})`);
+  }
+}, 250).unref();
+
+const shutdown = async () => {
+  await system.stop();
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+await new Promise(() => undefined);
