@@ -16,6 +16,11 @@ import { lambdaContext } from './lambda-context.js';
 import { type LocalFunction, LocalStepFunctions } from './step-functions.js';
 import { stepFunctionsApi } from './step-functions-api.js';
 
+// aws-ses-v2-local is CommonJS: Node hands us its exports object, Vite its default export.
+const startSesServer = (
+  typeof sesLocal === 'function' ? sesLocal : sesLocal.default
+) as typeof sesLocal.default;
+
 const REGION = 'eu-west-2';
 const ACCOUNT = '000000000000';
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -73,7 +78,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     ...(options.dataDir ? { path: options.dataDir } : {}),
   });
   const dynamodbPort = await listen(database, options.ports?.dynamodb ?? 0);
-  const mail = await sesLocal.default({ host: '127.0.0.1', port: options.ports?.mail ?? 0 });
+  const mail = await startSesServer({ host: '127.0.0.1', port: options.ports?.mail ?? 0 });
   const app = createServer();
   const appPort = await listen(app, options.ports?.http ?? 0);
 

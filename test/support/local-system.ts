@@ -1,0 +1,81 @@
+import { vi } from 'vitest';
+import { type LocalSystem, startLocalSystem } from '../../infra/local/system.js';
+
+/** The whole local system, with retries that do not pause, for one test file. */
+export const startTestSystem = () => startLocalSystem({ retryIntervalMs: 0 });
+
+export const testCohort = {
+  cohortId: 'test-north-primary',
+  programmeId: 'ncetm-pd-lead',
+  pathway: 'primary',
+  mathsHub: 'North Star Maths Hub',
+  name: 'North primary PD Leads',
+  cohortLead: { name: 'Casey Lead', email: 'cohort-lead@hub.test' },
+  startsOn: '2027-01-15',
+};
+
+export const createCohort = (system: LocalSystem) =>
+  system.admin({ command: 'create-cohort', cohort: testCohort });
+
+/** Enrols a participant whose senior leader's address is derived from theirs, so tests never share a mailbox. */
+export async function enrol(system: LocalSystem, { email }: { email: string }) {
+  const leader = `head-of-${email}`;
+  const result = (await system.admin({
+    command: 'enrol-participant',
+    cohortId: testCohort.cohortId,
+    participant: { name: 'Asha Patel', email },
+    school: 'Hillside Primary',
+    seniorLeader: { name: 'Sam Okafor', email: leader, role: 'Head teacher' },
+  })) as { participantId: string; executionArn: string };
+  return { ...result, participant: email, leader };
+}
+
+export interface SentEmail {
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+}
+
+/** The local SES mailbox, as a test reads it. */
+export function mailbox(system: LocalSystem) {
+  const all = async (): Promise<SentEmail[]> =>
+    ((await (await fetch(`${system.urls.mailbox}/store`)).json()) as { emails: SentEmail[] }).emails;
+  const to = async (address: string) => (await all()).filter((e) => e.destination.to.includes(address));
+  return {
+    all,
+    emailsTo: to,
+    /** The newest email to `address` whose subject matches, once it arrives. */
+    async waitForEmail(address: string, subject: RegExp, timeout = 10_000): Promise<SentEmail> {
+      return vi.waitFor(
+        async () => {
+          const found = (await to(address)).filter((e) => subject.test(e.subject)).at(-1);
+          if (!found) throw new Error(`No email to ${address} matching ${subject}`);
+          return found;
+        },
+        { timeout, interval: 20 },
+      );
+    },
+  };
+}
+
+/** The form link in an email's plain-text body. */
+export function linkIn(email: SentEmail): string {
+  const link = email.body.text?.match(/https?:\/\/\S+\/r\/[A-Za-z0-9_-]+/)?.[0];
+  if (!link) throw new Error(`No form link in "${email.subject}"`);
+  return link;
+}
+
+export async function waitForStatus(
+  system: LocalSystem,
+  executionArn: string,
+  status: string,
+  timeout = 10_000,
+) {
+  await vi.waitFor(
+    () => {
+      const current = system.stepFunctions.describeExecution(executionArn).status;
+      if (current !== status) throw new Error(`Execution is ${current}, not ${status}`);
+    },
+    { timeout, interval: 20 },
+  );
+}

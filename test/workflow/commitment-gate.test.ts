@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LocalSystem } from '../../infra/local/system.js';
+import {
+  createCohort,
+  enrol,
+  linkIn,
+  mailbox,
+  startTestSystem,
+  waitForStatus,
+} from '../support/local-system.js';
+
+/**
+ * Each path of the commitment gate, on the real ASL in aws-local-stepfunctions, with the real handlers,
+ * dynalite and the local SES. The senior leader answers through the real forms endpoint.
+ */
+const DAY = 86_400_000;
+let system: LocalSystem;
+
+beforeAll(async () => {
+  system = await startTestSystem();
+  await createCohort(system);
+});
+afterAll(() => system.stop());
+
+async function answer(link: string, fields: Record<string, string>) {
+  const response = await fetch(link, { method: 'POST', body: new URLSearchParams(fields) });
+  return { status: response.status, page: await response.text() };
+}
+
+const sign = { decision: 'signed', signedBy: 'Sam Okafor', role: 'Head teacher', agree: 'yes' };
+
+/** Times an execution has entered a state: a waiting execution re-enters AwaitCommitment after each chase. */
+const entries = (executionArn: string, state: string) =>
+  system.stepFunctions.describeExecution(executionArn).statesEntered.filter((s) => s === state).length;
+
+async function parked(executionArn: string, times = 1) {
+  await vi.waitFor(() => expect(entries(executionArn, 'AwaitCommitment')).toBe(times), { timeout: 10_000 });
+  // The waiting Lambda has stored its token once the timer is armed.
+  await vi.waitFor(() => expect(system.clock.pendingTimers).toBeGreaterThan(0));
+}
+
+describe('the senior-leader commitment gate', () => {
+  it('signed: both are told and the participant is ready for the development days', async () => {
+    const { participantId, executionArn, leader, participant } = await enrol(system, {
+      email: 'signed@school.test',
+    });
+    const ask = await mailbox(system).waitForEmail(leader, /Please confirm your support for/);
+    await parked(executionArn);
+
+    expect((await answer(linkIn(ask), sign)).status).toBe(200);
+    await waitForStatus(system, executionArn, 'SUCCEEDED');
+
+    const execution = system.stepFunctions.describeExecution(executionArn);
+    expect(execution.statesEntered.at(-1)).toBe('ReadyForDevelopmentDays');
+    const record = await system.dependencies.store.getParticipant(participantId);
+    expect(record?.stage).toBe('ready-for-development-days');
+    expect(record?.commitment).toMatchObject({
+      decision: 'signed',
+      signedBy: 'Sam Okafor',
+      role: 'Head teacher',
+    });
+    expect(record?.commitment?.textVersion).toBe('ncetm-pd-lead/commitment/2026-09');
+    await mailbox(system).waitForEmail(participant, /ready to start/);
+    await mailbox(system).waitForEmail(leader, /commitment to support .* is recorded/);
+  });
+
+  it('declined: the participant and the admin are told, with the reason', async () => {
+    const { participantId, executionArn, leader, participant } = await enrol(system, {
+      email: 'declined@school.test',
+    });
+    const ask = await mailbox(system).waitForEmail(leader, /Please confirm your support/);
+    await parked(executionArn);
+
+    const reply = await answer(linkIn(ask), {
+      ...sign,
+      decision: 'declined',
+      agree: '',
+      reason: 'Staffing cuts this year',
+    });
+    expect(reply.status).toBe(200);
+    await waitForStatus(system, executionArn, 'SUCCEEDED');
+
+    expect(system.stepFunctions.describeExecution(executionArn).statesEntered.at(-1)).toBe(
+      'CommitmentDeclined',
+    );
+    expect((await system.dependencies.store.getParticipant(participantId))?.stage).toBe(
+      'commitment-declined',
+    );
+    await mailbox(system).waitForEmail(participant, /cannot go ahead/);
+    const toAdmin = await mailbox(system).waitForEmail(
+      system.dependencies.settings.ADMIN_EMAIL,
+      /Commitment declined/,
+    );
+    expect(toAdmin.body.text).toContain('Staffing cuts this year');
+  });
+
+  it('reminded, then signed through the reminder link', async () => {
+    const { executionArn, leader } = await enrol(system, { email: 'reminded@school.test' });
+    const first = await mailbox(system).waitForEmail(leader, /^Please confirm/);
+    await parked(executionArn);
+
+    system.clock.advance(4 * DAY + 60_000);
+    const reminder = await mailbox(system).waitForEmail(leader, /^Reminder: Please confirm/);
+    await parked(executionArn, 2);
+    expect(linkIn(reminder)).not.toBe(linkIn(first));
+    expect(system.stepFunctions.describeExecution(executionArn).statesEntered).toContain('ChaseCommitment');
+
+    expect((await answer(linkIn(reminder), sign)).status).toBe(200);
+    await waitForStatus(system, executionArn, 'SUCCEEDED');
+    expect(system.stepFunctions.describeExecution(executionArn).statesEntered.at(-1)).toBe(
+      'ReadyForDevelopmentDays',
+    );
+    // The first link now says it has been answered rather than offering the form again.
+    expect((await fetch(linkIn(first))).status).toBe(409);
+  });
+
+  it('expired: two reminders, then the admin is told and the link says so', async () => {
+    const { participantId, executionArn, leader } = await enrol(system, { email: 'expired@school.test' });
+    const ask = await mailbox(system).waitForEmail(leader, /^Please confirm/);
+    await parked(executionArn);
+
+    system.clock.advance(4 * DAY + 60_000);
+    await parked(executionArn, 2);
+    system.clock.advance(4 * DAY);
+    await parked(executionArn, 3);
+    expect(
+      (await mailbox(system).emailsTo(leader)).filter((e) => e.subject.startsWith('Reminder:')),
+    ).toHaveLength(2);
+
+    system.clock.advance(6 * DAY);
+    await waitForStatus(system, executionArn, 'SUCCEEDED');
+    expect(system.stepFunctions.describeExecution(executionArn).statesEntered.at(-1)).toBe(
+      'CommitmentExpired',
+    );
+    await mailbox(system).waitForEmail(system.dependencies.settings.ADMIN_EMAIL, /No commitment signed/);
+    expect((await system.dependencies.store.getRequest(`commitment-${participantId}`))?.status).toBe(
+      'expired',
+    );
+    expect((await fetch(linkIn(ask))).status).toBe(410);
+  });
+
+  it('restarted after signing: skips what is done and sends nothing again', async () => {
+    const { participantId, executionArn, leader } = await enrol(system, { email: 'restarted@school.test' });
+    const ask = await mailbox(system).waitForEmail(leader, /^Please confirm/);
+    await parked(executionArn);
+    await answer(linkIn(ask), sign);
+    await waitForStatus(system, executionArn, 'SUCCEEDED');
+    await vi.waitFor(async () =>
+      expect(
+        (await system.dependencies.store.getParticipant(participantId))?.notified['commitment-signed'],
+      ).toBeDefined(),
+    );
+    const sentBefore = (await mailbox(system).all()).length;
+
+    const restart = system.stepFunctions.startExecution(
+      system.stateMachineArn,
+      `${participantId}-restart`,
+      JSON.stringify({ participantId }),
+    );
+    await restart.done;
+    expect(restart.status).toBe('SUCCEEDED');
+    expect(restart.statesEntered).toEqual([
+      'RequestCommitment',
+      'CheckCommitment',
+      'ConfirmCommitment',
+      'ReadyForDevelopmentDays',
+    ]);
+    expect(await mailbox(system).all()).toHaveLength(sentBefore);
+  });
+
+  it('a step that keeps failing tells the admin and ends at LifecycleFailed', async () => {
+    const execution = system.stepFunctions.startExecution(
+      system.stateMachineArn,
+      'no-such-participant',
+      JSON.stringify({ participantId: 'p-does-not-exist' }),
+    );
+    await execution.done;
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('LifecycleFailed');
+    expect(execution.statesEntered).toEqual(['RequestCommitment', 'NotifyAdminOfFailure', 'LifecycleFailed']);
+    const alert = await mailbox(system).waitForEmail(
+      system.dependencies.settings.ADMIN_EMAIL,
+      /lifecycle of p-does-not-exist stopped/,
+    );
+    expect(alert.body.text).toContain('ParticipantNotFound');
+  });
+});
