@@ -3,6 +3,7 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import type { Context } from 'aws-lambda';
+import { IDEMPOTENCY_WINDOW_SECONDS } from '../shared/idempotency.js';
 import { metrics } from '../shared/observability.js';
 import type { EmailMessage } from './message.js';
 
@@ -26,7 +27,7 @@ export interface SesMailerOptions {
 export function sesMailer({ ses, from, configurationSet, persistenceStore }: SesMailerOptions): Mailer {
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'idempotencyKey',
-    expiresAfterSeconds: 7 * 86_400,
+    expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
   });
   const sendOnce = makeIdempotent(
     async (request: { idempotencyKey: string; message: EmailMessage }) => {

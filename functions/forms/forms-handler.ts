@@ -1,12 +1,13 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { CommitmentFormValues } from '../domain/commitment.js';
-import { type Dependencies, lambdaDependencies } from '../shared/dependencies.js';
+import { type Dependencies, IDEMPOTENCY_WINDOW_SECONDS, lambdaDependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
 import { logger, metrics, tracer } from '../shared/observability.js';
 import {
@@ -34,7 +35,10 @@ export function readFormBody(body: string): CommitmentFormValues {
  */
 export function formsHandler(dependencies: () => Dependencies = lambdaDependencies) {
   type KeyedAnswer = PostedAnswer & { idempotencyKey: string };
-  const config = new IdempotencyConfig({ eventKeyJmesPath: 'idempotencyKey', expiresAfterSeconds: 86_400 });
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: 'idempotencyKey',
+    expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
+  });
   let answerOnce: ((posted: KeyedAnswer) => Promise<APIGatewayProxyResult>) | undefined;
   const answer = (posted: PostedAnswer, context: Context) => {
     const deps = dependencies();
@@ -54,8 +58,10 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
     .handler(async (event, context) => {
       try {
         const secret = event.pathParameters?.secret ?? '';
-        if (event.httpMethod === 'GET' || event.httpMethod === 'HEAD')
+        if (event.httpMethod === 'GET' || event.httpMethod === 'HEAD') {
+          metrics.addMetric('FormViewed', MetricUnit.Count, 1);
           return await showCommitmentForm(secret, dependencies());
+        }
         if (event.httpMethod !== 'POST')
           return { ...page(405, 'Not allowed', html`<h1>Not allowed</h1>`), headers: { Allow: 'GET, POST' } };
         const raw = event.isBase64Encoded
@@ -71,7 +77,7 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
           },
           context,
         );
-        metrics.addMetric(`FormAnswered${result.statusCode}`, 'Count', 1);
+        metrics.addMetric(`FormAnswered${result.statusCode}`, MetricUnit.Count, 1);
         return result;
       } catch (error) {
         logger.error('Form request failed', error as Error);

@@ -9,6 +9,8 @@ import { type Clock, systemClock } from '../domain/time.js';
 import { type Mailer, sesMailer } from '../email/mailer.js';
 import { stepFunctionsWorkflow, type Workflow } from './workflow.js';
 
+export { IDEMPOTENCY_WINDOW_SECONDS } from './idempotency.js';
+
 /** Everything a handler touches outside its own code, passed in so the domain runs without AWS. */
 export interface Dependencies {
   store: AccreditationStore;
