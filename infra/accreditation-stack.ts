@@ -1,0 +1,96 @@
+import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { DataStore } from './constructs/data-store.js';
+import { EmailSending } from './constructs/email-sending.js';
+import { FormsApi } from './constructs/forms-api.js';
+import { LifecycleFunctions } from './constructs/lifecycle-functions.js';
+import { LIFECYCLE_NAME, ParticipantLifecycle } from './constructs/participant-lifecycle.js';
+
+export interface AccreditationStackProps extends StackProps {
+  /** The verified SES identity emails come from. */
+  emailFrom: string;
+  /** Where failures and outcomes for the programme team go. */
+  adminEmail: string;
+}
+
+export class AccreditationStack extends Stack {
+  /** Constructs whose generated names appear in cdk-nag findings we acknowledge. */
+  readonly nagScopes: { table: Construct; tasks: Construct[] };
+
+  constructor(scope: Construct, id: string, props: AccreditationStackProps) {
+    super(scope, id, props);
+    const data = new DataStore(this, 'Data');
+    const email = new EmailSending(this, 'Email', { emailFrom: props.emailFrom });
+    const alarmTopic = new Topic(this, 'AdminAlerts', {
+      enforceSSL: true,
+      displayName: 'PD accreditation alerts',
+    });
+    alarmTopic.addSubscription(new EmailSubscription(props.adminEmail));
+
+    // Functions that email links need the forms URL; the Forms function itself does not, which avoids a cycle.
+    const functions = new LifecycleFunctions(this, 'Functions', {
+      environment: {
+        TABLE_NAME: data.table.tableName,
+        IDEMPOTENCY_TABLE_NAME: data.idempotencyTable.tableName,
+        EMAIL_FROM: props.emailFrom,
+        ADMIN_EMAIL: props.adminEmail,
+        SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
+        POWERTOOLS_METRICS_NAMESPACE: 'PdAccreditation',
+        FORMS_BASE_URL: 'https://forms.invalid/',
+      },
+    });
+    const { Forms, Admin, ...tasks } = functions.byName;
+    const forms = new FormsApi(this, 'Forms', { forms: Forms });
+    tasks.AdvanceCommitment.addEnvironment('FORMS_BASE_URL', forms.api.url);
+
+    const lifecycle = new ParticipantLifecycle(this, 'Lifecycle', { tasks, alarmTopic });
+    Admin.addEnvironment('STATE_MACHINE_ARN', lifecycle.stateMachine.stateMachineArn);
+    lifecycle.stateMachine.grantStartExecution(Admin);
+    // By name, not by reference: the forms API → Forms → state machine → AdvanceCommitment → API URL would be a cycle.
+    const lifecycleArn = this.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: LIFECYCLE_NAME,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    for (const fn of [Forms, tasks.AwaitCommitment])
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+          resources: [lifecycleArn],
+        }),
+      );
+
+    for (const [name, fn] of Object.entries(functions.byName)) {
+      data.table.grantReadWriteData(fn);
+      data.idempotencyTable.grantReadWriteData(fn);
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+          resources: [
+            `arn:aws:ses:${this.region}:${this.account}:identity/*`,
+            `arn:aws:ses:${this.region}:${this.account}:configuration-set/${email.configurationSet.configurationSetName}`,
+          ],
+        }),
+      );
+      new Alarm(this, `${name}Errors`, {
+        metric: fn.metricErrors(),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: `The ${name} function is failing.`,
+      }).addAlarmAction(new SnsAction(alarmTopic));
+    }
+
+    this.nagScopes = { table: data.table, tasks: Object.values(tasks) };
+    new CfnOutput(this, 'FormsUrl', { value: forms.api.url });
+    new CfnOutput(this, 'StateMachineArn', { value: lifecycle.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'AdminFunctionName', { value: Admin.functionName });
+  }
+}

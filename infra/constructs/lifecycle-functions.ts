@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { entryPoints, workflowTasks } from '../../functions/catalog.js';
+
+const root = resolve(import.meta.dirname, '../..');
+export type FunctionName = keyof typeof workflowTasks | keyof typeof entryPoints;
+
+/** One NodejsFunction per entry in functions/catalog.ts: the same handlers the local runtime runs. */
+export class LifecycleFunctions extends Construct {
+  readonly byName: Record<FunctionName, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: { environment: Record<string, string> }) {
+    super(scope, id);
+    const entries = { ...workflowTasks, ...entryPoints };
+    this.byName = Object.fromEntries(
+      (Object.keys(entries) as FunctionName[]).map((name) => [
+        name,
+        new NodejsFunction(this, name, {
+          entry: resolve(root, entries[name]),
+          handler: 'handler',
+          runtime: Runtime.NODEJS_24_X,
+          architecture: Architecture.ARM_64,
+          memorySize: 512,
+          timeout: Duration.seconds(30),
+          tracing: Tracing.ACTIVE,
+          logGroup: new LogGroup(this, `${name}Logs`, { retention: RetentionDays.SIX_MONTHS }),
+          environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: name },
+          bundling: {
+            format: OutputFormat.ESM,
+            bundleAwsSDK: true,
+            minify: true,
+            sourceMap: true,
+            target: 'node24',
+            mainFields: ['module', 'main'],
+            // Some CommonJS dependencies call require(); ESM bundles need it provided.
+            banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+          },
+        }),
+      ]),
+    ) as Record<FunctionName, NodejsFunction>;
+  }
+}
