@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Participant, participantIdFor } from '../../functions/domain/participant.js';
+import { commitmentRequestId } from '../../functions/domain/request.js';
+import { advanceCommitment } from '../../functions/lifecycle/advance-commitment.js';
+import { awaitCommitment } from '../../functions/lifecycle/await-commitment.js';
+import { notifyCommitmentOutcome } from '../../functions/lifecycle/notify-commitment-outcome.js';
+import type { Dependencies } from '../../functions/shared/dependencies.js';
+import type { LocalSystem } from '../../infra/local/system.js';
+import { linkIn, mailbox, startTestSystem } from '../support/local-system.js';
+
+/**
+ * The lifecycle steps as plain functions, on real dynalite and the local SES, without a running
+ * execution: what a retried or restarted Lambda does.
+ */
+const DAY = 86_400_000;
+let system: LocalSystem;
+beforeAll(async () => {
+  system = await startTestSystem();
+});
+afterAll(() => system.stop());
+
+let counter = 0;
+async function participantNobodyIsRunning(): Promise<Participant> {
+  counter += 1;
+  const email = `steps-${counter}@school.test`;
+  const participant: Participant = {
+    participantId: participantIdFor('steps-cohort', email),
+    person: { name: 'Bea Jones', email },
+    school: 'Riverside Academy',
+    seniorLeader: { name: 'Kim Principal', email: `leader-${counter}@school.test`, role: 'Principal' },
+    programmeId: 'ncetm-pd-lead',
+    pathway: 'secondary',
+    cohortId: 'steps-cohort',
+    stage: 'awaiting-commitment',
+    enrolledAt: system.clock.now().toISOString(),
+    notified: {},
+  };
+  await system.dependencies.store.createParticipant(participant);
+  return participant;
+}
+
+/** Dependencies whose mailer fails on the first send after SES accepted it: a Lambda dying at the worst moment. */
+function failingAfterFirstSend(deps: Dependencies): Dependencies {
+  let failed = false;
+  return {
+    ...deps,
+    mailer: {
+      ...deps.mailer,
+      async send(message, key) {
+        const sent = await deps.mailer.send(message, key);
+        if (!failed) {
+          failed = true;
+          throw new Error('Lambda timed out after sending');
+        }
+        return sent;
+      },
+    },
+  };
+}
+
+describe('AdvanceCommitment', () => {
+  it('asks once, however often it runs', async () => {
+    const { participantId, seniorLeader } = await participantNobodyIsRunning();
+    const first = await advanceCommitment({ participantId }, system.dependencies);
+    const again = await advanceCommitment({ participantId }, system.dependencies);
+    expect(first).toEqual({ decision: 'pending', waitSeconds: 4 * 86_400 });
+    expect(again.decision).toBe('pending');
+    expect(await mailbox(system).emailsTo(seniorLeader.email)).toHaveLength(1);
+  });
+
+  it('a retry after the email went out sends nothing more', async () => {
+    const { participantId, seniorLeader } = await participantNobodyIsRunning();
+    await expect(
+      advanceCommitment({ participantId }, failingAfterFirstSend(system.dependencies)),
+    ).rejects.toThrow('Lambda timed out');
+    await advanceCommitment({ participantId }, system.dependencies);
+    expect(await mailbox(system).emailsTo(seniorLeader.email)).toHaveLength(1);
+  });
+
+  it('sends each reminder once, when it is due, then expires', async () => {
+    const { participantId, seniorLeader } = await participantNobodyIsRunning();
+    await advanceCommitment({ participantId }, system.dependencies);
+    system.clock.advance(4 * DAY);
+    await advanceCommitment({ participantId }, system.dependencies);
+    const result = await advanceCommitment({ participantId }, system.dependencies);
+    const subjects = (await mailbox(system).emailsTo(seniorLeader.email)).map((e) => e.subject);
+    expect(subjects.filter((s) => s.startsWith('Reminder:'))).toHaveLength(1);
+    expect(result).toEqual({ decision: 'pending', waitSeconds: 4 * 86_400 });
+    system.clock.advance(10 * DAY);
+    expect(await advanceCommitment({ participantId }, system.dependencies)).toEqual({
+      decision: 'expired',
+      waitSeconds: 0,
+    });
+  });
+
+  it('an unknown participant fails with ParticipantNotFound, which the workflow does not retry', async () => {
+    await expect(advanceCommitment({ participantId: 'p-nobody' }, system.dependencies)).rejects.toMatchObject(
+      {
+        name: 'ParticipantNotFound',
+      },
+    );
+  });
+});
+
+describe('AwaitCommitment', () => {
+  it('hands back an answer that arrived before the wait began', async () => {
+    const { participantId, seniorLeader } = await participantNobodyIsRunning();
+    await advanceCommitment({ participantId }, system.dependencies);
+    const [ask] = await mailbox(system).emailsTo(seniorLeader.email);
+    const signed = await fetch(linkIn(ask as never), {
+      method: 'POST',
+      body: new URLSearchParams({
+        decision: 'signed',
+        signedBy: 'Kim Principal',
+        role: 'Principal',
+        agree: 'yes',
+      }),
+    });
+    expect(signed.status).toBe(200);
+
+    const completed: unknown[] = [];
+    const deps = {
+      ...system.dependencies,
+      workflow: {
+        ...system.dependencies.workflow,
+        completeTask: async (_t: string, output: object) => {
+          completed.push(output);
+          return 'completed' as const;
+        },
+      },
+    };
+    expect(await awaitCommitment({ participantId, taskToken: 'token-1' }, deps)).toEqual({ waiting: false });
+    expect(completed).toEqual([{ decision: 'signed' }]);
+  });
+
+  it('stores the token on an open request and waits', async () => {
+    const { participantId } = await participantNobodyIsRunning();
+    await advanceCommitment({ participantId }, system.dependencies);
+    expect(await awaitCommitment({ participantId, taskToken: 'token-2' }, system.dependencies)).toEqual({
+      waiting: true,
+    });
+    expect((await system.dependencies.store.getRequest(commitmentRequestId(participantId)))?.taskToken).toBe(
+      'token-2',
+    );
+  });
+});
+
+describe('NotifyCommitmentOutcome', () => {
+  it('copies the answer to the participant and emails each person once, even when run twice', async () => {
+    const { participantId, seniorLeader, person } = await participantNobodyIsRunning();
+    await advanceCommitment({ participantId }, system.dependencies);
+    const [ask] = await mailbox(system).emailsTo(seniorLeader.email);
+    await fetch(linkIn(ask as never), {
+      method: 'POST',
+      body: new URLSearchParams({
+        decision: 'declined',
+        signedBy: 'Kim Principal',
+        role: 'Principal',
+        reason: 'Ofsted week',
+      }),
+    });
+    await notifyCommitmentOutcome({ participantId, outcome: 'declined' }, system.dependencies);
+    await notifyCommitmentOutcome({ participantId, outcome: 'declined' }, system.dependencies);
+    const record = await system.dependencies.store.getParticipant(participantId);
+    expect(record?.stage).toBe('commitment-declined');
+    expect(record?.commitment?.reason).toBe('Ofsted week');
+    expect(await mailbox(system).emailsTo(person.email)).toHaveLength(1);
+  });
+});
