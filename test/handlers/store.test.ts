@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Commitment } from '../../functions/domain/participant.js';
+import { newRequest } from '../../functions/domain/request.js';
+import type { LocalSystem } from '../../infra/local/system.js';
+import { startTestSystem } from '../support/local-system.js';
+
+/** The conditional writes that keep records whole, against dynalite. */
+let system: LocalSystem;
+beforeAll(async () => {
+  system = await startTestSystem();
+});
+afterAll(() => system.stop());
+
+const ladder = { reminderAfterDays: [4, 8], expiresAfterDays: 14 };
+const answer = (signedBy: string, answeredAt: Date): Commitment => ({
+  decision: 'signed',
+  signedBy,
+  role: 'Head teacher',
+  answeredAt: answeredAt.toISOString(),
+  textVersion: 'v1',
+  ipAddress: '192.0.2.1',
+  userAgent: 'test',
+});
+
+describe('AccreditationStore', () => {
+  it('the first answer to a request wins; a second is refused and changes nothing', async () => {
+    const { store } = system.dependencies;
+    const now = new Date('2026-11-02T09:00:00Z');
+    const request = newRequest(
+      'commitment',
+      'p-first-wins',
+      { name: 'Sam', email: 'sam@school.test' },
+      ladder,
+      now,
+    );
+    expect(await store.createRequest(request)).toBe(true);
+    expect(await store.createRequest(request)).toBe(false);
+    await store.saveTaskToken(request.requestId, 'token-a');
+
+    const first = await store.answerRequest(request.requestId, answer('Sam Okafor', now), now);
+    expect(first).toMatchObject({
+      status: 'answered',
+      taskToken: 'token-a',
+      answer: { signedBy: 'Sam Okafor' },
+    });
+    expect(await store.answerRequest(request.requestId, answer('Someone Else', now), now)).toBeUndefined();
+    expect((await store.getRequest(request.requestId))?.answer?.signedBy).toBe('Sam Okafor');
+    expect(await store.saveTaskToken(request.requestId, 'token-b')).toBe(false);
+  });
+
+  it('an answer after expiry is refused, even before the workflow marks it expired', async () => {
+    const { store } = system.dependencies;
+    const created = new Date('2026-11-02T09:00:00Z');
+    const request = newRequest(
+      'commitment',
+      'p-too-late',
+      { name: 'Sam', email: 'sam@school.test' },
+      ladder,
+      created,
+    );
+    await store.createRequest(request);
+    const late = new Date('2026-11-16T09:00:01Z');
+    expect(await store.answerRequest(request.requestId, answer('Sam Okafor', late), late)).toBeUndefined();
+    expect(await store.expireRequest(request.requestId)).toBe(true);
+    expect(await store.expireRequest(request.requestId)).toBe(false);
+  });
+
+  it('counts each reminder once', async () => {
+    const { store } = system.dependencies;
+    const request = newRequest(
+      'commitment',
+      'p-reminders',
+      { name: 'Sam', email: 'sam@school.test' },
+      ladder,
+      new Date(),
+    );
+    await store.createRequest(request);
+    expect(await store.markReminderSent(request.requestId, 1)).toBe(true);
+    expect(await store.markReminderSent(request.requestId, 1)).toBe(false);
+    expect(await store.markReminderSent(request.requestId, 3)).toBe(false);
+    expect((await store.getRequest(request.requestId))?.remindersSent).toBe(1);
+  });
+});
