@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type Commitment, PersonName } from './participant.js';
 
 const Role = z
-  .string()
+  .string({ error: 'Enter your role, for example Head teacher' })
   .trim()
   .min(1, 'Enter your role, for example Head teacher')
   .max(100, 'Role must be 100 characters or fewer')
@@ -21,7 +21,7 @@ export const CommitmentAnswer = z.discriminatedUnion('decision', [
     signedBy: PersonName,
     role: Role,
     reason: z
-      .string()
+      .string({ error: 'Tell us why you cannot support them, so the programme team can help' })
       .trim()
       .min(1, 'Tell us why you cannot support them, so the programme team can help')
       .max(1000, 'Reason must be 1000 characters or fewer'),

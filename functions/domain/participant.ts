@@ -4,7 +4,7 @@ import { Pathway } from './programme.js';
 
 /** Typed text from people: trimmed, bounded, and never allowed to smuggle markup into our pages or emails. */
 export const PersonName = z
-  .string()
+  .string({ error: 'Enter a name' })
   .trim()
   .min(1, 'Enter a name')
   .max(100, 'Name must be 100 characters or fewer')

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import {
+  commitmentRequestId,
+  hashLinkSecret,
+  isExpired,
+  LinkSecret,
+  MAX_WAIT_SECONDS,
+  newLinkSecret,
+  newRequest,
+  nextReminderAt,
+  type Request,
+  secondsUntilNextChase,
+} from '../../functions/domain/request.js';
+
+const created = new Date('2026-03-02T09:00:00.000Z');
+const at = (iso: string) => new Date(iso);
+const ladder = { reminderAfterDays: [4, 8], expiresAfterDays: 14 };
+const recipient = { name: 'Sam Okafor', email: 'head@school.test' };
+
+function request(overrides: Partial<Request> = {}): Request {
+  return { ...newRequest('commitment', 'p-abc', recipient, ladder, created), ...overrides };
+}
+
+describe('newRequest', () => {
+  it('opens a request that expires after the ladder and has sent no reminders', () => {
+    expect(request()).toEqual({
+      requestId: 'commitment-p-abc',
+      kind: 'commitment',
+      participantId: 'p-abc',
+      recipient,
+      status: 'open',
+      createdAt: '2026-03-02T09:00:00.000Z',
+      expiresAt: '2026-03-16T09:00:00.000Z',
+      reminderAfterDays: [4, 8],
+      remindersSent: 0,
+    });
+    expect(commitmentRequestId('p-xyz')).toBe('commitment-p-xyz');
+  });
+});
+
+describe('nextReminderAt', () => {
+  it('walks the ladder, one rung per reminder sent, then stops', () => {
+    expect(nextReminderAt(request({ remindersSent: 0 }))?.toISOString()).toBe('2026-03-06T09:00:00.000Z');
+    expect(nextReminderAt(request({ remindersSent: 1 }))?.toISOString()).toBe('2026-03-10T09:00:00.000Z');
+    expect(nextReminderAt(request({ remindersSent: 2 }))).toBeUndefined();
+  });
+
+  it('counts from when the request was created, in whole days', () => {
+    const late = request({ createdAt: '2026-03-02T17:30:00.000Z', reminderAfterDays: [1.5] });
+    expect(nextReminderAt(late)?.toISOString()).toBe('2026-03-04T05:30:00.000Z');
+  });
+});
+
+describe('secondsUntilNextChase', () => {
+  it('waits until the first reminder is due', () => {
+    expect(secondsUntilNextChase(request(), created)).toBe(4 * 86_400);
+    expect(secondsUntilNextChase(request(), at('2026-03-02T10:00:00.000Z'))).toBe(4 * 86_400 - 3_600);
+  });
+
+  it('waits for the next rung once a reminder has been sent', () => {
+    expect(secondsUntilNextChase(request({ remindersSent: 1 }), at('2026-03-06T09:00:05.000Z'))).toBe(
+      4 * 86_400 - 5,
+    );
+  });
+
+  it('waits until expiry when every reminder has gone', () => {
+    expect(secondsUntilNextChase(request({ remindersSent: 2 }), at('2026-03-10T09:00:00.000Z'))).toBe(
+      6 * 86_400,
+    );
+  });
+
+  it('chases whichever comes first, a reminder or an expiry the admin moved earlier', () => {
+    const moved = request({ expiresAt: '2026-03-03T09:00:00.000Z' });
+    expect(secondsUntilNextChase(moved, created)).toBe(86_400);
+  });
+
+  it('never waits more than 7 days in one go', () => {
+    expect(MAX_WAIT_SECONDS).toBe(604_800);
+    const long = newRequest(
+      'commitment',
+      'p-abc',
+      recipient,
+      { reminderAfterDays: [20], expiresAfterDays: 30 },
+      created,
+    );
+    expect(secondsUntilNextChase(long, created)).toBe(604_800);
+    expect(secondsUntilNextChase(long, at('2026-03-15T09:00:00.000Z'))).toBe(604_800);
+    expect(secondsUntilNextChase(long, at('2026-03-20T09:00:00.000Z'))).toBe(2 * 86_400);
+  });
+
+  it('rounds part-seconds up, so it never wakes just before the moment', () => {
+    expect(secondsUntilNextChase(request(), at('2026-03-06T08:59:58.500Z'))).toBe(2);
+  });
+
+  it('waits at least 1 second when the moment is now or already past', () => {
+    expect(secondsUntilNextChase(request(), at('2026-03-06T09:00:00.000Z'))).toBe(1);
+    expect(secondsUntilNextChase(request(), at('2026-03-06T08:59:59.999Z'))).toBe(1);
+    expect(secondsUntilNextChase(request({ remindersSent: 2 }), at('2026-04-01T00:00:00.000Z'))).toBe(1);
+  });
+});
+
+describe('isExpired', () => {
+  it('is true for an open request from its expiry instant on', () => {
+    expect(isExpired(request(), at('2026-03-16T08:59:59.999Z'))).toBe(false);
+    expect(isExpired(request(), at('2026-03-16T09:00:00.000Z'))).toBe(true);
+    expect(isExpired(request(), at('2026-05-01T00:00:00.000Z'))).toBe(true);
+  });
+
+  it('an answered request never expires; an expired one stays expired', () => {
+    expect(isExpired(request({ status: 'answered' }), at('2026-05-01T00:00:00.000Z'))).toBe(false);
+    expect(isExpired(request({ status: 'expired' }), created)).toBe(true);
+  });
+});
+
+describe('link secrets', () => {
+  it('are 256 random bits in 43 base64url characters, which LinkSecret accepts', () => {
+    const secret = newLinkSecret();
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
+    expect(LinkSecret.safeParse(secret).success).toBe(true);
+  });
+
+  it('are never the same twice', () => {
+    const secrets = new Set(Array.from({ length: 1_000 }, newLinkSecret));
+    expect(secrets.size).toBe(1_000);
+  });
+
+  it('LinkSecret refuses anything newLinkSecret could not have made', () => {
+    const secret = newLinkSecret();
+    for (const bad of [
+      secret.slice(1),
+      `${secret}A`,
+      `${secret.slice(0, 42)}+`,
+      `${secret.slice(0, 42)}=`,
+      '',
+    ]) {
+      expect(LinkSecret.safeParse(bad).success).toBe(false);
+    }
+  });
+
+  it('are stored as their SHA-256 in hex, different for each secret', () => {
+    expect(hashLinkSecret('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    const one = newLinkSecret();
+    const two = newLinkSecret();
+    expect(hashLinkSecret(one)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashLinkSecret(one)).toBe(hashLinkSecret(one));
+    expect(hashLinkSecret(one)).not.toBe(hashLinkSecret(two));
+    expect(hashLinkSecret(one)).not.toContain(one);
+  });
+});

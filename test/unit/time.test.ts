@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { addDays, DAY, formatLondon, LONDON } from '../../functions/domain/time.js';
+
+const london = (iso: string) => formatLondon(new Date(iso));
+
+describe('formatLondon', () => {
+  it('reads summer times in British Summer Time (UTC+1)', () => {
+    expect(london('2026-07-01T16:00:00Z')).toBe('Wednesday 1 July 2026 at 5:00 pm');
+  });
+
+  it('reads winter times in Greenwich Mean Time (UTC+0)', () => {
+    expect(london('2026-12-01T17:00:00Z')).toBe('Tuesday 1 December 2026 at 5:00 pm');
+    expect(london('2026-12-04T17:00:00Z')).toBe('Friday 4 December 2026 at 5:00 pm');
+  });
+
+  it('follows the clocks changing in March and October', () => {
+    expect(london('2026-03-29T00:59:00Z')).toBe('Sunday 29 March 2026 at 12:59 am');
+    expect(london('2026-03-29T01:00:00Z')).toBe('Sunday 29 March 2026 at 2:00 am');
+    expect(london('2026-10-25T00:30:00Z')).toBe('Sunday 25 October 2026 at 1:30 am');
+    expect(london('2026-10-25T01:30:00Z')).toBe('Sunday 25 October 2026 at 1:30 am');
+  });
+
+  it('gives the London date when it differs from the UTC one', () => {
+    expect(london('2026-06-30T23:30:00Z')).toBe('Wednesday 1 July 2026 at 12:30 am');
+  });
+
+  it('writes midnight and noon on a 12-hour clock, with minutes padded', () => {
+    expect(london('2026-12-01T00:05:00Z')).toBe('Tuesday 1 December 2026 at 12:05 am');
+    expect(london('2026-12-01T12:00:00Z')).toBe('Tuesday 1 December 2026 at 12:00 pm');
+  });
+
+  it('uses the schools’ time zone', () => {
+    expect(LONDON).toBe('Europe/London');
+  });
+});
+
+describe('addDays', () => {
+  it('adds whole 24-hour days, across a clock change', () => {
+    expect(DAY).toBe(86_400_000);
+    expect(addDays(new Date('2026-03-28T12:00:00Z'), 2).toISOString()).toBe('2026-03-30T12:00:00.000Z');
+    expect(addDays(new Date('2026-03-28T12:00:00Z'), 0.5).toISOString()).toBe('2026-03-29T00:00:00.000Z');
+  });
+});
