@@ -1,10 +1,7 @@
 import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { AdminAlerts } from './constructs/admin-alerts.js';
 import { DataStore } from './constructs/data-store.js';
 import { EmailSending } from './constructs/email-sending.js';
 import { FormsApi } from './constructs/forms-api.js';
@@ -26,11 +23,8 @@ export class AccreditationStack extends Stack {
     super(scope, id, props);
     const data = new DataStore(this, 'Data');
     const email = new EmailSending(this, 'Email', { emailFrom: props.emailFrom });
-    const alarmTopic = new Topic(this, 'AdminAlerts', {
-      enforceSSL: true,
-      displayName: 'PD accreditation alerts',
-    });
-    alarmTopic.addSubscription(new EmailSubscription(props.adminEmail));
+    const alerts = new AdminAlerts(this, 'AdminAlerts', { adminEmail: props.adminEmail });
+    alerts.tellWhenEmailUndeliverable();
 
     // Functions that email links need the forms URL; the Forms function itself does not, which avoids a cycle.
     const functions = new LifecycleFunctions(this, 'Functions', {
@@ -48,7 +42,7 @@ export class AccreditationStack extends Stack {
     const forms = new FormsApi(this, 'Forms', { forms: Forms });
     tasks.AdvanceCommitment.addEnvironment('FORMS_BASE_URL', forms.api.url);
 
-    const lifecycle = new ParticipantLifecycle(this, 'Lifecycle', { tasks, alarmTopic });
+    const lifecycle = new ParticipantLifecycle(this, 'Lifecycle', { tasks, alerts });
     Admin.addEnvironment('STATE_MACHINE_ARN', lifecycle.stateMachine.stateMachineArn);
     lifecycle.stateMachine.grantStartExecution(Admin);
     // By name, not by reference: the forms API → Forms → state machine → AdvanceCommitment → API URL would be a cycle.
@@ -78,14 +72,7 @@ export class AccreditationStack extends Stack {
           ],
         }),
       );
-      new Alarm(this, `${name}Errors`, {
-        metric: fn.metricErrors(),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription: `The ${name} function is failing.`,
-      }).addAlarmAction(new SnsAction(alarmTopic));
+      alerts.alarmOnAny(`${name}Errors`, fn.metricErrors(), `The ${name} function is failing.`);
     }
 
     this.nagScopes = { table: data.table, tasks: Object.values(tasks) };

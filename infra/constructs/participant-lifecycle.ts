@@ -1,13 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { WorkflowTaskName } from '../../functions/catalog.js';
 import { taskSubstitutions, workflowFiles } from '../../workflows/definitions.js';
+import type { AdminAlerts } from './admin-alerts.js';
 
 export const LIFECYCLE_NAME = 'ParticipantLifecycle';
 
@@ -18,7 +16,7 @@ export class ParticipantLifecycle extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { tasks: Record<WorkflowTaskName, IFunction>; alarmTopic: ITopic },
+    props: { tasks: Record<WorkflowTaskName, IFunction>; alerts: AdminAlerts },
   ) {
     super(scope, id);
     this.stateMachine = new StateMachine(this, 'StateMachine', {
@@ -35,16 +33,18 @@ export class ParticipantLifecycle extends Construct {
     });
     for (const fn of Object.values(props.tasks)) fn.grantInvoke(this.stateMachine);
 
-    const alarm = (name: string, metric: ReturnType<StateMachine['metricFailed']>) =>
-      new Alarm(this, name, {
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription: `A participant's lifecycle execution stopped (${name}): see the Step Functions console.`,
-      }).addAlarmAction(new SnsAction(props.alarmTopic));
-    alarm('ExecutionsFailed', this.stateMachine.metricFailed({ period: Duration.minutes(5) }));
-    alarm('ExecutionsTimedOut', this.stateMachine.metricTimedOut({ period: Duration.minutes(5) }));
+    const stopped = "A participant's lifecycle execution stopped";
+    const period = Duration.minutes(5);
+    props.alerts.alarmOnAny(
+      'ExecutionsFailed',
+      this.stateMachine.metricFailed({ period }),
+      `${stopped} (failed).`,
+    );
+    props.alerts.alarmOnAny(
+      'ExecutionsTimedOut',
+      this.stateMachine.metricTimedOut({ period }),
+      `${stopped} (timed out).`,
+    );
+    props.alerts.tellWhenLifecycleStops(this.stateMachine);
   }
 }
