@@ -1,0 +1,388 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT } from 'aws-cdk-lib/cx-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  entryPoints,
+  substitutionKey,
+  type WorkflowTaskName,
+  workflowTasks,
+} from '../../functions/catalog.js';
+import { buildApp } from '../../infra/app.js';
+import { accreditationTable, idempotencyTable, timeToLiveAttribute } from '../../infra/table-design.js';
+import { readWorkflow } from '../../workflows/definitions.js';
+
+/**
+ * The deployed shape of the stack, from one synthesis of the real app (infra/app.ts's buildApp). cdk-nag
+ * findings are nag.test.ts's concern: here they are reported, not thrown, so they cannot hide these checks.
+ */
+const emailFrom = 'accreditation@stack-test.example';
+const adminEmail = 'programme-team@stack-test.example';
+
+interface LambdaProperties {
+  Runtime: string;
+  Architectures?: string[];
+  TracingConfig?: { Mode: string };
+  Role: { 'Fn::GetAtt': [string, string] };
+  Environment?: { Variables: Record<string, unknown> };
+}
+interface StateMachineProperties {
+  DefinitionString?: unknown;
+  DefinitionS3Location?: { Key: string };
+  DefinitionSubstitutions?: Record<string, unknown>;
+}
+interface AslState {
+  Type: string;
+  Resource?: string;
+  Parameters?: { FunctionName?: string };
+  Branches?: Asl[];
+  ItemProcessor?: Asl;
+  Iterator?: Asl;
+}
+interface Asl {
+  StartAt: string;
+  States: Record<string, AslState>;
+}
+interface PolicyStatement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+interface AssetManifest {
+  files: Record<string, { source: { path: string }; destinations: Record<string, { objectKey: string }> }>;
+}
+
+let outdir: string;
+let assetManifestFile: string;
+let template: Template;
+/** Logical ids by function name (the POWERTOOLS_SERVICE_NAME each catalog function is given). */
+let functionIds: Record<string, string>;
+let lambdas: Record<string, LambdaProperties>;
+let tableId: string;
+let idempotencyTableId: string;
+let stateMachineId: string;
+let stateMachine: StateMachineProperties;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'pd-accreditation-stack-'));
+  const { app, stack } = buildApp(
+    new App({ outdir, context: { emailFrom, adminEmail, [FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT]: false } }),
+  );
+  const assembly = app.synth();
+  assetManifestFile = join(assembly.directory, `${stack.artifactId}.assets.json`);
+  template = Template.fromStack(stack);
+
+  lambdas = propertiesOf<LambdaProperties>('AWS::Lambda::Function');
+  functionIds = Object.fromEntries(
+    Object.entries(lambdas).map(([id, p]) => [String(p.Environment?.Variables.POWERTOOLS_SERVICE_NAME), id]),
+  );
+  tableId = onlyId('AWS::DynamoDB::Table', { KeySchema: accreditationTable.KeySchema });
+  idempotencyTableId = onlyId('AWS::DynamoDB::Table', { KeySchema: idempotencyTable.KeySchema });
+  stateMachineId = onlyId('AWS::StepFunctions::StateMachine', {});
+  stateMachine =
+    propertiesOf<StateMachineProperties>('AWS::StepFunctions::StateMachine')[stateMachineId] ?? {};
+}, 180_000);
+
+afterAll(() => {
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+function propertiesOf<T>(type: string): Record<string, T> {
+  return Object.fromEntries(
+    Object.entries(template.findResources(type)).map(([id, resource]) => [id, resource.Properties as T]),
+  );
+}
+
+/** The logical id of the one resource of `type` whose properties are like `properties`. */
+function onlyId(type: string, properties: Record<string, unknown>): string {
+  const ids = Object.keys(template.findResources(type, { Properties: Match.objectLike(properties) }));
+  expect(ids, `one ${type} like ${JSON.stringify(properties)}`).toHaveLength(1);
+  return ids[0] as string;
+}
+
+/** A CloudFormation value as text: strings kept, Fn::Join joined, Ref and GetAtt as `<Id>` and `<Id.Attr>`. */
+function flatten(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, unknown>;
+  if (Array.isArray(v['Fn::Join'])) {
+    const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map(flatten).join(separator);
+  }
+  if (typeof v.Ref === 'string') return `<${v.Ref}>`;
+  if (Array.isArray(v['Fn::GetAtt'])) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+  return '<token>';
+}
+
+/** The definition Step Functions will run: inline or the file asset, with DefinitionSubstitutions applied. */
+function deployedDefinition(): string {
+  let text: string;
+  if (stateMachine.DefinitionString !== undefined) {
+    text = flatten(stateMachine.DefinitionString);
+  } else {
+    const key = stateMachine.DefinitionS3Location?.Key;
+    const manifest = JSON.parse(readFileSync(assetManifestFile, 'utf8')) as AssetManifest;
+    const asset = Object.values(manifest.files).find((file) =>
+      Object.values(file.destinations).some((destination) => destination.objectKey === key),
+    );
+    expect(asset, `the definition asset ${key}`).toBeDefined();
+    text = readFileSync(join(outdir, asset?.source.path ?? ''), 'utf8');
+  }
+  const substitutions = stateMachine.DefinitionSubstitutions ?? {};
+  return text.replace(/\$\{([A-Za-z0-9]+)\}/g, (placeholder, key: string) =>
+    key in substitutions ? flatten(substitutions[key]) : placeholder,
+  );
+}
+
+/** Every state by name, including those inside Parallel branches and Map processors. */
+function statesOf(definition: Asl): [string, AslState][] {
+  return Object.entries(definition.States).flatMap(([name, state]) => {
+    const nested = [...(state.Branches ?? []), state.ItemProcessor, state.Iterator].filter(
+      (d) => d !== undefined,
+    );
+    return [[name, state] as [string, AslState], ...nested.flatMap(statesOf)];
+  });
+}
+
+const sorted = <T>(items: Iterable<T>) => [...items].sort();
+const catalogNames = Object.keys({ ...workflowTasks, ...entryPoints });
+const taskNames = Object.keys(workflowTasks) as WorkflowTaskName[];
+
+describe('DynamoDB tables', () => {
+  it('the Accreditation table has the key design of infra/table-design.ts and a TTL attribute', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: accreditationTable.KeySchema,
+      GlobalSecondaryIndexes: accreditationTable.GlobalSecondaryIndexes,
+      TimeToLiveSpecification: { AttributeName: timeToLiveAttribute.accreditation, Enabled: true },
+    });
+    const definitions =
+      template.findResources('AWS::DynamoDB::Table')[tableId]?.Properties.AttributeDefinitions;
+    const byName = (a: { AttributeName: string }, b: { AttributeName: string }) =>
+      a.AttributeName.localeCompare(b.AttributeName);
+    expect([...definitions].sort(byName)).toEqual([...accreditationTable.AttributeDefinitions].sort(byName));
+  });
+
+  it('the idempotency table is keyed on id, with a TTL attribute', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      TimeToLiveSpecification: { AttributeName: timeToLiveAttribute.idempotency, Enabled: true },
+    });
+  });
+
+  it.each([
+    ['Accreditation', () => tableId],
+    ['Idempotency', () => idempotencyTableId],
+  ])('the %s table is on demand, recoverable, protected from deletion, encrypted and retained', (_, id) => {
+    expect(template.findResources('AWS::DynamoDB::Table')[id()]).toMatchObject({
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: { SSEEnabled: true },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('the ParticipantLifecycle state machine', () => {
+  it('is STANDARD, named ParticipantLifecycle, logs ALL with execution data to a log group, and is traced', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'ParticipantLifecycle',
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: true,
+        Destinations: [
+          { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } },
+        ],
+      },
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('runs workflows/participant-lifecycle.asl.json with every substitution placeholder filled', () => {
+    const deployed = deployedDefinition();
+    expect(deployed.match(/\$\{[^}]*\}/g) ?? []).toEqual([]);
+    const source = JSON.parse(readWorkflow('ParticipantLifecycle')) as Asl;
+    const definition = JSON.parse(deployed) as Asl;
+    expect(definition.StartAt).toBe(source.StartAt);
+    expect(sorted(statesOf(definition).map(([name]) => name))).toEqual(
+      sorted(statesOf(source).map(([name]) => name)),
+    );
+  });
+
+  it('every Task invokes a Lambda function of this stack', () => {
+    const tasks = statesOf(JSON.parse(deployedDefinition()) as Asl).filter(([, s]) => s.Type === 'Task');
+    expect(tasks.length).toBeGreaterThan(0);
+    const notOurs = tasks.flatMap(([name, state]) => {
+      const optimised = state.Resource?.startsWith('arn:aws:states:::lambda:invoke');
+      const target = optimised ? state.Parameters?.FunctionName : state.Resource;
+      const functionId = /^<(.+)\.Arn>$/.exec(target ?? '')?.[1];
+      return functionId && functionId in lambdas ? [] : [`${name} invokes ${target}`];
+    });
+    expect(notOurs).toEqual([]);
+  });
+
+  it('substitutes each <Name>FunctionArn placeholder with the ARN of the function of that name', () => {
+    expect(stateMachine.DefinitionSubstitutions).toEqual(
+      Object.fromEntries(
+        taskNames.map((name) => [substitutionKey(name), { 'Fn::GetAtt': [functionIds[name], 'Arn'] }]),
+      ),
+    );
+  });
+});
+
+describe('Lambda functions', () => {
+  it('there is one function for each entry of functions/catalog.ts', () => {
+    expect(sorted(Object.keys(functionIds))).toEqual(sorted(catalogNames));
+  });
+
+  it('every function runs Node.js 24 on arm64 with X-Ray tracing active', () => {
+    const runtime = (p: LambdaProperties) => ({
+      Runtime: p.Runtime,
+      Architectures: p.Architectures,
+      Tracing: p.TracingConfig?.Mode,
+    });
+    const expected = { Runtime: 'nodejs24.x', Architectures: ['arm64'], Tracing: 'Active' };
+    const all = Object.entries(lambdas);
+    expect(Object.fromEntries(all.map(([id, p]) => [id, runtime(p)]))).toEqual(
+      Object.fromEntries(all.map(([id]) => [id, expected])),
+    );
+  });
+
+  it.each(taskNames)(
+    'the %s task finds both tables and the SES configuration set from its environment',
+    (name) => {
+      const configurationSetId = onlyId('AWS::SES::ConfigurationSet', {});
+      expect(lambdas[functionIds[name] ?? '']?.Environment?.Variables).toMatchObject({
+        TABLE_NAME: { Ref: tableId },
+        IDEMPOTENCY_TABLE_NAME: { Ref: idempotencyTableId },
+        SES_CONFIGURATION_SET: { Ref: configurationSetId },
+        EMAIL_FROM: emailFrom,
+      });
+    },
+  );
+});
+
+describe('the forms API', () => {
+  it('GET and POST /r/{secret} are proxied to the Forms function', () => {
+    const root = { 'Fn::GetAtt': [Match.anyValue(), 'RootResourceId'] };
+    const r = onlyId('AWS::ApiGateway::Resource', { PathPart: 'r', ParentId: root });
+    const secret = onlyId('AWS::ApiGateway::Resource', { PathPart: '{secret}', ParentId: { Ref: r } });
+    for (const method of ['GET', 'POST'])
+      template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: method,
+        ResourceId: { Ref: secret },
+        Integration: {
+          Type: 'AWS_PROXY',
+          Uri: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [functionIds.Forms, 'Arn'] }])] },
+        },
+      });
+  });
+
+  it('the stage is throttled (20 requests/s, burst 40) and writes JSON access logs to a log group', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'));
+    expect(stage).toHaveLength(1);
+    expect(stage[0]?.Properties).toMatchObject({
+      MethodSettings: expect.arrayContaining([
+        expect.objectContaining({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: 20,
+          ThrottlingBurstLimit: 40,
+        }),
+      ]),
+      AccessLogSetting: {
+        DestinationArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
+        Format: expect.stringContaining('$context.requestId'),
+      },
+    });
+    const logGroup = stage[0]?.Properties.AccessLogSetting.DestinationArn['Fn::GetAtt'][0];
+    expect(template.findResources('AWS::Logs::LogGroup')).toHaveProperty([logGroup]);
+  });
+});
+
+describe('SES', () => {
+  it('sends as the configured address through a configuration set that suppresses bounces and complaints', () => {
+    const configurationSet = onlyId('AWS::SES::ConfigurationSet', {
+      SuppressionOptions: { SuppressedReasons: Match.arrayWith(['BOUNCE', 'COMPLAINT']) },
+    });
+    template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: emailFrom,
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: configurationSet } },
+    });
+  });
+});
+
+describe('alarms', () => {
+  /** The topic the admin's email address is subscribed to. */
+  function adminTopicId(): string {
+    const subscription = onlyId('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: adminEmail });
+    const topic = template.findResources('AWS::SNS::Subscription')[subscription]?.Properties.TopicArn.Ref;
+    expect(template.findResources('AWS::SNS::Topic')).toHaveProperty([topic]);
+    return topic;
+  }
+
+  it('the alerts topic emails the admin', () => {
+    adminTopicId();
+  });
+
+  it.each(['ExecutionsFailed', 'ExecutionsTimedOut'])(
+    'the state machine’s %s metric raises an alarm to the alerts topic',
+    (metric) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/States',
+        MetricName: metric,
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: stateMachineId } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: Match.arrayWith([{ Ref: adminTopicId() }]),
+      });
+    },
+  );
+
+  it('every function has an Errors alarm to the alerts topic', () => {
+    const topic = adminTopicId();
+    const alarmed = (functionId: string) =>
+      Object.keys(
+        template.findResources('AWS::CloudWatch::Alarm', {
+          Properties: Match.objectLike({
+            Namespace: 'AWS/Lambda',
+            MetricName: 'Errors',
+            Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId } }],
+            Threshold: 1,
+            ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+            AlarmActions: Match.arrayWith([{ Ref: topic }]),
+          }),
+        }),
+      ).length;
+    const ids = Object.keys(lambdas);
+    expect(Object.fromEntries(ids.map((id) => [id, alarmed(id)]))).toEqual(
+      Object.fromEntries(ids.map((id) => [id, 1])),
+    );
+  });
+});
+
+describe('IAM', () => {
+  it('the Forms function may call states:SendTaskSuccess on the ParticipantLifecycle state machine', () => {
+    const role = lambdas[functionIds.Forms ?? '']?.Role['Fn::GetAtt'][0];
+    const statements = Object.values(
+      template.findResources('AWS::IAM::Policy', {
+        Properties: Match.objectLike({ Roles: Match.arrayWith([{ Ref: role }]) }),
+      }),
+    ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[]);
+    const name = template.findResources('AWS::StepFunctions::StateMachine')[stateMachineId]?.Properties
+      .StateMachineName;
+    const sendTaskSuccess = statements.filter(
+      (s) => s.Effect === 'Allow' && [s.Action].flat().includes('states:SendTaskSuccess'),
+    );
+    expect(sendTaskSuccess.flatMap((s) => [s.Resource].flat().map(flatten))).toContain(
+      `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${name}`,
+    );
+  });
+});
