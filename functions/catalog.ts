@@ -7,6 +7,8 @@ export const workflowTasks = {
   AdvanceCommitment: 'functions/lifecycle/advance-commitment.ts',
   AwaitCommitment: 'functions/lifecycle/await-commitment.ts',
   NotifyCommitmentOutcome: 'functions/lifecycle/notify-commitment-outcome.ts',
+  AdvanceProgramme: 'functions/lifecycle/advance-programme.ts',
+  AwaitProgrammeStep: 'functions/lifecycle/await-programme-step.ts',
   ReportLifecycleFailure: 'functions/lifecycle/report-lifecycle-failure.ts',
 } as const;
 export type WorkflowTaskName = keyof typeof workflowTasks;

@@ -40,7 +40,9 @@ export class AccreditationStack extends Stack {
     });
     const { Forms, Admin, ...tasks } = functions.byName;
     const forms = new FormsApi(this, 'Forms', { forms: Forms });
-    tasks.AdvanceCommitment.addEnvironment('FORMS_BASE_URL', forms.api.url);
+    // The steps that email links (and certificate and directory addresses) need the real forms URL.
+    for (const fn of [tasks.AdvanceCommitment, tasks.AdvanceProgramme])
+      fn.addEnvironment('FORMS_BASE_URL', forms.api.url);
 
     const lifecycle = new ParticipantLifecycle(this, 'Lifecycle', { tasks, alerts });
     Admin.addEnvironment('STATE_MACHINE_ARN', lifecycle.stateMachine.stateMachineArn);
@@ -52,7 +54,8 @@ export class AccreditationStack extends Stack {
       resourceName: LIFECYCLE_NAME,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    for (const fn of [Forms, tasks.AwaitCommitment])
+    // Everything that wakes a waiting execution: the forms, the waits themselves, and the admin's changes.
+    for (const fn of [Forms, Admin, tasks.AwaitCommitment, tasks.AwaitProgrammeStep])
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { Participant, Person, participantIdFor, SeniorLeader } from '../domain/participant.js';
-import { Cohort } from '../domain/programme.js';
-import { programmes } from '../programmes/index.js';
+import { Cohort, DaySchedule, DeadlineSchedule } from '../domain/programme.js';
+import { scheduleProblems } from '../domain/progress.js';
+import { LOCAL_DATE_TIME, londonTime } from '../domain/time.js';
+import { wakeParticipant } from '../lifecycle/wake.js';
+import { programmeById, programmes } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
 
@@ -18,6 +21,31 @@ export const AdminCommand = z.discriminatedUnion('command', [
     school: z.string().trim().min(1).max(200),
     seniorLeader: SeniorLeader,
   }),
+  z.object({
+    command: z.literal('grant-extension'),
+    participantId: z.string().min(1),
+    stepId: z.string().min(1),
+    /** The new deadline, as a London time like 2027-03-12T17:00. */
+    until: z.string().regex(LOCAL_DATE_TIME, 'a London time like 2027-03-12T17:00'),
+  }),
+  z.object({
+    command: z.literal('change-date'),
+    cohortId: z.string().min(1),
+    stepId: z.string().min(1),
+    /** A development day's new times and venue, or a submission's new deadline. */
+    schedule: z.union([DaySchedule, DeadlineSchedule]),
+  }),
+  z.object({
+    command: z.literal('withdraw-participant'),
+    participantId: z.string().min(1),
+    reason: z.string().trim().min(1).max(1000),
+  }),
+  z.object({
+    command: z.literal('defer-participant'),
+    participantId: z.string().min(1),
+    toCohortId: z.string().min(1),
+    reason: z.string().trim().min(1).max(1000),
+  }),
 ]);
 export type AdminCommand = z.infer<typeof AdminCommand>;
 
@@ -28,6 +56,9 @@ export class AdminCommandRejected extends Error {
 
 export type AdminResult =
   | { command: 'create-cohort'; cohortId: string; created: boolean }
+  | { command: 'grant-extension' | 'withdraw-participant'; participantId: string }
+  | { command: 'change-date'; cohortId: string; participantsWoken: number }
+  | { command: 'defer-participant'; participantId: string; executionArn: string }
   | {
       command: 'enrol-participant';
       participantId: string;
@@ -41,6 +72,14 @@ export async function runAdminCommand(command: AdminCommand, deps: Dependencies)
       return createCohort(command.cohort, deps);
     case 'enrol-participant':
       return enrolParticipant(command, deps);
+    case 'grant-extension':
+      return grantExtension(command, deps);
+    case 'change-date':
+      return changeDate(command, deps);
+    case 'withdraw-participant':
+      return withdrawParticipant(command, deps);
+    case 'defer-participant':
+      return deferParticipant(command, deps);
   }
 }
 
@@ -49,6 +88,8 @@ async function createCohort(cohort: Cohort, { store }: Dependencies): Promise<Ad
   if (!programme) throw new AdminCommandRejected(`No programme "${cohort.programmeId}"`);
   if (!programme.pathways.includes(cohort.pathway))
     throw new AdminCommandRejected(`${programme.name} has no ${cohort.pathway} pathway`);
+  const problems = scheduleProblems(programme, cohort);
+  if (problems.length) throw new AdminCommandRejected(`Cohort schedule: ${problems.join('; ')}`);
   const created = await store.createCohort(cohort);
   if (!created) {
     const existing = await store.getCohort(cohort.cohortId);
@@ -78,8 +119,105 @@ async function enrolParticipant(
   });
   const created = await store.createParticipant(participant);
   // Starting is idempotent by name, so a retry after a failed start simply starts it now.
-  const { executionArn } = await workflow.startLifecycle(participantId, { participantId });
+  const { executionArn } = await workflow.startLifecycle(participantId, {
+    participantId,
+    cohortId: cohort.cohortId,
+  });
   return { command: 'enrol-participant', participantId, executionArn, alreadyEnrolled: !created };
+}
+
+type Command<C extends AdminCommand['command']> = Extract<AdminCommand, { command: C }>;
+
+async function participantFor(participantId: string, { store }: Dependencies) {
+  const participant = await store.getParticipant(participantId);
+  if (!participant) throw new AdminCommandRejected(`No participant "${participantId}"`);
+  if (participant.withdrawal) throw new AdminCommandRejected(`${participant.person.name} has been withdrawn`);
+  return participant;
+}
+
+/** Moves this participant's deadline; the running wait is woken and re-planned on it at once. */
+async function grantExtension(command: Command<'grant-extension'>, deps: Dependencies): Promise<AdminResult> {
+  const participant = await participantFor(command.participantId, deps);
+  const step = programmeById(participant.programmeId).steps.find((s) => s.id === command.stepId);
+  if (step?.kind !== 'task' && step?.kind !== 'framework-submission')
+    throw new AdminCommandRejected(
+      `"${command.stepId}" is not a task or framework submission of this programme`,
+    );
+  if (londonTime(command.until) <= deps.clock.now())
+    throw new AdminCommandRejected('The new deadline must be in the future');
+  await deps.store.setDeadline(participant.participantId, step.id, command.until);
+  await wakeParticipant(participant.participantId, deps);
+  return { command: 'grant-extension', participantId: participant.participantId };
+}
+
+/** Moves a cohort's day or deadline, earlier or later; every running execution of the cohort follows it. */
+async function changeDate(command: Command<'change-date'>, deps: Dependencies): Promise<AdminResult> {
+  const cohort = await deps.store.getCohort(command.cohortId);
+  if (!cohort) throw new AdminCommandRejected(`No cohort "${command.cohortId}"`);
+  const current = cohort.schedule[command.stepId];
+  if (!current) throw new AdminCommandRejected(`Cohort ${cohort.cohortId} has no step "${command.stepId}"`);
+  if ('starts' in current !== 'starts' in command.schedule)
+    throw new AdminCommandRejected(
+      `"${command.stepId}" needs ${'starts' in current ? 'starts, ends and venue' : 'a deadline'}`,
+    );
+  const entry =
+    'starts' in command.schedule
+      ? { ...command.schedule, sequence: ('sequence' in current ? current.sequence : 0) + 1 }
+      : command.schedule;
+  const changed = Cohort.parse({ ...cohort, schedule: { ...cohort.schedule, [command.stepId]: entry } });
+  const problems = scheduleProblems(programmeById(cohort.programmeId), changed);
+  if (problems.length) throw new AdminCommandRejected(`Cohort schedule: ${problems.join('; ')}`);
+  await deps.store.updateCohortSchedule(
+    cohort.cohortId,
+    command.stepId,
+    changed.schedule[command.stepId] ?? entry,
+  );
+  const participants = await deps.store.cohortParticipants(cohort.cohortId);
+  for (const participant of participants) {
+    await deps.store.changeParticipant(participant.participantId);
+    await wakeParticipant(participant.participantId, deps);
+  }
+  return { command: 'change-date', cohortId: cohort.cohortId, participantsWoken: participants.length };
+}
+
+/** Ends the participant's lifecycle cleanly: no more emails; the record says why. */
+async function withdrawParticipant(
+  command: Command<'withdraw-participant'>,
+  deps: Dependencies,
+): Promise<AdminResult> {
+  const participant = await participantFor(command.participantId, deps);
+  await deps.store.changeParticipant(participant.participantId, {
+    withdrawal: { reason: command.reason, at: deps.clock.now().toISOString() },
+    stage: 'withdrawn',
+  });
+  await wakeParticipant(participant.participantId, deps);
+  return { command: 'withdraw-participant', participantId: participant.participantId };
+}
+
+/**
+ * Carries the participant into a later cohort of the same programme, keeping what they completed: the
+ * old execution ends as deferred and a new one, named for the new cohort, resumes from the record.
+ */
+async function deferParticipant(
+  command: Command<'defer-participant'>,
+  deps: Dependencies,
+): Promise<AdminResult> {
+  const participant = await participantFor(command.participantId, deps);
+  const target = await deps.store.getCohort(command.toCohortId);
+  if (!target) throw new AdminCommandRejected(`No cohort "${command.toCohortId}"`);
+  if (target.programmeId !== participant.programmeId)
+    throw new AdminCommandRejected(`Cohort ${target.cohortId} runs a different programme`);
+  if (participant.cohortId !== target.cohortId)
+    await deps.store.moveToCohort(participant, target.cohortId, command.reason, deps.clock.now());
+  await wakeParticipant(participant.participantId, deps);
+  const { executionArn } = await deps.workflow.startLifecycle(
+    `${participant.participantId}-${target.cohortId}`,
+    {
+      participantId: participant.participantId,
+      cohortId: target.cohortId,
+    },
+  );
+  return { command: 'defer-participant', participantId: participant.participantId, executionArn };
 }
 
 export const Admin = defineTask({

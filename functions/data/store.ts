@@ -14,8 +14,14 @@
  * after they expire; correctness never depends on it (expiry is checked in code).
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Commitment, Participant, type Stage } from '../domain/participant.js';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type Commitment, Participant, type Stage, type StepOutcome } from '../domain/participant.js';
 import { Cohort } from '../domain/programme.js';
 import { Link, Request } from '../domain/request.js';
 import { DAY } from '../domain/time.js';
@@ -151,10 +157,126 @@ export class AccreditationStore {
     );
   }
 
+  /** Everyone enrolled in a cohort (Query on GSI1), for the cohort-wide attendance form and date changes. */
+  async cohortParticipants(cohortId: string): Promise<Participant[]> {
+    const found: Participant[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :cohort AND begins_with(GSI1SK, :participant)',
+          ExpressionAttributeValues: { ':cohort': `COHORT#${cohortId}`, ':participant': 'PARTICIPANT#' },
+          ExclusiveStartKey,
+        }),
+      );
+      // GSI reads are eventually consistent: read each record itself before acting on it.
+      for (const item of page.Items ?? []) {
+        const participant = await this.getParticipant(String(item.participantId));
+        if (participant?.cohortId === cohortId) found.push(participant);
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return found;
+  }
+
+  /**
+   * Records a step's outcome once (the first answer wins) and bumps the revision so a waiting
+   * execution notices. `replace` lets a resubmission overwrite the previous attempt.
+   */
+  recordStepOutcome(
+    participantId: string,
+    stepId: string,
+    outcome: StepOutcome,
+    replace?: { attemptBelow: number },
+  ): Promise<boolean> {
+    const condition = replace
+      ? 'attribute_exists(PK) AND (attribute_not_exists(progress.#step) OR progress.#step.attempt < :attempt)'
+      : 'attribute_exists(PK) AND attribute_not_exists(progress.#step)';
+    return this.update(
+      keys.participant(participantId),
+      'SET progress.#step = :outcome, revision = revision + :one',
+      condition,
+      { ':outcome': outcome, ':one': 1, ...(replace ? { ':attempt': replace.attemptBelow } : {}) },
+      { '#step': stepId },
+    );
+  }
+
+  /** A change a waiting execution must react to: bumps the revision (and applies `set`, if any). */
+  changeParticipant(
+    participantId: string,
+    set: Record<string, unknown> = {},
+    condition = 'attribute_exists(PK)',
+  ): Promise<boolean> {
+    const names = Object.fromEntries(Object.keys(set).map((k, i) => [`#f${i}`, k]));
+    const values = Object.fromEntries(Object.values(set).map((v, i) => [`:v${i}`, v]));
+    const assignments = Object.keys(set).map((_, i) => `#f${i} = :v${i}`);
+    return this.update(
+      keys.participant(participantId),
+      `SET ${[...assignments, 'revision = revision + :one'].join(', ')}`,
+      condition,
+      { ...values, ':one': 1 },
+      Object.keys(names).length ? names : undefined,
+    );
+  }
+
+  /** Grants an extension: this participant's deadline for the step, as a London time. */
+  setDeadline(participantId: string, stepId: string, localTime: string): Promise<boolean> {
+    return this.update(
+      keys.participant(participantId),
+      'SET deadlines.#step = :at, revision = revision + :one',
+      'attribute_exists(PK)',
+      { ':at': localTime, ':one': 1 },
+      { '#step': stepId },
+    );
+  }
+
+  /**
+   * Parks the execution's token on the participant, but only if nothing changed since the step that
+   * decided to wait read the record; false means "look again now".
+   */
+  saveWaitToken(participantId: string, taskToken: string, revision: number): Promise<boolean> {
+    return this.update(keys.participant(participantId), 'SET waitToken = :token', 'revision = :revision', {
+      ':token': taskToken,
+      ':revision': revision,
+    });
+  }
+
+  /** Moves a deferred participant into a later cohort; what they completed stays in `progress`. */
+  moveToCohort(participant: Participant, toCohortId: string, reason: string, at: Date): Promise<boolean> {
+    return this.update(
+      keys.participant(participant.participantId),
+      'SET cohortId = :to, GSI1PK = :gsi, deferrals = list_append(deferrals, :deferral), revision = revision + :one',
+      'cohortId = :from',
+      {
+        ':to': toCohortId,
+        ':from': participant.cohortId,
+        ':gsi': `COHORT#${toCohortId}`,
+        ':deferral': [{ fromCohortId: participant.cohortId, reason, at: at.toISOString() }],
+        ':one': 1,
+      },
+    );
+  }
+
+  updateCohortSchedule(
+    cohortId: string,
+    stepId: string,
+    entry: Cohort['schedule'][string],
+  ): Promise<boolean> {
+    return this.update(
+      keys.cohort(cohortId),
+      'SET schedule.#step = :entry',
+      'attribute_exists(PK)',
+      { ':entry': entry },
+      { '#step': stepId },
+    );
+  }
+
   createRequest(request: Request): Promise<boolean> {
     return this.create({
       ...keys.request(request.requestId),
-      GSI1PK: `PARTICIPANT#${request.participantId}`,
+      GSI1PK: request.participantId ? `PARTICIPANT#${request.participantId}` : `COHORT#${request.cohortId}`,
       GSI1SK: `REQUEST#${request.requestId}`,
       type: 'request',
       ttl: ttlAfter(request.expiresAt),
@@ -199,7 +321,11 @@ export class AccreditationStore {
    * Answers an open, unexpired request, returning it as answered (with the token of whichever wait is
    * running at that instant); undefined if it was already answered or had expired.
    */
-  async answerRequest(requestId: string, answer: Commitment, now: Date): Promise<Request | undefined> {
+  async answerRequest(
+    requestId: string,
+    answer: NonNullable<Request['answer']>,
+    now: Date,
+  ): Promise<Request | undefined> {
     let answered: Request | undefined;
     await this.conditionally(async () => {
       const { Attributes } = await this.doc.send(
@@ -221,6 +347,42 @@ export class AccreditationStore {
       answered = Request.parse(withoutKeys(Attributes ?? {}));
     });
     return answered;
+  }
+
+  /**
+   * A new deadline for an unanswered request (an extension, or a moved date): open again, reminders
+   * counted afresh from now, and a new ask due. Answered requests stay answered.
+   */
+  reopenRequest(
+    requestId: string,
+    expiresAt: Date,
+    reminderAfterDays: number[],
+    now: Date,
+  ): Promise<boolean> {
+    return this.update(
+      keys.request(requestId),
+      'SET #status = :open, expiresAt = :expiresAt, reminderAfterDays = :reminders, remindersSent = :zero, createdAt = :now REMOVE invitedAt',
+      '#status <> :answered',
+      {
+        ':open': 'open',
+        ':answered': 'answered',
+        ':expiresAt': expiresAt.toISOString(),
+        ':reminders': reminderAfterDays,
+        ':zero': 0,
+        ':now': now.toISOString(),
+      },
+      { '#status': 'status' },
+    );
+  }
+
+  /** Accreditation is recorded once, with the verification code printed on the certificate. */
+  recordAccreditation(participantId: string, accreditation: NonNullable<Participant['accreditation']>) {
+    return this.update(
+      keys.participant(participantId),
+      'SET accreditation = :accreditation',
+      'attribute_exists(PK) AND attribute_not_exists(accreditation)',
+      { ':accreditation': accreditation },
+    );
   }
 
   expireRequest(requestId: string): Promise<boolean> {

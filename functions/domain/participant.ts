@@ -27,6 +27,11 @@ export const Stage = z.enum([
   'commitment-declined',
   'commitment-expired',
   'ready-for-development-days',
+  'in-programme',
+  'accredited',
+  'not-accredited',
+  'completed',
+  'withdrawn',
 ]);
 export type Stage = z.infer<typeof Stage>;
 
@@ -46,6 +51,39 @@ export const Commitment = z.object({
 });
 export type Commitment = z.infer<typeof Commitment>;
 
+/** What happened at one step of the programme, recorded on the participant as it happens. */
+export const Attendance = z.object({
+  outcome: z.enum(['attended', 'absent']),
+  recordedAt: z.iso.datetime(),
+  recordedBy: z.string(),
+});
+export const Submission = z.object({
+  outcome: z.literal('submitted'),
+  /** 1 for the first submission; a resubmission asked for by the assessor is 2. */
+  attempt: z.number().int().positive(),
+  submittedAt: z.iso.datetime(),
+  answers: z.record(z.string(), z.string()),
+});
+export const FormativeFeedback = z.object({
+  outcome: z.literal('feedback-given'),
+  givenAt: z.iso.datetime(),
+  givenBy: z.string(),
+  feedback: z.string(),
+});
+export const AssessmentDecision = z.object({
+  outcome: z.enum(['accredited', 'resubmit', 'not-accredited']),
+  attempt: z.number().int().positive(),
+  decidedAt: z.iso.datetime(),
+  decidedBy: z.string(),
+  /** For the participant: what to improve (resubmit) or why (not accredited). */
+  feedback: z.string().optional(),
+  /** A resubmission's deadline, as a London time. */
+  resubmitBy: z.string().optional(),
+});
+export type AssessmentDecision = z.infer<typeof AssessmentDecision>;
+export const StepOutcome = z.union([Attendance, Submission, FormativeFeedback, AssessmentDecision]);
+export type StepOutcome = z.infer<typeof StepOutcome>;
+
 export const Participant = z.object({
   participantId: z.string(),
   person: Person,
@@ -59,6 +97,22 @@ export const Participant = z.object({
   commitment: Commitment.optional(),
   /** Outcome emails already sent, by outcome, so a restarted execution never sends them again. */
   notified: z.record(z.string(), z.iso.datetime()).default({}),
+  /** By step id, what the participant (or their cohort lead) has done: the lifecycle skips whatever is here. */
+  progress: z.record(z.string(), StepOutcome).default({}),
+  /** Extensions granted by the admin, by step id, as London times; they override the cohort's deadline. */
+  deadlines: z.record(z.string(), z.string()).default({}),
+  /** Bumped by every change a waiting execution must react to (an answer, an extension, a moved date). */
+  revision: z.number().int().nonnegative().default(0),
+  /** The running wait's task token: only ever in this table, never in a link. */
+  waitToken: z.string().optional(),
+  withdrawal: z.object({ reason: z.string(), at: z.iso.datetime() }).optional(),
+  /** Earlier cohorts of a deferred participant: what they completed there stays in `progress`. */
+  deferrals: z
+    .array(z.object({ fromCohortId: z.string(), reason: z.string(), at: z.iso.datetime() }))
+    .default([]),
+  accreditation: z
+    .object({ verificationCode: z.string(), accreditedAt: z.iso.datetime(), listedInDirectory: z.boolean() })
+    .optional(),
 });
 export type Participant = z.infer<typeof Participant>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOCAL_DATE_TIME } from './time.js';
 
 export const Pathway = z.enum(['primary', 'secondary', 'a-level', 'further-education']);
 export type Pathway = z.infer<typeof Pathway>;
@@ -25,20 +26,106 @@ export const ReminderLadder = z
   );
 export type ReminderLadder = z.infer<typeof ReminderLadder>;
 
-/** A programme is data: adding one needs a JSON file, not code. */
-export const Programme = z.object({
-  id: z.string().regex(/^[a-z0-9-]+$/),
-  name: z.string().min(1),
-  pathways: z.array(Pathway).min(1),
-  commitment: z.object({
-    /** Recorded with every signature so we know exactly what a senior leader agreed to. */
-    textVersion: z.string().min(1),
-    summary: z.string().min(1),
-    pledges: z.array(z.string().min(1)).min(1),
-    ladder: ReminderLadder,
-  }),
+const StepId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes');
+
+/** One question a participant answers when submitting a task or their framework. */
+export const Prompt = z.object({
+  name: z.string().regex(/^[a-z][a-zA-Z0-9]{0,30}$/),
+  label: z.string().min(1),
+  hint: z.string().optional(),
+  maxLength: z.number().int().positive().max(10_000).default(4000),
 });
+export type Prompt = z.infer<typeof Prompt>;
+
+const Titled = { id: StepId, title: z.string().min(1).max(100) };
+
+/**
+ * The steps of a programme, in order. A development day is dated by the cohort; a task or framework
+ * submission has a deadline in the cohort's schedule; feedback and assessment follow what they are about.
+ */
+export const ProgrammeStep = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('development-day'),
+    ...Titled,
+    /** A residential starts the evening before and runs overnight. */
+    residential: z.boolean().default(false),
+  }),
+  z.object({ kind: z.literal('task'), ...Titled, brief: z.string().min(1), prompts: z.array(Prompt).min(1) }),
+  z.object({ kind: z.literal('formative-feedback'), ...Titled, on: StepId }),
+  z.object({
+    kind: z.literal('framework-submission'),
+    ...Titled,
+    brief: z.string().min(1),
+    prompts: z.array(Prompt).min(1),
+  }),
+  z.object({
+    kind: z.literal('assessment'),
+    ...Titled,
+    of: StepId,
+    maxResubmissions: z.number().int().min(0).max(3).default(1),
+  }),
+]);
+export type ProgrammeStep = z.infer<typeof ProgrammeStep>;
+export type StepKind = ProgrammeStep['kind'];
+export type StepOf<K extends StepKind> = Extract<ProgrammeStep, { kind: K }>;
+
+/** A programme is data: adding one needs a JSON file, not code. */
+export const Programme = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/),
+    name: z.string().min(1),
+    pathways: z.array(Pathway).min(1),
+    commitment: z.object({
+      /** Recorded with every signature so we know exactly what a senior leader agreed to. */
+      textVersion: z.string().min(1),
+      summary: z.string().min(1),
+      pledges: z.array(z.string().min(1)).min(1),
+      ladder: ReminderLadder,
+    }),
+    steps: z.array(ProgrammeStep).min(1),
+    /** Joining instructions and the calendar invite go out this long before each development day. */
+    joiningInstructionsDaysBefore: z.number().positive().max(60),
+    /** Reminders before a submission deadline, in days before it, largest first. */
+    submissionRemindersDaysBefore: z.array(z.number().positive()).max(5),
+    /** Reminders to the cohort lead about attendance, feedback or an assessment, in days after the ask. */
+    cohortLeadRemindersAfterDays: z.array(z.number().positive()).max(5),
+    /** What an accredited lead receives; absent for a programme that ends without accreditation. */
+    accreditation: z
+      .object({ badgePackUrl: z.url(), communityUrl: z.url() })
+      .optional(),
+  })
+  .superRefine((programme, ctx) => {
+    const seen = new Map<string, StepKind>();
+    for (const [index, step] of programme.steps.entries()) {
+      const problem = (message: string) => ctx.addIssue({ code: 'custom', path: ['steps', index], message });
+      if (seen.has(step.id)) problem(`step id "${step.id}" is used twice`);
+      if (step.kind === 'formative-feedback' && seen.get(step.on) !== 'task')
+        problem(`feedback "${step.id}" must follow the task it is on`);
+      if (step.kind === 'assessment' && seen.get(step.of) !== 'framework-submission')
+        problem(`assessment "${step.id}" must follow the framework submission it assesses`);
+      seen.set(step.id, step.kind);
+    }
+    const assessed = programme.steps.some((s) => s.kind === 'assessment');
+    if (assessed !== Boolean(programme.accreditation))
+      ctx.addIssue({ code: 'custom', path: ['accreditation'], message: 'an assessed programme accredits' });
+  });
 export type Programme = z.infer<typeof Programme>;
+
+/** Steps the cohort's schedule must date: development days (start, end, venue) and deadlines. */
+export const scheduledKinds = ['development-day', 'task', 'framework-submission'] as const;
+
+const LocalDateTime = z.string().regex(LOCAL_DATE_TIME, 'a London time like 2027-01-15T09:30');
+
+export const DaySchedule = z
+  .object({
+    starts: LocalDateTime,
+    ends: LocalDateTime,
+    venue: z.string().min(1).max(300),
+    /** Bumped each time the admin changes the day, so calendar invites update rather than duplicate. */
+    sequence: z.number().int().nonnegative().default(0),
+  })
+  .refine((d) => d.starts < d.ends, 'a development day must end after it starts');
+export const DeadlineSchedule = z.object({ deadline: LocalDateTime });
 
 export const Cohort = z.object({
   cohortId: z.string().regex(/^[a-z0-9-]{3,64}$/, 'lower-case letters, digits and dashes'),
@@ -49,5 +136,7 @@ export const Cohort = z.object({
   name: z.string().min(1).max(200),
   cohortLead: z.object({ name: z.string().min(1).max(100), email: z.email() }),
   startsOn: z.iso.date(),
+  /** By step id: when and where each development day is, and each submission's deadline. */
+  schedule: z.record(StepId, z.union([DaySchedule, DeadlineSchedule])),
 });
 export type Cohort = z.infer<typeof Cohort>;

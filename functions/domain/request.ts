@@ -2,13 +2,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Commitment } from './participant.js';
 import type { ReminderLadder } from './programme.js';
-import { addDays, SECOND } from './time.js';
+import { addDays, DAY, SECOND } from './time.js';
 
 /**
- * A request is one ask of one person (today: a senior leader's commitment). Every email about it
- * carries its own link; all links of a request lead to the same form until the request is answered.
+ * A request is one ask of one person: a senior leader's commitment, a cohort lead's attendance register
+ * (for the whole cohort), a participant's task or framework submission, a cohort lead's feedback or
+ * assessment. Every email about it carries its own link; all links of a request lead to the same form
+ * until the request is answered.
  */
-export const RequestKind = z.enum(['commitment']);
+export const RequestKind = z.enum(['commitment', 'attendance', 'submission', 'feedback', 'assessment']);
 export type RequestKind = z.infer<typeof RequestKind>;
 
 export const RequestStatus = z.enum(['open', 'answered', 'expired']);
@@ -16,7 +18,12 @@ export const RequestStatus = z.enum(['open', 'answered', 'expired']);
 export const Request = z.object({
   requestId: z.string(),
   kind: RequestKind,
-  participantId: z.string(),
+  /** Whose request it is: one participant's, or (attendance) the whole cohort's. */
+  participantId: z.string().optional(),
+  cohortId: z.string().optional(),
+  /** The programme step it is for, and which attempt (a resubmission is attempt 2). */
+  stepId: z.string().optional(),
+  attempt: z.number().int().positive().optional(),
   recipient: z.object({ name: z.string(), email: z.string() }),
   status: RequestStatus,
   createdAt: z.iso.datetime(),
@@ -27,7 +34,10 @@ export const Request = z.object({
   invitedAt: z.iso.datetime().optional(),
   /** Set only by the waiting workflow step; never leaves our own storage. */
   taskToken: z.string().optional(),
-  answer: Commitment.optional(),
+  /** A commitment, or the time and person that answered a programme step (its outcome is on the participant). */
+  answer: z
+    .union([Commitment, z.object({ answeredAt: z.iso.datetime(), answeredBy: z.string() })])
+    .optional(),
 });
 export type Request = z.infer<typeof Request>;
 
@@ -35,24 +45,38 @@ export function commitmentRequestId(participantId: string): string {
   return `commitment-${participantId}`;
 }
 
+/** Asks about a programme step: submissions and assessments repeat per attempt; attendance is per cohort. */
+export const stepRequestId = (stepId: string, owner: string, attempt?: number) =>
+  `${stepId}${attempt ? `#${attempt}` : ''}-${owner}`;
+
+type RequestSubject = Pick<Request, 'kind' | 'recipient'> &
+  Partial<Pick<Request, 'participantId' | 'cohortId' | 'stepId' | 'attempt'>> & { requestId: string };
+
+/** `deadline`, when given, is the exact expiry (a submission's deadline); otherwise the ladder's end. */
 export function newRequest(
-  kind: RequestKind,
-  participantId: string,
-  recipient: Request['recipient'],
+  subject: RequestSubject,
   ladder: ReminderLadder,
   now: Date,
+  deadline?: Date,
 ): Request {
   return {
-    requestId: commitmentRequestId(participantId),
-    kind,
-    participantId,
-    recipient,
+    ...subject,
     status: 'open',
     createdAt: now.toISOString(),
-    expiresAt: addDays(now, ladder.expiresAfterDays).toISOString(),
+    expiresAt: (deadline ?? addDays(now, ladder.expiresAfterDays)).toISOString(),
     reminderAfterDays: ladder.reminderAfterDays,
     remindersSent: 0,
   };
+}
+
+/** A ladder that ends at a deadline, with reminders the given days before it (those already past dropped). */
+export function ladderToDeadline(deadline: Date, daysBefore: number[], now: Date): ReminderLadder {
+  const expiresAfterDays = Math.max((deadline.getTime() - now.getTime()) / DAY, 1 / 1440);
+  const reminderAfterDays = daysBefore
+    .map((d) => expiresAfterDays - d)
+    .filter((d) => d > 0)
+    .sort((a, b) => a - b);
+  return { reminderAfterDays, expiresAfterDays };
 }
 
 export function isExpired(request: Request, now: Date): boolean {

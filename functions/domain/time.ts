@@ -31,3 +31,47 @@ export function formatLondon(instant: Date): string {
 export function addDays(instant: Date, days: number): Date {
   return new Date(instant.getTime() + days * DAY);
 }
+
+/** A wall-clock time in England, as admins write dates in a cohort's schedule: "2027-01-15T09:30". */
+export const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+
+const londonParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: LONDON,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** How far London's clocks are ahead of UTC at `instant` (0 in winter, one hour in summer). */
+function londonOffsetMs(instant: Date): number {
+  const p = Object.fromEntries(londonParts.formatToParts(instant).map((x) => [x.type, x.value]));
+  const asUtc = Date.UTC(
+    Number(p.year),
+    Number(p.month) - 1,
+    Number(p.day),
+    Number(p.hour),
+    Number(p.minute),
+  );
+  return asUtc - Math.floor(instant.getTime() / 60_000) * 60_000;
+}
+
+/** The instant a London wall-clock time names, through the clock changes. */
+export function londonTime(local: string): Date {
+  const asUtc = new Date(`${local}:00Z`);
+  const guess = new Date(asUtc.getTime() - londonOffsetMs(asUtc));
+  return new Date(asUtc.getTime() - londonOffsetMs(guess));
+}
+
+/** "Friday 15 January 2027", for days where the hour does not matter. */
+export function formatLondonDate(instant: Date): string {
+  return formatLondon(instant).replace(/ at .*$/, '');
+}
+
+/** The London wall-clock time of an instant, in the schedule's format ("2027-01-15T09:30"). */
+export function toLondonLocal(instant: Date): string {
+  const p = Object.fromEntries(londonParts.formatToParts(instant).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}

@@ -1,8 +1,9 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { type SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { Context } from 'aws-lambda';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { IDEMPOTENCY_WINDOW_SECONDS } from '../shared/idempotency.js';
 import { metrics } from '../shared/observability.js';
 import type { EmailMessage } from './message.js';
@@ -32,20 +33,22 @@ export function sesMailer({ ses, from, configurationSet, persistenceStore }: Ses
   const sendOnce = makeIdempotent(
     async (request: { idempotencyKey: string; message: EmailMessage }) => {
       const { message } = request;
-      const result = await ses.send(
-        new SendEmailCommand({
-          Source: from,
-          Destination: { ToAddresses: [message.to] },
-          Message: {
-            Subject: { Data: message.subject, Charset: 'UTF-8' },
-            Body: {
-              Html: { Data: message.html, Charset: 'UTF-8' },
-              Text: { Data: message.text, Charset: 'UTF-8' },
-            },
-          },
-          ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
-        }),
-      );
+      const result = message.calendar
+        ? await ses.send(await rawEmailWithInvite(message, from, configurationSet))
+        : await ses.send(
+            new SendEmailCommand({
+              Source: from,
+              Destination: { ToAddresses: [message.to] },
+              Message: {
+                Subject: { Data: message.subject, Charset: 'UTF-8' },
+                Body: {
+                  Html: { Data: message.html, Charset: 'UTF-8' },
+                  Text: { Data: message.text, Charset: 'UTF-8' },
+                },
+              },
+              ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
+            }),
+          );
       metrics.addMetric('EmailSent', MetricUnit.Count, 1);
       return { messageId: result.MessageId ?? '' };
     },
@@ -55,4 +58,27 @@ export function sesMailer({ ses, from, configurationSet, persistenceStore }: Ses
     send: (message, idempotencyKey) => sendOnce({ idempotencyKey, message }),
     registerLambdaContext: (context) => config.registerLambdaContext(context),
   };
+}
+
+/**
+ * SES's simple SendEmail cannot carry a text/calendar part, so an invite goes as a raw MIME message,
+ * composed by nodemailer (the invite is both an alternative part, which mail clients show as an
+ * invitation, and an .ics attachment for those that do not).
+ */
+async function rawEmailWithInvite(message: EmailMessage, from: string, configurationSet?: string) {
+  const calendar = message.calendar;
+  const mime = await new MailComposer({
+    from,
+    to: message.to,
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    icalEvent: calendar && { method: calendar.method, filename: 'invite.ics', content: calendar.content },
+  })
+    .compile()
+    .build();
+  return new SendRawEmailCommand({
+    RawMessage: { Data: mime },
+    ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
+  });
 }

@@ -1,4 +1,16 @@
+import { createEvent } from 'ics';
 import { html, type SafeHtml } from '../shared/html.js';
+
+/**
+ * A calendar invite (text/calendar). The UID is stable for one person's place at one event, so an update
+ * or a cancellation replaces the entry already in their diary; SEQUENCE orders the versions.
+ */
+export interface CalendarInvite {
+  method: 'REQUEST' | 'CANCEL';
+  uid: string;
+  sequence: number;
+  content: string;
+}
 
 /** Every email we send: short, one action at most, in both HTML and plain text. */
 export interface EmailMessage {
@@ -6,6 +18,7 @@ export interface EmailMessage {
   subject: string;
   html: string;
   text: string;
+  calendar?: CalendarInvite;
 }
 
 export interface EmailContent {
@@ -36,4 +49,38 @@ ${content.footnote && html`<p style="color:#505a5f">${content.footnote}</p>`}
     ...(content.footnote ? [content.footnote] : []),
   ].join('\n\n');
   return { to: content.to, subject: content.subject, html: body.value, text: `${text}\n` };
+}
+
+export function calendarInvite(event: {
+  method: CalendarInvite['method'];
+  uid: string;
+  sequence: number;
+  title: string;
+  starts: Date;
+  ends: Date;
+  location: string;
+  organizer: { name: string; email: string };
+  attendee: { name: string; email: string };
+  now: Date;
+}): CalendarInvite {
+  const utc = (d: Date) => d.getTime();
+  const { error, value } = createEvent({
+    method: event.method,
+    uid: event.uid,
+    sequence: event.sequence,
+    title: event.title,
+    location: event.location,
+    start: utc(event.starts),
+    startInputType: 'utc',
+    startOutputType: 'utc',
+    end: utc(event.ends),
+    endInputType: 'utc',
+    endOutputType: 'utc',
+    lastModified: utc(event.now),
+    status: event.method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED',
+    organizer: event.organizer,
+    attendees: [{ ...event.attendee, rsvp: false, partstat: 'ACCEPTED', role: 'REQ-PARTICIPANT' }],
+  });
+  if (error || !value) throw new Error(`Calendar invite ${event.uid}: ${error?.message ?? 'empty'}`);
+  return { method: event.method, uid: event.uid, sequence: event.sequence, content: value };
 }

@@ -6,27 +6,66 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { CommitmentFormValues } from '../domain/commitment.js';
 import { type Dependencies, IDEMPOTENCY_WINDOW_SECONDS, lambdaDependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
 import { logger, metrics, tracer } from '../shared/observability.js';
+import { assessmentForm } from './assessment-form.js';
+import { attendanceForm } from './attendance-form.js';
+import { commitmentForm } from './commitment-form.js';
+import { feedbackForm } from './feedback-form.js';
 import {
-  answerCommitment,
-  type PostedAnswer,
+  closedLinkPage,
+  type Evidence,
+  type FormRegistry,
+  type FormValues,
+  followLink,
   postIdempotencyKey,
-  showCommitmentForm,
-} from './commitment-form.js';
-import { page, somethingWentWrongPage, tooLargePage } from './pages.js';
+} from './form.js';
+import { page, somethingWentWrongPage, tooLargePage, unknownLinkPage } from './pages.js';
+import { submissionForm } from './submission-form.js';
 
-/** Far above any honest answer (the longest field is 1,000 characters), far below anything abusive. */
-export const MAX_BODY_BYTES = 16 * 1024;
+/**
+ * Far above any honest answer (a framework submission is at most three 8,000-character answers, which
+ * form encoding can triple), far below anything abusive.
+ */
+export const MAX_BODY_BYTES = 96 * 1024;
 
-const formFields: (keyof CommitmentFormValues)[] = ['decision', 'signedBy', 'role', 'agree', 'reason'];
+/** Every emailed form, by the kind of request its link belongs to. */
+export const forms: FormRegistry = {
+  commitment: commitmentForm,
+  attendance: attendanceForm,
+  submission: submissionForm,
+  feedback: feedbackForm,
+  assessment: assessmentForm,
+};
 
 /** Reads only the fields the form has; the first value wins if a field is repeated. */
-export function readFormBody(body: string): CommitmentFormValues {
+export function readFormBody(body: string, fields: string[]): FormValues {
   const params = new URLSearchParams(body);
-  return Object.fromEntries(formFields.flatMap((f) => (params.has(f) ? [[f, params.get(f) ?? '']] : [])));
+  return Object.fromEntries(fields.flatMap((f) => (params.has(f) ? [[f, params.get(f) ?? '']] : [])));
+}
+
+interface PostedAnswer {
+  secret: string;
+  body: string;
+  evidence: Evidence;
+}
+
+/** GET: only ever shows a page. Mail scanners that prefetch links change nothing. */
+async function show(secret: string, deps: Dependencies): Promise<APIGatewayProxyResult> {
+  const link = await followLink(secret, deps);
+  if (link.state !== 'open') return closedLinkPage(link, forms, deps);
+  return forms[link.request.kind].show(link.request, deps);
+}
+
+/** POST: the form validates and records; a link that closed meanwhile gets its friendly page. */
+async function answer(
+  { secret, values, evidence }: Omit<PostedAnswer, 'body'> & { values: FormValues },
+  deps: Dependencies,
+): Promise<APIGatewayProxyResult> {
+  const link = await followLink(secret, deps);
+  if (link.state !== 'open') return closedLinkPage(link, forms, deps);
+  return forms[link.request.kind].answer(link.request, values, evidence, deps);
 }
 
 /**
@@ -34,20 +73,23 @@ export function readFormBody(body: string): CommitmentFormValues {
  * A double-posted answer is replayed from the idempotency record instead of being processed twice.
  */
 export function formsHandler(dependencies: () => Dependencies = lambdaDependencies) {
-  type KeyedAnswer = PostedAnswer & { idempotencyKey: string };
+  type KeyedAnswer = Parameters<typeof answer>[0] & { idempotencyKey: string };
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'idempotencyKey',
     expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
   });
   let answerOnce: ((posted: KeyedAnswer) => Promise<APIGatewayProxyResult>) | undefined;
-  const answer = (posted: PostedAnswer, context: Context) => {
+  const answerIdempotently = async ({ secret, body, evidence }: PostedAnswer, context: Context) => {
     const deps = dependencies();
     config.registerLambdaContext(context);
-    answerOnce ??= makeIdempotent((p: KeyedAnswer) => answerCommitment(p, deps), {
+    answerOnce ??= makeIdempotent((posted: KeyedAnswer) => answer(posted, deps), {
       persistenceStore: deps.idempotencyStore,
       config,
     });
-    return answerOnce({ ...posted, idempotencyKey: postIdempotencyKey(posted) });
+    const link = await followLink(secret, deps);
+    if (link.state === 'unknown') return unknownLinkPage();
+    const values = readFormBody(body, await forms[link.request.kind].fields(link.request, deps));
+    return answerOnce({ secret, values, evidence, idempotencyKey: postIdempotencyKey(secret, values) });
   };
 
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
@@ -60,7 +102,7 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
         const secret = event.pathParameters?.secret ?? '';
         if (event.httpMethod === 'GET' || event.httpMethod === 'HEAD') {
           metrics.addMetric('FormViewed', MetricUnit.Count, 1);
-          return await showCommitmentForm(secret, dependencies());
+          return await show(secret, dependencies());
         }
         if (event.httpMethod !== 'POST')
           return { ...page(405, 'Not allowed', html`<h1>Not allowed</h1>`), headers: { Allow: 'GET, POST' } };
@@ -68,12 +110,14 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
           ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
           : (event.body ?? '');
         if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return tooLargePage();
-        const result = await answer(
+        const result = await answerIdempotently(
           {
             secret,
-            fields: readFormBody(raw),
-            ipAddress: event.requestContext?.identity?.sourceIp ?? 'unknown',
-            userAgent: event.headers?.['user-agent'] ?? 'unknown',
+            body: raw,
+            evidence: {
+              ipAddress: event.requestContext?.identity?.sourceIp ?? 'unknown',
+              userAgent: event.headers?.['user-agent'] ?? 'unknown',
+            },
           },
           context,
         );

@@ -21,7 +21,7 @@ body{font-family:Arial,sans-serif;font-size:19px;line-height:1.4;color:#0b0c0c;m
 h1{font-size:28px;margin:0 0 16px}ul{padding-left:20px}li{margin-bottom:8px}
 label,legend{display:block;font-weight:bold;margin:16px 0 4px}
 input[type=text],textarea{width:100%;box-sizing:border-box;font-size:19px;padding:8px;border:2px solid #0b0c0c}
-.choice{display:flex;align-items:flex-start;gap:8px;margin:8px 0}.choice input{width:24px;height:24px;margin:2px 0 0}
+.choice{display:flex;align-items:flex-start;gap:8px;margin:8px 0}.choice input{flex:none;width:24px;height:24px;margin:2px 0 0}
 .choice label{font-weight:normal;margin:0}fieldset{border:0;padding:0;margin:0}
 button{font-size:19px;background:#00703c;color:#fff;border:0;padding:12px 20px;margin-top:24px;cursor:pointer}
 button:focus,input:focus,textarea:focus,a:focus{outline:3px solid #fd0;outline-offset:0}
@@ -37,28 +37,34 @@ export function page(statusCode: number, title: string, body: SafeHtml): APIGate
   return { statusCode, headers, body: document.value };
 }
 
-type FieldErrors = Partial<Record<keyof CommitmentFormValues, string>>;
+/** Problems with a form, by field name, in words for the person. */
+export type FieldErrors = Partial<Record<string, string>>;
 
-/** Field order on the page, so the error summary lists problems top to bottom. */
-const fieldOrder: (keyof CommitmentFormValues)[] = ['decision', 'signedBy', 'role', 'agree', 'reason'];
+/** Field order on the commitment page, so the error summary lists problems top to bottom. */
+const commitmentFields: (keyof CommitmentFormValues)[] = ['decision', 'signedBy', 'role', 'agree', 'reason'];
 
-function errorSummary(errors: FieldErrors): SafeHtml | undefined {
+/** The error summary at the top of a form: every problem, in page order, each linking to its field. */
+export function errorSummary(errors: FieldErrors, fieldOrder: string[]): SafeHtml | undefined {
   const listed = fieldOrder.filter((f) => errors[f]);
   if (listed.length === 0) return undefined;
-  return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+  return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
 <h2 id="error-summary-title">There is a problem</h2>
 <ul>${listed.map((f) => html`<li><a href="#${f}">${errors[f]}</a></li>`)}</ul></div>`;
 }
 
-const fieldError = (errors: FieldErrors, field: keyof CommitmentFormValues) =>
+export const fieldError = (errors: FieldErrors, field: string) =>
   errors[field] && html`<span class="error-message" id="${field}-error">Error: ${errors[field]}</span>`;
 
-const describedBy = (errors: FieldErrors, field: keyof CommitmentFormValues, hint?: string) => {
+export const describedBy = (errors: FieldErrors, field: string, hint?: string) => {
   const ids = [hint, errors[field] ? `${field}-error` : undefined].filter(Boolean).join(' ');
   return ids ? html` aria-describedby="${ids}"` : undefined;
 };
 
-const checked = (on: boolean) => (on ? html` checked` : undefined);
+export const checked = (on: boolean) => (on ? html` checked` : undefined);
+
+/** "Error: " in the title tells screen-reader users at once that the page came back with problems. */
+export const formTitle = (title: string, errors: FieldErrors) =>
+  `${Object.keys(errors).length > 0 ? 'Error: ' : ''}${title}`;
 
 export function commitmentFormPage(
   participant: Participant,
@@ -73,7 +79,7 @@ export function commitmentFormPage(
   return page(
     hasErrors ? 422 : 200,
     title,
-    html`${errorSummary(errors)}
+    html`${errorSummary(errors, commitmentFields)}
 <h1>Support ${participant.person.name} on the programme</h1>
 <p>${commitment.summary}</p>
 <p><strong>${participant.person.name}</strong>, ${participant.school}. Please answer by ${formatLondon(deadline)}.</p>
@@ -128,6 +134,37 @@ export function expiredLinkPage(): APIGatewayProxyResult {
     html`<h1>This link has expired</h1>
 <p>The time to answer this request has passed, and the programme team has been told.</p>
 <p>If you still want to support your colleague, please reply to the email you received and the team will send a new request.</p>`,
+  );
+}
+
+/** A second click on a link whose answer is already in (attendance, a submission, feedback, an assessment). */
+export function alreadyRecordedPage(what: string): APIGatewayProxyResult {
+  return page(
+    409,
+    'This has already been recorded',
+    html`<h1>This has already been recorded</h1>
+<p>${what} is already recorded. There is nothing more to do.</p>
+<p>If something is wrong, reply to the email you received and the programme team will help.</p>`,
+  );
+}
+
+/** A link used after its deadline: says who can help, since only the admin can extend it. */
+export function deadlinePassedPage(what: string): APIGatewayProxyResult {
+  return page(
+    410,
+    'The deadline has passed',
+    html`<h1>The deadline has passed</h1>
+<p>The deadline for ${what} has passed, and the programme team has been told.</p>
+<p>If you need more time, reply to the email you received: the team can give you an extension, and we will email you a new link.</p>`,
+  );
+}
+
+/** The page after any answer is recorded. */
+export function thankYouPage(message: string): APIGatewayProxyResult {
+  return page(
+    200,
+    'Thank you: it is recorded',
+    html`<h1>Thank you: it is recorded</h1><p>${message}</p><p>You can close this page.</p>`,
   );
 }
 

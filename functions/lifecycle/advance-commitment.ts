@@ -1,19 +1,11 @@
 import { z } from 'zod';
-import type { CommitmentDecision, Participant } from '../domain/participant.js';
-import {
-  commitmentRequestId,
-  hashLinkSecret,
-  isExpired,
-  newLinkSecret,
-  newRequest,
-  nextReminderAt,
-  type Request,
-  secondsUntilNextChase,
-} from '../domain/request.js';
+import type { Commitment, CommitmentDecision } from '../domain/participant.js';
+import { commitmentRequestId, type Request } from '../domain/request.js';
 import { commitmentRequestEmail } from '../email/commitment-emails.js';
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
+import { chase, ensureRequest } from './asks.js';
 import { loadParticipant } from './participant.js';
 
 /** `waitSeconds` is how long the execution should wait for an answer; 0 once there is nothing to wait for. */
@@ -30,67 +22,43 @@ export async function advanceCommitment(
   { participantId }: { participantId: string },
   deps: Dependencies,
 ): Promise<CommitmentProgress> {
-  const { store, clock } = deps;
-  const participant = await loadParticipant(store, participantId);
+  const participant = await loadParticipant(deps.store, participantId);
   const requestId = commitmentRequestId(participantId);
-  let request = await store.getRequest(requestId);
-  const answer = participant.commitment ?? request?.answer;
+  const existing = await deps.store.getRequest(requestId);
+  const answer = participant.commitment ?? existingCommitment(existing);
   if (answer) return { decision: answer.decision, waitSeconds: 0 };
 
-  const now = clock.now();
-  if (!request) {
-    const { ladder } = programmeById(participant.programmeId).commitment;
-    const recipient = { name: participant.seniorLeader.name, email: participant.seniorLeader.email };
-    await store.createRequest(newRequest('commitment', participantId, recipient, ladder, now));
-    request = await store.getRequest(requestId);
-    if (!request) throw new Error(`Request ${requestId} vanished after creation`);
-  }
-
-  if (isExpired(request, now)) {
-    if (await store.expireRequest(requestId)) return { decision: 'expired', waitSeconds: 0 };
-    // Answered in the instant between our read and the expiry: the answer wins.
-    const latest = await store.getRequest(requestId);
-    return { decision: latest?.answer?.decision ?? 'expired', waitSeconds: 0 };
-  }
-
-  if (!request.invitedAt) {
-    await emailAsk(participant, request, 0, deps);
-    await store.markInvited(requestId, now);
-  } else {
-    const reminderDue = nextReminderAt(request);
-    if (reminderDue && now >= reminderDue) {
-      const number = request.remindersSent + 1;
-      await emailAsk(participant, request, number, deps);
-      await store.markReminderSent(requestId, number);
-      request = { ...request, remindersSent: number };
-    }
-  }
-  return { decision: 'pending', waitSeconds: secondsUntilNextChase(request, now) };
-}
-
-/** Each email gets a fresh link; any of them opens the form until the request is answered or expires. */
-async function emailAsk(participant: Participant, request: Request, reminder: number, deps: Dependencies) {
-  const secret = newLinkSecret();
-  await deps.store.createLink({
-    linkHash: hashLinkSecret(secret),
-    requestId: request.requestId,
-    createdAt: deps.clock.now().toISOString(),
-    expiresAt: request.expiresAt,
-  });
-  const email = commitmentRequestEmail(
-    {
-      participant,
-      programme: programmeById(participant.programmeId),
-      link: new URL(`r/${secret}`, withTrailingSlash(deps.settings.FORMS_BASE_URL)).toString(),
-      deadline: new Date(request.expiresAt),
-    },
-    reminder,
+  const programme = programmeById(participant.programmeId);
+  const { seniorLeader } = participant;
+  const request =
+    existing ??
+    (await ensureRequest(
+      {
+        requestId,
+        kind: 'commitment',
+        participantId,
+        recipient: { name: seniorLeader.name, email: seniorLeader.email },
+      },
+      programme.commitment.ladder,
+      deps,
+    ));
+  const deadline = new Date(request.expiresAt);
+  const progress = await chase(
+    request,
+    (link, reminder) => commitmentRequestEmail({ participant, programme, link, deadline }, reminder),
+    deps,
   );
-  // Keyed by the ask, not the link: a retry mints a new link but never sends a second email.
-  await deps.mailer.send(email, `${request.requestId}#ask#${reminder}`);
+  if (progress.state === 'open') return { decision: 'pending', waitSeconds: progress.waitSeconds };
+  if (progress.state === 'expired') return { decision: 'expired', waitSeconds: 0 };
+  const answered = existingCommitment(await deps.store.getRequest(requestId));
+  return { decision: answered?.decision ?? 'expired', waitSeconds: 0 };
 }
 
-const withTrailingSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
+/** The senior leader's answer, if the form recorded one on the request. */
+export const existingCommitment = (request?: Request): Commitment | undefined =>
+  request?.kind === 'commitment' && request.answer && 'decision' in request.answer
+    ? request.answer
+    : undefined;
 
 export const AdvanceCommitment = defineTask({
   name: 'AdvanceCommitment',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { commitmentRequestId } from '../domain/request.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
+import { existingCommitment } from './advance-commitment.js';
 
 /**
  * Parks the execution until the senior leader answers. The task token is stored only on the request
@@ -16,7 +17,7 @@ export async function awaitCommitment(
   if (await store.saveTaskToken(requestId, taskToken)) return { waiting: true };
   const request = await store.getRequest(requestId);
   const participant = await store.getParticipant(participantId);
-  const answer = participant?.commitment ?? request?.answer;
+  const answer = participant?.commitment ?? existingCommitment(request);
   const decision = answer?.decision ?? (request?.status === 'expired' ? 'expired' : undefined);
   if (!decision) throw new Error(`Request ${requestId} is neither open nor answered`);
   await workflow.completeTask(taskToken, { decision });

@@ -9,6 +9,7 @@ import {
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
+import { existingCommitment } from './advance-commitment.js';
 import { loadParticipant } from './participant.js';
 
 const Outcome = z.enum(['signed', 'declined', 'expired']);
@@ -31,7 +32,7 @@ export async function notifyCommitmentOutcome(
   let participant = await loadParticipant(store, participantId);
   if (outcome !== 'expired' && !participant.commitment) {
     // The form answered the request first; copy that answer onto the participant, the record of truth.
-    const answer = (await store.getRequest(commitmentRequestId(participantId)))?.answer;
+    const answer = existingCommitment(await store.getRequest(commitmentRequestId(participantId)));
     if (!answer) throw new Error(`No recorded answer for ${participantId}`);
     await store.recordCommitment(participantId, answer);
     participant = await loadParticipant(store, participantId);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Participant, participantIdFor } from '../../functions/domain/participant.js';
+import { Participant, participantIdFor } from '../../functions/domain/participant.js';
 import { commitmentRequestId } from '../../functions/domain/request.js';
 import { advanceCommitment } from '../../functions/lifecycle/advance-commitment.js';
 import { awaitCommitment } from '../../functions/lifecycle/await-commitment.js';
@@ -23,7 +23,7 @@ let counter = 0;
 async function participantNobodyIsRunning(): Promise<Participant> {
   counter += 1;
   const email = `steps-${counter}@school.test`;
-  const participant: Participant = {
+  const participant = Participant.parse({
     participantId: participantIdFor('steps-cohort', email),
     person: { name: 'Bea Jones', email },
     school: 'Riverside Academy',
@@ -34,7 +34,7 @@ async function participantNobodyIsRunning(): Promise<Participant> {
     stage: 'awaiting-commitment',
     enrolledAt: system.clock.now().toISOString(),
     notified: {},
-  };
+  });
   await system.dependencies.store.createParticipant(participant);
   return participant;
 }

@@ -27,9 +27,12 @@ describe('AccreditationStore', () => {
     const { store } = system.dependencies;
     const now = new Date('2026-11-02T09:00:00Z');
     const request = newRequest(
-      'commitment',
-      'p-first-wins',
-      { name: 'Sam', email: 'sam@school.test' },
+      {
+        requestId: 'commitment-p-first-wins',
+        kind: 'commitment',
+        participantId: 'p-first-wins',
+        recipient: { name: 'Sam', email: 'sam@school.test' },
+      },
       ladder,
       now,
     );
@@ -44,7 +47,7 @@ describe('AccreditationStore', () => {
       answer: { signedBy: 'Sam Okafor' },
     });
     expect(await store.answerRequest(request.requestId, answer('Someone Else', now), now)).toBeUndefined();
-    expect((await store.getRequest(request.requestId))?.answer?.signedBy).toBe('Sam Okafor');
+    expect((await store.getRequest(request.requestId))?.answer).toMatchObject({ signedBy: 'Sam Okafor' });
     expect(await store.saveTaskToken(request.requestId, 'token-b')).toBe(false);
   });
 
@@ -52,9 +55,12 @@ describe('AccreditationStore', () => {
     const { store } = system.dependencies;
     const created = new Date('2026-11-02T09:00:00Z');
     const request = newRequest(
-      'commitment',
-      'p-too-late',
-      { name: 'Sam', email: 'sam@school.test' },
+      {
+        requestId: 'commitment-p-too-late',
+        kind: 'commitment',
+        participantId: 'p-too-late',
+        recipient: { name: 'Sam', email: 'sam@school.test' },
+      },
       ladder,
       created,
     );
@@ -68,9 +74,12 @@ describe('AccreditationStore', () => {
   it('counts each reminder once', async () => {
     const { store } = system.dependencies;
     const request = newRequest(
-      'commitment',
-      'p-reminders',
-      { name: 'Sam', email: 'sam@school.test' },
+      {
+        requestId: 'commitment-p-reminders',
+        kind: 'commitment',
+        participantId: 'p-reminders',
+        recipient: { name: 'Sam', email: 'sam@school.test' },
+      },
       ladder,
       new Date(),
     );

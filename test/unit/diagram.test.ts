@@ -43,7 +43,7 @@ describe('toMermaid on the participant lifecycle', () => {
     const tasks = Object.entries(lifecycle.States)
       .filter(([name, state]) => state.Type === 'Task' && name !== 'NotifyAdminOfFailure')
       .map(([name]) => name);
-    expect(tasks).toHaveLength(6);
+    expect(tasks).toHaveLength(12);
     for (const task of tasks) expect(lines).toContain(`${task} --> NotifyAdminOfFailure : States.ALL`);
     expect(lines).toContain('NotifyAdminOfFailure --> LifecycleFailed : States.ALL');
   });
@@ -58,7 +58,16 @@ describe('toMermaid on the participant lifecycle', () => {
   it('ends exactly the terminal states at [*]', () => {
     const ends = lines.filter((line) => line.endsWith('--> [*]')).map((line) => line.split(' --> ')[0]);
     expect(ends.sort()).toEqual(
-      ['CommitmentDeclined', 'CommitmentExpired', 'LifecycleFailed', 'ReadyForDevelopmentDays'].sort(),
+      [
+        'Accredited',
+        'CommitmentDeclined',
+        'CommitmentExpired',
+        'DeferredToLaterCohort',
+        'LifecycleFailed',
+        'NotAccredited',
+        'ProgrammeCompleted',
+        'Withdrawn',
+      ].sort(),
     );
   });
 });

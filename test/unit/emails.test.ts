@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Participant } from '../../functions/domain/participant.js';
+import { Participant } from '../../functions/domain/participant.js';
 import { newLinkSecret } from '../../functions/domain/request.js';
 import {
   commitmentDeclinedEmails,
@@ -11,7 +11,7 @@ import { composeEmail } from '../../functions/email/message.js';
 import { programmeById } from '../../functions/programmes/index.js';
 
 const programme = programmeById('ncetm-pd-lead');
-const participant: Participant = {
+const participant = Participant.parse({
   participantId: 'p-test',
   person: { name: 'Asha Patel', email: 'asha@hillside.sch.uk' },
   school: 'Hillside Primary',
@@ -22,7 +22,7 @@ const participant: Participant = {
   stage: 'awaiting-commitment',
   enrolledAt: '2026-09-01T09:00:00.000Z',
   notified: {},
-};
+});
 const link = `https://forms.example.org/r/${newLinkSecret()}`;
 const summerDeadline = new Date('2026-09-15T16:00:00Z');
 

@@ -18,7 +18,14 @@ const ladder = { reminderAfterDays: [4, 8], expiresAfterDays: 14 };
 const recipient = { name: 'Sam Okafor', email: 'head@school.test' };
 
 function request(overrides: Partial<Request> = {}): Request {
-  return { ...newRequest('commitment', 'p-abc', recipient, ladder, created), ...overrides };
+  return {
+    ...newRequest(
+      { requestId: 'commitment-p-abc', kind: 'commitment', participantId: 'p-abc', recipient: recipient },
+      ladder,
+      created,
+    ),
+    ...overrides,
+  };
 }
 
 describe('newRequest', () => {
@@ -77,9 +84,7 @@ describe('secondsUntilNextChase', () => {
   it('never waits more than 7 days in one go', () => {
     expect(MAX_WAIT_SECONDS).toBe(604_800);
     const long = newRequest(
-      'commitment',
-      'p-abc',
-      recipient,
+      { requestId: 'commitment-p-abc', kind: 'commitment', participantId: 'p-abc', recipient: recipient },
       { reminderAfterDays: [20], expiresAfterDays: 30 },
       created,
     );

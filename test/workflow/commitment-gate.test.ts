@@ -6,6 +6,8 @@ import {
   linkIn,
   mailbox,
   startTestSystem,
+  testCohort,
+  waitForState,
   waitForStatus,
 } from '../support/local-system.js';
 
@@ -48,12 +50,13 @@ describe('the senior-leader commitment gate', () => {
     await parked(executionArn);
 
     expect((await answer(linkIn(ask), sign)).status).toBe(200);
-    await waitForStatus(system, executionArn, 'SUCCEEDED');
+    // The programme begins: the execution waits for the first development day.
+    await waitForState(system, executionArn, 'AtDevelopmentDay');
 
     const execution = system.stepFunctions.describeExecution(executionArn);
-    expect(execution.statesEntered.at(-1)).toBe('ReadyForDevelopmentDays');
+    expect(execution.statesEntered).toContain('ReadyForDevelopmentDays');
     const record = await system.dependencies.store.getParticipant(participantId);
-    expect(record?.stage).toBe('ready-for-development-days');
+    expect(record?.stage).toBe('in-programme');
     expect(record?.commitment).toMatchObject({
       decision: 'signed',
       signedBy: 'Sam Okafor',
@@ -106,8 +109,8 @@ describe('the senior-leader commitment gate', () => {
     expect(system.stepFunctions.describeExecution(executionArn).statesEntered).toContain('ChaseCommitment');
 
     expect((await answer(linkIn(reminder), sign)).status).toBe(200);
-    await waitForStatus(system, executionArn, 'SUCCEEDED');
-    expect(system.stepFunctions.describeExecution(executionArn).statesEntered.at(-1)).toBe(
+    await waitForState(system, executionArn, 'AtDevelopmentDay');
+    expect(system.stepFunctions.describeExecution(executionArn).statesEntered).toContain(
       'ReadyForDevelopmentDays',
     );
     // The first link now says it has been answered rather than offering the form again.
@@ -144,7 +147,7 @@ describe('the senior-leader commitment gate', () => {
     const ask = await mailbox(system).waitForEmail(leader, /^Please confirm/);
     await parked(executionArn);
     await answer(linkIn(ask), sign);
-    await waitForStatus(system, executionArn, 'SUCCEEDED');
+    await waitForState(system, executionArn, 'AtDevelopmentDay');
     await vi.waitFor(async () =>
       expect(
         (await system.dependencies.store.getParticipant(participantId))?.notified['commitment-signed'],
@@ -155,15 +158,17 @@ describe('the senior-leader commitment gate', () => {
     const restart = system.stepFunctions.startExecution(
       system.stateMachineArn,
       `${participantId}-restart`,
-      JSON.stringify({ participantId }),
+      JSON.stringify({ participantId, cohortId: testCohort.cohortId }),
     );
-    await restart.done;
-    expect(restart.status).toBe('SUCCEEDED');
+    await waitForState(system, restart.executionArn, 'AtDevelopmentDay');
     expect(restart.statesEntered).toEqual([
       'RequestCommitment',
       'CheckCommitment',
       'ConfirmCommitment',
       'ReadyForDevelopmentDays',
+      'NextProgrammeStep',
+      'WhereNext',
+      'AtDevelopmentDay',
     ]);
     expect(await mailbox(system).all()).toHaveLength(sentBefore);
   });

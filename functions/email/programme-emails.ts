@@ -1,0 +1,191 @@
+import type { AssessmentDecision, Participant } from '../domain/participant.js';
+import type { Cohort, Programme, StepOf } from '../domain/programme.js';
+import type { DevelopmentDayTimes } from '../domain/progress.js';
+import { formatLondon, formatLondonDate } from '../domain/time.js';
+import { type CalendarInvite, composeEmail, type EmailMessage } from './message.js';
+
+type Ask = { link: string; reminder: number };
+const reminderPrefix = (reminder: number) => (reminder ? 'Reminder: ' : '');
+
+/** Before each development day: where, when, and a calendar invite that updates itself if dates move. */
+export function joiningInstructionsEmail(
+  participant: Participant,
+  step: StepOf<'development-day'>,
+  times: DevelopmentDayTimes,
+  calendar: CalendarInvite,
+): EmailMessage {
+  const changed = calendar.sequence > 0;
+  const residential = step.residential
+    ? `It is a residential: it starts at ${formatLondon(times.starts)} and runs overnight until ${formatLondon(times.ends)}. Your accommodation is booked.`
+    : `It runs from ${formatLondon(times.starts)} to ${formatLondon(times.ends)}.`;
+  return {
+    ...composeEmail({
+      to: participant.person.email,
+      subject: `${changed ? 'Changed: ' : ''}${step.title}, ${formatLondonDate(times.starts)}, ${times.venue}`,
+      greeting: `Dear ${participant.person.name},`,
+      paragraphs: [
+        `${changed ? 'The details have changed. ' : ''}${step.title} is at ${times.venue}. ${residential}`,
+        'The calendar invite in this email adds it to your diary.',
+      ],
+    }),
+    calendar,
+  };
+}
+
+export function attendanceRequestEmail(
+  cohort: Cohort,
+  step: StepOf<'development-day'>,
+  { link, reminder }: Ask,
+): EmailMessage {
+  return composeEmail({
+    to: cohort.cohortLead.email,
+    subject: `${reminderPrefix(reminder)}Please record attendance for ${step.title} (${cohort.name})`,
+    greeting: `Dear ${cohort.cohortLead.name},`,
+    paragraphs: [
+      `Please record who attended ${step.title} for ${cohort.name}. It is one page for the whole cohort.`,
+    ],
+    action: { label: 'Record attendance', url: link },
+  });
+}
+
+export function submissionRequestEmail(
+  participant: Participant,
+  step: StepOf<'task'> | StepOf<'framework-submission'>,
+  deadline: Date,
+  { link, reminder }: Ask,
+  { attempt, extended }: { attempt: number; extended: boolean },
+): EmailMessage {
+  const by = formatLondon(deadline);
+  const what = attempt > 1 ? `your resubmission of the ${step.title}` : `your ${step.title}`;
+  return composeEmail({
+    to: participant.person.email,
+    subject: `${reminderPrefix(reminder)}${extended ? 'New deadline: ' : ''}Please submit ${what} by ${by}`,
+    greeting: `Dear ${participant.person.name},`,
+    paragraphs: [
+      extended ? `Your deadline has been extended to ${by}.` : step.brief,
+      'Submit it on one page, from a computer or a phone.',
+    ],
+    action: { label: `Submit ${what}`, url: link },
+    footnote: `Deadline: ${by}. The link is personal to you: please do not forward it.`,
+  });
+}
+
+export function feedbackRequestEmail(
+  cohort: Cohort,
+  participant: Participant,
+  step: StepOf<'formative-feedback'>,
+  { link, reminder }: Ask,
+): EmailMessage {
+  return composeEmail({
+    to: cohort.cohortLead.email,
+    subject: `${reminderPrefix(reminder)}Please give feedback to ${participant.person.name}`,
+    greeting: `Dear ${cohort.cohortLead.name},`,
+    paragraphs: [
+      `${participant.person.name} (${participant.school}) has submitted. ${step.title} is due from you.`,
+    ],
+    action: { label: 'Read it and give feedback', url: link },
+  });
+}
+
+export function feedbackEmail(
+  participant: Participant,
+  step: StepOf<'formative-feedback'>,
+  feedback: string,
+) {
+  return composeEmail({
+    to: participant.person.email,
+    subject: `${step.title}`,
+    greeting: `Dear ${participant.person.name},`,
+    paragraphs: ['Your cohort lead has sent this feedback. Use it as you complete your framework.', feedback],
+  });
+}
+
+export function assessmentRequestEmail(
+  cohort: Cohort,
+  participant: Participant,
+  step: StepOf<'assessment'>,
+  { link, reminder }: Ask,
+): EmailMessage {
+  return composeEmail({
+    to: cohort.cohortLead.email,
+    subject: `${reminderPrefix(reminder)}Please assess ${participant.person.name}'s submission`,
+    greeting: `Dear ${cohort.cohortLead.name},`,
+    paragraphs: [`${participant.person.name} (${participant.school}) has submitted for ${step.title}.`],
+    action: { label: 'Assess the submission', url: link },
+  });
+}
+
+export function assessmentOutcomeEmail(
+  participant: Participant,
+  programme: Programme,
+  decision: AssessmentDecision,
+): EmailMessage {
+  const to = { to: participant.person.email, greeting: `Dear ${participant.person.name},` };
+  if (decision.outcome === 'resubmit')
+    return composeEmail({
+      ...to,
+      subject: 'Your submission: please revise and resubmit',
+      paragraphs: [
+        'Your assessor has asked you to revise your submission. Their feedback:',
+        decision.feedback ?? '',
+        'We will email you a link to resubmit, with your new deadline.',
+      ],
+    });
+  return composeEmail({
+    ...to,
+    subject: `The outcome of your ${programme.name} assessment`,
+    paragraphs: [
+      'Your submission was assessed and, this time, it did not meet the standard for accreditation. Your assessor explains why:',
+      decision.feedback ?? '',
+      'The programme team will be in touch about what you can do next.',
+    ],
+  });
+}
+
+/** Accreditation: certificate, directory, badge pack and community, in one short email. */
+export function accreditedEmail(
+  participant: Participant,
+  programme: Programme,
+  links: { certificate: string; directory: string },
+): EmailMessage {
+  const accreditation = programme.accreditation;
+  return composeEmail({
+    to: participant.person.email,
+    subject: `Congratulations: you are accredited (${programme.name})`,
+    greeting: `Dear ${participant.person.name},`,
+    paragraphs: [
+      'Congratulations: your assessor has accredited you. Your certificate is ready, with a verification code anyone can check.',
+      `Your entry in the directory of accredited leads: ${links.directory}. The badge pack for your documents: ${accreditation?.badgePackUrl}. Join the community of accredited leads: ${accreditation?.communityUrl}.`,
+    ],
+    action: { label: 'Download your certificate', url: links.certificate },
+  });
+}
+
+export function programmeCompletedEmail(participant: Participant, programme: Programme): EmailMessage {
+  return composeEmail({
+    to: participant.person.email,
+    subject: `You have completed the ${programme.name}`,
+    greeting: `Dear ${participant.person.name},`,
+    paragraphs: [
+      `Congratulations on completing the ${programme.name}. Thank you for all your work this year.`,
+    ],
+  });
+}
+
+/** To the programme team: something only a person can decide (an absence, a missed deadline). */
+export function adminAttentionEmail(
+  adminEmail: string,
+  participant: Participant,
+  subject: string,
+  paragraphs: string[],
+): EmailMessage {
+  return composeEmail({
+    to: adminEmail,
+    subject: `${subject}: ${participant.person.name} (${participant.cohortId})`,
+    greeting: 'Hello programme team,',
+    paragraphs: [
+      `${participant.person.name}, ${participant.school} (participant ${participant.participantId}).`,
+      ...paragraphs,
+    ],
+  });
+}

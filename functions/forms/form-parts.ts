@@ -1,0 +1,186 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { type ZodError, z } from 'zod';
+import { type Participant, type StepOutcome, Submission } from '../domain/participant.js';
+import type { Programme, Prompt } from '../domain/programme.js';
+import type { Request } from '../domain/request.js';
+import { loadParticipant } from '../lifecycle/participant.js';
+import { wakeParticipant } from '../lifecycle/wake.js';
+import { programmeById } from '../programmes/index.js';
+import type { Dependencies } from '../shared/dependencies.js';
+import { html, type SafeHtml } from '../shared/html.js';
+import type { FormValues } from './form.js';
+import {
+  checked,
+  describedBy,
+  errorSummary,
+  type FieldErrors,
+  fieldError,
+  formTitle,
+  page,
+} from './pages.js';
+
+/** The parts the programme-step forms (attendance, submission, feedback, assessment) share. */
+
+const count = (n: number) => n.toLocaleString('en-GB');
+
+/**
+ * Typed text, bounded, and required when `missing` says what to ask for. Browsers post line breaks as
+ * CRLF but count them as one character against `maxlength`, so they are normalised first: an answer
+ * that fitted the box always passes.
+ */
+export function typedText({
+  what,
+  maxLength,
+  missing,
+}: {
+  what: string;
+  maxLength: number;
+  missing?: string;
+}) {
+  const text = z
+    .string({ error: missing ?? `Enter ${what}` })
+    .overwrite((v) => v.replace(/\r\n?/g, '\n'))
+    .trim()
+    .max(maxLength, {
+      error: (issue) =>
+        `Shorten ${what} to ${count(maxLength)} characters or fewer (it has ${count(String(issue.input).length)})`,
+    });
+  return missing ? text.min(1, missing) : text;
+}
+
+/** The first problem with each field, in the person's words (the schemas word their own messages). */
+export function fieldErrors(error: ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) errors[String(issue.path[0])] ??= issue.message;
+  return errors;
+}
+
+/** A participant's form: who it is for, their programme, and which attempt this is (a resubmission is 2). */
+export async function participantContext(request: Request, deps: Dependencies) {
+  const participant = await loadParticipant(deps.store, request.participantId ?? '');
+  return { participant, programme: programmeById(participant.programmeId), attempt: request.attempt ?? 1 };
+}
+
+export function requestStepId(request: Request): string {
+  if (!request.stepId) throw new Error(`Request ${request.requestId} is not about a programme step`);
+  return request.stepId;
+}
+
+/** The submission recorded for a step, if there is one. */
+export function submissionFor(participant: Participant, stepId: string) {
+  const found = Submission.safeParse(participant.progress[stepId]);
+  return found.success ? found.data : undefined;
+}
+
+/** The assessment that assesses this step, if any: where a resubmission's feedback lives. */
+export const assessmentOf = (programme: Programme, stepId: string) =>
+  programme.steps.find((s) => s.kind === 'assessment' && s.of === stepId);
+
+/**
+ * Records each participant's outcome (the first answer wins; a later attempt replaces an earlier one),
+ * closes the request, then wakes the executions waiting on it. Every write is safe to repeat, so a retry
+ * after a crash part-way still closes the request and wakes everyone (`wake` adds anyone whose outcome is
+ * already on record). Returns whose outcome this answer recorded: the others were already recorded.
+ */
+export async function recordAnswer(
+  request: Request,
+  outcomes: readonly (readonly [participantId: string, outcome: StepOutcome])[],
+  now: Date,
+  deps: Dependencies,
+  wake: string[] = outcomes.map(([id]) => id),
+): Promise<string[]> {
+  const stepId = requestStepId(request);
+  const attempt = request.attempt ?? 1;
+  const replace = attempt > 1 ? { attemptBelow: attempt } : undefined;
+  const recorded = await Promise.all(
+    outcomes.map(([id, outcome]) => deps.store.recordStepOutcome(id, stepId, outcome, replace)),
+  );
+  await deps.store.answerRequest(
+    request.requestId,
+    { answeredAt: now.toISOString(), answeredBy: request.recipient.name },
+    now,
+  );
+  await Promise.all(wake.map((id) => wakeParticipant(id, deps)));
+  return outcomes.filter((_, i) => recorded[i]).map(([id]) => id);
+}
+
+/** Inline styles: the CSP allows them, and they keep pages.ts's shared stylesheet untouched. */
+const textBlockStyle =
+  'white-space:pre-wrap;overflow-wrap:anywhere;background:#f3f2f1;padding:12px;margin:0 0 16px';
+
+/** Someone's typed text, line breaks kept. */
+export const textBlock = (text: string) => html`<div style="${textBlockStyle}">${text}</div>`;
+
+/** A participant's answers, each under its question, for the cohort lead to read. */
+export function answersSection(
+  heading: string,
+  prompts: Prompt[],
+  answers?: Record<string, string>,
+): SafeHtml {
+  if (!answers) return html`<h2>${heading}</h2><p>There is no submission on record yet.</p>`;
+  return html`<h2>${heading}</h2>${prompts.map((p) => html`<h3>${p.label}</h3>${textBlock(answers[p.name] ?? '')}`)}`;
+}
+
+export const whoFor = (participant: Participant) =>
+  html`<p><strong>${participant.person.name}</strong>, ${participant.school}</p>`;
+
+const wrapper = (errors: FieldErrors, name: string) => (errors[name] ? 'has-error' : '');
+
+export interface TextareaField {
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  maxLength: number;
+}
+
+/** A labelled textarea whose hint always says how much fits. */
+export function textareaField(field: TextareaField, values: FormValues, errors: FieldErrors): SafeHtml {
+  const { name, label, maxLength } = field;
+  const hint = `${field.hint ? `${field.hint.replace(/\.$/, '')}. ` : ''}Up to ${count(maxLength)} characters.`;
+  const rows = maxLength > 4000 ? 12 : 6;
+  // The newline after the opening tag is eaten by the HTML parser, so a kept value starting with one survives.
+  return html`<div class="${wrapper(errors, name)}"><label for="${name}">${label}</label>
+<span class="hint" id="${name}-hint">${hint}</span>${fieldError(errors, name)}
+<textarea id="${name}" name="${name}" rows="${rows}" maxlength="${maxLength}"${describedBy(errors, name, `${name}-hint`)}>
+${values[name] ?? ''}</textarea></div>`;
+}
+
+export interface RadioGroup {
+  name: string;
+  legend: string;
+  options: { value: string; label: string }[];
+  /** Side by side, for short choices repeated down a long page (a register). */
+  inline?: boolean;
+}
+
+export function radioGroup(group: RadioGroup, values: FormValues, errors: FieldErrors): SafeHtml {
+  const { name, options } = group;
+  const layout = group.inline ? html` style="display:flex;flex-wrap:wrap;column-gap:32px"` : undefined;
+  return html`<div class="${wrapper(errors, name)}"><fieldset id="${name}"${describedBy(errors, name)}>
+<legend>${group.legend}</legend>${fieldError(errors, name)}<div${layout}>
+${options.map(
+  (o) =>
+    html`<div class="choice"><input type="radio" id="${name}-${o.value}" name="${name}" value="${o.value}"${checked(values[name] === o.value)}><label for="${name}-${o.value}">${o.label}</label></div>`,
+)}</div></fieldset></div>`;
+}
+
+export interface FormPage {
+  title: string;
+  /** What the person needs to read before answering. */
+  intro: SafeHtml;
+  fields: SafeHtml;
+  /** Field names in page order, so the error summary lists problems top to bottom. */
+  fieldOrder: string[];
+  submit: string;
+}
+
+/** A form page: 422 with the error summary first when the answer came back with problems. */
+export function formPage(form: FormPage, errors: FieldErrors = {}): APIGatewayProxyResult {
+  const hasErrors = Object.keys(errors).length > 0;
+  return page(
+    hasErrors ? 422 : 200,
+    formTitle(form.title, errors),
+    html`${errorSummary(errors, form.fieldOrder)}<h1>${form.title}</h1>${form.intro}
+<form method="post" novalidate>${form.fields}<button type="submit">${form.submit}</button></form>`,
+  );
+}

@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { hashLinkSecret, isExpired, LinkSecret, type Request, type RequestKind } from '../domain/request.js';
+import type { Dependencies } from '../shared/dependencies.js';
+import { unknownLinkPage } from './pages.js';
+
+/** What the person typed, by field name, exactly as posted: re-rendered on error so nothing is lost. */
+export type FormValues = Record<string, string>;
+
+/** Who answered, as the request arrived: kept as evidence with commitments. */
+export interface Evidence {
+  ipAddress: string;
+  userAgent: string;
+}
+
+/**
+ * One kind of emailed form. The shared handler finds the request behind a link and passes it here; a
+ * form only ever sees an open, unexpired request. `answer` validates, records with conditional writes
+ * (the first answer wins), then wakes whichever executions wait for it.
+ */
+export interface RequestForm {
+  /** The fields this form reads from a posted body; anything else is ignored. */
+  fields(request: Request, deps: Dependencies): Promise<string[]>;
+  show(request: Request, deps: Dependencies): Promise<APIGatewayProxyResult>;
+  answer(
+    request: Request,
+    values: FormValues,
+    evidence: Evidence,
+    deps: Dependencies,
+  ): Promise<APIGatewayProxyResult>;
+  /** 409: a second click after the answer. */
+  alreadyAnswered(request: Request, deps: Dependencies): Promise<APIGatewayProxyResult>;
+  /** 410: the deadline passed. */
+  expired(request: Request, deps: Dependencies): Promise<APIGatewayProxyResult>;
+}
+
+export type LinkState = { state: 'unknown' } | { state: 'expired' | 'answered' | 'open'; request: Request };
+
+/** What an emailed link leads to right now. Malformed secrets never reach the database. */
+export async function followLink(secret: string, { store, clock }: Dependencies): Promise<LinkState> {
+  if (!LinkSecret.safeParse(secret).success) return { state: 'unknown' };
+  const link = await store.getLink(hashLinkSecret(secret));
+  const request = link && (await store.getRequest(link.requestId));
+  if (!request) return { state: 'unknown' };
+  if (request.status === 'answered') return { state: 'answered', request };
+  if (isExpired(request, clock.now())) return { state: 'expired', request };
+  return { state: 'open', request };
+}
+
+export type FormRegistry = Record<RequestKind, RequestForm>;
+
+/** The page for a link that cannot take an answer (unknown, answered or expired). */
+export function closedLinkPage(
+  link: Exclude<LinkState, { state: 'open' }>,
+  forms: FormRegistry,
+  deps: Dependencies,
+): Promise<APIGatewayProxyResult> {
+  if (link.state === 'unknown') return Promise.resolve(unknownLinkPage());
+  const form = forms[link.request.kind];
+  return link.state === 'answered'
+    ? form.alreadyAnswered(link.request, deps)
+    : form.expired(link.request, deps);
+}
+
+/** The idempotency key of a POST: the same body to the same link is the same answer. */
+export function postIdempotencyKey(secret: string, values: FormValues): string {
+  return createHash('sha256').update(hashLinkSecret(secret)).update(JSON.stringify(values)).digest('hex');
+}

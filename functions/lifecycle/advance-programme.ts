@@ -1,0 +1,325 @@
+import { createHash } from 'node:crypto';
+import addressparser from 'nodemailer/lib/addressparser';
+import { z } from 'zod';
+import type { Participant } from '../domain/participant.js';
+import type { Cohort, Programme, StepKind, StepOf } from '../domain/programme.js';
+import { dayTimes, deadlineFor, isAssessmentDecision, position } from '../domain/progress.js';
+import { ladderToDeadline, MAX_WAIT_SECONDS, stepRequestId } from '../domain/request.js';
+import { addDays, SECOND } from '../domain/time.js';
+import type { EmailMessage } from '../email/message.js';
+import { calendarInvite } from '../email/message.js';
+import {
+  accreditedEmail,
+  adminAttentionEmail,
+  assessmentOutcomeEmail,
+  assessmentRequestEmail,
+  attendanceRequestEmail,
+  feedbackEmail,
+  feedbackRequestEmail,
+  joiningInstructionsEmail,
+  programmeCompletedEmail,
+  submissionRequestEmail,
+} from '../email/programme-emails.js';
+import { programmeById } from '../programmes/index.js';
+import type { Dependencies } from '../shared/dependencies.js';
+import { defineTask } from '../shared/task-handler.js';
+import { type AskEmail, chase, ensureRequest } from './asks.js';
+import { loadParticipant } from './participant.js';
+
+/**
+ * What the execution does next: wait (in the state named after the step's kind) until something is due
+ * or someone answers, or end in the state named by `next`. `revision` is the participant record's
+ * revision this decision was made on; the wait starts only if nothing has changed since.
+ */
+export type ProgrammeProgress =
+  | { next: 'wait'; kind: StepKind; stepId: string; waitSeconds: number; revision: number }
+  | { next: 'accredited' | 'not-accredited' | 'completed' | 'withdrawn' | 'deferred' };
+
+interface Context {
+  participant: Participant;
+  cohort: Cohort;
+  programme: Programme;
+  now: Date;
+  deps: Dependencies;
+  /** Instants something falls due; the execution waits until the earliest. */
+  wakeAt: Date[];
+}
+
+/**
+ * Moves a participant's programme on by whatever is due now, from the record alone: joining
+ * instructions, asks and reminders, outcome emails, accreditation. Every email and write is done once,
+ * so it can run any number of times (restarts, retries, early wake-ups).
+ */
+export async function advanceProgramme(
+  { participantId, cohortId }: { participantId: string; cohortId?: string },
+  deps: Dependencies,
+): Promise<ProgrammeProgress> {
+  const participant = await loadParticipant(deps.store, participantId);
+  if (participant.withdrawal) return { next: 'withdrawn' };
+  // Deferred: the participant now belongs to a later cohort, whose own execution carries on.
+  if (cohortId && participant.cohortId !== cohortId) return { next: 'deferred' };
+  const cohort = await deps.store.getCohort(participant.cohortId);
+  if (!cohort) throw new Error(`No cohort ${participant.cohortId}`);
+  const ctx: Context = {
+    participant,
+    cohort,
+    programme: programmeById(participant.programmeId),
+    now: deps.clock.now(),
+    deps,
+    wakeAt: [],
+  };
+  if (participant.stage === 'ready-for-development-days')
+    await deps.store.setStage(participantId, 'in-programme');
+
+  // Development days happen on the cohort's dates whatever else the participant is doing.
+  for (const step of ctx.programme.steps)
+    if (step.kind === 'development-day' && !participant.progress[step.id]) await developmentDay(step, ctx);
+  await announceOutcomes(ctx);
+
+  const where = position(ctx.programme, participant);
+  if ('finished' in where) return finish(where.finished, ctx);
+  const { at: step, attempt } = where;
+  if (step.kind === 'task' || step.kind === 'framework-submission') await submission(step, attempt, ctx);
+  if (step.kind === 'formative-feedback') await feedback(step, ctx);
+  if (step.kind === 'assessment') await assessment(step, attempt, ctx);
+
+  const earliest = Math.min(...ctx.wakeAt.map((d) => d.getTime()));
+  const seconds = Math.ceil((earliest - ctx.now.getTime()) / SECOND);
+  return {
+    next: 'wait',
+    kind: step.kind,
+    stepId: step.id,
+    waitSeconds: Math.min(
+      MAX_WAIT_SECONDS,
+      Math.max(1, Number.isFinite(seconds) ? seconds : MAX_WAIT_SECONDS),
+    ),
+    revision: participant.revision,
+  };
+}
+
+/** Sends `email` once per `key` for this participant, recording it on the participant record. */
+async function once(ctx: Context, key: string, email: () => EmailMessage | undefined) {
+  const { participant, deps } = ctx;
+  if (participant.notified[key]) return;
+  const message = email();
+  if (message) await deps.mailer.send(message, `${participant.participantId}#${key}`);
+  await deps.store.markNotified(participant.participantId, key, ctx.now);
+}
+
+/** Joining instructions (and invite) when due; after the day, the cohort-wide attendance register. */
+async function developmentDay(step: StepOf<'development-day'>, ctx: Context) {
+  const { participant, cohort, programme, now, deps } = ctx;
+  const times = dayTimes(step, cohort);
+  const joiningAt = addDays(times.starts, -programme.joiningInstructionsDaysBefore);
+  if (now < joiningAt) {
+    ctx.wakeAt.push(joiningAt);
+    return;
+  }
+  if (now < times.ends) {
+    await once(ctx, `joining#${step.id}#${times.sequence}`, () =>
+      joiningInstructionsEmail(
+        participant,
+        step,
+        times,
+        calendarInvite({
+          method: 'REQUEST',
+          uid: `${step.id}.${cohort.cohortId}.${participant.participantId}@pd-accreditation`,
+          sequence: times.sequence,
+          title: `${step.title} (${programme.name})`,
+          starts: times.starts,
+          ends: times.ends,
+          location: times.venue,
+          organizer: { name: cohort.mathsHub, email: senderAddress(deps.settings.EMAIL_FROM) },
+          attendee: participant.person,
+          now,
+        }),
+      ),
+    );
+    ctx.wakeAt.push(times.ends);
+    return;
+  }
+  const request = await ensureRequest(
+    {
+      requestId: stepRequestId(step.id, cohort.cohortId),
+      kind: 'attendance',
+      cohortId: cohort.cohortId,
+      stepId: step.id,
+      recipient: cohort.cohortLead,
+    },
+    cohortLeadLadder(programme),
+    deps,
+  );
+  await chaseAndWake(
+    request,
+    (link, reminder) => attendanceRequestEmail(cohort, step, { link, reminder }),
+    ctx,
+  );
+}
+
+/** The bare address of a sender like `"PD Lead accreditation" <no-reply@…>`, as calendars need it. */
+function senderAddress(from: string): string {
+  const [first] = addressparser(from, { flatten: true });
+  return first?.address || from;
+}
+
+/** Cohort leads are reminded, never cut off: their asks stay open for a year. */
+const cohortLeadLadder = (programme: Programme) => ({
+  reminderAfterDays: programme.cohortLeadRemindersAfterDays,
+  expiresAfterDays: 365,
+});
+
+async function chaseAndWake(request: Parameters<typeof chase>[0], askEmail: AskEmail, ctx: Context) {
+  const progress = await chase(request, askEmail, ctx.deps);
+  // Answered meanwhile: look again at once, with the answer on the record.
+  ctx.wakeAt.push(
+    progress.state === 'open' ? new Date(ctx.now.getTime() + progress.waitSeconds * SECOND) : ctx.now,
+  );
+  return progress;
+}
+
+/** A task or the framework: brief and link, reminders before the deadline, the admin told if it passes. */
+async function submission(
+  step: StepOf<'task'> | StepOf<'framework-submission'>,
+  attempt: number,
+  ctx: Context,
+) {
+  const { participant, cohort, programme, now, deps } = ctx;
+  const deadline = deadlineFor(step, cohort, participant, programme);
+  const requestId = stepRequestId(step.id, participant.participantId, attempt);
+  const ladder = ladderToDeadline(deadline, programme.submissionRemindersDaysBefore, now);
+  let request = await deps.store.getRequest(requestId);
+  const extended = Boolean(request && request.expiresAt !== deadline.toISOString());
+  if (request && extended && request.status !== 'answered') {
+    // An extension or a moved deadline: the running wait is re-planned on the new date.
+    await deps.store.reopenRequest(requestId, deadline, ladder.reminderAfterDays, now);
+    request = await deps.store.getRequest(requestId);
+  }
+  request ??= await ensureRequest(
+    {
+      requestId,
+      kind: 'submission',
+      participantId: participant.participantId,
+      stepId: step.id,
+      attempt,
+      recipient: participant.person,
+    },
+    ladder,
+    deps,
+    deadline,
+  );
+  if (!request) throw new Error(`Request ${requestId} vanished`);
+  const progress = await chaseAndWake(
+    request,
+    (link, reminder) =>
+      submissionRequestEmail(participant, step, deadline, { link, reminder }, { attempt, extended }),
+    ctx,
+  );
+  if (progress.state === 'expired') {
+    await once(ctx, `late#${step.id}#${attempt}#${deadline.toISOString()}`, () =>
+      adminAttentionEmail(deps.settings.ADMIN_EMAIL, participant, `Missed deadline for ${step.title}`, [
+        `Nothing was submitted by the deadline. Grant an extension (admin command grant-extension, step "${step.id}") and they get a new link at once, or withdraw them.`,
+      ]),
+    );
+    // Nothing is due until the admin acts, which wakes the execution; meanwhile check weekly.
+    ctx.wakeAt.push(new Date(now.getTime() + MAX_WAIT_SECONDS * SECOND));
+  }
+}
+
+async function feedback(step: StepOf<'formative-feedback'>, ctx: Context) {
+  const { participant, cohort, programme, deps } = ctx;
+  const request = await ensureRequest(
+    {
+      requestId: stepRequestId(step.id, participant.participantId),
+      kind: 'feedback',
+      participantId: participant.participantId,
+      stepId: step.id,
+      recipient: cohort.cohortLead,
+    },
+    cohortLeadLadder(programme),
+    deps,
+  );
+  await chaseAndWake(
+    request,
+    (link, reminder) => feedbackRequestEmail(cohort, participant, step, { link, reminder }),
+    ctx,
+  );
+}
+
+async function assessment(step: StepOf<'assessment'>, attempt: number, ctx: Context) {
+  const { participant, cohort, programme, deps } = ctx;
+  const request = await ensureRequest(
+    {
+      requestId: stepRequestId(step.id, participant.participantId, attempt),
+      kind: 'assessment',
+      participantId: participant.participantId,
+      stepId: step.id,
+      attempt,
+      recipient: cohort.cohortLead,
+    },
+    cohortLeadLadder(programme),
+    deps,
+  );
+  await chaseAndWake(
+    request,
+    (link, reminder) => assessmentRequestEmail(cohort, participant, step, { link, reminder }),
+    ctx,
+  );
+}
+
+/** Outcomes somebody must hear about: an absence (the admin), feedback and assessment decisions (the participant). */
+async function announceOutcomes(ctx: Context) {
+  const { participant, programme, deps } = ctx;
+  for (const step of programme.steps) {
+    const outcome = participant.progress[step.id];
+    if (step.kind === 'development-day' && outcome?.outcome === 'absent')
+      await once(ctx, `absent#${step.id}`, () =>
+        adminAttentionEmail(deps.settings.ADMIN_EMAIL, participant, `Absent from ${step.title}`, [
+          'Their cohort lead recorded them as absent. You can defer them to a later cohort (admin command defer-participant); what they have completed is kept.',
+        ]),
+      );
+    if (step.kind === 'formative-feedback' && outcome?.outcome === 'feedback-given')
+      await once(ctx, `feedback#${step.id}`, () => feedbackEmail(participant, step, outcome.feedback));
+    if (step.kind === 'assessment' && isAssessmentDecision(outcome) && outcome.outcome !== 'accredited')
+      await once(ctx, `assessment#${outcome.attempt}`, () =>
+        assessmentOutcomeEmail(participant, programme, outcome),
+      );
+  }
+}
+
+/** The end of the programme: accreditation (certificate, directory, badge, community), or its other outcomes. */
+async function finish(outcome: 'accredited' | 'not-accredited' | 'completed', ctx: Context) {
+  const { participant, programme, now, deps } = ctx;
+  const { participantId } = participant;
+  if (outcome === 'accredited') {
+    const verificationCode = verificationCodeFor(participantId);
+    await deps.store.recordAccreditation(participantId, {
+      verificationCode,
+      accreditedAt: now.toISOString(),
+      listedInDirectory: false,
+    });
+    const base = deps.settings.FORMS_BASE_URL.replace(/\/?$/, '/');
+    await once(ctx, 'accredited', () =>
+      accreditedEmail(participant, programme, {
+        certificate: `${base}certificates/${verificationCode}`,
+        directory: `${base}directory`,
+      }),
+    );
+  }
+  if (outcome === 'completed')
+    await once(ctx, 'completed', () => programmeCompletedEmail(participant, programme));
+  await deps.store.setStage(participantId, outcome);
+  return { next: outcome } as const;
+}
+
+/** Printed on the certificate: short enough to type, derived from the participant so it never changes. */
+export function verificationCodeFor(participantId: string): string {
+  const digest = createHash('sha256').update(`certificate\n${participantId}`).digest('hex').toUpperCase();
+  return `${digest.slice(0, 4)}-${digest.slice(4, 8)}-${digest.slice(8, 12)}`;
+}
+
+export const AdvanceProgramme = defineTask({
+  name: 'AdvanceProgramme',
+  input: z.object({ participantId: z.string().min(1), cohortId: z.string().min(1).optional() }),
+  run: advanceProgramme,
+});
+export const handler = AdvanceProgramme.handler();

@@ -1,0 +1,80 @@
+import type { ReminderLadder } from '../domain/programme.js';
+import {
+  hashLinkSecret,
+  isExpired,
+  newLinkSecret,
+  newRequest,
+  nextReminderAt,
+  type Request,
+  secondsUntilNextChase,
+} from '../domain/request.js';
+import type { EmailMessage } from '../email/message.js';
+import type { Dependencies } from '../shared/dependencies.js';
+
+/** The request, created on first use: every step that asks someone something starts here. */
+export async function ensureRequest(
+  subject: Parameters<typeof newRequest>[0],
+  ladder: ReminderLadder,
+  { store, clock }: Dependencies,
+  deadline?: Date,
+): Promise<Request> {
+  await store.createRequest(newRequest(subject, ladder, clock.now(), deadline));
+  const request = await store.getRequest(subject.requestId);
+  if (!request) throw new Error(`Request ${subject.requestId} vanished after creation`);
+  return request;
+}
+
+/** Composes the ask (reminder 0) or reminder n around a freshly minted link. */
+export type AskEmail = (link: string, reminder: number) => EmailMessage;
+
+export type Chase = { state: 'answered' | 'expired' } | { state: 'open'; waitSeconds: number };
+
+/**
+ * Moves an open request on by whatever is due now: the first ask, a reminder, or expiry. Safe to run any
+ * number of times: the request item records what was sent, and each email is sent once per key.
+ */
+export async function chase(request: Request, askEmail: AskEmail, deps: Dependencies): Promise<Chase> {
+  const { store, clock } = deps;
+  if (request.status === 'answered') return { state: 'answered' };
+  const now = clock.now();
+  if (isExpired(request, now)) {
+    if (await store.expireRequest(request.requestId)) return { state: 'expired' };
+    // Answered in the instant between our read and the expiry: the answer wins.
+    const latest = await store.getRequest(request.requestId);
+    return { state: latest?.status === 'answered' ? 'answered' : 'expired' };
+  }
+  let current = request;
+  if (!request.invitedAt) {
+    await emailWithLink(request, askEmail, 0, deps);
+    await store.markInvited(request.requestId, now);
+  } else {
+    const reminderDue = nextReminderAt(request);
+    if (reminderDue && now >= reminderDue) {
+      const number = request.remindersSent + 1;
+      await emailWithLink(request, askEmail, number, deps);
+      await store.markReminderSent(request.requestId, number);
+      current = { ...request, remindersSent: number };
+    }
+  }
+  return { state: 'open', waitSeconds: secondsUntilNextChase(current, now) };
+}
+
+/** Each email gets a fresh link; any of them opens the form until the request is answered or expires. */
+async function emailWithLink(request: Request, askEmail: AskEmail, reminder: number, deps: Dependencies) {
+  const secret = newLinkSecret();
+  await deps.store.createLink({
+    linkHash: hashLinkSecret(secret),
+    requestId: request.requestId,
+    createdAt: deps.clock.now().toISOString(),
+    expiresAt: request.expiresAt,
+  });
+  const link = new URL(`r/${secret}`, withTrailingSlash(deps.settings.FORMS_BASE_URL)).toString();
+  // Keyed by the ask and its deadline, not the link: a retry mints a new link but never sends a second
+  // email, while an extension (a new deadline) is a new ask.
+  await deps.mailer.send(
+    askEmail(link, reminder),
+    `${request.requestId}#${request.expiresAt}#ask#${reminder}`,
+  );
+}
+
+const withTrailingSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import type { Dependencies } from '../shared/dependencies.js';
+import { defineTask } from '../shared/task-handler.js';
+
+/**
+ * Parks the execution until something changes for the participant or the next thing falls due. The
+ * token goes on the participant record only if it is unchanged since AdvanceProgramme read it; if an
+ * answer, extension or date change slipped in between, the execution is handed straight back to look
+ * again, so no change is ever missed.
+ */
+export async function awaitProgrammeStep(
+  { participantId, revision, taskToken }: { participantId: string; revision: number; taskToken: string },
+  { store, workflow }: Dependencies,
+): Promise<{ waiting: boolean }> {
+  if (await store.saveWaitToken(participantId, taskToken, revision)) return { waiting: true };
+  await workflow.completeTask(taskToken, { changed: true });
+  return { waiting: false };
+}
+
+export const AwaitProgrammeStep = defineTask({
+  name: 'AwaitProgrammeStep',
+  input: z.object({
+    participantId: z.string().min(1),
+    revision: z.number().int().nonnegative(),
+    taskToken: z.string().min(1),
+  }),
+  run: awaitProgrammeStep,
+});
+export const handler = AwaitProgrammeStep.handler();
