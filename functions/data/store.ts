@@ -243,11 +243,20 @@ export class AccreditationStore {
     });
   }
 
-  /** Moves a deferred participant into a later cohort; what they completed stays in `progress`. */
+  /**
+   * Moves a deferred participant into a later cohort. What they completed stays in `progress`; days they
+   * missed are cleared, so the later cohort's days are theirs to attend.
+   */
   moveToCohort(participant: Participant, toCohortId: string, reason: string, at: Date): Promise<boolean> {
+    const missed = Object.entries(participant.progress)
+      .filter(([, outcome]) => outcome.outcome === 'absent')
+      .map(([stepId]) => stepId);
+    const names = Object.fromEntries(missed.map((stepId, i) => [`#missed${i}`, stepId]));
+    const removals = missed.map((_, i) => `progress.#missed${i}`);
     return this.update(
       keys.participant(participant.participantId),
-      'SET cohortId = :to, GSI1PK = :gsi, deferrals = list_append(deferrals, :deferral), revision = revision + :one',
+      'SET cohortId = :to, GSI1PK = :gsi, deferrals = list_append(deferrals, :deferral), revision = revision + :one' +
+        (removals.length ? ` REMOVE ${removals.join(', ')}` : ''),
       'cohortId = :from',
       {
         ':to': toCohortId,
@@ -256,6 +265,7 @@ export class AccreditationStore {
         ':deferral': [{ fromCohortId: participant.cohortId, reason, at: at.toISOString() }],
         ':one': 1,
       },
+      missed.length ? names : undefined,
     );
   }
 

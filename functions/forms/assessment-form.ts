@@ -54,7 +54,9 @@ const ResubmitBy = (today: string) => {
 
 const Assessment = (today: string) => {
   const feedback = (missing?: string) =>
-    typedText({ what: 'your feedback', maxLength: MAX_FEEDBACK, missing });
+    missing
+      ? typedText({ what: 'your feedback', maxLength: MAX_FEEDBACK, missing })
+      : typedText({ what: 'your feedback', maxLength: MAX_FEEDBACK });
   return z.discriminatedUnion('decision', [
     z.object({ decision: z.literal('accredited'), feedback: feedback() }),
     z.object({

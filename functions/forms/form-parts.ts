@@ -28,6 +28,8 @@ const count = (n: number) => n.toLocaleString('en-GB');
  * CRLF but count them as one character against `maxlength`, so they are normalised first: an answer
  * that fitted the box always passes.
  */
+export function typedText(options: { what: string; maxLength: number; missing: string }): z.ZodString;
+export function typedText(options: { what: string; maxLength: number }): z.ZodOptional<z.ZodString>;
 export function typedText({
   what,
   maxLength,
@@ -45,7 +47,8 @@ export function typedText({
       error: (issue) =>
         `Shorten ${what} to ${count(maxLength)} characters or fewer (it has ${count(String(issue.input).length)})`,
     });
-  return missing ? text.min(1, missing) : text;
+  // A field nobody has to fill in may also be left out of the post altogether.
+  return missing ? text.min(1, missing) : text.optional();
 }
 
 /** The first problem with each field, in the person's words (the schemas word their own messages). */

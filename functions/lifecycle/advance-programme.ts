@@ -111,7 +111,9 @@ async function developmentDay(step: StepOf<'development-day'>, ctx: Context) {
   const { participant, cohort, programme, now, deps } = ctx;
   const times = dayTimes(step, cohort);
   const joiningAt = addDays(times.starts, -programme.joiningInstructionsDaysBefore);
-  if (now < joiningAt) {
+  // Someone already holding an invite gets a changed day's update at once, not when joining is due.
+  const invited = Object.keys(participant.notified).some((key) => key.startsWith(`joining#${step.id}#`));
+  if (now < joiningAt && !invited) {
     ctx.wakeAt.push(joiningAt);
     return;
   }

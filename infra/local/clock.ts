@@ -42,6 +42,11 @@ export class ControllableClock implements Clock {
     return this.timers.size;
   }
 
+  /** Drops every timer: nothing fires after the local system stops. */
+  cancelAll() {
+    for (const timer of [...this.timers]) this.cancel(timer);
+  }
+
   private arm(timer: Timer) {
     const delay = Math.min(MAX_TIMEOUT_MS, Math.max(0, timer.at - this.now().getTime()));
     timer.handle = setTimeout(() => {

@@ -68,6 +68,8 @@ export class LocalStepFunctions {
     { resolve: (output: unknown) => void; reject: (e: Error) => void }
   >();
   private readonly issuedTokens = new Set<string>();
+  private readonly aborts = new Map<string, () => void>();
+  private readonly invocations = new Set<Promise<unknown>>();
 
   constructor(
     private readonly options: {
@@ -132,6 +134,7 @@ export class LocalStepFunctions {
         Task: this.tokenIssuer(),
       } as never,
     });
+    this.aborts.set(executionArn, run.abort);
     void this.record(execution, run.eventLogs);
     execution.done = run.result.then(
       (output) => this.stop(execution, 'SUCCEEDED', { output: JSON.stringify(output) }),
@@ -228,12 +231,16 @@ export class LocalStepFunctions {
   }
 
   private async callLambda(fn: LocalFunction, payload: unknown): Promise<unknown> {
+    const invocation = Promise.resolve().then(() => fn(payload));
+    this.invocations.add(invocation);
     try {
-      return await fn(payload);
+      return await invocation;
     } catch (error) {
       // Lambda reports a thrown error by its name: that is what Retry and Catch match.
       const e = error as Error;
       throw new StatesError(e.name || 'Error', e.message);
+    } finally {
+      this.invocations.delete(invocation);
     }
   }
 
@@ -280,6 +287,21 @@ export class LocalStepFunctions {
   }
 
   private stop(execution: LocalExecution, status: ExecutionStatus, result: Partial<LocalExecution>) {
+    this.aborts.delete(execution.executionArn);
+    if (execution.status !== 'RUNNING') return;
     Object.assign(execution, { status, stopDate: this.options.clock.now(), ...result });
+  }
+
+  /**
+   * Aborts every running execution, as StopExecution would, and lets Lambda invocations already under
+   * way finish: the local system does this before it closes its database and mail servers.
+   */
+  async abortAll() {
+    for (const [executionArn, abort] of this.aborts) {
+      const execution = this.executions.get(executionArn);
+      if (execution) this.stop(execution, 'ABORTED', {});
+      abort();
+    }
+    await Promise.allSettled([...this.invocations]);
   }
 }

@@ -88,6 +88,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     mailbox: `http://localhost:${(mail.address() as AddressInfo).port}`,
     dynamodb: `http://127.0.0.1:${dynamodbPort}`,
   };
+  // aws-ses-v2-local keeps one mailbox per process: a new system starts with it empty.
+  await fetch(`${urls.mailbox}/clear-store`, { method: 'POST' });
   const aws = {
     region: REGION,
     credentials,
@@ -161,6 +163,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     dependencies,
     admin,
     async stop() {
+      clock.cancelAll();
+      await stepFunctions.abortAll();
       await Promise.all(
         [app, mail, database].map(
           (server) =>

@@ -43,11 +43,15 @@ export const createCohort = (system: LocalSystem) =>
   system.admin({ command: 'create-cohort', cohort: testCohort });
 
 /** Enrols a participant whose senior leader's address is derived from theirs, so tests never share a mailbox. */
-export async function enrol(system: LocalSystem, { email }: { email: string }) {
+export async function enrol(
+  system: LocalSystem,
+  { email }: { email: string },
+  cohortId = testCohort.cohortId,
+) {
   const leader = `head-of-${email}`;
   const result = (await system.admin({
     command: 'enrol-participant',
-    cohortId: testCohort.cohortId,
+    cohortId,
     participant: { name: 'Asha Patel', email },
     school: 'Hillside Primary',
     seniorLeader: { name: 'Sam Okafor', email: leader, role: 'Head teacher' },
@@ -59,6 +63,7 @@ export interface SentEmail {
   destination: { to: string[] };
   subject: string;
   body: { html?: string; text?: string };
+  attachments?: { contentType: string; content: string }[];
 }
 
 /** The local SES mailbox, as a test reads it. */

@@ -1,0 +1,257 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DAY } from '../../functions/domain/time.js';
+import type { LocalSystem } from '../../infra/local/system.js';
+import {
+  daysFromNow,
+  linkIn,
+  mailbox,
+  type SentEmail,
+  startTestSystem,
+  waitForState,
+  waitForStatus,
+} from '../support/local-system.js';
+import {
+  advanceTo,
+  calendarIn,
+  lead,
+  post,
+  programmeCohort,
+  readyForDayOne,
+  recordAttendance,
+} from '../support/programme.js';
+
+/**
+ * The programme phase on the real ASL in aws-local-stepfunctions, with the real handlers, dynalite, the
+ * local SES and the controllable clock: every answer goes through the emailed link, as people give it.
+ */
+let system: LocalSystem;
+beforeEach(async () => {
+  system = await startTestSystem();
+});
+afterEach(() => system.stop());
+
+const interimAnswers = {
+  plan: 'A lesson-study group of four Year 5 teachers.',
+  whatHappened: 'Three cycles of planning and observation.',
+  evaluation: 'Teachers used more representations; pupils explained more.',
+};
+const frameworkAnswers = {
+  planning: 'Planned from teacher needs.',
+  evaluation: 'Evaluated with pupil work.',
+  reflection: 'Acted on the feedback.',
+};
+
+type Cohort = Awaited<ReturnType<typeof programmeCohort>>;
+type Enrolled = Awaited<ReturnType<typeof readyForDayOne>>;
+
+/** Day 1, the interim task and its feedback, day 2 and the framework: everything before assessment. */
+async function throughToAssessment(cohort: Cohort, who: Enrolled) {
+  const mail = mailbox(system);
+  advanceTo(system, cohort.schedule['day-1'].starts, -13 * DAY);
+  const joining = await mail.waitForEmail(who.participant, /^Development day 1, /);
+  expect(joining.body.text).toContain('residential');
+  expect(calendarIn(joining)).toContain(`UID:day-1.${cohort.cohortId}.${who.participantId}@pd-accreditation`);
+
+  // The clock moves only while the execution is parked, as real time does for a waiting execution.
+  await waitForState(system, who.executionArn, 'AtDevelopmentDay');
+  advanceTo(system, cohort.schedule['day-1'].ends);
+  await recordAttendance(system, 'Development day 1', [who], 'attended');
+
+  const brief = await mail.waitForEmail(who.participant, /^Please submit your Interim task/);
+  expect((await post(linkIn(brief), interimAnswers)).status).toBe(200);
+
+  const feedbackAsk = await mail.waitForEmail(lead, /Please give feedback to Asha Patel/);
+  expect(
+    (await post(linkIn(feedbackAsk), { feedback: 'Strong evaluation; say more about impact.' })).status,
+  ).toBe(200);
+  const feedback = await mail.waitForEmail(who.participant, /^Feedback on your interim task/);
+  expect(feedback.body.text).toContain('Strong evaluation; say more about impact.');
+
+  await waitForState(system, who.executionArn, 'AtDevelopmentDay');
+  advanceTo(system, cohort.schedule['day-2'].ends);
+  await recordAttendance(system, 'Development day 2', [who], 'attended');
+
+  const framework = await mail.waitForEmail(who.participant, /^Please submit your Planning, Evaluation/);
+  expect((await post(linkIn(framework), frameworkAnswers)).status).toBe(200);
+  return mail.waitForEmail(lead, /Please assess Asha Patel's submission/);
+}
+
+describe('the programme phase', () => {
+  it('runs day 1, the interim task, feedback, day 2 and the framework to accreditation', async () => {
+    const cohort = await programmeCohort(system, 'programme-accredited');
+    const who = await readyForDayOne(system, cohort.cohortId, 'accredited@school.test');
+    const assessAsk = await throughToAssessment(cohort, who);
+
+    expect((await post(linkIn(assessAsk), { decision: 'accredited' })).status).toBe(200);
+    const accredited = await mailbox(system).waitForEmail(who.participant, /you are accredited/);
+    await waitForStatus(system, who.executionArn, 'SUCCEEDED');
+
+    const execution = system.stepFunctions.describeExecution(who.executionArn);
+    expect(execution.statesEntered.at(-1)).toBe('Accredited');
+    for (const state of [
+      'AtDevelopmentDay',
+      'AtTask',
+      'AtFormativeFeedback',
+      'AtFrameworkSubmission',
+      'AtAssessment',
+    ])
+      expect(execution.statesEntered).toContain(state);
+    const record = await system.dependencies.store.getParticipant(who.participantId);
+    expect(record?.stage).toBe('accredited');
+    expect(record?.progress).toMatchObject({
+      'day-1': { outcome: 'attended', recordedBy: 'Casey Lead' },
+      'interim-task': { outcome: 'submitted', attempt: 1, answers: interimAnswers },
+      'interim-feedback': { outcome: 'feedback-given' },
+      'day-2': { outcome: 'attended' },
+      pdlperf: { outcome: 'submitted', attempt: 1, answers: frameworkAnswers },
+      assessment: { outcome: 'accredited', attempt: 1, decidedBy: 'Casey Lead' },
+    });
+    expect(accredited.body.text).toContain(`certificates/${record?.accreditation?.verificationCode}`);
+  });
+
+  it('asks for a resubmission with a new deadline, then accredits the second attempt', async () => {
+    const cohort = await programmeCohort(system, 'programme-resubmit');
+    const who = await readyForDayOne(system, cohort.cohortId, 'resubmit@school.test');
+    const assessAsk = await throughToAssessment(cohort, who);
+
+    const resubmitBy = daysFromNow(30, '17:00', system.clock.now()).slice(0, 10);
+    const decision = await post(linkIn(assessAsk), {
+      decision: 'resubmit',
+      feedback: 'Show the impact on pupils.',
+      resubmitBy,
+    });
+    expect(decision.status, decision.page).toBe(200);
+    const revise = await mailbox(system).waitForEmail(who.participant, /revise and resubmit/);
+    expect(revise.body.text).toContain('Show the impact on pupils.');
+    const again = await mailbox(system).waitForEmail(who.participant, /Please submit your resubmission/);
+    expect(
+      (await post(linkIn(again), { ...frameworkAnswers, evaluation: 'Now with pupil outcomes.' })).status,
+    ).toBe(200);
+
+    const asks = async () =>
+      (await mailbox(system).emailsTo(lead)).filter((e) =>
+        /Please assess Asha Patel's submission/.test(e.subject),
+      );
+    await vi.waitFor(async () => expect(await asks()).toHaveLength(2));
+    const secondAssessment = (await asks())[1] as SentEmail;
+    expect((await post(linkIn(secondAssessment), { decision: 'accredited' })).status).toBe(200);
+    await waitForStatus(system, who.executionArn, 'SUCCEEDED');
+    const record = await system.dependencies.store.getParticipant(who.participantId);
+    expect(record?.progress.pdlperf).toMatchObject({
+      attempt: 2,
+      answers: { evaluation: 'Now with pupil outcomes.' },
+    });
+    expect(record?.progress.assessment).toMatchObject({ outcome: 'accredited', attempt: 2 });
+  });
+
+  it('reminds before the deadline, tells the admin when it passes, and an extension moves the running wait', async () => {
+    const cohort = await programmeCohort(system, 'programme-late');
+    const who = await readyForDayOne(system, cohort.cohortId, 'late@school.test');
+    advanceTo(system, cohort.schedule['day-1'].ends);
+    await recordAttendance(system, 'Development day 1', [who], 'attended');
+    const brief = await mailbox(system).waitForEmail(who.participant, /^Please submit your Interim task/);
+    await waitForState(system, who.executionArn, 'AtTask');
+
+    advanceTo(system, cohort.schedule['interim-task'].deadline, -7 * DAY);
+    await mailbox(system).waitForEmail(who.participant, /^Reminder: Please submit your Interim task/);
+    await waitForState(system, who.executionArn, 'AtTask');
+    advanceTo(system, cohort.schedule['interim-task'].deadline);
+    const admin = system.dependencies.settings.ADMIN_EMAIL;
+    await mailbox(system).waitForEmail(admin, /Missed deadline for Interim task: Asha Patel/);
+    expect((await fetch(linkIn(brief))).status).toBe(410);
+    await waitForState(system, who.executionArn, 'AtTask');
+
+    // Without moving the clock: the extension wakes the wait, which emails the new deadline at once.
+    const until = daysFromNow(10, '17:00', system.clock.now());
+    await system.admin({
+      command: 'grant-extension',
+      participantId: who.participantId,
+      stepId: 'interim-task',
+      until,
+    });
+    const extended = await mailbox(system).waitForEmail(
+      who.participant,
+      /New deadline: Please submit your Interim task/,
+    );
+    expect((await post(linkIn(extended), interimAnswers)).status).toBe(200);
+    await mailbox(system).waitForEmail(lead, /Please give feedback to Asha Patel/);
+    const reminders = (await mailbox(system).emailsTo(who.participant)).filter((e) =>
+      e.subject.startsWith('Reminder:'),
+    );
+    expect(reminders.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('an absentee is reported, then deferred to a later cohort keeping what they completed', async () => {
+    const cohort = await programmeCohort(system, 'programme-absent');
+    const later = await programmeCohort(system, 'programme-later', 120);
+    const who = await readyForDayOne(system, cohort.cohortId, 'absent@school.test');
+    advanceTo(system, cohort.schedule['day-1'].ends);
+    await recordAttendance(system, 'Development day 1', [who], 'absent');
+    await mailbox(system).waitForEmail(
+      system.dependencies.settings.ADMIN_EMAIL,
+      /Absent from Development day 1/,
+    );
+
+    const deferral = (await system.admin({
+      command: 'defer-participant',
+      participantId: who.participantId,
+      toCohortId: later.cohortId,
+      reason: 'Missed day 1 through illness',
+    })) as { executionArn: string };
+    await waitForStatus(system, who.executionArn, 'SUCCEEDED');
+    expect(system.stepFunctions.describeExecution(who.executionArn).statesEntered.at(-1)).toBe(
+      'DeferredToLaterCohort',
+    );
+
+    await waitForState(system, deferral.executionArn, 'AtDevelopmentDay');
+    const resumed = system.stepFunctions.describeExecution(deferral.executionArn).statesEntered;
+    expect(resumed).not.toContain('AwaitCommitment');
+    const record = await system.dependencies.store.getParticipant(who.participantId);
+    expect(record).toMatchObject({ cohortId: later.cohortId, commitment: { decision: 'signed' } });
+    expect(record?.progress['day-1']).toBeUndefined();
+    expect(record?.deferrals).toEqual([expect.objectContaining({ fromCohortId: cohort.cohortId })]);
+  });
+
+  it('a withdrawn participant’s execution ends cleanly and no more emails go out', async () => {
+    const cohort = await programmeCohort(system, 'programme-withdrawn');
+    const who = await readyForDayOne(system, cohort.cohortId, 'withdrawn@school.test');
+    await system.admin({
+      command: 'withdraw-participant',
+      participantId: who.participantId,
+      reason: 'Left teaching',
+    });
+    await waitForStatus(system, who.executionArn, 'SUCCEEDED');
+    expect(system.stepFunctions.describeExecution(who.executionArn).statesEntered.at(-1)).toBe('Withdrawn');
+    const sent = (await mailbox(system).emailsTo(who.participant)).length;
+    advanceTo(system, cohort.schedule['day-1'].ends);
+    const record = await system.dependencies.store.getParticipant(who.participantId);
+    expect(record).toMatchObject({ stage: 'withdrawn', withdrawal: { reason: 'Left teaching' } });
+    expect(await mailbox(system).emailsTo(who.participant)).toHaveLength(sent);
+  });
+
+  it('a moved development day updates the calendar invite (same UID, next SEQUENCE) straight away', async () => {
+    const cohort = await programmeCohort(system, 'programme-moved');
+    const who = await readyForDayOne(system, cohort.cohortId, 'moved@school.test');
+    advanceTo(system, cohort.schedule['day-1'].starts, -13 * DAY);
+    const first = await mailbox(system).waitForEmail(who.participant, /^Development day 1, /);
+    await waitForState(system, who.executionArn, 'AtDevelopmentDay');
+
+    const starts = daysFromNow(20, '18:00', system.clock.now());
+    const ends = daysFromNow(21, '16:00', system.clock.now());
+    await system.admin({
+      command: 'change-date',
+      cohortId: cohort.cohortId,
+      stepId: 'day-1',
+      schedule: { starts, ends, venue: 'York Racecourse' },
+    });
+    const changed = await mailbox(system).waitForEmail(
+      who.participant,
+      /^Changed: Development day 1, .*York Racecourse/,
+    );
+    const uid = calendarIn(first)?.match(/UID:(\S+)/)?.[1];
+    expect(uid).toBeDefined();
+    expect(calendarIn(changed)).toContain(`UID:${uid}`);
+    expect(calendarIn(changed)).toContain('SEQUENCE:1');
+    expect(calendarIn(first)).toContain('SEQUENCE:0');
+  });
+});
