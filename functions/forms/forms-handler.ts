@@ -1,4 +1,9 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { setTimeout } from 'node:timers/promises';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -12,6 +17,7 @@ import { logger, metrics, tracer } from '../shared/observability.js';
 import { assessmentForm } from './assessment-form.js';
 import { attendanceForm } from './attendance-form.js';
 import { commitmentForm } from './commitment-form.js';
+import { directoryEntryForm } from './directory-entry-form.js';
 import { feedbackForm } from './feedback-form.js';
 import {
   closedLinkPage,
@@ -37,6 +43,7 @@ export const forms: FormRegistry = {
   submission: submissionForm,
   feedback: feedbackForm,
   assessment: assessmentForm,
+  'directory-entry': directoryEntryForm,
 };
 
 /** Reads only the fields the form has; the first value wins if a field is repeated. */
@@ -72,6 +79,21 @@ async function answer(
  * The emailed-link endpoint: GET /r/{secret} shows the form, POST /r/{secret} answers it.
  * A double-posted answer is replayed from the idempotency record instead of being processed twice.
  */
+/** A page that is not a recorded answer (errors, already answered, expired): never stored for replay. */
+class NotRecorded extends Error {
+  constructor(readonly page: APIGatewayProxyResult) {
+    super(`Not recorded (${page.statusCode})`);
+  }
+}
+
+const DOUBLE_POST_WAITS = 20;
+const DOUBLE_POST_WAIT_MS = 250;
+
+const withHeaders = (result: APIGatewayProxyResult, headers: Record<string, string>) => ({
+  ...result,
+  headers: { ...result.headers, ...headers },
+});
+
 export function formsHandler(dependencies: () => Dependencies = lambdaDependencies) {
   type KeyedAnswer = Parameters<typeof answer>[0] & { idempotencyKey: string };
   const config = new IdempotencyConfig({
@@ -82,14 +104,31 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
   const answerIdempotently = async ({ secret, body, evidence }: PostedAnswer, context: Context) => {
     const deps = dependencies();
     config.registerLambdaContext(context);
-    answerOnce ??= makeIdempotent((posted: KeyedAnswer) => answer(posted, deps), {
-      persistenceStore: deps.idempotencyStore,
-      config,
-    });
+    // Only a recorded answer is kept for replay: a page of errors is thrown past the idempotency record
+    // (so it is not stored), and a later post of the same body is judged afresh.
+    answerOnce ??= makeIdempotent(
+      async (posted: KeyedAnswer) => {
+        const result = await answer(posted, deps);
+        if (result.statusCode !== 200) throw new NotRecorded(result);
+        return result;
+      },
+      { persistenceStore: deps.idempotencyStore, config },
+    );
     const link = await followLink(secret, deps);
     if (link.state === 'unknown') return unknownLinkPage();
     const values = readFormBody(body, await forms[link.request.kind].fields(link.request, deps));
-    return answerOnce({ secret, values, evidence, idempotencyKey: postIdempotencyKey(secret, values) });
+    const keyed = { secret, values, evidence, idempotencyKey: postIdempotencyKey(secret, values) };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await answerOnce(keyed);
+      } catch (error) {
+        if (error instanceof NotRecorded) return error.page;
+        // A double click: the first post is still being recorded. Wait for it, then replay its page.
+        if (!(error instanceof IdempotencyAlreadyInProgressError) || attempt === DOUBLE_POST_WAITS)
+          throw error;
+        await setTimeout(DOUBLE_POST_WAIT_MS);
+      }
+    }
   };
 
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
@@ -105,7 +144,7 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
           return await show(secret, dependencies());
         }
         if (event.httpMethod !== 'POST')
-          return { ...page(405, 'Not allowed', html`<h1>Not allowed</h1>`), headers: { Allow: 'GET, POST' } };
+          return withHeaders(page(405, 'Not allowed', html`<h1>Not allowed</h1>`), { Allow: 'GET, POST' });
         const raw = event.isBase64Encoded
           ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
           : (event.body ?? '');

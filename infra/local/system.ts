@@ -191,7 +191,8 @@ async function serveForm(
   response: ServerResponse,
 ) {
   const url = new URL(request.url ?? '/', 'http://localhost');
-  const secret = decodeURIComponent(url.pathname.slice('/r/'.length));
+  // A mangled link (bad percent-encoding) is just an unknown link, as API Gateway would pass it on.
+  const secret = safeDecode(url.pathname.slice('/r/'.length));
   const event = {
     httpMethod: request.method ?? 'GET',
     path: url.pathname,
@@ -242,4 +243,12 @@ async function serveHome(urls: LocalSystem['urls'], response: ServerResponse) {
   response.end(
     `PD accreditation, running locally.\nMailbox: ${urls.mailbox}\nEnrol: npm run enrol -- --help\n`,
   );
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }

@@ -403,15 +403,34 @@ describe('the forms endpoint with anything but a good answer', () => {
     expect(await mailbox(system).emailsTo(leader)).toHaveLength(2);
   });
 
+  it('a double click (two identical posts at once) gets the same thank-you page twice, recorded once', async () => {
+    const { link, participantId, participant } = await waiting('bad-double-click@school.test');
+    const [first, second] = await Promise.all([post(link, sign), post(link, sign)]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(second.page).toBe(first.page);
+    await mailbox(system).waitForEmail(participant, /ready to start/);
+    await settle();
+    expect((await system.dependencies.store.getParticipant(participantId))?.commitment?.signedBy).toBe(
+      'Sam Okafor',
+    );
+    expect(await mailbox(system).emailsTo(participant)).toHaveLength(1);
+  });
+
+  it('a page of errors is not replayed: the same invalid post after the answer gets 409, not the form', async () => {
+    const { link } = await waiting('bad-invalid-replay@school.test');
+    expect((await post(link, { decision: 'signed' })).status).toBe(422);
+    expect((await post(link, sign)).status).toBe(200);
+    const again = await post(link, { decision: 'signed' });
+    expect(again.status).toBe(409);
+    expect(heading(again.page)).toBe('This commitment has already been answered');
+  });
+
   it('other methods are not allowed and change nothing', async () => {
     const subject = await waiting('bad-methods@school.test');
     for (const method of ['PUT', 'DELETE', 'PATCH']) {
-      // Not through `request`: this 405 replaces the pages' headers with only `Allow` (forms-handler.ts),
-      // so it lacks the security headers. Only GET and POST reach the function behind API Gateway.
-      const response = await fetch(subject.link, { method, body: new URLSearchParams(sign) });
-      expect(response.status, method).toBe(405);
-      expect(response.headers.get('allow'), method).toBe('GET, POST');
-      await response.text();
+      const reply = await request(subject.link, { method, body: new URLSearchParams(sign) });
+      expect(reply.status, method).toBe(405);
+      expect(reply.headers.get('allow'), method).toBe('GET, POST');
     }
     await settle();
     await expectUntouched(subject);
