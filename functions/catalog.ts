@@ -13,9 +13,13 @@ export const workflowTasks = {
 } as const;
 export type WorkflowTaskName = keyof typeof workflowTasks;
 
-/** Functions people reach directly: the emailed forms (HTTP) and the admin's commands. */
+/**
+ * Functions people reach directly: the emailed forms (HTTP), the public certificate and directory pages
+ * (HTTP), and the admin's commands.
+ */
 export const entryPoints = {
   Forms: 'functions/forms/forms-handler.ts',
+  Public: 'functions/public/public-handler.ts',
   Admin: 'functions/admin/admin-commands.ts',
 } as const;
 

@@ -38,8 +38,8 @@ export class AccreditationStack extends Stack {
         FORMS_BASE_URL: 'https://forms.invalid/',
       },
     });
-    const { Forms, Admin, ...tasks } = functions.byName;
-    const forms = new FormsApi(this, 'Forms', { forms: Forms });
+    const { Forms, Admin, Public, ...tasks } = functions.byName;
+    const forms = new FormsApi(this, 'Forms', { forms: Forms, publicPages: Public });
     // The steps that email links (and certificate and directory addresses) need the real forms URL.
     for (const fn of [tasks.AdvanceCommitment, tasks.AdvanceProgramme])
       fn.addEnvironment('FORMS_BASE_URL', forms.api.url);
@@ -64,6 +64,12 @@ export class AccreditationStack extends Stack {
       );
 
     for (const [name, fn] of Object.entries(functions.byName)) {
+      alerts.alarmOnAny(`${name}Errors`, fn.metricErrors(), `The ${name} function is failing.`);
+      // The public pages only read: a certificate, its verification, the directory.
+      if (fn === Public) {
+        data.table.grantReadData(fn);
+        continue;
+      }
       data.table.grantReadWriteData(fn);
       data.idempotencyTable.grantReadWriteData(fn);
       fn.addToRolePolicy(
@@ -75,7 +81,6 @@ export class AccreditationStack extends Stack {
           ],
         }),
       );
-      alerts.alarmOnAny(`${name}Errors`, fn.metricErrors(), `The ${name} function is failing.`);
     }
 
     this.nagScopes = { table: data.table, tasks: Object.values(tasks) };

@@ -8,19 +8,25 @@
  * | participant | PARTICIPANT#<id>       | PARTICIPANT   | COHORT#<id>     | PARTICIPANT#<id>       |
  * | request     | REQUEST#<requestId>    | REQUEST       | PARTICIPANT#<id>| REQUEST#<requestId>    |
  * | link        | LINK#<sha256(secret)>  | LINK          |                 |                        |
+ * | certificate | CERTIFICATE#<code>     | CERTIFICATE   |                 |                        |
+ * | directory   | DIRECTORY#<participant>| DIRECTORY     | DIRECTORY       | <name>#<participantId> |
  *
  * Access patterns: get cohort / participant / request / link by id (GetItem); a cohort's participants
- * and a participant's requests (Query GSI1). `ttl` lets DynamoDB delete spent links and requests long
- * after they expire; correctness never depends on it (expiry is checked in code).
+ * and a participant's requests (Query GSI1); a participant by certificate verification code (GetItem on
+ * the certificate item, then the participant); the public directory (Query GSI1). `ttl` lets DynamoDB
+ * delete spent links and requests long after they expire; correctness never depends on it (expiry is
+ * checked in code).
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { DirectoryEntry } from '../domain/directory.js';
 import { type Commitment, Participant, type Stage, type StepOutcome } from '../domain/participant.js';
 import { Cohort } from '../domain/programme.js';
 import { Link, Request } from '../domain/request.js';
@@ -31,6 +37,8 @@ const keys = {
   participant: (id: string) => ({ PK: `PARTICIPANT#${id}`, SK: 'PARTICIPANT' }),
   request: (id: string) => ({ PK: `REQUEST#${id}`, SK: 'REQUEST' }),
   link: (hash: string) => ({ PK: `LINK#${hash}`, SK: 'LINK' }),
+  certificate: (code: string) => ({ PK: `CERTIFICATE#${code}`, SK: 'CERTIFICATE' }),
+  directoryEntry: (participantId: string) => ({ PK: `DIRECTORY#${participantId}`, SK: 'DIRECTORY' }),
 };
 
 /** Spent asks are kept for a year after expiry for the record, then DynamoDB may remove them. */
@@ -393,6 +401,82 @@ export class AccreditationStore {
       'attribute_exists(PK) AND attribute_not_exists(accreditation)',
       { ':accreditation': accreditation },
     );
+  }
+
+  /**
+   * Makes a certificate findable by its verification code, once; false if it already was. The participant
+   * record stays the truth: `participantByCertificate` checks the code on it.
+   */
+  recordCertificate(verificationCode: string, participantId: string): Promise<boolean> {
+    return this.create({ ...keys.certificate(verificationCode), type: 'certificate', participantId });
+  }
+
+  /** The accredited participant a verification code belongs to, if any. */
+  async participantByCertificate(verificationCode: string): Promise<Participant | undefined> {
+    const certificate = await this.get(keys.certificate(verificationCode));
+    if (typeof certificate?.participantId !== 'string') return undefined;
+    const participant = await this.getParticipant(certificate.participantId);
+    return participant?.accreditation?.verificationCode === verificationCode ? participant : undefined;
+  }
+
+  /** Mirrors the lead's directory choice on their accreditation, for the programme team. */
+  setListedInDirectory(participantId: string, listed: boolean): Promise<boolean> {
+    return this.update(
+      keys.participant(participantId),
+      'SET accreditation.listedInDirectory = :listed',
+      'attribute_exists(accreditation)',
+      { ':listed': listed },
+    );
+  }
+
+  /** The lead may change their entry whenever they like, so the latest save wins. */
+  async saveDirectoryEntry(entry: DirectoryEntry): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.directoryEntry(entry.participantId),
+          GSI1PK: 'DIRECTORY',
+          GSI1SK: `${entry.displayName.toLocaleLowerCase('en-GB')}#${entry.participantId}`,
+          type: 'directory-entry',
+          ...entry,
+        },
+      }),
+    );
+  }
+
+  async getDirectoryEntry(participantId: string): Promise<DirectoryEntry | undefined> {
+    const item = await this.get(keys.directoryEntry(participantId));
+    return item && DirectoryEntry.parse(item);
+  }
+
+  async removeDirectoryEntry(participantId: string): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.tableName, Key: keys.directoryEntry(participantId) }),
+    );
+  }
+
+  /**
+   * Everyone listed in the public directory, in name order (Query on GSI1). Eventually consistent: a
+   * change may take a moment to show, which is fine for a public listing.
+   */
+  async directoryEntries(): Promise<DirectoryEntry[]> {
+    const found: DirectoryEntry[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :directory',
+          ExpressionAttributeValues: { ':directory': 'DIRECTORY' },
+          ExclusiveStartKey,
+        }),
+      );
+      found.push(...(page.Items ?? []).map((item) => DirectoryEntry.parse(withoutKeys(item))));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return found;
   }
 
   expireRequest(requestId: string): Promise<boolean> {

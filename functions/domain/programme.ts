@@ -90,9 +90,7 @@ export const Programme = z
     /** Reminders to the cohort lead about attendance, feedback or an assessment, in days after the ask. */
     cohortLeadRemindersAfterDays: z.array(z.number().positive()).max(5),
     /** What an accredited lead receives; absent for a programme that ends without accreditation. */
-    accreditation: z
-      .object({ badgePackUrl: z.url(), communityUrl: z.url() })
-      .optional(),
+    accreditation: z.object({ badgePackUrl: z.url(), communityUrl: z.url() }).optional(),
   })
   .superRefine((programme, ctx) => {
     const seen = new Map<string, StepKind>();

@@ -7,10 +7,17 @@ import { addDays, DAY, SECOND } from './time.js';
 /**
  * A request is one ask of one person: a senior leader's commitment, a cohort lead's attendance register
  * (for the whole cohort), a participant's task or framework submission, a cohort lead's feedback or
- * assessment. Every email about it carries its own link; all links of a request lead to the same form
- * until the request is answered.
+ * assessment, an accredited lead's directory entry. Every email about it carries its own link; all links
+ * of a request lead to the same form until the request is answered.
  */
-export const RequestKind = z.enum(['commitment', 'attendance', 'submission', 'feedback', 'assessment']);
+export const RequestKind = z.enum([
+  'commitment',
+  'attendance',
+  'submission',
+  'feedback',
+  'assessment',
+  'directory-entry',
+]);
 export type RequestKind = z.infer<typeof RequestKind>;
 
 export const RequestStatus = z.enum(['open', 'answered', 'expired']);

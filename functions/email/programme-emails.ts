@@ -146,7 +146,7 @@ export function assessmentOutcomeEmail(
 export function accreditedEmail(
   participant: Participant,
   programme: Programme,
-  links: { certificate: string; directory: string },
+  links: { certificate: string; directory: string; directoryEntry: string },
 ): EmailMessage {
   const accreditation = programme.accreditation;
   return composeEmail({
@@ -155,7 +155,8 @@ export function accreditedEmail(
     greeting: `Dear ${participant.person.name},`,
     paragraphs: [
       'Congratulations: your assessor has accredited you. Your certificate is ready, with a verification code anyone can check.',
-      `Your entry in the directory of accredited leads: ${links.directory}. The badge pack for your documents: ${accreditation?.badgePackUrl}. Join the community of accredited leads: ${accreditation?.communityUrl}.`,
+      `Choose whether and how you appear in the directory of accredited leads (${links.directory}): ${links.directoryEntry}`,
+      `Badge pack for your documents: ${accreditation?.badgePackUrl}. Join the community of accredited leads: ${accreditation?.communityUrl}.`,
     ],
     action: { label: 'Download your certificate', url: links.certificate },
   });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
+import { offerDirectoryEntry } from '../accreditation/directory.js';
 import type { Participant } from '../domain/participant.js';
 import type { Cohort, Programme, StepKind, StepOf } from '../domain/programme.js';
 import { dayTimes, deadlineFor, isAssessmentDecision, position } from '../domain/progress.js';
@@ -299,11 +300,18 @@ async function finish(outcome: 'accredited' | 'not-accredited' | 'completed', ct
       accreditedAt: now.toISOString(),
       listedInDirectory: false,
     });
+    // Findable by its code before the email that links to it goes out.
+    await deps.store.recordCertificate(verificationCode, participantId);
     const base = deps.settings.FORMS_BASE_URL.replace(/\/?$/, '/');
+    // A fresh link each time it is offered: only mint one when the email is still to be sent.
+    const directoryEntry = participant.notified.accredited
+      ? ''
+      : await offerDirectoryEntry(participant, deps);
     await once(ctx, 'accredited', () =>
       accreditedEmail(participant, programme, {
         certificate: `${base}certificates/${verificationCode}`,
         directory: `${base}directory`,
+        directoryEntry,
       }),
     );
   }

@@ -59,8 +59,8 @@ export async function chase(request: Request, askEmail: AskEmail, deps: Dependen
   return { state: 'open', waitSeconds: secondsUntilNextChase(current, now) };
 }
 
-/** Each email gets a fresh link; any of them opens the form until the request is answered or expires. */
-async function emailWithLink(request: Request, askEmail: AskEmail, reminder: number, deps: Dependencies) {
+/** A fresh link to the request's form: only its hash is stored, and it lasts as long as the request. */
+export async function mintLink(request: Request, deps: Dependencies): Promise<string> {
   const secret = newLinkSecret();
   await deps.store.createLink({
     linkHash: hashLinkSecret(secret),
@@ -68,7 +68,12 @@ async function emailWithLink(request: Request, askEmail: AskEmail, reminder: num
     createdAt: deps.clock.now().toISOString(),
     expiresAt: request.expiresAt,
   });
-  const link = new URL(`r/${secret}`, withTrailingSlash(deps.settings.FORMS_BASE_URL)).toString();
+  return new URL(`r/${secret}`, withTrailingSlash(deps.settings.FORMS_BASE_URL)).toString();
+}
+
+/** Each email gets a fresh link; any of them opens the form until the request is answered or expires. */
+async function emailWithLink(request: Request, askEmail: AskEmail, reminder: number, deps: Dependencies) {
+  const link = await mintLink(request, deps);
   // Keyed by the ask and its deadline, not the link: a retry mints a new link but never sends a second
   // email, while an extension (a new deadline) is a new ask.
   await deps.mailer.send(

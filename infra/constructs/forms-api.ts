@@ -9,15 +9,21 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-/** The public endpoint behind every emailed link: GET /r/{secret} shows, POST /r/{secret} answers. */
+/**
+ * The public endpoint behind every emailed link (GET /r/{secret} shows, POST /r/{secret} answers), and the
+ * pages anyone may read: certificates, their verification, and the directory of accredited leads.
+ */
 export class FormsApi extends Construct {
   readonly api: RestApi;
 
-  constructor(scope: Construct, id: string, props: { forms: IFunction }) {
+  constructor(scope: Construct, id: string, props: { forms: IFunction; publicPages: IFunction }) {
     super(scope, id);
     this.api = new RestApi(this, 'Api', {
-      description: 'Emailed forms for senior leaders and participants',
+      description: 'Emailed forms for senior leaders and participants; certificates and the directory',
       cloudWatchRole: true,
+      // The certificate PDF comes back base64-encoded; browsers' Accept headers vary, so every type may be
+      // binary. Text answers pass through unchanged, and the forms handler decodes base64 posted bodies.
+      binaryMediaTypes: ['*/*'],
       deployOptions: {
         stageName: 'forms',
         throttlingRateLimit: 20,
@@ -34,5 +40,12 @@ export class FormsApi extends Construct {
     const integration = new LambdaIntegration(props.forms);
     link.addMethod('GET', integration);
     link.addMethod('POST', integration);
+
+    const publicPages = new LambdaIntegration(props.publicPages);
+    const certificate = this.api.root.addResource('certificates').addResource('{code}');
+    certificate.addMethod('GET', publicPages);
+    certificate.addResource('verify').addMethod('GET', publicPages);
+    this.api.root.addResource('directory').addMethod('GET', publicPages);
+    this.api.root.addResource('directory.json').addMethod('GET', publicPages);
   }
 }

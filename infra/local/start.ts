@@ -3,6 +3,7 @@
  * .local/dynamodb; emails land in the local mailbox; forms are served on localhost.
  */
 import { resolve } from 'node:path';
+import { pdLeadSchedule } from './demo-schedule.js';
 import { LOCAL_PORTS } from './ports.js';
 import { startLocalSystem } from './system.js';
 
@@ -13,14 +14,20 @@ const demoCohort = {
   mathsHub: 'Demo Maths Hub',
   name: 'Demo cohort: primary PD Leads',
   cohortLead: { name: 'Casey Lead', email: 'cohort-lead@hub.localhost' },
-  startsOn: '2027-01-15',
 };
 
 const system = await startLocalSystem({
   dataDir: resolve(import.meta.dirname, '../../.local/dynamodb'),
   ports: LOCAL_PORTS,
 });
-await system.admin({ command: 'create-cohort', cohort: demoCohort });
+// Dated from the day the demo cohort is first created, so its days are ahead of the clock.
+const schedule = pdLeadSchedule(system.clock.now());
+const existing = await system.dependencies.store.getCohort(demoCohort.cohortId);
+if (!existing)
+  await system.admin({
+    command: 'create-cohort',
+    cohort: { ...demoCohort, startsOn: schedule['day-1'].starts.slice(0, 10), schedule },
+  });
 
 console.log(`
 PD accreditation is running locally.

@@ -8,6 +8,7 @@ import sesLocal from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import { entryPoints, type WorkflowTaskName, workflowTasks } from '../../functions/catalog.js';
 import { formsHandler } from '../../functions/forms/forms-handler.js';
+import { publicHandler } from '../../functions/public/public-handler.js';
 import { type Dependencies, dependenciesFrom } from '../../functions/shared/dependencies.js';
 import { readWorkflow, substitute, taskSubstitutions } from '../../workflows/definitions.js';
 import { accreditationTable, idempotencyTable } from '../table-design.js';
@@ -127,6 +128,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     Admin.handler(() => dependencies),
   );
   const forms = formsHandler(() => dependencies);
+  const publicPages = publicHandler(() => dependencies);
 
   const stepFunctions = new LocalStepFunctions({
     clock,
@@ -146,9 +148,11 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       ? sfnApi(request, response)
       : request.url?.startsWith('/r/')
         ? serveForm(forms, request, response)
-        : request.url?.startsWith('/admin/')
-          ? serveAdmin(admin, clock, request, response)
-          : serveHome(urls, response);
+        : /^\/(certificates\/|directory)/.test(request.url ?? '')
+          ? servePublic(publicPages, request, response)
+          : request.url?.startsWith('/admin/')
+            ? serveAdmin(admin, clock, request, response)
+            : serveHome(urls, response);
     route.catch((error: Error) => {
       response.writeHead(500, { 'Content-Type': 'text/plain' });
       response.end(`Local runtime error: ${error.message}`);
@@ -208,6 +212,53 @@ async function serveForm(
   const result = await forms(event, lambdaContext('Forms'));
   response.writeHead(result.statusCode, result.headers as Record<string, string>);
   response.end(request.method === 'HEAD' ? undefined : result.body);
+}
+
+/** API Gateway's resource templates for the public pages, as infra/constructs/forms-api.ts declares them. */
+const publicResources: [RegExp, string][] = [
+  [/^\/certificates\/([^/]+)$/, '/certificates/{code}'],
+  [/^\/certificates\/([^/]+)\/verify$/, '/certificates/{code}/verify'],
+  [/^\/directory$/, '/directory'],
+  [/^\/directory\.json$/, '/directory.json'],
+];
+
+/** The certificate and directory pages, as API Gateway would call the Public function (binary as base64). */
+async function servePublic(
+  publicPages: ReturnType<typeof publicHandler>,
+  request: IncomingMessage,
+  response: ServerResponse,
+) {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const matched = publicResources.find(([path]) => path.test(url.pathname));
+  if (!matched) {
+    response.writeHead(404, { 'Content-Type': 'text/plain' });
+    return response.end('Not found\n');
+  }
+  const [path, resource] = matched;
+  const code = path.exec(url.pathname)?.[1];
+  const event = {
+    httpMethod: request.method ?? 'GET',
+    path: url.pathname,
+    resource,
+    pathParameters: code === undefined ? null : { code: decodeURIComponent(code) },
+    queryStringParameters: null,
+    headers: {
+      ...Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
+      'x-forwarded-proto': 'http',
+    },
+    multiValueHeaders: {},
+    body: await readBody(request),
+    isBase64Encoded: false,
+    requestContext: {
+      domainName: request.headers.host ?? 'localhost',
+      path: url.pathname,
+      identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1' },
+    },
+  } as unknown as APIGatewayProxyEvent;
+  const result = await publicPages(event, lambdaContext('Public'));
+  response.writeHead(result.statusCode, result.headers as Record<string, string>);
+  const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  response.end(request.method === 'HEAD' ? undefined : body);
 }
 
 /** The admin's commands (JSON, as for `aws lambda invoke`) and the local-only clock control. */

@@ -285,6 +285,36 @@ describe('the forms API', () => {
       });
   });
 
+  it('GET /certificates/{code}, /certificates/{code}/verify, /directory and /directory.json go to the Public function', () => {
+    const root = { 'Fn::GetAtt': [Match.anyValue(), 'RootResourceId'] };
+    const certificates = onlyId('AWS::ApiGateway::Resource', { PathPart: 'certificates', ParentId: root });
+    const code = onlyId('AWS::ApiGateway::Resource', { PathPart: '{code}', ParentId: { Ref: certificates } });
+    const resources = [
+      code,
+      onlyId('AWS::ApiGateway::Resource', { PathPart: 'verify', ParentId: { Ref: code } }),
+      onlyId('AWS::ApiGateway::Resource', { PathPart: 'directory', ParentId: root }),
+      onlyId('AWS::ApiGateway::Resource', { PathPart: 'directory.json', ParentId: root }),
+    ];
+    for (const resource of resources) {
+      const methods = template.findResources('AWS::ApiGateway::Method', {
+        Properties: Match.objectLike({ ResourceId: { Ref: resource } }),
+      });
+      expect(Object.values(methods).map((m) => m.Properties.HttpMethod)).toEqual(['GET']);
+      template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'GET',
+        ResourceId: { Ref: resource },
+        Integration: {
+          Type: 'AWS_PROXY',
+          Uri: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [functionIds.Public, 'Arn'] }])] },
+        },
+      });
+    }
+  });
+
+  it('treats every media type as binary, so the base64 certificate PDF reaches browsers as bytes', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { BinaryMediaTypes: ['*/*'] });
+  });
+
   it('the stage is throttled (20 requests/s, burst 40) and writes JSON access logs to a log group', () => {
     const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'));
     expect(stage).toHaveLength(1);
@@ -369,13 +399,18 @@ describe('alarms', () => {
 });
 
 describe('IAM', () => {
-  it('the Forms function may call states:SendTaskSuccess on the ParticipantLifecycle state machine', () => {
-    const role = lambdas[functionIds.Forms ?? '']?.Role['Fn::GetAtt'][0];
-    const statements = Object.values(
+  /** Every statement of the policies attached to the named function's role. */
+  function statementsOf(functionName: string): PolicyStatement[] {
+    const role = lambdas[functionIds[functionName] ?? '']?.Role['Fn::GetAtt'][0];
+    return Object.values(
       template.findResources('AWS::IAM::Policy', {
         Properties: Match.objectLike({ Roles: Match.arrayWith([{ Ref: role }]) }),
       }),
     ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[]);
+  }
+
+  it('the Forms function may call states:SendTaskSuccess on the ParticipantLifecycle state machine', () => {
+    const statements = statementsOf('Forms');
     const name = template.findResources('AWS::StepFunctions::StateMachine')[stateMachineId]?.Properties
       .StateMachineName;
     const sendTaskSuccess = statements.filter(
@@ -384,5 +419,18 @@ describe('IAM', () => {
     expect(sendTaskSuccess.flatMap((s) => [s.Resource].flat().map(flatten))).toContain(
       `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${name}`,
     );
+  });
+
+  it('the Public function only reads the Accreditation table: no writes, no idempotency table, no email', () => {
+    const actions = statementsOf('Public')
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => [s.Action].flat());
+    expect(actions).toContain('dynamodb:GetItem');
+    expect(actions).toContain('dynamodb:Query');
+    expect(
+      actions.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a) || a.startsWith('ses:')),
+    ).toEqual([]);
+    const resources = statementsOf('Public').flatMap((s) => [s.Resource].flat().map(flatten));
+    expect(resources.filter((r) => r.includes(idempotencyTableId))).toEqual([]);
   });
 });

@@ -1,32 +1,11 @@
 import { vi } from 'vitest';
-import { DAY, toLondonLocal } from '../../functions/domain/time.js';
+import { daysFromNow, pdLeadSchedule } from '../../infra/local/demo-schedule.js';
 import { type LocalSystem, startLocalSystem } from '../../infra/local/system.js';
 
 /** The whole local system, with retries that do not pause, for one test file. */
 export const startTestSystem = () => startLocalSystem({ retryIntervalMs: 0 });
 
-/** A London time `days` from now at `hour`, so schedules stay in the future whenever the tests run. */
-export function daysFromNow(days: number, hour: string, from = new Date()): string {
-  return `${toLondonLocal(new Date(from.getTime() + days * DAY)).slice(0, 10)}T${hour}`;
-}
-
-/** The NCETM PD Lead schedule: day 1 (a residential) in a month, then the interim task, day 2, the PDLPERF. */
-export function pdLeadSchedule(from = new Date()) {
-  return {
-    'day-1': {
-      starts: daysFromNow(30, '18:00', from),
-      ends: daysFromNow(31, '16:00', from),
-      venue: 'Leeds Conference Centre',
-    },
-    'interim-task': { deadline: daysFromNow(70, '17:00', from) },
-    'day-2': {
-      starts: daysFromNow(84, '09:30', from),
-      ends: daysFromNow(84, '16:00', from),
-      venue: 'Leeds Conference Centre',
-    },
-    pdlperf: { deadline: daysFromNow(140, '17:00', from) },
-  };
-}
+export { daysFromNow, pdLeadSchedule };
 
 export const testCohort = {
   cohortId: 'test-north-primary',

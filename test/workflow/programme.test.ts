@@ -106,7 +106,20 @@ describe('the programme phase', () => {
       pdlperf: { outcome: 'submitted', attempt: 1, answers: frameworkAnswers },
       assessment: { outcome: 'accredited', attempt: 1, decidedBy: 'Casey Lead' },
     });
-    expect(accredited.body.text).toContain(`certificates/${record?.accreditation?.verificationCode}`);
+    const certificate = accredited.body.text?.match(/https?:\/\/\S+\/certificates\/[\w-]+/)?.[0] ?? '';
+    expect(certificate).toContain(`certificates/${record?.accreditation?.verificationCode}`);
+    const pdf = await fetch(certificate);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    // The directory is opt-in: the email's link opens the lead's own entry form.
+    const entry = await fetch(linkIn(accredited));
+    expect(entry.status).toBe(200);
+    expect(await entry.text()).toContain('directory');
   });
 
   it('asks for a resubmission with a new deadline, then accredits the second attempt', async () => {

@@ -1,0 +1,29 @@
+import type { Participant } from '../domain/participant.js';
+import { ensureRequest, mintLink } from '../lifecycle/asks.js';
+import type { Dependencies } from '../shared/dependencies.js';
+
+export const directoryEntryRequestId = (participantId: string) => `directory-entry-${participantId}`;
+
+/**
+ * A directory entry can be changed for a year on the same link: no reminders, since being listed is
+ * the lead's choice, not something we chase.
+ */
+const directoryEntryLadder = { reminderAfterDays: [], expiresAfterDays: 365 };
+
+/**
+ * The accredited lead's link to choose whether (and how) they appear in the public directory. Safe to
+ * call again: the request is created once, and each call mints one more link to it.
+ */
+export async function offerDirectoryEntry(participant: Participant, deps: Dependencies): Promise<string> {
+  const request = await ensureRequest(
+    {
+      requestId: directoryEntryRequestId(participant.participantId),
+      kind: 'directory-entry',
+      participantId: participant.participantId,
+      recipient: participant.person,
+    },
+    directoryEntryLadder,
+    deps,
+  );
+  return mintLink(request, deps);
+}

@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import type { DirectoryEntry } from '../domain/directory.js';
+import type { Participant } from '../domain/participant.js';
+import { pathwayNames } from '../domain/programme.js';
+import type { Request } from '../domain/request.js';
+import { formatLondonDate } from '../domain/time.js';
+import type { Dependencies } from '../shared/dependencies.js';
+import { html, type SafeHtml } from '../shared/html.js';
+import type { FormValues, RequestForm } from './form.js';
+import {
+  fieldErrors,
+  formPage,
+  participantContext,
+  radioGroup,
+  textareaField,
+  typedText,
+} from './form-parts.js';
+import { describedBy, type FieldErrors, fieldError, page } from './pages.js';
+
+/**
+ * The accredited lead's entry in the public directory: whether they are listed, and what it shows.
+ *
+ * The exception to "the first answer wins": the lead may come back and change their entry, or leave the
+ * directory, as often as they like while the link lasts, so the request is never marked answered. Each
+ * page shown carries a fresh `pageId`, because the forms handler replays a POST with the same link and
+ * values: without it, changing back to an earlier entry would replay that old answer instead of saving.
+ */
+
+const MAX_OFFER = 500;
+const fieldOrder = ['listed', 'displayName', 'organisation', 'region', 'contactEmail', 'offer'];
+
+const Listed = z.object({
+  listed: z.enum(['yes', 'no'], { error: 'Choose whether to be listed in the directory' }),
+});
+
+const Entry = z.object({
+  displayName: typedText({
+    what: 'your name',
+    maxLength: 100,
+    missing: 'Enter the name to show in the directory',
+  }),
+  organisation: typedText({ what: 'your organisation', maxLength: 100 }),
+  region: typedText({ what: 'your region or Maths Hub', maxLength: 100 }),
+  contactEmail: z
+    .string()
+    .trim()
+    .max(254, 'Enter an email address of 254 characters or fewer')
+    .refine((v) => v === '' || z.email().safeParse(v).success, {
+      error: 'Enter an email address like name@school.org.uk, or leave it empty',
+    })
+    .optional(),
+  offer: typedText({ what: 'the PD you offer', maxLength: MAX_OFFER }),
+});
+
+async function context(request: Request, deps: Dependencies) {
+  const { participant, programme } = await participantContext(request, deps);
+  const entry = await deps.store.getDirectoryEntry(participant.participantId);
+  return { participant, programme, entry };
+}
+type Context = Awaited<ReturnType<typeof context>>;
+
+/** What the form starts from: their entry as it is, or their name, school and Maths Hub to edit. */
+async function startingValues({ participant, entry }: Context, deps: Dependencies): Promise<FormValues> {
+  if (entry)
+    return {
+      listed: 'yes',
+      displayName: entry.displayName,
+      organisation: entry.organisation ?? '',
+      region: entry.region ?? '',
+      contactEmail: entry.contactEmail ?? '',
+      offer: entry.offer ?? '',
+    };
+  const cohort = await deps.store.getCohort(participant.cohortId);
+  return {
+    displayName: participant.person.name,
+    organisation: participant.school,
+    region: cohort?.mathsHub ?? '',
+  };
+}
+
+interface TextField {
+  name: string;
+  label: string;
+  hint?: string;
+  autocomplete: string;
+  email?: boolean;
+}
+
+function textField(field: TextField, values: FormValues, errors: FieldErrors): SafeHtml {
+  const { name, label, hint, autocomplete } = field;
+  const email = field.email ? html` inputmode="email" spellcheck="false"` : undefined;
+  return html`<div class="${errors[name] ? 'has-error' : ''}"><label for="${name}">${label}</label>
+${hint && html`<span class="hint" id="${name}-hint">${hint}</span>`}${fieldError(errors, name)}
+<input type="text" id="${name}" name="${name}" maxlength="${field.email ? 254 : 100}" autocomplete="${autocomplete}"${email} value="${values[name] ?? ''}"${describedBy(errors, name, hint && `${name}-hint`)}></div>`;
+}
+
+function entryPage(ctx: Context, request: Request, values: FormValues, errors: FieldErrors = {}) {
+  const { participant, programme } = ctx;
+  const pageId = html`<input type="hidden" name="pageId" value="${randomUUID()}">`;
+  return formPage(
+    {
+      title: 'Your entry in the directory of accredited leads',
+      intro: html`<p>You are accredited: ${programme.name}, ${pathwayNames[participant.pathway]} pathway.</p>
+<p>The directory is public. You choose whether you are in it and what it shows: leave a box empty to keep it off your entry.</p>
+<p>You can change this with the same link until ${formatLondonDate(new Date(request.expiresAt))}.</p>`,
+      fields: html`${pageId}${radioGroup(
+        {
+          name: 'listed',
+          legend: 'Do you want to be listed in the directory?',
+          options: [
+            { value: 'yes', label: 'Yes, list me' },
+            { value: 'no', label: 'No, do not list me' },
+          ],
+        },
+        values,
+        errors,
+      )}
+<h2>If you are listed, show</h2>
+${textField({ name: 'displayName', label: 'Your name', autocomplete: 'name' }, values, errors)}
+${textField({ name: 'organisation', label: 'Organisation', hint: 'Your school, college or trust', autocomplete: 'organization' }, values, errors)}
+${textField({ name: 'region', label: 'Region or Maths Hub', autocomplete: 'off' }, values, errors)}
+${textField({ name: 'contactEmail', label: 'Contact email (optional)', hint: 'Shown to anyone who reads the directory', autocomplete: 'email', email: true }, values, errors)}
+${textareaField({ name: 'offer', label: 'The PD I offer (optional)', hint: 'For example, the phases, topics and formats you lead', maxLength: MAX_OFFER }, values, errors)}`,
+      fieldOrder,
+      submit: 'Save my choice',
+    },
+    errors,
+  );
+}
+
+const orNothing = (text: string | undefined) => (text ? text : undefined);
+
+function savedPage(listed: boolean, request: Request): APIGatewayProxyResult {
+  const until = formatLondonDate(new Date(request.expiresAt));
+  // Relative, because the forms and the directory share one base address wherever they are deployed.
+  return page(
+    200,
+    'Thank you: your choice is saved',
+    html`<h1>Thank you: your choice is saved</h1>
+<p>${listed ? 'Your entry is in the directory of accredited leads.' : 'You are not listed in the directory.'}</p>
+${listed ? html`<p><a href="../directory">See the directory</a></p>` : undefined}
+<p>You can change this with the same link until ${until}.</p>`,
+  );
+}
+
+const notAccreditedPage = () =>
+  page(
+    403,
+    'Only accredited leads can be listed',
+    html`<h1>Only accredited leads can be listed</h1><p>Your accreditation is not recorded yet. If you think this is wrong, reply to the email you received and the programme team will help.</p>`,
+  );
+
+async function save(participant: Participant, entry: z.infer<typeof Entry>, deps: Dependencies) {
+  const listed: DirectoryEntry = {
+    participantId: participant.participantId,
+    programmeId: participant.programmeId,
+    pathway: participant.pathway,
+    displayName: entry.displayName,
+    organisation: orNothing(entry.organisation),
+    region: orNothing(entry.region),
+    contactEmail: orNothing(entry.contactEmail),
+    offer: orNothing(entry.offer),
+    updatedAt: deps.clock.now().toISOString(),
+  };
+  // The entry item is what the public sees, so it is written first; the flag follows it.
+  await deps.store.saveDirectoryEntry(listed);
+  await deps.store.setListedInDirectory(participant.participantId, true);
+}
+
+export const directoryEntryForm: RequestForm = {
+  fields: async () => [...fieldOrder, 'pageId'],
+
+  async show(request, deps) {
+    const ctx = await context(request, deps);
+    if (!ctx.participant.accreditation) return notAccreditedPage();
+    return entryPage(ctx, request, await startingValues(ctx, deps));
+  },
+
+  async answer(request, values, _evidence, deps) {
+    const ctx = await context(request, deps);
+    const { participant } = ctx;
+    if (!participant.accreditation) return notAccreditedPage();
+    const listed = Listed.safeParse(values);
+    // Leaving needs nothing else; otherwise every problem is listed at once.
+    if (listed.success && listed.data.listed === 'no') {
+      await deps.store.removeDirectoryEntry(participant.participantId);
+      await deps.store.setListedInDirectory(participant.participantId, false);
+      return savedPage(false, request);
+    }
+    const entry = Entry.safeParse(values);
+    if (!listed.success || !entry.success)
+      return entryPage(ctx, request, values, {
+        ...(listed.success ? {} : fieldErrors(listed.error)),
+        ...(entry.success ? {} : fieldErrors(entry.error)),
+      });
+    await save(participant, entry.data, deps);
+    return savedPage(true, request);
+  },
+
+  // Never reached while the request stays open; there only in case the programme team closes it.
+  alreadyAnswered: async () =>
+    page(
+      409,
+      'This link is closed',
+      html`<h1>This link is closed</h1><p>Your directory entry is unchanged. To change it, reply to the email you received and the programme team will send a new link.</p>`,
+    ),
+
+  expired: async () =>
+    page(
+      410,
+      'This link has expired',
+      html`<h1>This link has expired</h1><p>Your directory entry is unchanged. To change it, reply to the email you received and the programme team will send a new link.</p>`,
+    ),
+};

@@ -1,0 +1,200 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { certificatePdf } from '../accreditation/certificate.js';
+import { type DirectoryEntry, VerificationCode } from '../domain/directory.js';
+import { pathwayNames } from '../domain/programme.js';
+import { formatLondonDate } from '../domain/time.js';
+import { textBlock } from '../forms/form-parts.js';
+import { page } from '../forms/pages.js';
+import { programmeById } from '../programmes/index.js';
+import { type Dependencies, lambdaDependencies } from '../shared/dependencies.js';
+import { html } from '../shared/html.js';
+import { logger, metrics, tracer } from '../shared/observability.js';
+
+/**
+ * Pages anyone may open, with no link secret: an accredited lead's certificate and its verification, and
+ * the directory of leads who chose to be listed. Read-only: GET (and HEAD) and nothing else.
+ */
+
+/** As pages.ts's, for what is not HTML. No CSP on the PDF: some browsers' viewers will not run under one. */
+const fileHeaders = {
+  'Cache-Control': 'no-store',
+  'Referrer-Policy': 'no-referrer',
+  'X-Robots-Tag': 'noindex',
+  'X-Content-Type-Options': 'nosniff',
+};
+
+const certificateNotFound = () =>
+  page(
+    404,
+    'We cannot find that certificate',
+    html`<h1>We cannot find that certificate</h1>
+<p>Please check the verification code: it is printed at the bottom left of the certificate, like <strong>1A2B-3C4D-5E6F</strong>.</p>
+<p>If it still cannot be found, the certificate is not one we issued.</p>`,
+  );
+
+const notFound = () =>
+  page(404, 'Page not found', html`<h1>Page not found</h1><p>Please check the address.</p>`);
+
+/** The accredited participant behind a code; a malformed code never reaches the database. */
+async function accredited(code: string | undefined, { store }: Dependencies) {
+  const parsed = VerificationCode.safeParse(code);
+  if (!parsed.success) return undefined;
+  const participant = await store.participantByCertificate(parsed.data);
+  const accreditation = participant?.accreditation;
+  return participant && accreditation && { participant, accreditation, code: parsed.data };
+}
+
+/**
+ * Where this certificate's verification page is, as the person reached us: API Gateway's own domain and
+ * path (with its stage), so the address is right without the function knowing its API's URL.
+ */
+function verifyUrl(event: APIGatewayProxyEvent): string {
+  const scheme = event.headers?.['x-forwarded-proto'] ?? 'https';
+  const host = event.requestContext?.domainName ?? event.headers?.host;
+  const path = (event.requestContext?.path ?? event.path).replace(/\/$/, '');
+  return `${scheme}://${host}${path}/verify`;
+}
+
+async function certificate(event: APIGatewayProxyEvent, deps: Dependencies): Promise<APIGatewayProxyResult> {
+  const found = await accredited(event.pathParameters?.code, deps);
+  if (!found) return certificateNotFound();
+  const { participant, accreditation, code } = found;
+  const pdf = await certificatePdf({
+    name: participant.person.name,
+    programmeName: programmeById(participant.programmeId).name,
+    pathway: participant.pathway,
+    accreditedAt: new Date(accreditation.accreditedAt),
+    verificationCode: code,
+    verifyUrl: verifyUrl(event),
+  });
+  metrics.addMetric('CertificateDownloaded', MetricUnit.Count, 1);
+  return {
+    statusCode: 200,
+    headers: {
+      ...fileHeaders,
+      'Content-Type': 'application/pdf',
+      'Content-Disposition': `inline; filename="certificate-${code}.pdf"`,
+    },
+    body: Buffer.from(pdf).toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+async function verification(event: APIGatewayProxyEvent, deps: Dependencies): Promise<APIGatewayProxyResult> {
+  const found = await accredited(event.pathParameters?.code, deps);
+  if (!found) return certificateNotFound();
+  const { participant, accreditation, code } = found;
+  const programme = programmeById(participant.programmeId);
+  return page(
+    200,
+    'This certificate is genuine',
+    html`<h1>This certificate is genuine</h1>
+<p><strong>${participant.person.name}</strong> was accredited on ${formatLondonDate(new Date(accreditation.accreditedAt))}:</p>
+<p>${programme.name}, ${pathwayNames[participant.pathway]} pathway.</p>
+<p>Verification code <strong>${code}</strong>.</p>`,
+  );
+}
+
+/** A listed lead as the public sees them: only the fields they chose, nothing else from their record. */
+function published(entry: DirectoryEntry) {
+  return {
+    name: entry.displayName,
+    programme: programmeById(entry.programmeId).name,
+    pathway: pathwayNames[entry.pathway],
+    organisation: entry.organisation,
+    region: entry.region,
+    contactEmail: entry.contactEmail,
+    offer: entry.offer,
+  };
+}
+type PublishedLead = ReturnType<typeof published>;
+
+async function listedLeads({ store }: Dependencies): Promise<PublishedLead[]> {
+  return (await store.directoryEntries())
+    .map(published)
+    .sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+}
+
+const leadEntry = (lead: PublishedLead) => {
+  const where = [lead.organisation, lead.region].filter(Boolean).join(', ');
+  return html`<li><h2>${lead.name}</h2>
+<p>${lead.programme}, ${lead.pathway} pathway</p>${where ? html`<p>${where}</p>` : undefined}
+${lead.offer ? textBlock(lead.offer) : undefined}${lead.contactEmail ? html`<p><a href="mailto:${lead.contactEmail}">${lead.contactEmail}</a></p>` : undefined}</li>`;
+};
+
+async function directory(deps: Dependencies): Promise<APIGatewayProxyResult> {
+  const leads = await listedLeads(deps);
+  return page(
+    200,
+    'Directory of accredited leads',
+    html`<h1>Directory of accredited leads</h1>
+<p>Accredited professional development leads who chose to be listed.</p>
+${leads.length ? html`<ul style="list-style:none;padding:0">${leads.map(leadEntry)}</ul>` : html`<p>No accredited leads are listed yet.</p>`}`,
+  );
+}
+
+async function directoryJson(deps: Dependencies): Promise<APIGatewayProxyResult> {
+  return {
+    statusCode: 200,
+    headers: {
+      ...fileHeaders,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+    },
+    body: JSON.stringify({ leads: await listedLeads(deps) }),
+  };
+}
+
+/** By API Gateway's resource template; the local runtime sets the same. */
+const routes: Record<
+  string,
+  (event: APIGatewayProxyEvent, deps: Dependencies) => Promise<APIGatewayProxyResult>
+> = {
+  '/certificates/{code}': certificate,
+  '/certificates/{code}/verify': verification,
+  '/directory': (_, deps) => directory(deps),
+  '/directory.json': (_, deps) => directoryJson(deps),
+};
+
+async function respond(
+  event: APIGatewayProxyEvent,
+  deps: () => Dependencies,
+): Promise<APIGatewayProxyResult> {
+  if (event.httpMethod !== 'GET' && event.httpMethod !== 'HEAD') {
+    const refused = page(405, 'Not allowed', html`<h1>Not allowed</h1><p>These pages can only be read.</p>`);
+    return { ...refused, headers: { ...refused.headers, Allow: 'GET, HEAD' } };
+  }
+  const route = routes[event.resource];
+  return route ? route(event, deps()) : notFound();
+}
+
+export function publicHandler(dependencies: () => Dependencies = lambdaDependencies) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(httpHeaderNormalizer())
+    .use(injectLambdaContext(logger))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics))
+    .handler(async (event) => {
+      let result: APIGatewayProxyResult;
+      try {
+        result = await respond(event, dependencies);
+      } catch (error) {
+        logger.error('Public page failed', error as Error);
+        result = page(
+          500,
+          'Sorry, something went wrong',
+          html`<h1>Sorry, something went wrong</h1><p>Please try again in a few minutes.</p>`,
+        );
+      }
+      metrics.addMetric(`PublicPage${result.statusCode}`, MetricUnit.Count, 1);
+      return result;
+    });
+}
+
+export const handler = publicHandler();

@@ -1,0 +1,276 @@
+import { PDFDocument } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { offerDirectoryEntry } from '../../functions/accreditation/directory.js';
+import { Participant } from '../../functions/domain/participant.js';
+import { verificationCodeFor } from '../../functions/lifecycle/advance-programme.js';
+import type { LocalSystem } from '../../infra/local/system.js';
+import { startTestSystem, testCohort } from '../support/local-system.js';
+
+/**
+ * The public pages (certificates, their verification, the directory) and the directory-entry form,
+ * over HTTP against the whole local system, as a browser reaches them.
+ */
+const SCRIPT = '<script>alert("x")</script>';
+const accreditedAt = '2027-07-01T09:00:00.000Z';
+
+let system: LocalSystem;
+const store = () => system.dependencies.store;
+const url = (path: string) => `${system.urls.app}${path}`;
+
+beforeAll(async () => {
+  system = await startTestSystem();
+  await system.admin({ command: 'create-cohort', cohort: testCohort });
+});
+afterAll(() => system.stop());
+
+let counter = 0;
+/** An accredited lead, findable by their certificate's code as finish() leaves them. */
+async function accreditedLead(name = 'Asha Patel', { accredited = true } = {}) {
+  counter += 1;
+  const participantId = `p-public-${counter}`;
+  const verificationCode = verificationCodeFor(participantId);
+  const participant = Participant.parse({
+    participantId,
+    person: { name, email: `lead-${counter}@school.test` },
+    school: 'Hillside Primary',
+    seniorLeader: { name: 'Sam Okafor', email: `head-${counter}@school.test`, role: 'Head teacher' },
+    programmeId: 'ncetm-pd-lead',
+    pathway: 'primary',
+    cohortId: testCohort.cohortId,
+    stage: accredited ? 'accredited' : 'in-programme',
+    enrolledAt: '2026-09-01T09:00:00.000Z',
+    ...(accredited ? { accreditation: { verificationCode, accreditedAt, listedInDirectory: false } } : {}),
+  });
+  await store().createParticipant(participant);
+  if (accredited) await store().recordCertificate(verificationCode, participantId);
+  return { participant, code: verificationCode };
+}
+
+const directoryJson = async () =>
+  ((await (await fetch(url('/directory.json'))).json()) as { leads: Record<string, string>[] }).leads;
+
+describe('certificates', () => {
+  it('a recorded code gives the certificate as an inline PDF, drawn from the participant record', async () => {
+    const { code } = await accreditedLead('Bea Okonjo');
+    const response = await fetch(url(`/certificates/${code}`));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    expect(response.headers.get('content-disposition')).toBe(`inline; filename="certificate-${code}.pdf"`);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    const pdf = await PDFDocument.load(new Uint8Array(await response.arrayBuffer()));
+    expect(pdf.getTitle()).toBe('Certificate of accreditation: Bea Okonjo');
+    expect(pdf.getSubject()).toContain(`Primary pathway. Verification code ${code}`);
+    // The address printed on it is this system's own verification page.
+    const verify = url(`/certificates/${code}/verify`);
+    expect(pdf.getKeywords()).toBe(`${code} ${verify}`);
+    expect((await fetch(verify)).status).toBe(200);
+  });
+
+  it('an unknown code, or one recorded for someone whose record does not carry it, gets a friendly 404', async () => {
+    const unknown = await fetch(url('/certificates/0000-0000-0000'));
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await unknown.text()).toContain('We cannot find that certificate');
+
+    const { participant } = await accreditedLead('Not Yet', { accredited: false });
+    await store().recordCertificate('ABCD-ABCD-ABCD', participant.participantId);
+    expect((await fetch(url('/certificates/ABCD-ABCD-ABCD'))).status).toBe(404);
+    expect((await fetch(url('/certificates/ABCD-ABCD-ABCD/verify'))).status).toBe(404);
+  });
+
+  it('a malformed code gets the same 404 without touching the database', async () => {
+    const lookups = vi.spyOn(store(), 'participantByCertificate');
+    const { code } = await accreditedLead();
+    for (const malformed of [
+      code.toLowerCase(),
+      code.replaceAll('-', ''),
+      `${code}0`,
+      '1A2B-3C4D-5E6G',
+      encodeURIComponent("1A2B-3C4D-5E6F' OR 1=1"),
+      'X'.repeat(500),
+    ]) {
+      for (const path of [`/certificates/${malformed}`, `/certificates/${malformed}/verify`]) {
+        const response = await fetch(url(path));
+        expect(response.status, path).toBe(404);
+        expect(await response.text()).toContain('We cannot find that certificate');
+      }
+    }
+    expect(lookups).not.toHaveBeenCalled();
+    lookups.mockRestore();
+  });
+
+  it('the verify page says the certificate is genuine: who, what and when', async () => {
+    const { code } = await accreditedLead("Cara O'Neil & Co");
+    const response = await fetch(url(`/certificates/${code}/verify`));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const page = await response.text();
+    expect(page).toContain('<h1>This certificate is genuine</h1>');
+    expect(page).toContain('<strong>Cara O&#39;Neil &amp; Co</strong>');
+    expect(page).toContain('was accredited on Thursday 1 July 2027');
+    expect(page).toContain('NCETM Professional Development Lead accreditation, Primary pathway');
+    expect(page).toContain(code);
+  });
+
+  it('answers HEAD, and refuses anything but reading with 405', async () => {
+    const { code } = await accreditedLead();
+    const head = await fetch(url(`/certificates/${code}`), { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('application/pdf');
+    for (const path of [`/certificates/${code}`, '/directory', '/directory.json']) {
+      const post = await fetch(url(path), { method: 'POST', body: 'x=1' });
+      expect(post.status, path).toBe(405);
+      expect(post.headers.get('allow')).toBe('GET, HEAD');
+    }
+  });
+});
+
+/** The form behind the lead's link, posted as a browser would, with the page's own hidden pageId. */
+async function answerEntryForm(link: string, values: Record<string, string>) {
+  const shown = await (await fetch(link)).text();
+  const pageId = shown.match(/name="pageId" value="([^"]+)"/)?.[1] ?? '';
+  return fetch(link, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...values, pageId }).toString(),
+  });
+}
+const inputValue = (page: string, name: string) =>
+  page.match(new RegExp(`id="${name}"[^>]* value="([^"]*)"`))?.[1];
+
+describe('the directory and the lead’s entry in it', () => {
+  it('is empty until someone opts in, as HTML and JSON (and HEAD)', async () => {
+    const page = await fetch(url('/directory'));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('No accredited leads are listed yet.');
+    const json = await fetch(url('/directory.json'));
+    expect(json.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await json.json()).toEqual({ leads: [] });
+    const head = await fetch(url('/directory'), { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+  });
+
+  it('the form starts from their name, school and Maths Hub, and keeps what was typed when it has problems', async () => {
+    const { participant } = await accreditedLead('Dev Sharma');
+    const link = await offerDirectoryEntry(participant, system.dependencies);
+    const shown = await fetch(link);
+    expect(shown.status).toBe(200);
+    const page = await shown.text();
+    expect(page).toContain('<h1>Your entry in the directory of accredited leads</h1>');
+    expect(inputValue(page, 'displayName')).toBe('Dev Sharma');
+    expect(inputValue(page, 'organisation')).toBe('Hillside Primary');
+    expect(inputValue(page, 'region')).toBe(testCohort.mathsHub);
+    expect(inputValue(page, 'contactEmail')).toBe('');
+    expect(page).toContain('maxlength="500"');
+
+    const refused = await answerEntryForm(link, {
+      displayName: ' ',
+      organisation: SCRIPT,
+      contactEmail: 'not-an-email',
+      offer: 'o'.repeat(501),
+    });
+    expect(refused.status).toBe(422);
+    const errors = await refused.text();
+    expect(errors).toContain('<a href="#listed">Choose whether to be listed in the directory</a>');
+    expect(errors).toContain('<a href="#displayName">Enter the name to show in the directory</a>');
+    expect(errors).toContain('Enter an email address like name@school.org.uk, or leave it empty');
+    expect(errors).toContain('Shorten the PD you offer to 500 characters or fewer (it has 501)');
+    expect(inputValue(errors, 'organisation')).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(inputValue(errors, 'contactEmail')).toBe('not-an-email');
+    expect(errors).toContain(`${'o'.repeat(501)}</textarea>`);
+    expect(errors).not.toContain(SCRIPT);
+    expect(await directoryJson()).toEqual([]);
+  });
+
+  it('opt in with chosen fields, change them (and back), then opt out: the link stays open throughout', async () => {
+    const { participant } = await accreditedLead('Eli Brooks');
+    const link = await offerDirectoryEntry(participant, system.dependencies);
+    const chosen = {
+      listed: 'yes',
+      displayName: 'Eli Brooks',
+      organisation: '',
+      region: 'North Star Maths Hub',
+      contactEmail: ' eli@pd.example ',
+      offer: `Fractions work groups ${SCRIPT}`,
+    };
+    const saved = await answerEntryForm(link, chosen);
+    expect(saved.status).toBe(200);
+    expect(await saved.text()).toContain('Your entry is in the directory of accredited leads.');
+    const listed = {
+      name: 'Eli Brooks',
+      programme: 'NCETM Professional Development Lead accreditation',
+      pathway: 'Primary',
+      region: 'North Star Maths Hub',
+      contactEmail: 'eli@pd.example',
+      offer: `Fractions work groups ${SCRIPT}`,
+    };
+    expect(await directoryJson()).toEqual([listed]);
+    const page = await (await fetch(url('/directory'))).text();
+    expect(page).toContain('<h2>Eli Brooks</h2>');
+    expect(page).toContain('href="mailto:eli@pd.example"');
+    expect(page).not.toContain('Hillside Primary');
+    expect(page).not.toContain(participant.person.email);
+    expect(page).not.toContain(SCRIPT);
+    expect((await store().getParticipant(participant.participantId))?.accreditation?.listedInDirectory).toBe(
+      true,
+    );
+
+    const again = await (await fetch(link)).text();
+    expect(again).toContain('value="yes" checked');
+    expect(inputValue(again, 'organisation')).toBe('');
+
+    const changed = await answerEntryForm(link, {
+      ...chosen,
+      displayName: 'Dr Eli Brooks',
+      contactEmail: '',
+    });
+    expect(changed.status).toBe(200);
+    const { contactEmail: _, ...withoutEmail } = listed;
+    expect(await directoryJson()).toEqual([{ ...withoutEmail, name: 'Dr Eli Brooks' }]);
+    // The same values as the first answer, on a freshly shown page: saved again, not replayed.
+    expect((await answerEntryForm(link, chosen)).status).toBe(200);
+    expect(await directoryJson()).toEqual([listed]);
+
+    const left = await answerEntryForm(link, { listed: 'no', displayName: '' });
+    expect(left.status).toBe(200);
+    expect(await left.text()).toContain('You are not listed in the directory.');
+    expect(await directoryJson()).toEqual([]);
+    expect((await store().getParticipant(participant.participantId))?.accreditation?.listedInDirectory).toBe(
+      false,
+    );
+    expect((await store().getRequest(`directory-entry-${participant.participantId}`))?.status).toBe('open');
+  });
+
+  it('lists several leads in name order, each from a link of their own', async () => {
+    const zoe = await accreditedLead('Zoë Adams');
+    const al = await accreditedLead('Al Turner');
+    for (const { participant } of [zoe, al]) {
+      const link = await offerDirectoryEntry(participant, system.dependencies);
+      const answer = {
+        listed: 'yes',
+        displayName: participant.person.name,
+        organisation: participant.school,
+      };
+      expect((await answerEntryForm(link, answer)).status).toBe(200);
+    }
+    expect((await directoryJson()).map((lead) => lead.name)).toEqual(['Al Turner', 'Zoë Adams']);
+  });
+
+  it('offering twice keeps one request, and every link to it opens the form', async () => {
+    const { participant } = await accreditedLead();
+    const first = await offerDirectoryEntry(participant, system.dependencies);
+    const second = await offerDirectoryEntry(participant, system.dependencies);
+    expect(first).not.toBe(second);
+    for (const link of [first, second]) expect((await fetch(link)).status).toBe(200);
+  });
+
+  it('someone not accredited cannot be listed', async () => {
+    const { participant } = await accreditedLead('Fay Ng', { accredited: false });
+    const link = await offerDirectoryEntry(participant, system.dependencies);
+    expect((await fetch(link)).status).toBe(403);
+    expect((await answerEntryForm(link, { listed: 'yes', displayName: 'Fay Ng' })).status).toBe(403);
+    expect(await store().getDirectoryEntry(participant.participantId)).toBeUndefined();
+  });
+});
