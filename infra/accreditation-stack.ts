@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { AdminAlerts } from './constructs/admin-alerts.js';
@@ -6,7 +6,7 @@ import { DataStore } from './constructs/data-store.js';
 import { EmailSending } from './constructs/email-sending.js';
 import { FormsApi } from './constructs/forms-api.js';
 import { LifecycleFunctions } from './constructs/lifecycle-functions.js';
-import { LIFECYCLE_NAME, ParticipantLifecycle } from './constructs/participant-lifecycle.js';
+import { lifecycleArn, ParticipantLifecycle } from './constructs/participant-lifecycle.js';
 
 export interface AccreditationStackProps extends StackProps {
   /** The verified SES identity emails come from. */
@@ -48,18 +48,12 @@ export class AccreditationStack extends Stack {
     Admin.addEnvironment('STATE_MACHINE_ARN', lifecycle.stateMachine.stateMachineArn);
     lifecycle.stateMachine.grantStartExecution(Admin);
     // By name, not by reference: the forms API → Forms → state machine → AdvanceCommitment → API URL would be a cycle.
-    const lifecycleArn = this.formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: LIFECYCLE_NAME,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
     // Everything that wakes a waiting execution: the forms, the waits themselves, and the admin's changes.
     for (const fn of [Forms, Admin, tasks.AwaitCommitment, tasks.AwaitProgrammeStep])
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-          resources: [lifecycleArn],
+          resources: [lifecycleArn(this)],
         }),
       );
 

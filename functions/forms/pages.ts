@@ -27,6 +27,7 @@ button{font-size:19px;background:#00703c;color:#fff;border:0;padding:12px 20px;m
 button:focus,input:focus,textarea:focus,a:focus{outline:3px solid #fd0;outline-offset:0}
 .error-summary{border:4px solid #d4351c;padding:16px;margin-bottom:16px}.error-summary h2{margin-top:0;font-size:22px}
 .error-message{color:#d4351c;font-weight:bold;display:block}.hint{color:#505a5f}
+.error-summary:focus{outline:3px solid #fd0}input[type=date]{display:block;font-size:19px;padding:8px;border:2px solid #0b0c0c}
 .has-error input[type=text],.has-error textarea{border-color:#d4351c}a{color:#1d70b8}`;
 
 export function page(statusCode: number, title: string, body: SafeHtml): APIGatewayProxyResult {

@@ -34,7 +34,26 @@ import { loadParticipant } from './participant.js';
  */
 export type ProgrammeProgress =
   | { next: 'wait'; kind: StepKind; stepId: string; waitSeconds: number; revision: number }
-  | { next: 'accredited' | 'not-accredited' | 'completed' | 'withdrawn' | 'deferred' };
+  | { next: 'accredited' | 'not-accredited' | 'completed' | 'withdrawn' | 'deferred' }
+  | { next: 'continue-in-new-execution'; executionName: string; cohortId: string; generation: number };
+
+/**
+ * A Standard execution must end within a year: an older one hands over to a new execution, which
+ * resumes from the record. Waits are at most a week, so this is checked at least weekly.
+ */
+export const HAND_OVER_AFTER_DAYS = 300;
+
+/** What the execution was started with, and when: read from the context object, so any input works. */
+export interface ExecutionFacts {
+  input: { cohortId?: string; generation?: number };
+  startedAt: string;
+}
+
+/** Unique per participant, cohort and generation, within Step Functions' 80 characters. */
+export function continuationName(participantId: string, cohortId: string, generation: number): string {
+  const cohort = createHash('sha256').update(cohortId).digest('hex').slice(0, 8);
+  return `${participantId}-${cohort}-${generation}`;
+}
 
 interface Context {
   participant: Participant;
@@ -52,13 +71,21 @@ interface Context {
  * so it can run any number of times (restarts, retries, early wake-ups).
  */
 export async function advanceProgramme(
-  { participantId, cohortId }: { participantId: string; cohortId?: string },
+  { participantId, execution }: { participantId: string; execution: ExecutionFacts },
   deps: Dependencies,
 ): Promise<ProgrammeProgress> {
   const participant = await loadParticipant(deps.store, participantId);
   if (participant.withdrawal) return { next: 'withdrawn' };
   // Deferred: the participant now belongs to a later cohort, whose own execution carries on.
+  const { cohortId, generation = 1 } = execution.input;
   if (cohortId && participant.cohortId !== cohortId) return { next: 'deferred' };
+  if (deps.clock.now() >= addDays(new Date(execution.startedAt), HAND_OVER_AFTER_DAYS))
+    return {
+      next: 'continue-in-new-execution',
+      executionName: continuationName(participantId, participant.cohortId, generation + 1),
+      cohortId: participant.cohortId,
+      generation: generation + 1,
+    };
   const cohort = await deps.store.getCohort(participant.cohortId);
   if (!cohort) throw new Error(`No cohort ${participant.cohortId}`);
   const ctx: Context = {
@@ -329,7 +356,16 @@ export function verificationCodeFor(participantId: string): string {
 
 export const AdvanceProgramme = defineTask({
   name: 'AdvanceProgramme',
-  input: z.object({ participantId: z.string().min(1), cohortId: z.string().min(1).optional() }),
+  input: z.object({
+    participantId: z.string().min(1),
+    execution: z.object({
+      input: z.object({
+        cohortId: z.string().min(1).optional(),
+        generation: z.number().int().positive().optional(),
+      }),
+      startedAt: z.iso.datetime({ offset: true }),
+    }),
+  }),
   run: advanceProgramme,
 });
 export const handler = AdvanceProgramme.handler();

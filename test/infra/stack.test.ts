@@ -216,15 +216,19 @@ describe('the ParticipantLifecycle state machine', () => {
     );
   });
 
-  it('every Task invokes a Lambda function of this stack', () => {
+  it('every Task invokes a Lambda function of this stack, except the hand-over to a new execution', () => {
     const tasks = statesOf(JSON.parse(deployedDefinition()) as Asl).filter(([, s]) => s.Type === 'Task');
-    expect(tasks.length).toBeGreaterThan(0);
-    const notOurs = tasks.flatMap(([name, state]) => {
-      const optimised = state.Resource?.startsWith('arn:aws:states:::lambda:invoke');
-      const target = optimised ? state.Parameters?.FunctionName : state.Resource;
-      const functionId = /^<(.+)\.Arn>$/.exec(target ?? '')?.[1];
-      return functionId && functionId in lambdas ? [] : [`${name} invokes ${target}`];
-    });
+    const handOver = tasks.filter(([, s]) => s.Resource === 'arn:aws:states:::states:startExecution');
+    expect(handOver.map(([name]) => name)).toEqual(['ContinueInNewExecution']);
+    expect(tasks.length).toBeGreaterThan(handOver.length);
+    const notOurs = tasks
+      .filter((task) => !handOver.includes(task))
+      .flatMap(([name, state]) => {
+        const optimised = state.Resource?.startsWith('arn:aws:states:::lambda:invoke');
+        const target = optimised ? state.Parameters?.FunctionName : state.Resource;
+        const functionId = /^<(.+)\.Arn>$/.exec(target ?? '')?.[1];
+        return functionId && functionId in lambdas ? [] : [`${name} invokes ${target}`];
+      });
     expect(notOurs).toEqual([]);
   });
 
@@ -419,6 +423,22 @@ describe('IAM', () => {
     expect(sendTaskSuccess.flatMap((s) => [s.Resource].flat().map(flatten))).toContain(
       `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${name}`,
     );
+  });
+
+  it('the state machine may start only itself: the hand-over of a year-old execution', () => {
+    const role = template.findResources('AWS::StepFunctions::StateMachine')[stateMachineId]?.Properties
+      .RoleArn['Fn::GetAtt'][0];
+    const statements = Object.values(
+      template.findResources('AWS::IAM::Policy', {
+        Properties: Match.objectLike({ Roles: Match.arrayWith([{ Ref: role }]) }),
+      }),
+    ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[]);
+    const starts = statements.filter((s) => [s.Action].flat().includes('states:StartExecution'));
+    const name = template.findResources('AWS::StepFunctions::StateMachine')[stateMachineId]?.Properties
+      .StateMachineName;
+    expect(starts.flatMap((s) => [s.Resource].flat().map(flatten))).toEqual([
+      `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${name}`,
+    ]);
   });
 
   it('the Public function only reads the Accreditation table: no writes, no idempotency table, no email', () => {

@@ -43,7 +43,7 @@ describe('toMermaid on the participant lifecycle', () => {
     const tasks = Object.entries(lifecycle.States)
       .filter(([name, state]) => state.Type === 'Task' && name !== 'NotifyAdminOfFailure')
       .map(([name]) => name);
-    expect(tasks).toHaveLength(12);
+    expect(tasks).toHaveLength(13);
     for (const task of tasks) expect(lines).toContain(`${task} --> NotifyAdminOfFailure : States.ALL`);
     expect(lines).toContain('NotifyAdminOfFailure --> LifecycleFailed : States.ALL');
   });
@@ -63,6 +63,7 @@ describe('toMermaid on the participant lifecycle', () => {
         'CommitmentDeclined',
         'CommitmentExpired',
         'DeferredToLaterCohort',
+        'HandedOverToNextExecution',
         'LifecycleFailed',
         'NotAccredited',
         'ProgrammeCompleted',

@@ -267,4 +267,35 @@ describe('the programme phase', () => {
     expect(calendarIn(changed)).toContain('SEQUENCE:1');
     expect(calendarIn(first)).toContain('SEQUENCE:0');
   });
+
+  it('an execution close to a year old hands over to a new one, which carries on without repeating anything', async () => {
+    const cohort = await programmeCohort(system, 'programme-long');
+    const who = await readyForDayOne(system, cohort.cohortId, 'long@school.test');
+    advanceTo(system, cohort.schedule['day-1'].ends);
+    await recordAttendance(system, 'Development day 1', [who], 'attended');
+    await mailbox(system).waitForEmail(who.participant, /^Please submit your Interim task/);
+    await waitForState(system, who.executionArn, 'AtTask');
+    // The task is never submitted: the execution looks again every week, for most of a year.
+    const first = () => system.stepFunctions.describeExecution(who.executionArn);
+    for (let week = 0; week < 46 && first().status === 'RUNNING'; week++) {
+      system.clock.advance(7 * DAY);
+      await vi.waitFor(() => {
+        const parkedAgain = first().statesEntered.at(-1) === 'AtTask' && system.clock.pendingTimers > 0;
+        if (first().status === 'RUNNING' && !parkedAgain) throw new Error('still working');
+      });
+    }
+    await waitForStatus(system, who.executionArn, 'SUCCEEDED');
+    expect(system.stepFunctions.describeExecution(who.executionArn).statesEntered.at(-1)).toBe(
+      'HandedOverToNextExecution',
+    );
+
+    const next = system.stepFunctions
+      .listExecutions()
+      .find((e) => e.executionArn !== who.executionArn && e.input.includes(who.participantId));
+    expect(next?.name).toMatch(new RegExp(`^${who.participantId}-[0-9a-f]{8}-2$`));
+    await waitForState(system, next?.executionArn ?? '', 'AtTask');
+    expect(next?.statesEntered).not.toContain('AwaitCommitment');
+    const admin = await mailbox(system).emailsTo(system.dependencies.settings.ADMIN_EMAIL);
+    expect(admin.filter((e) => /Missed deadline/.test(e.subject))).toHaveLength(1);
+  });
 });
