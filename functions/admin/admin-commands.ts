@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Participant, Person, participantIdFor, SeniorLeader } from '../domain/participant.js';
 import { Cohort, DaySchedule, DeadlineSchedule } from '../domain/programme.js';
 import { scheduleProblems } from '../domain/progress.js';
+import { commitmentRequestId } from '../domain/request.js';
 import { LOCAL_DATE_TIME, londonTime } from '../domain/time.js';
 import { wakeParticipant } from '../lifecycle/wake.js';
 import { programmeById, programmes } from '../programmes/index.js';
@@ -191,6 +192,11 @@ async function withdrawParticipant(
     stage: 'withdrawn',
   });
   await wakeParticipant(participant.participantId, deps);
+  // Still waiting for the senior leader: that wait's token is on the commitment request, and the
+  // senior leader's link now says the request has closed.
+  const ask = await deps.store.getRequest(commitmentRequestId(participant.participantId));
+  if (ask && (await deps.store.expireRequest(ask.requestId)) && ask.taskToken)
+    await deps.workflow.completeTask(ask.taskToken, { decision: 'withdrawn' });
   return { command: 'withdraw-participant', participantId: participant.participantId };
 }
 

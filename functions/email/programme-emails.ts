@@ -32,6 +32,26 @@ export function joiningInstructionsEmail(
   };
 }
 
+/** When someone leaves the cohort: takes the day out of their diary. */
+export function dayCancelledEmail(
+  participant: Participant,
+  step: StepOf<'development-day'>,
+  times: DevelopmentDayTimes,
+  calendar: CalendarInvite,
+): EmailMessage {
+  return {
+    ...composeEmail({
+      to: participant.person.email,
+      subject: `Cancelled for you: ${step.title}, ${formatLondonDate(times.starts)}`,
+      greeting: `Dear ${participant.person.name},`,
+      paragraphs: [
+        `You are no longer booked on ${step.title} with this cohort. The calendar update in this email removes it from your diary.`,
+      ],
+    }),
+    calendar,
+  };
+}
+
 export function attendanceRequestEmail(
   cohort: Cohort,
   step: StepOf<'development-day'>,

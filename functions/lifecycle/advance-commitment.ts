@@ -10,7 +10,7 @@ import { loadParticipant } from './participant.js';
 
 /** `waitSeconds` is how long the execution should wait for an answer; 0 once there is nothing to wait for. */
 export interface CommitmentProgress {
-  decision: CommitmentDecision | 'expired' | 'pending';
+  decision: CommitmentDecision | 'expired' | 'pending' | 'withdrawn';
   waitSeconds: number;
 }
 
@@ -23,6 +23,7 @@ export async function advanceCommitment(
   deps: Dependencies,
 ): Promise<CommitmentProgress> {
   const participant = await loadParticipant(deps.store, participantId);
+  if (participant.withdrawal) return { decision: 'withdrawn', waitSeconds: 0 };
   const requestId = commitmentRequestId(participantId);
   const existing = await deps.store.getRequest(requestId);
   const answer = participant.commitment ?? existingCommitment(existing);

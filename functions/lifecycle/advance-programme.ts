@@ -4,7 +4,13 @@ import { z } from 'zod';
 import { offerDirectoryEntry } from '../accreditation/directory.js';
 import type { Participant } from '../domain/participant.js';
 import type { Cohort, Programme, StepKind, StepOf } from '../domain/programme.js';
-import { dayTimes, deadlineFor, isAssessmentDecision, position } from '../domain/progress.js';
+import {
+  type DevelopmentDayTimes,
+  dayTimes,
+  deadlineFor,
+  isAssessmentDecision,
+  position,
+} from '../domain/progress.js';
 import { ladderToDeadline, MAX_WAIT_SECONDS, stepRequestId } from '../domain/request.js';
 import { addDays, SECOND } from '../domain/time.js';
 import type { EmailMessage } from '../email/message.js';
@@ -15,6 +21,7 @@ import {
   assessmentOutcomeEmail,
   assessmentRequestEmail,
   attendanceRequestEmail,
+  dayCancelledEmail,
   feedbackEmail,
   feedbackRequestEmail,
   joiningInstructionsEmail,
@@ -75,19 +82,9 @@ export async function advanceProgramme(
   deps: Dependencies,
 ): Promise<ProgrammeProgress> {
   const participant = await loadParticipant(deps.store, participantId);
-  if (participant.withdrawal) return { next: 'withdrawn' };
-  // Deferred: the participant now belongs to a later cohort, whose own execution carries on.
-  const { cohortId, generation = 1 } = execution.input;
-  if (cohortId && participant.cohortId !== cohortId) return { next: 'deferred' };
-  if (deps.clock.now() >= addDays(new Date(execution.startedAt), HAND_OVER_AFTER_DAYS))
-    return {
-      next: 'continue-in-new-execution',
-      executionName: continuationName(participantId, participant.cohortId, generation + 1),
-      cohortId: participant.cohortId,
-      generation: generation + 1,
-    };
-  const cohort = await deps.store.getCohort(participant.cohortId);
-  if (!cohort) throw new Error(`No cohort ${participant.cohortId}`);
+  const { cohortId = participant.cohortId, generation = 1 } = execution.input;
+  const cohort = await deps.store.getCohort(cohortId);
+  if (!cohort) throw new Error(`No cohort ${cohortId}`);
   const ctx: Context = {
     participant,
     cohort,
@@ -96,6 +93,24 @@ export async function advanceProgramme(
     deps,
     wakeAt: [],
   };
+  // Withdrawn, or deferred (they now belong to a later cohort, whose own execution carries on): their
+  // diary entries for this cohort's days to come are cancelled, and nothing more is sent.
+  const leaving = participant.withdrawal
+    ? 'withdrawn'
+    : cohortId !== participant.cohortId
+      ? 'deferred'
+      : undefined;
+  if (leaving) {
+    await cancelInvites(ctx);
+    return { next: leaving };
+  }
+  if (ctx.now >= addDays(new Date(execution.startedAt), HAND_OVER_AFTER_DAYS))
+    return {
+      next: 'continue-in-new-execution',
+      executionName: continuationName(participantId, cohortId, generation + 1),
+      cohortId,
+      generation: generation + 1,
+    };
   if (participant.stage === 'ready-for-development-days')
     await deps.store.setStage(participantId, 'in-programme');
 
@@ -135,34 +150,67 @@ async function once(ctx: Context, key: string, email: () => EmailMessage | undef
 }
 
 /** Joining instructions (and invite) when due; after the day, the cohort-wide attendance register. */
+/** Notes on the participant about one of this cohort's days (a deferred participant meets day 1 again). */
+const dayKey = (what: 'joining' | 'cancelled' | 'absent', step: StepOf<'development-day'>, ctx: Context) =>
+  `${what}#${ctx.cohort.cohortId}#${step.id}#`;
+
+/** The calendar entry for one person at one day: the same UID for its invite, updates and cancellation. */
+function dayInvite(
+  step: StepOf<'development-day'>,
+  times: DevelopmentDayTimes,
+  method: 'REQUEST' | 'CANCEL',
+  sequence: number,
+  { participant, cohort, programme, deps, now }: Context,
+) {
+  return calendarInvite({
+    method,
+    uid: `${step.id}.${cohort.cohortId}.${participant.participantId}@pd-accreditation`,
+    sequence,
+    title: `${step.title} (${programme.name})`,
+    starts: times.starts,
+    ends: times.ends,
+    location: times.venue,
+    organizer: { name: cohort.mathsHub, email: senderAddress(deps.settings.EMAIL_FROM) },
+    attendee: participant.person,
+    now,
+  });
+}
+
+/** Cancels the calendar entries of invited days still to come. */
+async function cancelInvites(ctx: Context) {
+  const { participant, programme, cohort, now } = ctx;
+  for (const step of programme.steps) {
+    if (step.kind !== 'development-day') continue;
+    const invited = Object.keys(participant.notified).some((key) =>
+      key.startsWith(dayKey('joining', step, ctx)),
+    );
+    const times = dayTimes(step, cohort);
+    if (!invited || now >= times.ends) continue;
+    await once(ctx, dayKey('cancelled', step, ctx), () =>
+      dayCancelledEmail(participant, step, times, dayInvite(step, times, 'CANCEL', times.sequence + 1, ctx)),
+    );
+  }
+}
+
 async function developmentDay(step: StepOf<'development-day'>, ctx: Context) {
   const { participant, cohort, programme, now, deps } = ctx;
   const times = dayTimes(step, cohort);
   const joiningAt = addDays(times.starts, -programme.joiningInstructionsDaysBefore);
   // Someone already holding an invite gets a changed day's update at once, not when joining is due.
-  const invited = Object.keys(participant.notified).some((key) => key.startsWith(`joining#${step.id}#`));
+  const invited = Object.keys(participant.notified).some((key) =>
+    key.startsWith(dayKey('joining', step, ctx)),
+  );
   if (now < joiningAt && !invited) {
     ctx.wakeAt.push(joiningAt);
     return;
   }
   if (now < times.ends) {
-    await once(ctx, `joining#${step.id}#${times.sequence}`, () =>
+    await once(ctx, `${dayKey('joining', step, ctx)}${times.sequence}`, () =>
       joiningInstructionsEmail(
         participant,
         step,
         times,
-        calendarInvite({
-          method: 'REQUEST',
-          uid: `${step.id}.${cohort.cohortId}.${participant.participantId}@pd-accreditation`,
-          sequence: times.sequence,
-          title: `${step.title} (${programme.name})`,
-          starts: times.starts,
-          ends: times.ends,
-          location: times.venue,
-          organizer: { name: cohort.mathsHub, email: senderAddress(deps.settings.EMAIL_FROM) },
-          attendee: participant.person,
-          now,
-        }),
+        dayInvite(step, times, 'REQUEST', times.sequence, ctx),
       ),
     );
     ctx.wakeAt.push(times.ends);
@@ -302,7 +350,7 @@ async function announceOutcomes(ctx: Context) {
   for (const step of programme.steps) {
     const outcome = participant.progress[step.id];
     if (step.kind === 'development-day' && outcome?.outcome === 'absent')
-      await once(ctx, `absent#${step.id}`, () =>
+      await once(ctx, dayKey('absent', step, ctx), () =>
         adminAttentionEmail(deps.settings.ADMIN_EMAIL, participant, `Absent from ${step.title}`, [
           'Their cohort lead recorded them as absent. You can defer them to a later cohort (admin command defer-participant); what they have completed is kept.',
         ]),

@@ -173,6 +173,24 @@ describe('the senior-leader commitment gate', () => {
     expect(await mailbox(system).all()).toHaveLength(sentBefore);
   });
 
+  it('withdrawn while waiting for the senior leader: the gate ends at Withdrawn and the link has closed', async () => {
+    const { participantId, executionArn, leader } = await enrol(system, {
+      email: 'withdrawn-early@school.test',
+    });
+    const ask = await mailbox(system).waitForEmail(leader, /^Please confirm/);
+    await parked(executionArn);
+    await system.admin({ command: 'withdraw-participant', participantId, reason: 'Place no longer needed' });
+    await waitForStatus(system, executionArn, 'SUCCEEDED');
+    expect(system.stepFunctions.describeExecution(executionArn).statesEntered.slice(-2)).toEqual([
+      'CheckCommitment',
+      'Withdrawn',
+    ]);
+    expect((await fetch(linkIn(ask))).status).toBe(410);
+    expect(await system.dependencies.store.getParticipant(participantId)).toMatchObject({
+      stage: 'withdrawn',
+    });
+  });
+
   it('a step that keeps failing tells the admin and ends at LifecycleFailed', async () => {
     const execution = system.stepFunctions.startExecution(
       system.stateMachineArn,

@@ -242,6 +242,34 @@ describe('the programme phase', () => {
     expect(await mailbox(system).emailsTo(who.participant)).toHaveLength(sent);
   });
 
+  it('withdrawn after the joining instructions: the day is cancelled in their diary, then nothing more', async () => {
+    const cohort = await programmeCohort(system, 'programme-cancelled');
+    const who = await readyForDayOne(system, cohort.cohortId, 'cancelled@school.test');
+    advanceTo(system, cohort.schedule['day-1'].starts, -13 * DAY);
+    const invite = await mailbox(system).waitForEmail(who.participant, /^Development day 1, /);
+    await waitForState(system, who.executionArn, 'AtDevelopmentDay');
+
+    await system.admin({
+      command: 'withdraw-participant',
+      participantId: who.participantId,
+      reason: 'Moved school',
+    });
+    const cancelled = await mailbox(system).waitForEmail(
+      who.participant,
+      /^Cancelled for you: Development day 1/,
+    );
+    await waitForStatus(system, who.executionArn, 'SUCCEEDED');
+    const uid = calendarIn(invite)?.match(/UID:(\S+)/)?.[1];
+    expect(calendarIn(cancelled)).toContain(`UID:${uid}`);
+    expect(calendarIn(cancelled)).toContain('METHOD:CANCEL');
+    expect(calendarIn(cancelled)).toContain('SEQUENCE:1');
+
+    const sent = (await mailbox(system).all()).length;
+    advanceTo(system, cohort.schedule['day-1'].ends);
+    await new Promise((done) => setTimeout(done, 200));
+    expect(await mailbox(system).all()).toHaveLength(sent);
+  });
+
   it('a moved development day updates the calendar invite (same UID, next SEQUENCE) straight away', async () => {
     const cohort = await programmeCohort(system, 'programme-moved');
     const who = await readyForDayOne(system, cohort.cohortId, 'moved@school.test');
