@@ -140,11 +140,17 @@ export class AccreditationStore {
 
   /** The participant record is the truth: the first answer recorded wins, later ones are refused. */
   recordCommitment(participantId: string, commitment: Commitment): Promise<boolean> {
+    return this.setOnce(participantId, 'commitment', commitment);
+  }
+
+  /** Sets a participant's attribute if it has none yet: false (and nothing written) if it has. */
+  private setOnce(participantId: string, attribute: 'commitment' | 'accreditation', value: unknown) {
     return this.update(
       keys.participant(participantId),
-      'SET commitment = :commitment',
-      'attribute_exists(PK) AND attribute_not_exists(commitment)',
-      { ':commitment': commitment },
+      'SET #attribute = :value',
+      'attribute_exists(PK) AND attribute_not_exists(#attribute)',
+      { ':value': value },
+      { '#attribute': attribute },
     );
   }
 
@@ -167,26 +173,39 @@ export class AccreditationStore {
 
   /** Everyone enrolled in a cohort (Query on GSI1), for the cohort-wide attendance form and date changes. */
   async cohortParticipants(cohortId: string): Promise<Participant[]> {
+    const items = await this.queryGsi1(`COHORT#${cohortId}`, 'PARTICIPANT#');
     const found: Participant[] = [];
+    // GSI reads are eventually consistent: read each record itself before acting on it.
+    for (const item of items) {
+      const participant = await this.getParticipant(String(item.participantId));
+      if (participant?.cohortId === cohortId) found.push(participant);
+    }
+    return found;
+  }
+
+  /** Every item under one GSI1 partition (and sort-key prefix), page by page. */
+  private async queryGsi1(partition: string, sortKeyPrefix?: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :cohort AND begins_with(GSI1SK, :participant)',
-          ExpressionAttributeValues: { ':cohort': `COHORT#${cohortId}`, ':participant': 'PARTICIPANT#' },
+          KeyConditionExpression: sortKeyPrefix
+            ? 'GSI1PK = :partition AND begins_with(GSI1SK, :prefix)'
+            : 'GSI1PK = :partition',
+          ExpressionAttributeValues: {
+            ':partition': partition,
+            ...(sortKeyPrefix ? { ':prefix': sortKeyPrefix } : {}),
+          },
           ExclusiveStartKey,
         }),
       );
-      // GSI reads are eventually consistent: read each record itself before acting on it.
-      for (const item of page.Items ?? []) {
-        const participant = await this.getParticipant(String(item.participantId));
-        if (participant?.cohortId === cohortId) found.push(participant);
-      }
+      items.push(...(page.Items ?? []));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    return found;
+    return items;
   }
 
   /**
@@ -395,12 +414,7 @@ export class AccreditationStore {
 
   /** Accreditation is recorded once, with the verification code printed on the certificate. */
   recordAccreditation(participantId: string, accreditation: NonNullable<Participant['accreditation']>) {
-    return this.update(
-      keys.participant(participantId),
-      'SET accreditation = :accreditation',
-      'attribute_exists(PK) AND attribute_not_exists(accreditation)',
-      { ':accreditation': accreditation },
-    );
+    return this.setOnce(participantId, 'accreditation', accreditation);
   }
 
   /**
@@ -461,22 +475,7 @@ export class AccreditationStore {
    * change may take a moment to show, which is fine for a public listing.
    */
   async directoryEntries(): Promise<DirectoryEntry[]> {
-    const found: DirectoryEntry[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :directory',
-          ExpressionAttributeValues: { ':directory': 'DIRECTORY' },
-          ExclusiveStartKey,
-        }),
-      );
-      found.push(...(page.Items ?? []).map((item) => DirectoryEntry.parse(withoutKeys(item))));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return found;
+    return (await this.queryGsi1('DIRECTORY')).map((item) => DirectoryEntry.parse(withoutKeys(item)));
   }
 
   expireRequest(requestId: string): Promise<boolean> {

@@ -90,20 +90,21 @@ export function submissionRequestEmail(
   });
 }
 
-export function feedbackRequestEmail(
+/** Feedback and assessment: the cohort lead is asked to look at this participant's submission. */
+export function cohortLeadAskEmail(
   cohort: Cohort,
   participant: Participant,
-  step: StepOf<'formative-feedback'>,
+  step: StepOf<'formative-feedback'> | StepOf<'assessment'>,
   { link, reminder }: Ask,
 ): EmailMessage {
+  const who = participant.person.name;
+  const assessing = step.kind === 'assessment';
   return composeEmail({
     to: cohort.cohortLead.email,
-    subject: `${reminderPrefix(reminder)}Please give feedback to ${participant.person.name}`,
+    subject: `${reminderPrefix(reminder)}${assessing ? `Please assess ${who}'s submission` : `Please give feedback to ${who}`}`,
     greeting: `Dear ${cohort.cohortLead.name},`,
-    paragraphs: [
-      `${participant.person.name} (${participant.school}) has submitted. ${step.title} is due from you.`,
-    ],
-    action: { label: 'Read it and give feedback', url: link },
+    paragraphs: [`${who} (${participant.school}) has submitted. ${step.title} is due from you.`],
+    action: { label: assessing ? 'Assess the submission' : 'Read it and give feedback', url: link },
   });
 }
 
@@ -117,21 +118,6 @@ export function feedbackEmail(
     subject: `${step.title}`,
     greeting: `Dear ${participant.person.name},`,
     paragraphs: ['Your cohort lead has sent this feedback. Use it as you complete your framework.', feedback],
-  });
-}
-
-export function assessmentRequestEmail(
-  cohort: Cohort,
-  participant: Participant,
-  step: StepOf<'assessment'>,
-  { link, reminder }: Ask,
-): EmailMessage {
-  return composeEmail({
-    to: cohort.cohortLead.email,
-    subject: `${reminderPrefix(reminder)}Please assess ${participant.person.name}'s submission`,
-    greeting: `Dear ${cohort.cohortLead.name},`,
-    paragraphs: [`${participant.person.name} (${participant.school}) has submitted for ${step.title}.`],
-    action: { label: 'Assess the submission', url: link },
   });
 }
 

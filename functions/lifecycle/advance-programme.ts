@@ -19,11 +19,10 @@ import {
   accreditedEmail,
   adminAttentionEmail,
   assessmentOutcomeEmail,
-  assessmentRequestEmail,
   attendanceRequestEmail,
+  cohortLeadAskEmail,
   dayCancelledEmail,
   feedbackEmail,
-  feedbackRequestEmail,
   joiningInstructionsEmail,
   programmeCompletedEmail,
   submissionRequestEmail,
@@ -123,8 +122,8 @@ export async function advanceProgramme(
   if ('finished' in where) return finish(where.finished, ctx);
   const { at: step, attempt } = where;
   if (step.kind === 'task' || step.kind === 'framework-submission') await submission(step, attempt, ctx);
-  if (step.kind === 'formative-feedback') await feedback(step, ctx);
-  if (step.kind === 'assessment') await assessment(step, attempt, ctx);
+  if (step.kind === 'formative-feedback') await askCohortLead(step, undefined, ctx);
+  if (step.kind === 'assessment') await askCohortLead(step, attempt, ctx);
 
   const earliest = Math.min(...ctx.wakeAt.map((d) => d.getTime()));
   const seconds = Math.ceil((earliest - ctx.now.getTime()) / SECOND);
@@ -303,35 +302,20 @@ async function submission(
   }
 }
 
-async function feedback(step: StepOf<'formative-feedback'>, ctx: Context) {
-  const { participant, cohort, programme, deps } = ctx;
-  const request = await ensureRequest(
-    {
-      requestId: stepRequestId(step.id, participant.participantId),
-      kind: 'feedback',
-      participantId: participant.participantId,
-      stepId: step.id,
-      recipient: cohort.cohortLead,
-    },
-    cohortLeadLadder(programme),
-    deps,
-  );
-  await chaseAndWake(
-    request,
-    (link, reminder) => feedbackRequestEmail(cohort, participant, step, { link, reminder }),
-    ctx,
-  );
-}
-
-async function assessment(step: StepOf<'assessment'>, attempt: number, ctx: Context) {
+/** Feedback and assessment: asks of the cohort lead about this participant's work, per attempt. */
+async function askCohortLead(
+  step: StepOf<'formative-feedback'> | StepOf<'assessment'>,
+  attempt: number | undefined,
+  ctx: Context,
+) {
   const { participant, cohort, programme, deps } = ctx;
   const request = await ensureRequest(
     {
       requestId: stepRequestId(step.id, participant.participantId, attempt),
-      kind: 'assessment',
+      kind: step.kind === 'assessment' ? 'assessment' : 'feedback',
       participantId: participant.participantId,
       stepId: step.id,
-      attempt,
+      ...(attempt ? { attempt } : {}),
       recipient: cohort.cohortLead,
     },
     cohortLeadLadder(programme),
@@ -339,7 +323,7 @@ async function assessment(step: StepOf<'assessment'>, attempt: number, ctx: Cont
   );
   await chaseAndWake(
     request,
-    (link, reminder) => assessmentRequestEmail(cohort, participant, step, { link, reminder }),
+    (link, reminder) => cohortLeadAskEmail(cohort, participant, step, { link, reminder }),
     ctx,
   );
 }
