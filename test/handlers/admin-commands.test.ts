@@ -69,4 +69,86 @@ describe('admin commands', () => {
       1,
     );
   });
+
+  it('refuses a cohort whose schedule misses a step or runs out of order, saying which', async () => {
+    const { pdlperf: _, ...incomplete } = testCohort.schedule;
+    await expect(
+      system.admin({
+        command: 'create-cohort',
+        cohort: { ...testCohort, cohortId: 'incomplete-schedule', schedule: incomplete },
+      }),
+    ).rejects.toMatchObject({
+      name: 'AdminCommandRejected',
+      message: 'Cohort schedule: pdlperf: give its deadline',
+    });
+  });
+
+  it('refuses an extension in the past, or for a step that has no deadline', async () => {
+    const { participantId } = await enrol(system, { email: 'extension-refused@school.test' });
+    const extend = (stepId: string, until: string) =>
+      system.admin({ command: 'grant-extension', participantId, stepId, until });
+    await expect(extend('interim-task', '2020-01-01T17:00')).rejects.toMatchObject({
+      message: 'The new deadline must be in the future',
+    });
+    await expect(extend('day-1', '2099-01-01T17:00')).rejects.toMatchObject({
+      message: expect.stringContaining('is not a task or framework submission'),
+    });
+    await expect(extend('interim-task', 'next Friday')).rejects.toMatchObject({ name: 'ParseError' });
+    expect((await system.dependencies.store.getParticipant(participantId))?.deadlines).toEqual({});
+  });
+
+  it('refuses to change a day with a deadline, or a date out of order, and changes nothing', async () => {
+    const before = (await system.dependencies.store.getCohort(testCohort.cohortId))?.schedule;
+    const change = (stepId: string, schedule: object) =>
+      system.admin({ command: 'change-date', cohortId: testCohort.cohortId, stepId, schedule });
+    await expect(change('day-1', { deadline: '2099-01-01T17:00' })).rejects.toMatchObject({
+      message: '"day-1" needs starts, ends and venue',
+    });
+    await expect(
+      change('day-2', { starts: '2000-01-01T09:00', ends: '2000-01-01T16:00', venue: 'Leeds' }),
+    ).rejects.toMatchObject({ message: expect.stringContaining('day-2: starts before the step it follows') });
+    expect((await system.dependencies.store.getCohort(testCohort.cohortId))?.schedule).toEqual(before);
+  });
+
+  it('refuses to defer into a cohort of another programme, and to act on a withdrawn participant', async () => {
+    const { participantId } = await enrol(system, { email: 'defer-refused@school.test' });
+    const day = (starts: string, ends: string) => ({ starts, ends, venue: 'Hub' });
+    await system.admin({
+      command: 'create-cohort',
+      cohort: {
+        ...testCohort,
+        cohortId: 'mastery-elsewhere',
+        programmeId: 'primary-mastery-specialist',
+        schedule: {
+          'residential-1': day('2099-01-05T09:30', '2099-01-06T15:30'),
+          'colleague-task': { deadline: '2099-02-01T17:00' },
+          'intervention-task': { deadline: '2099-02-15T17:00' },
+          'residential-2': day('2099-03-01T09:30', '2099-03-02T15:30'),
+          'big-idea-task': { deadline: '2099-04-01T17:00' },
+          'residential-3': day('2099-05-01T09:30', '2099-05-02T15:30'),
+        },
+      },
+    });
+    await expect(
+      system.admin({
+        command: 'defer-participant',
+        participantId,
+        toCohortId: 'mastery-elsewhere',
+        reason: 'x',
+      }),
+    ).rejects.toMatchObject({ message: 'Cohort mastery-elsewhere runs a different programme' });
+    await expect(
+      system.admin({
+        command: 'defer-participant',
+        participantId,
+        toCohortId: 'no-such-cohort',
+        reason: 'x',
+      }),
+    ).rejects.toMatchObject({ message: 'No cohort "no-such-cohort"' });
+    await system.admin({ command: 'withdraw-participant', participantId, reason: 'Left' });
+    await expect(
+      system.admin({ command: 'withdraw-participant', participantId, reason: 'Again' }),
+    ).rejects.toMatchObject({ message: 'Asha Patel has been withdrawn' });
+    expect((await system.dependencies.store.getParticipant(participantId))?.withdrawal?.reason).toBe('Left');
+  });
 });
