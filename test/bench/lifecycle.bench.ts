@@ -11,23 +11,22 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DAY, londonTime } from '../../functions/domain/time.js';
 import { startLocalSystem } from '../../infra/local/system.js';
-import { pdLeadSchedule } from '../support/local-system.js';
+import { pdLeadSchedule, testCohort } from '../support/local-system.js';
 
 const { values } = parseArgs({ options: { participants: { type: 'string', default: '20' } } });
 const count = Number(values.participants);
 
 const system = await startLocalSystem({ retryIntervalMs: 0 });
 const schedule = pdLeadSchedule(system.clock.now());
-const lead = 'cohort-lead@hub.test';
+const lead = testCohort.cohortLead.email;
+// The test cohort's programme, pathway and lead, with a hub of its own and dated from the local clock.
 await system.admin({
   command: 'create-cohort',
   cohort: {
+    ...testCohort,
     cohortId: 'bench-cohort',
-    programmeId: 'ncetm-pd-lead',
-    pathway: 'primary',
     mathsHub: 'Bench Maths Hub',
     name: 'Bench cohort',
-    cohortLead: { name: 'Casey Lead', email: lead },
     startsOn: schedule['day-1'].starts.slice(0, 10),
     schedule,
   },

@@ -1,20 +1,23 @@
-import { mkdirSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { commitmentRequestId } from '../../functions/domain/request.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { programmeById } from '../../functions/programmes/index.js';
 import type { LocalSystem } from '../../infra/local/system.js';
-import { readWorkflow } from '../../workflows/definitions.js';
 import {
-  createCohort,
-  enrol,
-  linkIn,
-  mailbox,
-  startTestSystem,
-  waitForStatus,
-} from '../support/local-system.js';
+  errorSummary,
+  focusedId,
+  heading,
+  launchChromium,
+  navigation,
+  openFromEmail,
+  openPage,
+  PHONE,
+  phoneScreenshot,
+  submitWith,
+  tabTo,
+} from '../support/browser.js';
+import { askedToCommit, expectPastCommitmentGate } from '../support/commitment.js';
+import { createCohort, mailbox, startTestSystem, waitForStatus } from '../support/local-system.js';
 
 /**
  * The senior leader's side of the commitment gate in real headless Chromium (Debian's, at
@@ -28,7 +31,6 @@ import {
 interface PageElement {
   id: string;
   textContent: string | null;
-  classList: { contains(name: string): boolean };
   getAttribute(name: string): string | null;
   closest(selectors: string): PageElement | null;
   querySelector(selectors: string): PageElement | null;
@@ -39,20 +41,7 @@ declare const document: {
   getElementById(id: string): PageElement | null;
 };
 declare const navigator: { userAgent: string };
-declare function getComputedStyle(element: PageElement): { outlineStyle: string; outlineWidth: string };
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-/** Gitignored (see .gitignore): screenshots are for people to look at, never committed. */
-const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/e2e');
 const programme = programmeById('ncetm-pd-lead');
 
 let system: LocalSystem;
@@ -61,10 +50,7 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  [system, browser] = await Promise.all([
-    startTestSystem(),
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
-  ]);
+  [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
   await createCohort(system);
 });
 afterAll(async () => {
@@ -72,86 +58,16 @@ afterAll(async () => {
   await system?.stop();
 });
 beforeEach(async () => {
-  context = await browser.newContext();
-  context.setDefaultTimeout(5_000);
-  page = await context.newPage();
+  ({ context, page } = await openPage(browser));
 });
 afterEach(() => context?.close());
 
-/**
- * Signing ends the commitment gate at ReadyForDevelopmentDays. While that state ends the lifecycle the
- * execution must succeed there; once the ASL carries on into the programme, it must pass through it
- * and keep going without failing. Read from the ASL itself, so this follows the one source of truth.
- */
-const readyForDevelopmentDays = (
-  JSON.parse(readWorkflow('ParticipantLifecycle')) as { States: Record<string, { Type: string }> }
-).States.ReadyForDevelopmentDays;
+/** Enrols a participant and returns the ask their senior leader was emailed, its link and its request. */
+const asked = (email: string) => askedToCommit(system, email);
 
-async function expectPastCommitmentGate(executionArn: string) {
-  expect(readyForDevelopmentDays).toBeDefined();
-  await vi.waitFor(
-    () => {
-      const { statesEntered, status } = system.stepFunctions.describeExecution(executionArn);
-      if (!statesEntered.includes('ReadyForDevelopmentDays'))
-        throw new Error(
-          `Execution is ${status} at ${statesEntered.at(-1)}, not past ReadyForDevelopmentDays`,
-        );
-    },
-    { timeout: 10_000, interval: 20 },
-  );
-  if (readyForDevelopmentDays?.Type === 'Succeed') {
-    await waitForStatus(system, executionArn, 'SUCCEEDED');
-    expect(system.stepFunctions.describeExecution(executionArn).statesEntered.at(-1)).toBe(
-      'ReadyForDevelopmentDays',
-    );
-  } else {
-    const { status, statesEntered } = system.stepFunctions.describeExecution(executionArn);
-    expect(status).not.toBe('FAILED');
-    expect(statesEntered).not.toContain('LifecycleFailed');
-    expect(statesEntered).not.toContain('CommitmentDeclined');
-  }
-}
-
-/** Enrols a participant and returns the link in the ask their senior leader was emailed. */
-async function asked(email: string) {
-  const enrolled = await enrol(system, { email });
-  const ask = await mailbox(system).waitForEmail(enrolled.leader, /^Please confirm your support for/);
-  return { ...enrolled, ask, link: linkIn(ask), requestId: commitmentRequestId(enrolled.participantId) };
-}
-
-/** Runs `action` and returns the response of the page it navigates to, once that page has loaded. */
-async function navigation(action: () => Promise<unknown>): Promise<Response> {
-  const [response] = await Promise.all([
-    page.waitForEvent('response', (r) => r.request().isNavigationRequest() && r.frame() === page.mainFrame()),
-    action(),
-  ]);
-  await page.waitForLoadState('load');
-  return response;
-}
-
-const send = () => navigation(() => page.getByRole('button', { name: 'Send my answer' }).click());
-const heading = () => page.locator('h1').innerText();
-const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
+const send = () => submitWith(page, 'Send my answer');
 const requestStatus = async (requestId: string) =>
   (await system.dependencies.store.getRequest(requestId))?.status;
-
-/** The error summary: focused as the page loads (so a screen reader reads it first), with its links. */
-async function errorSummary() {
-  const summary = page.locator('.error-summary');
-  expect(await summary.getAttribute('role')).toBe('alert');
-  await expect
-    .poll(() => page.evaluate(() => document.activeElement?.classList.contains('error-summary')), {
-      timeout: 2_000,
-    })
-    .toBe(true);
-  const links = summary.getByRole('link');
-  return {
-    texts: await links.allInnerTexts(),
-    targets: (await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).map((h) =>
-      (h ?? '').replace(/^#/, ''),
-    ),
-  };
-}
 
 describe('the commitment form in Chromium', () => {
   it('opened from the emailed ask: shows the commitment, signs, and records the evidence', async () => {
@@ -159,14 +75,9 @@ describe('the commitment form in Chromium', () => {
       await asked('browser-signs@school.test');
 
     // The leader clicks the button in the email itself, not a link we built.
-    await page.setContent(ask.body.html ?? '');
-    const button = page.getByRole('link', { name: 'Review and sign the commitment' });
-    expect(await button.getAttribute('href')).toBe(link);
-    const opened = await navigation(() => button.click());
-    expect(opened.status()).toBe(200);
-    expect(page.url()).toBe(link);
+    await openFromEmail(page, ask, 'Review and sign the commitment');
 
-    expect(await heading()).toBe('Support Asha Patel on the programme');
+    expect(await heading(page)).toBe('Support Asha Patel on the programme');
     const shown = await page.locator('main').innerText();
     expect(shown).toContain(programme.commitment.summary);
     for (const pledge of programme.commitment.pledges) expect(shown).toContain(pledge);
@@ -181,10 +92,10 @@ describe('the commitment form in Chromium', () => {
     const after = system.clock.now();
 
     expect(thanked.status()).toBe(200);
-    expect(await heading()).toBe('Thank you: your answer is recorded');
+    expect(await heading(page)).toBe('Thank you: your answer is recorded');
     expect(await page.locator('main').innerText()).toContain('You have committed to supporting Asha Patel');
 
-    await expectPastCommitmentGate(executionArn);
+    await expectPastCommitmentGate(system, executionArn);
     await mailbox(system).waitForEmail(participant, /ready to start/);
     await mailbox(system).waitForEmail(leader, /commitment to support Asha Patel is recorded/);
 
@@ -206,9 +117,9 @@ describe('the commitment form in Chromium', () => {
     expect(await requestStatus(requestId)).toBe('answered');
 
     // Opening the link again (a second click in the email) explains rather than offering the form.
-    const again = await navigation(() => page.goto(link));
+    const again = await navigation(page, () => page.goto(link));
     expect(again.status()).toBe(409);
-    expect(await heading()).toBe('This commitment has already been answered');
+    expect(await heading(page)).toBe('This commitment has already been answered');
     expect(await page.locator('main').innerText()).toContain('signed by Sam Okafor (Head teacher)');
     expect(await page.locator('form').count()).toBe(0);
   });
@@ -220,7 +131,7 @@ describe('the commitment form in Chromium', () => {
     const empty = await send();
     expect(empty.status()).toBe(422);
     expect(await page.title()).toMatch(/^Error: /);
-    const first = await errorSummary();
+    const first = await errorSummary(page);
     expect(first.texts).toEqual([
       expect.stringMatching(/Choose whether you can commit/),
       expect.stringMatching(/Enter a name/),
@@ -247,7 +158,7 @@ describe('the commitment form in Chromium', () => {
     await page.getByLabel(/If you cannot commit/).fill('Nothing to add & nothing < to hide');
     const partial = await send();
     expect(partial.status()).toBe(422);
-    const second = await errorSummary();
+    const second = await errorSummary(page);
     expect(second.targets).toEqual(['role', 'agree']);
     expect(second.texts[1]).toMatch(/Tick the box/);
     expect(await page.getByLabel('Your full name').inputValue()).toBe(`Sam "Sammy" O'Kafor`);
@@ -263,14 +174,14 @@ describe('the commitment form in Chromium', () => {
     // followed link leaves its #fragment on the address, and the next error page would scroll to that
     // field instead of focusing its summary.)
     await page.locator('.error-summary a[href="#role"]').click();
-    expect(await focusedId()).toBe('role');
+    expect(await focusedId(page)).toBe('role');
     await page.locator('.error-summary a[href="#agree"]').click();
-    expect(await focusedId()).toBe('agree');
+    expect(await focusedId(page)).toBe('agree');
 
     await page.getByLabel('Your role').fill('Head teacher');
     await page.getByRole('checkbox', { name: /I agree to the commitment above/ }).check();
     expect((await send()).status()).toBe(200);
-    expect(await heading()).toBe('Thank you: your answer is recorded');
+    expect(await heading(page)).toBe('Thank you: your answer is recorded');
     expect(await requestStatus(requestId)).toBe('answered');
   });
 
@@ -278,41 +189,29 @@ describe('the commitment form in Chromium', () => {
     const { link, executionArn, participantId } = await asked('browser-keyboard@school.test');
     await page.goto(link);
 
-    /** Focus is where we expect, and visibly so (the yellow focus outline). */
-    const tabTo = async (id: string) => {
-      await page.keyboard.press('Tab');
-      expect(await focusedId()).toBe(id);
-      expect(
-        await page.evaluate(() => {
-          const style = getComputedStyle(document.activeElement as PageElement);
-          return `${style.outlineStyle} ${style.outlineWidth}`;
-        }),
-      ).toBe('solid 3px');
-    };
-
-    await tabTo('decision-signed');
+    await tabTo(page, 'decision-signed');
     await page.keyboard.press('Space');
-    await tabTo('signedBy');
+    await tabTo(page, 'signedBy');
     await page.keyboard.type('Sam Okafor');
     // Enter in a text field sends the form: the role and the tick are missing.
-    expect((await navigation(() => page.keyboard.press('Enter'))).status()).toBe(422);
-    expect((await errorSummary()).targets).toEqual(['role', 'agree']);
+    expect((await navigation(page, () => page.keyboard.press('Enter'))).status()).toBe(422);
+    expect((await errorSummary(page)).targets).toEqual(['role', 'agree']);
     // From the focused summary, Tab reaches its first link and Enter follows it to the field.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('#role');
     await page.keyboard.press('Enter');
-    expect(await focusedId()).toBe('role');
+    expect(await focusedId(page)).toBe('role');
     await page.keyboard.type('Head teacher');
-    await tabTo('agree');
+    await tabTo(page, 'agree');
     await page.keyboard.press('Space');
-    await tabTo('reason');
+    await tabTo(page, 'reason');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Send my answer');
-    const sent = await navigation(() => page.keyboard.press('Enter'));
+    const sent = await navigation(page, () => page.keyboard.press('Enter'));
 
     expect(sent.status()).toBe(200);
-    expect(await heading()).toBe('Thank you: your answer is recorded');
-    await expectPastCommitmentGate(executionArn);
+    expect(await heading(page)).toBe('Thank you: your answer is recorded');
+    await expectPastCommitmentGate(system, executionArn);
     expect((await system.dependencies.store.getParticipant(participantId))?.commitment).toMatchObject({
       decision: 'signed',
       signedBy: 'Sam Okafor',
@@ -322,32 +221,23 @@ describe('the commitment form in Chromium', () => {
 
   it('fits a 375-pixel phone screen: no sideways scrolling, choices big enough to tap, errors included', async () => {
     await context.close();
-    context = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true });
-    context.setDefaultTimeout(5_000);
-    page = await context.newPage();
+    ({ context, page } = await openPage(browser, { viewport: PHONE, isMobile: true }));
     const { link } = await asked('browser-phone@school.test');
 
     await page.goto(link);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     // Every choice is big enough to tap (WCAG 2.2 target size, 24 by 24 CSS pixels), long label or not.
     for (const id of ['decision-signed', 'decision-declined', 'agree']) {
       const box = await page.locator(`#${id}`).boundingBox();
       expect(box?.width, id).toBeGreaterThanOrEqual(24);
       expect(box?.height, id).toBeGreaterThanOrEqual(24);
     }
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const file = resolve(SCREENSHOTS, 'commitment-form-375.png');
-    await page.screenshot({ path: file, fullPage: true });
-    const png = readFileSync(file);
-    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
-    // A full-page capture is as wide as the page: anything wider than the screen would show here too.
-    expect(png.readUInt32BE(16)).toBe(375);
-    expect(png.readUInt32BE(20)).toBeGreaterThan(812);
+    // As wide as the phone (checked inside), and longer than its screen: the whole form was captured.
+    expect((await phoneScreenshot(page, 'commitment-form-375.png')).height).toBeGreaterThan(PHONE.height);
 
     await send();
     expect(await page.locator('.error-summary').isVisible()).toBe(true);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
   });
 
   it('declining needs a reason, then tells everyone and ends at CommitmentDeclined', async () => {
@@ -361,7 +251,7 @@ describe('the commitment form in Chromium', () => {
     await page.getByLabel('Your role').fill('Head teacher');
     const noReason = await send();
     expect(noReason.status()).toBe(422);
-    const summary = await errorSummary();
+    const summary = await errorSummary(page);
     expect(summary.targets).toEqual(['reason']);
     expect(summary.texts[0]).toMatch(/Tell us why you cannot support them/);
     expect(await page.getByRole('radio', { name: 'No, I cannot commit' }).isChecked()).toBe(true);
@@ -372,7 +262,7 @@ describe('the commitment form in Chromium', () => {
     await page.getByLabel(/If you cannot commit/).fill('Staffing cuts this year');
     const declined = await send();
     expect(declined.status()).toBe(200);
-    expect(await heading()).toBe('Thank you: your answer is recorded');
+    expect(await heading(page)).toBe('Thank you: your answer is recorded');
     expect(await page.locator('main').innerText()).toContain('you cannot commit at the moment');
 
     await waitForStatus(system, executionArn, 'SUCCEEDED');

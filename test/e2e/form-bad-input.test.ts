@@ -1,18 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { commitmentRequestId } from '../../functions/domain/request.js';
 import { MAX_BODY_BYTES } from '../../functions/forms/forms-handler.js';
 import { programmeById } from '../../functions/programmes/index.js';
 import type { LocalSystem } from '../../infra/local/system.js';
-import { readWorkflow } from '../../workflows/definitions.js';
-import {
-  createCohort,
-  enrol,
-  linkIn,
-  mailbox,
-  startTestSystem,
-  waitForStatus,
-} from '../support/local-system.js';
+import { askedToCommit, expectPastCommitmentGate, sign } from '../support/commitment.js';
+import { createCohort, mailbox, startTestSystem, waitForStatus } from '../support/local-system.js';
 
 /**
  * What the emailed-link endpoint does with everything but a good answer, over plain HTTP: looks that
@@ -29,42 +21,6 @@ beforeAll(async () => {
   await createCohort(system);
 });
 afterAll(() => system?.stop());
-
-/**
- * Signing ends the commitment gate at ReadyForDevelopmentDays. While that state ends the lifecycle the
- * execution must succeed there; once the ASL carries on into the programme, it must pass through it
- * and keep going without failing. Read from the ASL itself, so this follows the one source of truth.
- */
-const readyForDevelopmentDays = (
-  JSON.parse(readWorkflow('ParticipantLifecycle')) as { States: Record<string, { Type: string }> }
-).States.ReadyForDevelopmentDays;
-
-async function expectPastCommitmentGate(executionArn: string) {
-  expect(readyForDevelopmentDays).toBeDefined();
-  await vi.waitFor(
-    () => {
-      const { statesEntered, status } = system.stepFunctions.describeExecution(executionArn);
-      if (!statesEntered.includes('ReadyForDevelopmentDays'))
-        throw new Error(
-          `Execution is ${status} at ${statesEntered.at(-1)}, not past ReadyForDevelopmentDays`,
-        );
-    },
-    { timeout: 10_000, interval: 20 },
-  );
-  if (readyForDevelopmentDays?.Type === 'Succeed') {
-    await waitForStatus(system, executionArn, 'SUCCEEDED');
-    expect(system.stepFunctions.describeExecution(executionArn).statesEntered.at(-1)).toBe(
-      'ReadyForDevelopmentDays',
-    );
-  } else {
-    const { status, statesEntered } = system.stepFunctions.describeExecution(executionArn);
-    expect(status).not.toBe('FAILED');
-    expect(statesEntered).not.toContain('LifecycleFailed');
-    expect(statesEntered).not.toContain('CommitmentDeclined');
-  }
-}
-
-const sign = { decision: 'signed', signedBy: 'Sam Okafor', role: 'Head teacher', agree: 'yes' };
 
 interface Reply {
   status: number;
@@ -105,14 +61,12 @@ const heading = (page: string) => page.match(/<h1>(.*?)<\/h1>/)?.[1];
 
 /** Enrols someone and waits until their execution is parked on the senior leader's answer. */
 async function waiting(email: string) {
-  const enrolled = await enrol(system, { email });
-  const requestId = commitmentRequestId(enrolled.participantId);
-  const ask = await mailbox(system).waitForEmail(enrolled.leader, /^Please confirm your support for/);
+  const subject = await askedToCommit(system, email);
   await vi.waitFor(
-    async () => expect((await system.dependencies.store.getRequest(requestId))?.taskToken).toBeDefined(),
+    async () =>
+      expect((await system.dependencies.store.getRequest(subject.requestId))?.taskToken).toBeDefined(),
     { timeout: 10_000, interval: 20 },
   );
-  const subject = { ...enrolled, requestId, ask, link: linkIn(ask) };
   return { ...subject, before: await snapshot(subject) };
 }
 
@@ -366,7 +320,7 @@ describe('the forms endpoint with anything but a good answer', () => {
     expect(replay.status).toBe(200);
     expect(replay.page).toBe(first.page);
 
-    await expectPastCommitmentGate(executionArn);
+    await expectPastCommitmentGate(system, executionArn);
     await mailbox(system).waitForEmail(participant, /ready to start/);
     await mailbox(system).waitForEmail(leader, /is recorded/);
     // Once the workflow is done, the same post still replays.

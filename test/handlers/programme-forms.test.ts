@@ -63,6 +63,24 @@ async function request(subject: Omit<Parameters<typeof newRequest>[0], 'requestI
   return created;
 }
 
+/**
+ * An open request about one of `p`'s steps, as the workflow would make it: to the participant themself
+ * (a submission) unless `recipient` says who else is asked (the cohort lead).
+ */
+const stepRequest = (
+  p: Participant,
+  kind: Request['kind'],
+  stepId: string,
+  { attempt, recipient = p.person }: { attempt?: number; recipient?: Request['recipient'] } = {},
+) =>
+  request({
+    kind,
+    participantId: p.participantId,
+    stepId,
+    ...(attempt === undefined ? {} : { attempt }),
+    recipient,
+  });
+
 const answer = (form: RequestForm, req: Request, values: FormValues) =>
   form.answer(req, values, evidence, deps());
 const progressOf = async (p: Participant) => (await store().getParticipant(p.participantId))?.progress;
@@ -78,14 +96,7 @@ const submitted = (answers: Record<string, string>, attempt = 1) => ({
 });
 
 describe('submission form', () => {
-  const interim = (p: Participant) =>
-    request({
-      kind: 'submission',
-      participantId: p.participantId,
-      stepId: 'interim-task',
-      attempt: 1,
-      recipient: p.person,
-    });
+  const interim = (p: Participant) => stepRequest(p, 'submission', 'interim-task', { attempt: 1 });
 
   it('shows the brief, the deadline and one box per prompt', async () => {
     const req = await interim(await participant());
@@ -166,13 +177,7 @@ describe('submission form', () => {
         },
       },
     });
-    const req = await request({
-      kind: 'submission',
-      participantId: p.participantId,
-      stepId: 'pdlperf',
-      attempt: 2,
-      recipient: p.person,
-    });
+    const req = await stepRequest(p, 'submission', 'pdlperf', { attempt: 2 });
     const page = await submissionForm.show(req, deps());
     expect(page.body).toContain('This is a resubmission');
     expect(page.body).toContain(`Add evidence of impact ${ESCAPED_SCRIPT}`);
@@ -205,12 +210,7 @@ describe('feedback form', () => {
     evaluation: 'Surveys',
   };
   const feedbackRequest = (p: Participant) =>
-    request({
-      kind: 'feedback',
-      participantId: p.participantId,
-      stepId: 'interim-feedback',
-      recipient: lead,
-    });
+    stepRequest(p, 'feedback', 'interim-feedback', { recipient: lead });
 
   it('shows the participant and their interim task answers, escaped', async () => {
     const p = await participant({
@@ -265,14 +265,14 @@ describe('assessment form', () => {
   const dateIn = (days: number) =>
     new Date(system.clock.now().getTime() + days * DAY).toISOString().slice(0, 10);
   const assessmentRequest = (p: Participant, attempt = 1) =>
-    request({
-      kind: 'assessment',
-      participantId: p.participantId,
-      stepId: 'assessment',
-      attempt,
-      recipient: lead,
-    });
+    stepRequest(p, 'assessment', 'assessment', { attempt, recipient: lead });
   const withFramework = () => participant({ progress: { pdlperf: submitted(framework) } });
+  /** The lead's "resubmit" decision, as the form posts it. */
+  const resubmitDecision = (feedback: string, resubmitBy: string) => ({
+    decision: 'resubmit',
+    feedback,
+    resubmitBy,
+  });
 
   it('shows the framework answers, escaped, and the three decisions', async () => {
     const page = await assessmentForm.show(await assessmentRequest(await withFramework()), deps());
@@ -302,28 +302,16 @@ describe('assessment form', () => {
     expect(nothing.body).toContain('<a href="#feedback">Shorten your feedback to 4,000 characters');
     expect(nothing.body).toContain('value="2027-06-30"');
 
-    const resubmit = await answer(assessmentForm, req, {
-      decision: 'resubmit',
-      feedback: '',
-      resubmitBy: dateIn(-1),
-    });
+    const resubmit = await answer(assessmentForm, req, resubmitDecision('', dateIn(-1)));
     expect(resubmit.statusCode).toBe(422);
     expect(resubmit.body).toContain('Tell them what to improve before they resubmit');
     expect(resubmit.body).toContain('The resubmission date must be after today');
     expect(resubmit.body).toContain('value="resubmit" checked');
 
-    const tooLate = await answer(assessmentForm, req, {
-      decision: 'resubmit',
-      feedback: 'More',
-      resubmitBy: dateIn(200),
-    });
+    const tooLate = await answer(assessmentForm, req, resubmitDecision('More', dateIn(200)));
     expect(tooLate.body).toContain('within 120 days');
     for (const notADate of ['2027-02-30', '2027-13-01', '30/06/2027']) {
-      const page = await answer(assessmentForm, req, {
-        decision: 'resubmit',
-        feedback: 'More',
-        resubmitBy: notADate,
-      });
+      const page = await answer(assessmentForm, req, resubmitDecision('More', notADate));
       expect(page.statusCode).toBe(422);
       expect(page.body).toContain('Enter a real date');
       expect(page.body).toContain(`value="${notADate}"`);
@@ -339,11 +327,7 @@ describe('assessment form', () => {
     const p = await withFramework();
     const req = await assessmentRequest(p);
     const resubmitBy = dateIn(30);
-    const page = await answer(assessmentForm, req, {
-      decision: 'resubmit',
-      feedback: 'Add impact',
-      resubmitBy,
-    });
+    const page = await answer(assessmentForm, req, resubmitDecision('Add impact', resubmitBy));
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(formatLondon(londonTime(`${resubmitBy}T17:00`)));
     expect((await progressOf(p))?.assessment).toEqual({
@@ -380,11 +364,7 @@ describe('assessment form', () => {
     expect(page.body).not.toContain('id="resubmitBy"');
     expect(page.body).toContain('What you asked them to improve');
 
-    const refused = await answer(assessmentForm, req, {
-      decision: 'resubmit',
-      feedback: 'Again',
-      resubmitBy: dateIn(10),
-    });
+    const refused = await answer(assessmentForm, req, resubmitDecision('Again', dateIn(10)));
     expect(refused.statusCode).toBe(422);
     expect(refused.body).toContain('They cannot be asked to resubmit again');
 

@@ -12,6 +12,18 @@ beforeAll(async () => {
 afterAll(() => system.stop());
 
 const ladder = { reminderAfterDays: [4, 8], expiresAfterDays: 14 };
+/** A senior leader's commitment request for `participantId`, opened at `createdAt`: each test its own. */
+const commitmentRequest = (participantId: string, createdAt: Date) =>
+  newRequest(
+    {
+      requestId: `commitment-${participantId}`,
+      kind: 'commitment',
+      participantId,
+      recipient: { name: 'Sam', email: 'sam@school.test' },
+    },
+    ladder,
+    createdAt,
+  );
 const answer = (signedBy: string, answeredAt: Date): Commitment => ({
   decision: 'signed',
   signedBy,
@@ -26,16 +38,7 @@ describe('AccreditationStore', () => {
   it('the first answer to a request wins; a second is refused and changes nothing', async () => {
     const { store } = system.dependencies;
     const now = new Date('2026-11-02T09:00:00Z');
-    const request = newRequest(
-      {
-        requestId: 'commitment-p-first-wins',
-        kind: 'commitment',
-        participantId: 'p-first-wins',
-        recipient: { name: 'Sam', email: 'sam@school.test' },
-      },
-      ladder,
-      now,
-    );
+    const request = commitmentRequest('p-first-wins', now);
     expect(await store.createRequest(request)).toBe(true);
     expect(await store.createRequest(request)).toBe(false);
     await store.saveTaskToken(request.requestId, 'token-a');
@@ -54,16 +57,7 @@ describe('AccreditationStore', () => {
   it('an answer after expiry is refused, even before the workflow marks it expired', async () => {
     const { store } = system.dependencies;
     const created = new Date('2026-11-02T09:00:00Z');
-    const request = newRequest(
-      {
-        requestId: 'commitment-p-too-late',
-        kind: 'commitment',
-        participantId: 'p-too-late',
-        recipient: { name: 'Sam', email: 'sam@school.test' },
-      },
-      ladder,
-      created,
-    );
+    const request = commitmentRequest('p-too-late', created);
     await store.createRequest(request);
     const late = new Date('2026-11-16T09:00:01Z');
     expect(await store.answerRequest(request.requestId, answer('Sam Okafor', late), late)).toBeUndefined();
@@ -73,16 +67,7 @@ describe('AccreditationStore', () => {
 
   it('counts each reminder once', async () => {
     const { store } = system.dependencies;
-    const request = newRequest(
-      {
-        requestId: 'commitment-p-reminders',
-        kind: 'commitment',
-        participantId: 'p-reminders',
-        recipient: { name: 'Sam', email: 'sam@school.test' },
-      },
-      ladder,
-      new Date(),
-    );
+    const request = commitmentRequest('p-reminders', new Date());
     await store.createRequest(request);
     expect(await store.markReminderSent(request.requestId, 1)).toBe(true);
     expect(await store.markReminderSent(request.requestId, 1)).toBe(false);

@@ -21,18 +21,25 @@ export const testCohort = {
 export const createCohort = (system: LocalSystem) =>
   system.admin({ command: 'create-cohort', cohort: testCohort });
 
-/** Enrols a participant whose senior leader's address is derived from theirs, so tests never share a mailbox. */
+/**
+ * Enrols a participant whose senior leader's address is derived from theirs, so tests never share a
+ * mailbox. Asha Patel of Hillside Primary unless the test needs someone else (two on one register).
+ */
 export async function enrol(
   system: LocalSystem,
-  { email }: { email: string },
+  {
+    email,
+    name = 'Asha Patel',
+    school = 'Hillside Primary',
+  }: { email: string; name?: string; school?: string },
   cohortId = testCohort.cohortId,
 ) {
   const leader = `head-of-${email}`;
   const result = (await system.admin({
     command: 'enrol-participant',
     cohortId,
-    participant: { name: 'Asha Patel', email },
-    school: 'Hillside Primary',
+    participant: { name, email },
+    school,
     seniorLeader: { name: 'Sam Okafor', email: leader, role: 'Head teacher' },
   })) as { participantId: string; executionArn: string };
   return { ...result, participant: email, leader };
@@ -74,36 +81,41 @@ export function linkIn(email: SentEmail): string {
   return link;
 }
 
-export async function waitForStatus(
+type Execution = ReturnType<LocalSystem['stepFunctions']['describeExecution']>;
+
+/** Looks at the execution every 20 ms until `notYet` has nothing to say against it (or `timeout` ends). */
+async function waitForExecution(
   system: LocalSystem,
   executionArn: string,
-  status: string,
-  timeout = 10_000,
+  notYet: (execution: Execution) => string | undefined,
+  timeout: number,
 ) {
   await vi.waitFor(
     () => {
-      const current = system.stepFunctions.describeExecution(executionArn).status;
-      if (current !== status) throw new Error(`Execution is ${current}, not ${status}`);
+      const problem = notYet(system.stepFunctions.describeExecution(executionArn));
+      if (problem) throw new Error(problem);
     },
     { timeout, interval: 20 },
   );
 }
 
-/** Waits until the execution is parked in `state` (a waiting Task), e.g. AtDevelopmentDay. */
-export async function waitForState(
-  system: LocalSystem,
-  executionArn: string,
-  state: string,
-  timeout = 10_000,
-) {
-  await vi.waitFor(
-    () => {
-      const execution = system.stepFunctions.describeExecution(executionArn);
-      if (execution.statesEntered.at(-1) !== state || system.clock.pendingTimers === 0)
-        throw new Error(
-          `Execution is at ${execution.statesEntered.at(-1)} (${execution.status}), not waiting at ${state}`,
-        );
-    },
-    { timeout, interval: 20 },
+export const waitForStatus = (system: LocalSystem, executionArn: string, status: string, timeout = 10_000) =>
+  waitForExecution(
+    system,
+    executionArn,
+    (execution) =>
+      execution.status === status ? undefined : `Execution is ${execution.status}, not ${status}`,
+    timeout,
   );
-}
+
+/** Waits until the execution is parked in `state` (a waiting Task), e.g. AtDevelopmentDay. */
+export const waitForState = (system: LocalSystem, executionArn: string, state: string, timeout = 10_000) =>
+  waitForExecution(
+    system,
+    executionArn,
+    (execution) =>
+      execution.statesEntered.at(-1) === state && system.clock.pendingTimers > 0
+        ? undefined
+        : `Execution is at ${execution.statesEntered.at(-1)} (${execution.status}), not waiting at ${state}`,
+    timeout,
+  );

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { londonTime } from '../../functions/domain/time.js';
 import type { LocalSystem } from '../../infra/local/system.js';
+import { sign } from './commitment.js';
 import {
   enrol,
   linkIn,
@@ -9,6 +10,7 @@ import {
   type SentEmail,
   testCohort,
   waitForState,
+  waitForStatus,
 } from './local-system.js';
 
 /** Drives one participant through the programme the way people do: by the links in their emails. */
@@ -37,20 +39,74 @@ export async function programmeCohort(system: LocalSystem, cohortId: string, sta
 
 export const lead = testCohort.cohortLead.email;
 
+/** Enrolled, and their senior leader has signed the commitment through the emailed link. */
+export async function signedUp(system: LocalSystem, who: Parameters<typeof enrol>[1], cohortId: string) {
+  const enrolled = await enrol(system, who, cohortId);
+  const ask = await mailbox(system).waitForEmail(enrolled.leader, /^Please confirm your support/);
+  await waitForState(system, enrolled.executionArn, 'AwaitCommitment');
+  const signed = await post(linkIn(ask), sign);
+  expect(signed.status, signed.page).toBe(200);
+  return enrolled;
+}
+
 /** Enrolled, commitment signed, and waiting for development day 1. */
 export async function readyForDayOne(system: LocalSystem, cohortId: string, email: string) {
-  const enrolled = await enrol(system, { email }, cohortId);
-  const ask = await mailbox(system).waitForEmail(enrolled.leader, /Please confirm your support/);
-  await waitForState(system, enrolled.executionArn, 'AwaitCommitment');
-  const signed = await post(linkIn(ask), {
-    decision: 'signed',
-    signedBy: 'Sam Okafor',
-    role: 'Head teacher',
-    agree: 'yes',
-  });
-  expect(signed.status).toBe(200);
+  const enrolled = await signedUp(system, { email }, cohortId);
   await waitForState(system, enrolled.executionArn, 'AtDevelopmentDay');
   return enrolled;
+}
+
+/**
+ * What the participant and the cohort lead type into the PD Lead programme's forms, whether in the
+ * browser or posted directly. Line breaks, quotes, ampersands and angle brackets: whatever way they
+ * arrive, they must be stored, shown and emailed exactly as typed.
+ */
+export const interimAnswers = {
+  plan: 'A lesson-study group of four Year 5 & 6 teachers ("the maths team").\nAims: reasoning <and> fluency, from day 1.',
+  whatHappened: 'Three cycles of planning and observation.',
+  evaluation: 'Teachers used more representations;\npupils explained more.',
+};
+export const feedbackGiven = 'Strong evaluation.\nSay more about the impact on pupils & how you know.';
+export const frameworkAnswers = {
+  planning: 'Planned from the teachers\' needs, using the "five big ideas".',
+  evaluation: 'Evaluated with pupil work:\n- before\n- after',
+  reflection: 'Acted on the feedback about impact.',
+};
+
+/**
+ * Accredited at the first attempt with the answers above: the outcome emailed to `address`, the
+ * execution ended at Accredited having waited at every kind of step, and the record holding each step.
+ * Returns the outcome email and the record, for what a test checks beyond that.
+ */
+export async function expectAccredited(
+  system: LocalSystem,
+  address: string,
+  who: { executionArn: string; participantId: string },
+) {
+  const email = await mailbox(system).waitForEmail(address, /you are accredited/);
+  await waitForStatus(system, who.executionArn, 'SUCCEEDED');
+  const execution = system.stepFunctions.describeExecution(who.executionArn);
+  expect(execution.statesEntered.at(-1)).toBe('Accredited');
+  for (const state of [
+    'AtDevelopmentDay',
+    'AtTask',
+    'AtFormativeFeedback',
+    'AtFrameworkSubmission',
+    'AtAssessment',
+  ])
+    expect(execution.statesEntered).toContain(state);
+
+  const record = await system.dependencies.store.getParticipant(who.participantId);
+  expect(record?.stage).toBe('accredited');
+  expect(record?.progress).toMatchObject({
+    'day-1': { outcome: 'attended', recordedBy: 'Casey Lead' },
+    'interim-task': { outcome: 'submitted', attempt: 1, answers: interimAnswers },
+    'interim-feedback': { outcome: 'feedback-given' },
+    'day-2': { outcome: 'attended' },
+    pdlperf: { outcome: 'submitted', attempt: 1, answers: frameworkAnswers },
+    assessment: { outcome: 'accredited', attempt: 1, decidedBy: 'Casey Lead' },
+  });
+  return { email, record };
 }
 
 /** The calendar part of an email, decoded. */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
+import { askedToCommit, sign } from '../support/commitment.js';
 import {
   createCohort,
-  enrol,
   linkIn,
   mailbox,
   startTestSystem,
@@ -10,6 +10,7 @@ import {
   waitForState,
   waitForStatus,
 } from '../support/local-system.js';
+import { post } from '../support/programme.js';
 
 /**
  * Each path of the commitment gate, on the real ASL in aws-local-stepfunctions, with the real handlers,
@@ -24,12 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => system.stop());
 
-async function answer(link: string, fields: Record<string, string>) {
-  const response = await fetch(link, { method: 'POST', body: new URLSearchParams(fields) });
-  return { status: response.status, page: await response.text() };
-}
-
-const sign = { decision: 'signed', signedBy: 'Sam Okafor', role: 'Head teacher', agree: 'yes' };
+/** The senior leader answers by posting the form behind the emailed link. */
+const answer = post;
 
 /** Times an execution has entered a state: a waiting execution re-enters AwaitCommitment after each chase. */
 const entries = (executionArn: string, state: string) =>
@@ -41,13 +38,17 @@ async function parked(executionArn: string, times = 1) {
   await vi.waitFor(() => expect(system.clock.pendingTimers).toBeGreaterThan(0));
 }
 
+/** Enrolled, the ask emailed to their senior leader, and the execution waiting for the answer. */
+async function awaitingAnswer(email: string) {
+  const asked = await askedToCommit(system, email);
+  await parked(asked.executionArn);
+  return asked;
+}
+
 describe('the senior-leader commitment gate', () => {
   it('signed: both are told and the participant is ready for the development days', async () => {
-    const { participantId, executionArn, leader, participant } = await enrol(system, {
-      email: 'signed@school.test',
-    });
-    const ask = await mailbox(system).waitForEmail(leader, /Please confirm your support for/);
-    await parked(executionArn);
+    const { participantId, executionArn, leader, participant, ask } =
+      await awaitingAnswer('signed@school.test');
 
     expect((await answer(linkIn(ask), sign)).status).toBe(200);
     // The programme begins: the execution waits for the first development day.
@@ -68,11 +69,7 @@ describe('the senior-leader commitment gate', () => {
   });
 
   it('declined: the participant and the admin are told, with the reason', async () => {
-    const { participantId, executionArn, leader, participant } = await enrol(system, {
-      email: 'declined@school.test',
-    });
-    const ask = await mailbox(system).waitForEmail(leader, /Please confirm your support/);
-    await parked(executionArn);
+    const { participantId, executionArn, participant, ask } = await awaitingAnswer('declined@school.test');
 
     const reply = await answer(linkIn(ask), {
       ...sign,
@@ -98,9 +95,7 @@ describe('the senior-leader commitment gate', () => {
   });
 
   it('reminded, then signed through the reminder link', async () => {
-    const { executionArn, leader } = await enrol(system, { email: 'reminded@school.test' });
-    const first = await mailbox(system).waitForEmail(leader, /^Please confirm/);
-    await parked(executionArn);
+    const { executionArn, leader, ask: first } = await awaitingAnswer('reminded@school.test');
 
     system.clock.advance(4 * DAY + 60_000);
     const reminder = await mailbox(system).waitForEmail(leader, /^Reminder: Please confirm/);
@@ -118,9 +113,7 @@ describe('the senior-leader commitment gate', () => {
   });
 
   it('expired: two reminders, then the admin is told and the link says so', async () => {
-    const { participantId, executionArn, leader } = await enrol(system, { email: 'expired@school.test' });
-    const ask = await mailbox(system).waitForEmail(leader, /^Please confirm/);
-    await parked(executionArn);
+    const { participantId, executionArn, leader, ask } = await awaitingAnswer('expired@school.test');
 
     system.clock.advance(4 * DAY + 60_000);
     await parked(executionArn, 2);
@@ -143,9 +136,7 @@ describe('the senior-leader commitment gate', () => {
   });
 
   it('restarted after signing: skips what is done and sends nothing again', async () => {
-    const { participantId, executionArn, leader } = await enrol(system, { email: 'restarted@school.test' });
-    const ask = await mailbox(system).waitForEmail(leader, /^Please confirm/);
-    await parked(executionArn);
+    const { participantId, executionArn, ask } = await awaitingAnswer('restarted@school.test');
     await answer(linkIn(ask), sign);
     await waitForState(system, executionArn, 'AtDevelopmentDay');
     await vi.waitFor(async () =>
@@ -174,11 +165,7 @@ describe('the senior-leader commitment gate', () => {
   });
 
   it('withdrawn while waiting for the senior leader: the gate ends at Withdrawn and the link has closed', async () => {
-    const { participantId, executionArn, leader } = await enrol(system, {
-      email: 'withdrawn-early@school.test',
-    });
-    const ask = await mailbox(system).waitForEmail(leader, /^Please confirm/);
-    await parked(executionArn);
+    const { participantId, executionArn, ask } = await awaitingAnswer('withdrawn-early@school.test');
     await system.admin({ command: 'withdraw-participant', participantId, reason: 'Place no longer needed' });
     await waitForStatus(system, executionArn, 'SUCCEEDED');
     expect(system.stepFunctions.describeExecution(executionArn).statesEntered.slice(-2)).toEqual([
