@@ -7,6 +7,7 @@ import { EmailSending } from './constructs/email-sending.js';
 import { FormsApi } from './constructs/forms-api.js';
 import { LifecycleFunctions } from './constructs/lifecycle-functions.js';
 import { lifecycleArn, ParticipantLifecycle } from './constructs/participant-lifecycle.js';
+import { Uploads } from './constructs/uploads.js';
 
 export interface AccreditationStackProps extends StackProps {
   /** The verified SES identity emails come from. */
@@ -17,7 +18,7 @@ export interface AccreditationStackProps extends StackProps {
 
 export class AccreditationStack extends Stack {
   /** Constructs whose generated names appear in cdk-nag findings we acknowledge. */
-  readonly nagScopes: { table: Construct; tasks: Construct[] };
+  readonly nagScopes: { table: Construct; tasks: Construct[]; uploads: Uploads };
 
   constructor(scope: Construct, id: string, props: AccreditationStackProps) {
     super(scope, id, props);
@@ -40,6 +41,10 @@ export class AccreditationStack extends Stack {
     });
     const { Forms, Admin, Public, ...tasks } = functions.byName;
     const forms = new FormsApi(this, 'Forms', { forms: Forms, publicPages: Public });
+    // Files participants attach to submissions: only the forms take and show them.
+    const uploads = new Uploads(this, 'Uploads');
+    Forms.addEnvironment('UPLOADS_BUCKET', uploads.bucket.bucketName);
+    uploads.grantForms(Forms);
     // The steps that email links (and certificate and directory addresses) need the real forms URL.
     for (const fn of [tasks.AdvanceCommitment, tasks.AdvanceProgramme])
       fn.addEnvironment('FORMS_BASE_URL', forms.api.url);
@@ -77,7 +82,7 @@ export class AccreditationStack extends Stack {
       );
     }
 
-    this.nagScopes = { table: data.table, tasks: Object.values(tasks) };
+    this.nagScopes = { table: data.table, tasks: Object.values(tasks), uploads };
     new CfnOutput(this, 'FormsUrl', { value: forms.api.url });
     new CfnOutput(this, 'StateMachineArn', { value: lifecycle.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AdminFunctionName', { value: Admin.functionName });

@@ -1,8 +1,12 @@
 import { type CfnElement, type Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { UPLOADS_PREFIX } from './constructs/uploads.js';
 
 /** cdk-nag findings we accept, each with the reason a reviewer needs. Everything else must be fixed. */
-export function acknowledgeNagFindings(stack: Stack, scoped: { table: IConstruct; tasks: IConstruct[] }) {
+export function acknowledgeNagFindings(
+  stack: Stack,
+  scoped: { table: IConstruct; tasks: IConstruct[]; uploads: { bucket: IConstruct } },
+) {
   const logicalId = (c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
   const wildcard = (resource: string) => `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`;
   const grants =
@@ -10,6 +14,11 @@ export function acknowledgeNagFindings(stack: Stack, scoped: { table: IConstruct
   Validations.of(stack).acknowledge(
     { id: wildcard(`<${logicalId(scoped.table)}.Arn>/index/*`), reason: grants },
     ...scoped.tasks.map((fn) => ({ id: wildcard(`<${logicalId(fn)}.Arn>:*`), reason: grants })),
+    {
+      id: wildcard(`<${logicalId(scoped.uploads.bucket)}.Arn>/${UPLOADS_PREFIX}*`),
+      reason:
+        'The Forms function reads and presigns uploads under uploads/<requestId>/<random>/<file name>: keys made per request and per upload, so only a prefix can name them. Nothing outside the uploads/ prefix is granted.',
+    },
     {
       id: wildcard('*'),
       reason: 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions.',

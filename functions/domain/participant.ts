@@ -57,12 +57,24 @@ export const Attendance = z.object({
   recordedAt: z.iso.datetime(),
   recordedBy: z.string(),
 });
+/** A file the participant uploaded with a submission, as checked on the server when they sent it. */
+export const Attachment = z.object({
+  /** Where it is in the uploads bucket. */
+  key: z.string(),
+  /** The file's name on their computer. */
+  name: z.string(),
+  contentType: z.string(),
+  bytes: z.number().int().nonnegative(),
+});
+export type Attachment = z.infer<typeof Attachment>;
 export const Submission = z.object({
   outcome: z.literal('submitted'),
   /** 1 for the first submission; a resubmission asked for by the assessor is 2. */
   attempt: z.number().int().positive(),
   submittedAt: z.iso.datetime(),
   answers: z.record(z.string(), z.string()),
+  /** Files uploaded with it (optional; none before attachments existed). */
+  attachments: z.array(Attachment).optional(),
 });
 export const FormativeFeedback = z.object({
   outcome: z.literal('feedback-given'),

@@ -13,7 +13,7 @@ import {
   radioGroup,
   recordAnswer,
   requestStepId,
-  submissionFor,
+  submittedWork,
   textareaField,
   textBlock,
   typedText,
@@ -78,7 +78,8 @@ async function context(request: Request, deps: Dependencies) {
   // The assessor may ask for a resubmission only so many times.
   const resubmitOffered = attempt <= step.maxResubmissions;
   const about = `${participant.person.name}'s ${framework.title}`;
-  return { participant, step, framework, attempt, resubmitOffered, about };
+  const work = await submittedWork(participant, framework.id, deps);
+  return { participant, step, framework, attempt, resubmitOffered, about, work };
 }
 type Context = Awaited<ReturnType<typeof context>>;
 
@@ -132,7 +133,7 @@ function assessmentPage(
       intro: html`${whoFor(participant)}
 <p>Please send your decision by ${formatLondon(new Date(request.expiresAt))}.</p>
 ${previousFeedback(ctx)}
-${answersSection(`${name}'s answers`, framework.prompts, submissionFor(participant, framework.id)?.answers)}`,
+${answersSection(`${name}'s answers`, framework.prompts, ctx.work)}`,
       fields: html`${radioGroup({ name: 'decision', legend: 'Your decision', options }, values, errors)}
 ${textareaField(
   {

@@ -12,7 +12,7 @@ import {
   participantContext,
   recordAnswer,
   requestStepId,
-  submissionFor,
+  submittedWork,
   textareaField,
   typedText,
   whoFor,
@@ -25,7 +25,8 @@ async function context(request: Request, deps: Dependencies) {
   const { participant, programme } = await participantContext(request, deps);
   const step = stepById(programme, requestStepId(request), 'formative-feedback');
   const task = stepById(programme, step.on, 'task');
-  return { participant, task, about: `${participant.person.name}'s ${task.title.toLowerCase()}` };
+  const work = await submittedWork(participant, task.id, deps);
+  return { participant, task, work, about: `${participant.person.name}'s ${task.title.toLowerCase()}` };
 }
 type Context = Awaited<ReturnType<typeof context>>;
 
@@ -37,7 +38,7 @@ function feedbackPage(ctx: Context, request: Request, values: FormValues, errors
       title: `Feedback on ${ctx.about}`,
       intro: html`${whoFor(participant)}
 <p>Please give your feedback by ${formatLondon(new Date(request.expiresAt))}. ${name} will use it while completing their framework.</p>
-${answersSection(`${name}'s answers`, task.prompts, submissionFor(participant, task.id)?.answers)}`,
+${answersSection(`${name}'s answers`, task.prompts, ctx.work)}`,
       fields: textareaField(
         { name: 'feedback', label: `Your feedback for ${name}`, maxLength: MAX_FEEDBACK },
         values,

@@ -8,6 +8,7 @@ import { wakeParticipant } from '../lifecycle/wake.js';
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { html, type SafeHtml } from '../shared/html.js';
+import { DOWNLOAD_LINK_SECONDS } from '../shared/uploads.js';
 import type { FormValues } from './form.js';
 import {
   checked,
@@ -16,6 +17,7 @@ import {
   type FieldErrors,
   fieldError,
   formTitle,
+  type PageOptions,
   page,
 } from './pages.js';
 
@@ -114,14 +116,49 @@ const textBlockStyle =
 /** Someone's typed text, line breaks kept. */
 export const textBlock = (text: string) => html`<div style="${textBlockStyle}">${text}</div>`;
 
-/** A participant's answers, each under its question, for the cohort lead to read. */
-export function answersSection(
-  heading: string,
-  prompts: Prompt[],
-  answers?: Record<string, string>,
-): SafeHtml {
-  if (!answers) return html`<h2>${heading}</h2><p>There is no submission on record yet.</p>`;
-  return html`<h2>${heading}</h2>${prompts.map((p) => html`<h3>${p.label}</h3>${textBlock(answers[p.name] ?? '')}`)}`;
+/** "512 bytes", "34 KB", "2.5 MB". */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+}
+
+/** A submission as the cohort lead reads it: the answers, and each attached file with a download link. */
+export interface SubmittedWork {
+  answers: Record<string, string>;
+  files: { name: string; bytes: number; url?: string | undefined }[];
+}
+
+/** The submission recorded for a step, with fresh short-lived download links for its files. */
+export async function submittedWork(
+  participant: Participant,
+  stepId: string,
+  deps: Dependencies,
+): Promise<SubmittedWork | undefined> {
+  const submission = submissionFor(participant, stepId);
+  if (!submission) return undefined;
+  const files = await Promise.all(
+    (submission.attachments ?? []).map(async (a) => ({
+      name: a.name,
+      bytes: a.bytes,
+      url: await deps.uploads?.downloadUrl(a),
+    })),
+  );
+  return { answers: submission.answers, files };
+}
+
+function filesList(files: SubmittedWork['files']) {
+  if (files.length === 0) return undefined;
+  return html`<h3>Files</h3>
+<ul>${files.map((f) => html`<li>${f.url ? html`<a href="${f.url}">${f.name}</a>` : f.name} (${fileSize(f.bytes)})</li>`)}</ul>
+<p class="hint">The download links work for ${DOWNLOAD_LINK_SECONDS / 60} minutes: reload this page for new ones.</p>`;
+}
+
+/** A participant's answers, each under its question, and their files, for the cohort lead to read. */
+export function answersSection(heading: string, prompts: Prompt[], work?: SubmittedWork): SafeHtml {
+  if (!work) return html`<h2>${heading}</h2><p>There is no submission on record yet.</p>`;
+  return html`<h2>${heading}</h2>${prompts.map((p) => html`<h3>${p.label}</h3>${textBlock(work.answers[p.name] ?? '')}`)}
+${filesList(work.files)}`;
 }
 
 export const whoFor = (participant: Participant) =>
@@ -175,6 +212,9 @@ export interface FormPage {
   /** Field names in page order, so the error summary lists problems top to bottom. */
   fieldOrder: string[];
   submit: string;
+  /** Anything between the intro and the form (the submission page's file uploads), and where it posts. */
+  beforeForm?: SafeHtml | undefined;
+  formActions?: PageOptions['formActions'];
 }
 
 /** A form page: 422 with the error summary first when the answer came back with problems. */
@@ -183,7 +223,8 @@ export function formPage(form: FormPage, errors: FieldErrors = {}): APIGatewayPr
   return page(
     hasErrors ? 422 : 200,
     formTitle(form.title, errors),
-    html`${errorSummary(errors, form.fieldOrder)}<h1>${form.title}</h1>${form.intro}
+    html`${errorSummary(errors, form.fieldOrder)}<h1>${form.title}</h1>${form.intro}${form.beforeForm}
 <form method="post" novalidate>${form.fields}<button type="submit">${form.submit}</button></form>`,
+    { formActions: form.formActions ?? [] },
   );
 }

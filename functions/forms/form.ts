@@ -14,6 +14,15 @@ export interface Evidence {
 }
 
 /**
+ * How the person reached the page: its own address (where a form outside our site, an upload straight to
+ * S3, sends the browser back) and the query string that came with it. Only the submission form uses it.
+ */
+export interface Visit {
+  pageUrl: string;
+  query: Record<string, string | undefined>;
+}
+
+/**
  * One kind of emailed form. The shared handler finds the request behind a link and passes it here; a
  * form only ever sees an open, unexpired request. `answer` validates, records with conditional writes
  * (the first answer wins), then wakes whichever executions wait for it.
@@ -21,12 +30,13 @@ export interface Evidence {
 export interface RequestForm {
   /** The fields this form reads from a posted body; anything else is ignored. */
   fields(request: Request, deps: Dependencies): Promise<string[]>;
-  show(request: Request, deps: Dependencies): Promise<APIGatewayProxyResult>;
+  show(request: Request, deps: Dependencies, visit?: Visit): Promise<APIGatewayProxyResult>;
   answer(
     request: Request,
     values: FormValues,
     evidence: Evidence,
     deps: Dependencies,
+    visit?: Visit,
   ): Promise<APIGatewayProxyResult>;
   /** 409: a second click after the answer. */
   alreadyAnswered(request: Request, deps: Dependencies): Promise<APIGatewayProxyResult>;

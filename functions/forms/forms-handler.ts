@@ -26,6 +26,7 @@ import {
   type FormValues,
   followLink,
   postIdempotencyKey,
+  type Visit,
 } from './form.js';
 import { page, somethingWentWrongPage, tooLargePage, unknownLinkPage } from './pages.js';
 import { submissionForm } from './submission-form.js';
@@ -56,23 +57,35 @@ interface PostedAnswer {
   secret: string;
   body: string;
   evidence: Evidence;
+  visit: Visit;
+}
+
+/**
+ * The page's own address as the person reached it: API Gateway's domain and path (with its stage), so it
+ * is right without the function knowing its API's URL (the Forms function is not told it: see the stack).
+ */
+function visitOf(event: APIGatewayProxyEvent): Visit {
+  const scheme = event.headers?.['x-forwarded-proto'] ?? 'https';
+  const host = event.requestContext?.domainName ?? event.headers?.host;
+  const path = event.requestContext?.path ?? event.path;
+  return { pageUrl: `${scheme}://${host}${path}`, query: event.queryStringParameters ?? {} };
 }
 
 /** GET: only ever shows a page. Mail scanners that prefetch links change nothing. */
-async function show(secret: string, deps: Dependencies): Promise<APIGatewayProxyResult> {
+async function show(secret: string, visit: Visit, deps: Dependencies): Promise<APIGatewayProxyResult> {
   const link = await followLink(secret, deps);
   if (link.state !== 'open') return closedLinkPage(link, forms, deps);
-  return forms[link.request.kind].show(link.request, deps);
+  return forms[link.request.kind].show(link.request, deps, visit);
 }
 
 /** POST: the form validates and records; a link that closed meanwhile gets its friendly page. */
 async function answer(
-  { secret, values, evidence }: Omit<PostedAnswer, 'body'> & { values: FormValues },
+  { secret, values, evidence, visit }: Omit<PostedAnswer, 'body'> & { values: FormValues },
   deps: Dependencies,
 ): Promise<APIGatewayProxyResult> {
   const link = await followLink(secret, deps);
   if (link.state !== 'open') return closedLinkPage(link, forms, deps);
-  return forms[link.request.kind].answer(link.request, values, evidence, deps);
+  return forms[link.request.kind].answer(link.request, values, evidence, deps, visit);
 }
 
 /**
@@ -101,7 +114,7 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
     expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
   });
   let answerOnce: ((posted: KeyedAnswer) => Promise<APIGatewayProxyResult>) | undefined;
-  const answerIdempotently = async ({ secret, body, evidence }: PostedAnswer, context: Context) => {
+  const answerIdempotently = async ({ secret, body, evidence, visit }: PostedAnswer, context: Context) => {
     const deps = dependencies();
     config.registerLambdaContext(context);
     // Only a recorded answer is kept for replay: a page of errors is thrown past the idempotency record
@@ -117,7 +130,7 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
     const link = await followLink(secret, deps);
     if (link.state === 'unknown') return unknownLinkPage();
     const values = readFormBody(body, await forms[link.request.kind].fields(link.request, deps));
-    const keyed = { secret, values, evidence, idempotencyKey: postIdempotencyKey(secret, values) };
+    const keyed = { secret, values, evidence, visit, idempotencyKey: postIdempotencyKey(secret, values) };
     for (let attempt = 1; ; attempt++) {
       try {
         return await answerOnce(keyed);
@@ -141,7 +154,7 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
         const secret = event.pathParameters?.secret ?? '';
         if (event.httpMethod === 'GET' || event.httpMethod === 'HEAD') {
           metrics.addMetric('FormViewed', MetricUnit.Count, 1);
-          return await show(secret, dependencies());
+          return await show(secret, visitOf(event), dependencies());
         }
         if (event.httpMethod !== 'POST')
           return withHeaders(page(405, 'Not allowed', html`<h1>Not allowed</h1>`), { Allow: 'GET, POST' });
@@ -157,6 +170,7 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
               ipAddress: event.requestContext?.identity?.sourceIp ?? 'unknown',
               userAgent: event.headers?.['user-agent'] ?? 'unknown',
             },
+            visit: visitOf(event),
           },
           context,
         );

@@ -5,16 +5,24 @@ import type { Programme } from '../domain/programme.js';
 import { formatLondon } from '../domain/time.js';
 import { html, type SafeHtml } from '../shared/html.js';
 
-/** Security headers for every page: the link secret must never leak through a referrer or a cache. */
-const headers = {
+/**
+ * Security headers for every page: the link secret must never leak through a referrer or a cache. Forms
+ * post back to the page itself; `formActions` adds the origins one page's forms may also post to (the
+ * submission page's upload forms post straight to S3), each reduced to its origin.
+ */
+const headersFor = (formActions: string[] = []) => ({
   'Content-Type': 'text/html; charset=utf-8',
   'Cache-Control': 'no-store',
   'Referrer-Policy': 'no-referrer',
   'X-Robots-Tag': 'noindex',
   'X-Content-Type-Options': 'nosniff',
-  'Content-Security-Policy':
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-};
+  'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${["'self'", ...new Set(formActions.map((url) => new URL(url).origin))].join(' ')}; frame-ancestors 'none'`,
+});
+
+export interface PageOptions {
+  /** Where else this page's forms may post: see `headersFor`. */
+  formActions?: string[];
+}
 
 const styles = `
 body{font-family:Arial,sans-serif;font-size:19px;line-height:1.4;color:#0b0c0c;margin:0;padding:16px;max-width:640px}
@@ -30,12 +38,17 @@ button:focus,input:focus,textarea:focus,a:focus{outline:3px solid #fd0;outline-o
 .error-summary:focus{outline:3px solid #fd0}input[type=date]{display:block;font-size:19px;padding:8px;border:2px solid #0b0c0c}
 .has-error input[type=text],.has-error textarea{border-color:#d4351c}a{color:#1d70b8}`;
 
-export function page(statusCode: number, title: string, body: SafeHtml): APIGatewayProxyResult {
+export function page(
+  statusCode: number,
+  title: string,
+  body: SafeHtml,
+  options: PageOptions = {},
+): APIGatewayProxyResult {
   const document = html`<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title><style>${styles}</style></head>
 <body><main id="main">${body}</main></body></html>`;
-  return { statusCode, headers, body: document.value };
+  return { statusCode, headers: headersFor(options.formActions), body: document.value };
 }
 
 /** Problems with a form, by field name, in words for the person. */

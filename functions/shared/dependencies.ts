@@ -1,12 +1,14 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { AccreditationStore } from '../data/store.js';
 import { type Clock, systemClock } from '../domain/time.js';
 import { type Mailer, sesMailer } from '../email/mailer.js';
+import { s3Uploads, type Uploads } from './uploads.js';
 import { stepFunctionsWorkflow, type Workflow } from './workflow.js';
 
 export { IDEMPOTENCY_WINDOW_SECONDS } from './idempotency.js';
@@ -20,6 +22,8 @@ export interface Dependencies {
   workflow: Workflow;
   clock: Clock;
   settings: Settings;
+  /** Files attached to submissions: only the Forms function has the bucket (UPLOADS_BUCKET). */
+  uploads?: Uploads;
 }
 
 /** Configuration comes from the environment (CDK sets it; the local runtime sets the same names). */
@@ -32,6 +36,8 @@ export const Settings = z.object({
   SES_CONFIGURATION_SET: z.string().optional(),
   /** Only the admin function starts executions. */
   STATE_MACHINE_ARN: z.string().default(''),
+  /** Only the forms take and show attachments. */
+  UPLOADS_BUCKET: z.string().min(1).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -39,7 +45,7 @@ export type Settings = z.infer<typeof Settings>;
 export interface AwsClientOverrides {
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
-  endpoints: { dynamodb: string; ses: string; sfn: string };
+  endpoints: { dynamodb: string; ses: string; sfn: string; s3: string };
 }
 
 /** Wires real AWS clients from the environment. */
@@ -67,6 +73,13 @@ export function dependenciesFrom(
     workflow: stepFunctionsWorkflow(new SFNClient(client('sfn')), settings.STATE_MACHINE_ARN),
     clock,
     settings,
+    ...(settings.UPLOADS_BUCKET && {
+      // Locally S3 answers at one address for every bucket, so buckets go in the path.
+      uploads: s3Uploads(
+        new S3Client({ ...client('s3'), ...(aws && { forcePathStyle: true }) }),
+        settings.UPLOADS_BUCKET,
+      ),
+    }),
   };
 }
 

@@ -18,6 +18,7 @@ const demoCohort = {
 
 const system = await startLocalSystem({
   dataDir: resolve(import.meta.dirname, '../../.local/dynamodb'),
+  uploadsDir: resolve(import.meta.dirname, '../../.local/s3'),
   ports: LOCAL_PORTS,
 });
 // Dated from the day the demo cohort is first created, so its days are ahead of the clock.
@@ -34,6 +35,7 @@ PD accreditation is running locally.
 
   Mailbox (every email sent):  ${system.urls.mailbox}
   Forms (emailed links):       ${system.urls.forms}r/<secret>
+  S3 (files attached to work): ${system.urls.s3}
   Admin commands (JSON POST):  ${system.urls.app}/admin/commands
   Move time forward:           curl -X POST '${system.urls.app}/admin/clock/advance?days=5'
 

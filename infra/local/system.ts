@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
@@ -14,6 +15,7 @@ import { readWorkflow, substitute, taskSubstitutions } from '../../workflows/def
 import { accreditationTable, idempotencyTable } from '../table-design.js';
 import { ControllableClock } from './clock.js';
 import { lambdaContext } from './lambda-context.js';
+import { startLocalS3 } from './s3.js';
 import { type LocalFunction, LocalStepFunctions } from './step-functions.js';
 import { stepFunctionsApi } from './step-functions-api.js';
 
@@ -26,19 +28,23 @@ const REGION = 'eu-west-2';
 const ACCOUNT = '000000000000';
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const root = resolve(import.meta.dirname, '../..');
+/** The bucket participants' files go to, as infra/constructs/uploads.ts creates it on AWS. */
+const UPLOADS_BUCKET = 'pd-accreditation-uploads';
 
 export interface LocalSystemOptions {
   /** Keep DynamoDB data on disk here; in memory when absent (tests). */
   dataDir?: string;
+  /** Keep uploaded files here; in a temporary folder, removed on stop, when absent (tests). */
+  uploadsDir?: string;
   /** Fixed ports for `npm start`; 0 (any free port) by default so test files can run side by side. */
-  ports?: { http?: number; mail?: number; dynamodb?: number };
+  ports?: { http?: number; mail?: number; dynamodb?: number; s3?: number };
   adminEmail?: string;
   /** Pause between retries of a failed step; real ASL intervals when absent. */
   retryIntervalMs?: number;
 }
 
 export interface LocalSystem {
-  urls: { app: string; forms: string; mailbox: string; dynamodb: string };
+  urls: { app: string; forms: string; mailbox: string; dynamodb: string; s3: string };
   clock: ControllableClock;
   stepFunctions: LocalStepFunctions;
   stateMachineArn: string;
@@ -80,6 +86,15 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   });
   const dynamodbPort = await listen(database, options.ports?.dynamodb ?? 0);
   const mail = await startSesServer({ host: '127.0.0.1', port: options.ports?.mail ?? 0 });
+  const uploadsDir = options.uploadsDir ?? mkdtempSync(resolve(tmpdir(), 'pd-accreditation-s3-'));
+  mkdirSync(uploadsDir, { recursive: true });
+  const s3 = await startLocalS3({
+    port: options.ports?.s3 ?? 0,
+    directory: uploadsDir,
+    bucket: UPLOADS_BUCKET,
+    region: REGION,
+    credentials,
+  });
   const app = createServer();
   const appPort = await listen(app, options.ports?.http ?? 0);
 
@@ -88,13 +103,14 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     forms: `http://localhost:${appPort}/`,
     mailbox: `http://localhost:${(mail.address() as AddressInfo).port}`,
     dynamodb: `http://127.0.0.1:${dynamodbPort}`,
+    s3: s3.url,
   };
   // aws-ses-v2-local keeps one mailbox per process: a new system starts with it empty.
   await fetch(`${urls.mailbox}/clear-store`, { method: 'POST' });
   const aws = {
     region: REGION,
     credentials,
-    endpoints: { dynamodb: urls.dynamodb, ses: urls.mailbox, sfn: urls.app },
+    endpoints: { dynamodb: urls.dynamodb, ses: urls.mailbox, sfn: urls.app, s3: urls.s3 },
   };
   await createTables(new DynamoDBClient({ region: REGION, credentials, endpoint: urls.dynamodb }));
 
@@ -108,6 +124,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     ADMIN_EMAIL: options.adminEmail ?? 'programme-admin@accreditation.localhost',
     FORMS_BASE_URL: urls.forms,
     STATE_MACHINE_ARN: stateMachineArn,
+    UPLOADS_BUCKET,
   };
   const dependencies = dependenciesFrom(env, { clock, aws });
 
@@ -178,6 +195,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
             }),
         ),
       );
+      await s3.stop();
+      if (!options.uploadsDir) rmSync(uploadsDir, { recursive: true, force: true });
     },
   };
 }
@@ -202,12 +221,20 @@ async function serveForm(
     path: url.pathname,
     resource: '/r/{secret}',
     pathParameters: { secret },
-    queryStringParameters: null,
-    headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
+    // As API Gateway passes them: the last value of each, or null when there are none.
+    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : null,
+    headers: {
+      ...Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
+      'x-forwarded-proto': 'http',
+    },
     multiValueHeaders: {},
     body: await readBody(request),
     isBase64Encoded: false,
-    requestContext: { identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1' } },
+    requestContext: {
+      domainName: request.headers.host ?? 'localhost',
+      path: url.pathname,
+      identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1' },
+    },
   } as unknown as APIGatewayProxyEvent;
   const result = await forms(event, lambdaContext('Forms'));
   response.writeHead(result.statusCode, result.headers as Record<string, string>);

@@ -7,3 +7,12 @@ declare module 'dynalite' {
     updateTableMs?: number;
   }): Server;
 }
+
+declare module 's3rver' {
+  import type { IncomingMessage, ServerResponse } from 'node:http';
+  export default class S3rver {
+    constructor(options: { directory: string; silent?: boolean; vhostBuckets?: boolean });
+    /** The Koa app as a Node request listener. */
+    callback(): (request: IncomingMessage, response: ServerResponse) => void;
+  }
+}

@@ -402,17 +402,17 @@ describe('alarms', () => {
   });
 });
 
-describe('IAM', () => {
-  /** Every statement of the policies attached to the named function's role. */
-  function statementsOf(functionName: string): PolicyStatement[] {
-    const role = lambdas[functionIds[functionName] ?? '']?.Role['Fn::GetAtt'][0];
-    return Object.values(
-      template.findResources('AWS::IAM::Policy', {
-        Properties: Match.objectLike({ Roles: Match.arrayWith([{ Ref: role }]) }),
-      }),
-    ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[]);
-  }
+/** Every statement of the policies attached to the named function's role. */
+function statementsOf(functionName: string): PolicyStatement[] {
+  const role = lambdas[functionIds[functionName] ?? '']?.Role['Fn::GetAtt'][0];
+  return Object.values(
+    template.findResources('AWS::IAM::Policy', {
+      Properties: Match.objectLike({ Roles: Match.arrayWith([{ Ref: role }]) }),
+    }),
+  ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[]);
+}
 
+describe('IAM', () => {
   it('the Forms function may call states:SendTaskSuccess on the ParticipantLifecycle state machine', () => {
     const statements = statementsOf('Forms');
     const name = template.findResources('AWS::StepFunctions::StateMachine')[stateMachineId]?.Properties
@@ -452,5 +452,122 @@ describe('IAM', () => {
     ).toEqual([]);
     const resources = statementsOf('Public').flatMap((s) => [s.Resource].flat().map(flatten));
     expect(resources.filter((r) => r.includes(idempotencyTableId))).toEqual([]);
+  });
+});
+
+describe('the uploads bucket', () => {
+  const uploadsId = () =>
+    onlyId('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+        ]),
+      },
+    });
+  /** Where the uploads bucket's server access logs go. */
+  const logsId = () => {
+    const logging = template.findResources('AWS::S3::Bucket')[uploadsId()]?.Properties.LoggingConfiguration as
+      | { DestinationBucketName: { Ref: string } }
+      | undefined;
+    return logging?.DestinationBucketName.Ref ?? 'no LoggingConfiguration';
+  };
+
+  it('there are two buckets: the uploads and, separate from them, their access logs', () => {
+    expect(sorted(Object.keys(template.findResources('AWS::S3::Bucket')))).toEqual(
+      sorted([uploadsId(), logsId()]),
+    );
+    expect(logsId()).not.toBe(uploadsId());
+    expect(
+      template.findResources('AWS::S3::Bucket')[uploadsId()]?.Properties.LoggingConfiguration,
+    ).toMatchObject({
+      LogFilePrefix: 'uploads-bucket/',
+    });
+  });
+
+  it('both are encrypted with S3-managed keys, block all public access, disable ACLs and are kept if the stack goes', () => {
+    for (const id of [uploadsId(), logsId()]) {
+      const bucket = template.findResources('AWS::S3::Bucket')[id];
+      expect(bucket?.Properties).toMatchObject({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      });
+      expect(bucket?.Properties.AccessControl).toBeUndefined();
+      expect(bucket?.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('both refuse every request not made over TLS', () => {
+    for (const id of [uploadsId(), logsId()]) {
+      const policies = Object.values(
+        template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: id } } }),
+      );
+      expect(policies).toHaveLength(1);
+      const statements = policies[0]?.Properties.PolicyDocument.Statement as (PolicyStatement & {
+        Condition?: unknown;
+        Principal?: unknown;
+      })[];
+      const denyPlainHttp = statements.find((s) => s.Effect === 'Deny');
+      expect(denyPlainHttp).toMatchObject({
+        Action: 's3:*',
+        Principal: { AWS: '*' },
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      });
+      expect([denyPlainHttp?.Resource].flat().map(flatten)).toEqual([`<${id}.Arn>`, `<${id}.Arn>/*`]);
+    }
+  });
+
+  it('only S3 log delivery, from the uploads bucket, may write to the logs bucket', () => {
+    const [policy] = Object.values(
+      template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: logsId() } } }),
+    );
+    const statements: Record<string, unknown>[] = policy?.Properties.PolicyDocument.Statement ?? [];
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      expect.objectContaining({
+        Action: 's3:PutObject',
+        Principal: { Service: 'logging.s3.amazonaws.com' },
+        Condition: expect.objectContaining({
+          ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [uploadsId(), 'Arn'] } },
+        }),
+      }),
+    ]);
+  });
+
+  it('only the Forms function is told the bucket, and it may put, get and list under uploads/ only', () => {
+    expect(lambdas[functionIds.Forms ?? '']?.Environment?.Variables.UPLOADS_BUCKET).toEqual({
+      Ref: uploadsId(),
+    });
+    const told = Object.entries(functionIds).filter(
+      ([, id]) => lambdas[id]?.Environment?.Variables.UPLOADS_BUCKET !== undefined,
+    );
+    expect(told.map(([name]) => name)).toEqual(['Forms']);
+
+    // Actions sorted: the order depends on @aws-cdk/aws-iam:minimizePolicies (cdk.json sets it, tests do not).
+    const s3 = (name: string) =>
+      statementsOf(name)
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')))
+        .map((s) => ({ ...s, Action: Array.isArray(s.Action) ? [...s.Action].sort() : s.Action }));
+    expect(s3('Forms')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject'],
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [uploadsId(), 'Arn'] }, '/uploads/*']] },
+      },
+      {
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: { 'Fn::GetAtt': [uploadsId(), 'Arn'] },
+        Condition: { StringLike: { 's3:prefix': ['uploads/*'] } },
+      },
+    ]);
+    for (const name of catalogNames.filter((n) => n !== 'Forms')) expect(s3(name), name).toEqual([]);
   });
 });

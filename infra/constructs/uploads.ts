@@ -1,0 +1,66 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import { Construct } from 'constructs';
+
+/** Where every participant's files go: functions/shared/uploads.ts makes the keys. */
+export const UPLOADS_PREFIX = 'uploads/';
+
+/**
+ * The files participants attach to their task and framework submissions. Browsers post them straight here
+ * with presigned POSTs (the policy limits size, type and key), so the bucket needs no CORS: a form post is
+ * not a cross-origin fetch. Nothing is public; the cohort lead downloads through short-lived presigned GETs.
+ */
+export class Uploads extends Construct {
+  readonly bucket: Bucket;
+  /** Server access logs of the uploads bucket: who posted and fetched which file. */
+  readonly accessLogs: Bucket;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    // S3 delivers access logs under a bucket policy, not the log-delivery ACL (ACLs are disabled here).
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+    const secure = {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Submissions are records of a participant's accreditation: they outlive the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+    };
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      ...secure,
+      // S3 log delivery supports SSE-S3 (not KMS) on the target bucket.
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+    });
+    this.bucket = new Bucket(this, 'Bucket', {
+      ...secure,
+      versioned: false,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'uploads-bucket/',
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
+  }
+
+  /**
+   * What the Forms function needs, on the uploads prefix only: PutObject (the presigned POST is signed with
+   * its credentials, so S3 checks the upload against its permissions), GetObject (HeadObject, the first
+   * bytes, presigned downloads) and ListBucket (the files a request has so far).
+   */
+  grantForms(grantee: IGrantable) {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [this.bucket.arnForObjects(`${UPLOADS_PREFIX}*`)],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${UPLOADS_PREFIX}*`] } },
+      }),
+    );
+  }
+}
