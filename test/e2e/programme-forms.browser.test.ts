@@ -18,7 +18,7 @@ import {
   errorSummary as summaryOf,
   tabTo,
 } from '../support/browser.js';
-import { mailbox, startTestSystem, waitForState } from '../support/local-system.js';
+import { linkIn, mailbox, startTestSystem, waitForState } from '../support/local-system.js';
 import {
   advanceTo,
   expectAccredited,
@@ -342,6 +342,19 @@ describe.sequential('the programme forms in Chromium, from the emailed links to 
     expect(await heading(page)).toBe('Interim task');
     await checkPage('interim task', 'interim-task-form-375.png');
 
+    const groupPlan = Buffer.from('%PDF-1.4\n% the group plan\n');
+    // A file goes first, straight to S3 by the page's own upload form; S3 sends the browser back here.
+    await page.setInputFiles('#file-pdf', {
+      name: 'group-plan.pdf',
+      mimeType: 'application/pdf',
+      buffer: groupPlan,
+    });
+    const uploaded = await send('Upload a PDF');
+    expect(uploaded.status()).toBe(303); // S3's redirect back to the form
+    expect(new URL(page.url()).pathname).toBe(new URL(linkIn(brief)).pathname);
+    expect(await mainText()).toContain('group-plan.pdf is uploaded');
+    await checkPage('interim task, a file uploaded');
+
     const empty = await send('Send my answers');
     expect(empty.status()).toBe(422);
     const all = await errorSummary();
@@ -367,11 +380,12 @@ describe.sequential('the programme forms in Chromium, from the emailed links to 
     const sent = await send('Send my answers');
     expect(sent.status()).toBe(200);
     expect(await heading(page)).toBe('Thank you: it is recorded');
-    expect(await mainText()).toContain('We have your answers for Interim task.');
+    expect(await mainText()).toMatch(/We have your answers and .*group-plan\.pdf.* for Interim task\./);
     expect((await progressOf(asha))?.['interim-task']).toMatchObject({
       outcome: 'submitted',
       attempt: 1,
       answers: interimAnswers,
+      attachments: [{ name: 'group-plan.pdf', contentType: 'application/pdf', bytes: groupPlan.length }],
     });
   });
 
