@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import sesLocal from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import { entryPoints, type WorkflowTaskName, workflowTasks } from '../../functions/catalog.js';
@@ -216,11 +216,22 @@ async function serveForm(
   const url = new URL(request.url ?? '/', 'http://localhost');
   // A mangled link (bad percent-encoding) is just an unknown link, as API Gateway would pass it on.
   const secret = safeDecode(url.pathname.slice('/r/'.length));
-  const event = {
+  const event = await apiGatewayEvent(request, url, '/r/{secret}', { secret });
+  respond(request, response, await forms(event, lambdaContext('Forms')));
+}
+
+/** A request as API Gateway's REST proxy integration hands it to a function. */
+async function apiGatewayEvent(
+  request: IncomingMessage,
+  url: URL,
+  resource: string,
+  pathParameters: Record<string, string> | null,
+): Promise<APIGatewayProxyEvent> {
+  return {
     httpMethod: request.method ?? 'GET',
     path: url.pathname,
-    resource: '/r/{secret}',
-    pathParameters: { secret },
+    resource,
+    pathParameters,
     // As API Gateway passes them: the last value of each, or null when there are none.
     queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : null,
     headers: {
@@ -236,9 +247,13 @@ async function serveForm(
       identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1' },
     },
   } as unknown as APIGatewayProxyEvent;
-  const result = await forms(event, lambdaContext('Forms'));
+}
+
+/** Writes a function's result as API Gateway would: binary bodies decoded, no body for HEAD. */
+function respond(request: IncomingMessage, response: ServerResponse, result: APIGatewayProxyResult) {
   response.writeHead(result.statusCode, result.headers as Record<string, string>);
-  response.end(request.method === 'HEAD' ? undefined : result.body);
+  const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  response.end(request.method === 'HEAD' ? undefined : body);
 }
 
 /** API Gateway's resource templates for the public pages, as infra/constructs/forms-api.ts declares them. */
@@ -263,29 +278,13 @@ async function servePublic(
   }
   const [path, resource] = matched;
   const code = path.exec(url.pathname)?.[1];
-  const event = {
-    httpMethod: request.method ?? 'GET',
-    path: url.pathname,
+  const event = await apiGatewayEvent(
+    request,
+    url,
     resource,
-    pathParameters: code === undefined ? null : { code: decodeURIComponent(code) },
-    queryStringParameters: null,
-    headers: {
-      ...Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
-      'x-forwarded-proto': 'http',
-    },
-    multiValueHeaders: {},
-    body: await readBody(request),
-    isBase64Encoded: false,
-    requestContext: {
-      domainName: request.headers.host ?? 'localhost',
-      path: url.pathname,
-      identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1' },
-    },
-  } as unknown as APIGatewayProxyEvent;
-  const result = await publicPages(event, lambdaContext('Public'));
-  response.writeHead(result.statusCode, result.headers as Record<string, string>);
-  const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
-  response.end(request.method === 'HEAD' ? undefined : body);
+    code === undefined ? null : { code: safeDecode(code) },
+  );
+  respond(request, response, await publicPages(event, lambdaContext('Public')));
 }
 
 /** The admin's commands (JSON, as for `aws lambda invoke`) and the local-only clock control. */
