@@ -82,7 +82,7 @@ export function submissionRequestEmail(
     subject: `${reminderPrefix(reminder)}${extended ? 'New deadline: ' : ''}Please submit ${what} by ${by}`,
     greeting: `Dear ${participant.person.name},`,
     paragraphs: [
-      extended ? `Your deadline has been extended to ${by}.` : step.brief,
+      extended ? `Your deadline has changed: it is now ${by}.` : step.brief,
       'Submit it on one page, from a computer or a phone.',
     ],
     action: { label: `Submit ${what}`, url: link },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DAY } from '../../functions/domain/time.js';
+import { DAY, formatLondon, londonTime } from '../../functions/domain/time.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import {
   daysFromNow,
@@ -132,6 +132,61 @@ describe('the programme phase', () => {
       answers: { evaluation: 'Now with pupil outcomes.' },
     });
     expect(record?.progress.assessment).toMatchObject({ outcome: 'accredited', attempt: 2 });
+  });
+
+  it('not accredited: the reasons reach the participant and the execution ends at NotAccredited', async () => {
+    const cohort = await programmeCohort(system, 'programme-not-accredited');
+    const who = await readyForDayOne(system, cohort.cohortId, 'not-accredited@school.test');
+    const assessAsk = await throughToAssessment(cohort, who);
+    const reasons = 'The evaluation does not show impact on teachers.';
+    expect((await post(linkIn(assessAsk), { decision: 'not-accredited', feedback: reasons })).status).toBe(
+      200,
+    );
+
+    const outcome = await mailbox(system).waitForEmail(who.participant, /The outcome of your .* assessment/);
+    expect(outcome.body.text).toContain(reasons);
+    await waitForStatus(system, who.executionArn, 'SUCCEEDED');
+    expect(system.stepFunctions.describeExecution(who.executionArn).statesEntered.at(-1)).toBe(
+      'NotAccredited',
+    );
+    const record = await system.dependencies.store.getParticipant(who.participantId);
+    expect(record?.stage).toBe('not-accredited');
+    expect(record?.progress.assessment).toMatchObject({
+      outcome: 'not-accredited',
+      feedback: reasons,
+      decidedBy: 'Casey Lead',
+    });
+    expect(record?.accreditation).toBeUndefined();
+  });
+
+  it("a cohort's deadline brought forward reaches every waiting participant at once, with a new link", async () => {
+    const cohort = await programmeCohort(system, 'programme-earlier');
+    const who = await readyForDayOne(system, cohort.cohortId, 'earlier@school.test');
+    advanceTo(system, cohort.schedule['day-1'].ends);
+    await recordAttendance(system, 'Development day 1', [who], 'attended');
+    const brief = await mailbox(system).waitForEmail(who.participant, /^Please submit your Interim task/);
+    await waitForState(system, who.executionArn, 'AtTask');
+
+    const deadline = daysFromNow(20, '17:00', system.clock.now());
+    const moved = (await system.admin({
+      command: 'change-date',
+      cohortId: cohort.cohortId,
+      stepId: 'interim-task',
+      schedule: { deadline },
+    })) as { participantsWoken: number };
+    expect(moved.participantsWoken).toBe(1);
+    const notice = await mailbox(system).waitForEmail(
+      who.participant,
+      /^New deadline: Please submit your Interim task/,
+    );
+    expect(notice.body.text).toContain(
+      `Your deadline has changed: it is now ${formatLondon(londonTime(deadline))}.`,
+    );
+    const request = await system.dependencies.store.getRequest(`interim-task#1-${who.participantId}`);
+    expect(request?.expiresAt).toBe(londonTime(deadline).toISOString());
+    expect((await post(linkIn(notice), interimAnswers)).status).toBe(200);
+    // The first link still worked until the answer: both belong to the same request, now answered.
+    expect((await fetch(linkIn(brief))).status).toBe(409);
   });
 
   it('reminds before the deadline, tells the admin when it passes, and an extension moves the running wait', async () => {
