@@ -4,6 +4,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { programmeById } from '../../functions/programmes/index.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import {
+  ACCESSIBILITY_CHECKS,
+  type AccessibilityFinding,
+  checkAccessibility,
   errorSummary,
   focusedId,
   heading,
@@ -13,6 +16,7 @@ import {
   openPage,
   PHONE,
   phoneScreenshot,
+  reportLesserFindings,
   submitWith,
   tabTo,
 } from '../support/browser.js';
@@ -22,7 +26,9 @@ import { createCohort, mailbox, startTestSystem, waitForStatus } from '../suppor
 /**
  * The senior leader's side of the commitment gate in real headless Chromium (Debian's, at
  * /usr/bin/chromium): the emailed link, the form, its errors, the keyboard, a phone-sized screen, and
- * what the system records and sends once they answer. One browser for the file, one context per test.
+ * what the system records and sends once they answer. The form, fresh and with its errors, and the
+ * thank-you pages are checked with axe-core (no serious or critical violations, every control labelled).
+ * One browser for the file, one context per test.
  */
 /**
  * Just what these tests read inside the page. The callbacks passed to `page.evaluate` run in Chromium;
@@ -49,11 +55,15 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
+/** What axe found that fails no test (moderate or minor), listed once the file's tests are done. */
+const lesserFindings: AccessibilityFinding[] = [];
+
 beforeAll(async () => {
   [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
   await createCohort(system);
 });
 afterAll(async () => {
+  reportLesserFindings(lesserFindings);
   await browser?.close();
   await system?.stop();
 });
@@ -61,6 +71,17 @@ beforeEach(async () => {
   ({ context, page } = await openPage(browser));
 });
 afterEach(() => context?.close());
+
+/**
+ * For a test that checks its pages with axe-core: a fresh context that lets axe in (the pages' CSP keeps
+ * out every script). The other tests keep the pages' own CSP, as the leader's browser enforces it, so
+ * their answers are still sent under its form-action.
+ */
+async function openForAccessibilityChecks() {
+  await context.close();
+  ({ context, page } = await openPage(browser, ACCESSIBILITY_CHECKS));
+}
+const checkPage = async (name: string) => lesserFindings.push(...(await checkAccessibility(page, name)));
 
 /** Enrols a participant and returns the ask their senior leader was emailed, its link and its request. */
 const asked = (email: string) => askedToCommit(system, email);
@@ -71,6 +92,7 @@ const requestStatus = async (requestId: string) =>
 
 describe('the commitment form in Chromium', () => {
   it('opened from the emailed ask: shows the commitment, signs, and records the evidence', async () => {
+    await openForAccessibilityChecks();
     const { link, ask, participantId, executionArn, participant, leader, requestId } =
       await asked('browser-signs@school.test');
 
@@ -94,6 +116,7 @@ describe('the commitment form in Chromium', () => {
     expect(thanked.status()).toBe(200);
     expect(await heading(page)).toBe('Thank you: your answer is recorded');
     expect(await page.locator('main').innerText()).toContain('You have committed to supporting Asha Patel');
+    await checkPage('commitment: thank you, signed');
 
     await expectPastCommitmentGate(system, executionArn);
     await mailbox(system).waitForEmail(participant, /ready to start/);
@@ -122,11 +145,15 @@ describe('the commitment form in Chromium', () => {
     expect(await heading(page)).toBe('This commitment has already been answered');
     expect(await page.locator('main').innerText()).toContain('signed by Sam Okafor (Head teacher)');
     expect(await page.locator('form').count()).toBe(0);
+    await checkPage('commitment: already answered');
   });
 
   it('submitted empty: a focused error summary links to each field, and what was typed is kept', async () => {
+    await openForAccessibilityChecks();
     const { link, requestId } = await asked('browser-errors@school.test');
     await page.goto(link);
+    expect(await heading(page)).toBe('Support Asha Patel on the programme');
+    await checkPage('commitment form');
 
     const empty = await send();
     expect(empty.status()).toBe(422);
@@ -138,6 +165,7 @@ describe('the commitment form in Chromium', () => {
       expect.stringMatching(/Enter your role/),
     ]);
     expect(first.targets).toEqual(['decision', 'signedBy', 'role']);
+    await checkPage('commitment form, submitted empty');
     // Each field says what is wrong with it, and is described by that message.
     expect(await page.getByLabel('Your full name').getAttribute('aria-describedby')).toContain(
       'signedBy-error',
@@ -241,6 +269,7 @@ describe('the commitment form in Chromium', () => {
   });
 
   it('declining needs a reason, then tells everyone and ends at CommitmentDeclined', async () => {
+    await openForAccessibilityChecks();
     const { link, executionArn, participantId, participant, requestId } = await asked(
       'browser-declines@school.test',
     );
@@ -258,12 +287,14 @@ describe('the commitment form in Chromium', () => {
     expect(await page.getByLabel('Your full name').inputValue()).toBe('Sam Okafor');
     expect(await requestStatus(requestId)).toBe('open');
     expect(system.stepFunctions.describeExecution(executionArn).status).toBe('RUNNING');
+    await checkPage('commitment form, declined without a reason');
 
     await page.getByLabel(/If you cannot commit/).fill('Staffing cuts this year');
     const declined = await send();
     expect(declined.status()).toBe(200);
     expect(await heading(page)).toBe('Thank you: your answer is recorded');
     expect(await page.locator('main').innerText()).toContain('you cannot commit at the moment');
+    await checkPage('commitment: thank you, declined');
 
     await waitForStatus(system, executionArn, 'SUCCEEDED');
     expect(system.stepFunctions.describeExecution(executionArn).statesEntered.at(-1)).toBe(

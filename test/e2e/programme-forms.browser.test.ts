@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import {
+  ACCESSIBILITY_CHECKS,
+  type AccessibilityFinding,
+  checkAccessibility,
   focusedId,
   heading,
   launchChromium,
@@ -14,6 +14,7 @@ import {
   openPage,
   PHONE,
   phoneScreenshot,
+  reportLesserFindings,
   submitWith,
   errorSummary as summaryOf,
   tabTo,
@@ -51,35 +52,12 @@ interface PageElement {
   textContent: string | null;
   getAttribute(name: string): string | null;
 }
-interface AxeNode {
-  target: unknown[];
-  html: string;
-  failureSummary?: string;
-}
-interface AxeRule {
-  id: string;
-  impact?: string | null;
-  help: string;
-  helpUrl: string;
-  nodes: AxeNode[];
-}
 declare const document: {
   activeElement: PageElement | null;
   documentElement: { scrollWidth: number };
   getElementById(id: string): PageElement | null;
-  querySelectorAll(selectors: string): { length: number };
 };
 declare const location: { hash: string };
-/** axe-core, once injected into the page. */
-declare const axe: {
-  run(context: unknown): Promise<{ violations: AxeRule[]; passes: AxeRule[]; incomplete: AxeRule[] }>;
-};
-
-/** Injected as an inline script: the pages' CSP forbids scripts, so the contexts bypass it (bypassCSP). */
-const AXE_SOURCE = readFileSync(
-  resolve(dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'),
-  'utf8',
-);
 
 const interimPrompts = {
   plan: 'What did you plan, and with which teachers?',
@@ -105,16 +83,8 @@ let cohort: Cohort;
 let asha: Enrolled;
 let ben: Enrolled;
 
-/** What axe found, on which page: every serious or critical one fails the test; the rest are listed. */
-interface Finding {
-  page: string;
-  rule: string;
-  impact: string;
-  help: string;
-  helpUrl: string;
-  nodes: { target: string; html: string; summary: string }[];
-}
-const lesserFindings: Finding[] = [];
+/** What axe found that fails no test (moderate or minor), listed once the file's tests are done. */
+const lesserFindings: AccessibilityFinding[] = [];
 
 /** Enrolled, their senior leader's commitment signed (the commitment form has its own browser tests). */
 async function joined(name: string, email: string, school: string): Promise<Enrolled> {
@@ -170,16 +140,6 @@ async function expectFieldErrors(errors: Record<string, string>, hinted: boolean
   }
 }
 
-const readable = (findings: Finding[]) =>
-  findings
-    .map(
-      (f) =>
-        `[${f.impact}] ${f.rule} on "${f.page}": ${f.help} (${f.helpUrl})\n${f.nodes
-          .map((n) => `    at ${n.target}\n      ${n.html}\n      ${n.summary.replace(/\n/g, '\n      ')}`)
-          .join('\n')}`,
-    )
-    .join('\n');
-
 /**
  * The checks every page gets: axe-core in the page (no serious or critical violations; every input,
  * textarea and select named, by the `label` rule), then a 375-pixel phone width (no sideways scrolling),
@@ -187,38 +147,7 @@ const readable = (findings: Finding[]) =>
  * hide the next page's.
  */
 async function checkPage(name: string, screenshot?: string) {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const audit = await page.evaluate(async () => {
-    const results = await axe.run(document);
-    const summarise = (rules: AxeRule[]) =>
-      rules.map((r) => ({
-        rule: r.id,
-        impact: r.impact ?? 'none',
-        help: r.help,
-        helpUrl: r.helpUrl,
-        nodes: r.nodes.map((n) => ({
-          target: n.target.map(String).join(' '),
-          html: n.html,
-          summary: n.failureSummary ?? '',
-        })),
-      }));
-    return {
-      violations: summarise(results.violations),
-      unsureLabels: summarise(results.incomplete.filter((r) => r.id === 'label')),
-      passed: results.passes.length,
-      labelled: results.passes.find((r) => r.id === 'label')?.nodes.length ?? 0,
-      controls: document.querySelectorAll('input:not([type=hidden]), textarea, select').length,
-    };
-  });
-  expect(audit.passed, `axe ran its rules on "${name}"`).toBeGreaterThan(10);
-  const violations = audit.violations.map((v) => ({ page: name, ...v }));
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  lesserFindings.push(...violations.filter((v) => !serious.includes(v)));
-  expect.soft(serious, `axe on "${name}":\n${readable(serious)}`).toEqual([]);
-  expect.soft(audit.unsureLabels, `labels axe could not decide on "${name}"`).toEqual([]);
-  expect
-    .soft(audit.labelled, `every input and textarea on "${name}" has an accessible name`)
-    .toBe(audit.controls);
+  lesserFindings.push(...(await checkAccessibility(page, name)));
 
   const size = page.viewportSize();
   await page.setViewportSize(PHONE);
@@ -275,14 +204,16 @@ beforeAll(async () => {
   ben = await joined('Ben Carter', 'browser-ben@school.test', 'Moorland Primary');
 });
 afterAll(async () => {
-  if (lesserFindings.length > 0)
-    console.info(`axe also found these lesser (moderate or minor) issues:\n${readable(lesserFindings)}`);
+  reportLesserFindings(lesserFindings);
   await browser?.close();
   await system?.stop();
 });
 beforeEach(async () => {
-  // bypassCSP: our pages forbid every script, axe-core's included.
-  ({ context, page } = await openPage(browser, { bypassCSP: true, viewport: { width: 1024, height: 768 } }));
+  // Every test here checks its pages with axe-core, which the pages' CSP would keep out.
+  ({ context, page } = await openPage(browser, {
+    ...ACCESSIBILITY_CHECKS,
+    viewport: { width: 1024, height: 768 },
+  }));
 });
 afterEach(() => context?.close());
 

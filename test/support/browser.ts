@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import {
   type Browser,
   type BrowserContext,
@@ -14,7 +15,7 @@ import { linkIn, type SentEmail } from './local-system.js';
 /**
  * What the browser tests share: Debian's headless Chromium (at /usr/bin/chromium), a fresh context per
  * test, and the checks every form gets the same way (navigations, the error summary, keyboard focus, the
- * phone-width screenshot).
+ * phone-width screenshot, axe-core's accessibility rules).
  */
 
 /**
@@ -26,8 +27,27 @@ interface PageElement {
   getAttribute(name: string): string | null;
   id: string;
 }
-declare const document: { activeElement: PageElement | null };
+declare const document: {
+  activeElement: PageElement | null;
+  querySelectorAll(selectors: string): { length: number };
+};
 declare function getComputedStyle(element: PageElement): { outlineStyle: string; outlineWidth: string };
+interface AxeNode {
+  target: unknown[];
+  html: string;
+  failureSummary?: string;
+}
+interface AxeRule {
+  id: string;
+  impact?: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: AxeNode[];
+}
+/** axe-core, once injected into the page. */
+declare const axe: {
+  run(context: unknown): Promise<{ violations: AxeRule[]; passes: AxeRule[]; incomplete: AxeRule[] }>;
+};
 
 /** Headless, and nothing the browser would fetch for itself: only the local system's pages are loaded. */
 const CHROMIUM_ARGS = [
@@ -133,4 +153,96 @@ export async function tabTo(page: Page, id: string) {
       return `${style.outlineStyle} ${style.outlineWidth}`;
     }),
   ).toBe('solid 3px');
+}
+
+/** Injected as an inline script: the pages' CSP forbids scripts, so the contexts bypass it (bypassCSP). */
+const AXE_SOURCE = readFileSync(
+  resolve(dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'),
+  'utf8',
+);
+
+/**
+ * What a context needs for `checkAccessibility`: our pages' CSP forbids every script, axe-core's
+ * included, so the context bypasses it. (It cannot be lifted later for a page already loaded: Chromium
+ * binds a page's CSP as it loads.) Only for the tests that check accessibility: the others keep the
+ * pages' own CSP, as a real browser enforces it.
+ */
+export const ACCESSIBILITY_CHECKS = { bypassCSP: true } as const satisfies BrowserContextOptions;
+
+/** What axe found, on which page. */
+export interface AccessibilityFinding {
+  page: string;
+  rule: string;
+  impact: string;
+  help: string;
+  helpUrl: string;
+  nodes: { target: string; html: string; summary: string }[];
+}
+
+/** Findings as a person reads them: impact, rule and page, then each element with what to fix. */
+export const readableFindings = (findings: AccessibilityFinding[]) =>
+  findings
+    .map(
+      (f) =>
+        `[${f.impact}] ${f.rule} on "${f.page}": ${f.help} (${f.helpUrl})\n${f.nodes
+          .map((n) => `    at ${n.target}\n      ${n.html}\n      ${n.summary.replace(/\n/g, '\n      ')}`)
+          .join('\n')}`,
+    )
+    .join('\n');
+
+/**
+ * axe-core on the page as it is now, named `pageName` in what it reports: no serious or critical
+ * violations, and every input, textarea and select named (by axe's `label` rule: none it could not
+ * decide on, and as many passed as there are controls). Soft assertions: one page's problems do not hide
+ * the next page's. Returns the lesser (moderate or minor) violations, for the caller to list with
+ * `reportLesserFindings` once its tests are done. The page's context needs `ACCESSIBILITY_CHECKS`.
+ */
+export async function checkAccessibility(page: Page, pageName: string): Promise<AccessibilityFinding[]> {
+  try {
+    await page.addScriptTag({ content: AXE_SOURCE });
+  } catch (error) {
+    throw new Error(
+      `axe-core could not be injected into "${pageName}": open its context with ACCESSIBILITY_CHECKS`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const audit = await page.evaluate(async () => {
+    const results = await axe.run(document);
+    const summarise = (rules: AxeRule[]) =>
+      rules.map((r) => ({
+        rule: r.id,
+        impact: r.impact ?? 'none',
+        help: r.help,
+        helpUrl: r.helpUrl,
+        nodes: r.nodes.map((n) => ({
+          target: n.target.map(String).join(' '),
+          html: n.html,
+          summary: n.failureSummary ?? '',
+        })),
+      }));
+    return {
+      violations: summarise(results.violations),
+      unsureLabels: summarise(results.incomplete.filter((r) => r.id === 'label')),
+      passed: results.passes.length,
+      labelled: results.passes.find((r) => r.id === 'label')?.nodes.length ?? 0,
+      controls: document.querySelectorAll('input:not([type=hidden]), textarea, select').length,
+    };
+  });
+  expect(audit.passed, `axe ran its rules on "${pageName}"`).toBeGreaterThan(10);
+  const violations = audit.violations.map((v) => ({ page: pageName, ...v }));
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect.soft(serious, `axe on "${pageName}":\n${readableFindings(serious)}`).toEqual([]);
+  expect.soft(audit.unsureLabels, `labels axe could not decide on "${pageName}"`).toEqual([]);
+  expect
+    .soft(audit.labelled, `every input and textarea on "${pageName}" has an accessible name`)
+    .toBe(audit.controls);
+  return violations.filter((v) => !serious.includes(v));
+}
+
+/** Lists the lesser findings, if any, for people to read: they do not fail a test. */
+export function reportLesserFindings(findings: AccessibilityFinding[]) {
+  if (findings.length > 0)
+    console.info(`axe also found these lesser (moderate or minor) issues:\n${readableFindings(findings)}`);
 }
