@@ -41,10 +41,14 @@ export class AccreditationStack extends Stack {
     });
     const { Forms, Admin, Public, ...tasks } = functions.byName;
     const forms = new FormsApi(this, 'Forms', { forms: Forms, publicPages: Public });
-    // Files participants attach to submissions: only the forms take and show them.
+    // Files participants attach to submissions: only the forms take and show them. Issued certificates, in
+    // the same bucket: AdvanceProgramme keeps each one at accreditation, the public pages serve it.
     const uploads = new Uploads(this, 'Uploads');
-    Forms.addEnvironment('UPLOADS_BUCKET', uploads.bucket.bucketName);
+    for (const fn of [Forms, tasks.AdvanceProgramme, Public])
+      fn.addEnvironment('UPLOADS_BUCKET', uploads.bucket.bucketName);
     uploads.grantForms(Forms);
+    uploads.grantIssueCertificates(tasks.AdvanceProgramme);
+    uploads.grantReadCertificates(Public);
     // The steps that email links (and certificate and directory addresses) need the real forms URL.
     for (const fn of [tasks.AdvanceCommitment, tasks.AdvanceProgramme])
       fn.addEnvironment('FORMS_BASE_URL', forms.api.url);
@@ -64,7 +68,7 @@ export class AccreditationStack extends Stack {
 
     for (const [name, fn] of Object.entries(functions.byName)) {
       alerts.alarmOnAny(`${name}Errors`, fn.metricErrors(), `The ${name} function is failing.`);
-      // The public pages only read: a certificate, its verification, the directory.
+      // The public pages only read: a certificate (its record here, its PDF in S3), its verification, the directory.
       if (fn === Public) {
         data.table.grantReadData(fn);
         continue;

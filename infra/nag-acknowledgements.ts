@@ -1,6 +1,6 @@
 import { type CfnElement, type Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { UPLOADS_PREFIX } from './constructs/uploads.js';
+import { CERTIFICATES_PREFIX, UPLOADS_PREFIX } from './constructs/uploads.js';
 
 /** cdk-nag findings we accept, each with the reason a reviewer needs. Everything else must be fixed. */
 export function acknowledgeNagFindings(
@@ -18,6 +18,11 @@ export function acknowledgeNagFindings(
       id: wildcard(`<${logicalId(scoped.uploads.bucket)}.Arn>/${UPLOADS_PREFIX}*`),
       reason:
         'The Forms function reads and presigns uploads under uploads/<requestId>/<random>/<file name>: keys made per request and per upload, so only a prefix can name them. Nothing outside the uploads/ prefix is granted.',
+    },
+    {
+      id: wildcard(`<${logicalId(scoped.uploads.bucket)}.Arn>/${CERTIFICATES_PREFIX}*`),
+      reason:
+        'Issued certificates are kept as certificates/<verification code>.pdf, one per accredited lead, so only a prefix can name them. AdvanceProgramme may get and put there (no delete, and it never replaces a certificate issued); the Public function may only get. Nothing outside the certificates/ prefix is granted.',
     },
     {
       id: wildcard('*'),

@@ -3,9 +3,9 @@ import { type Pathway, pathwayNames } from '../domain/programme.js';
 import { formatLondonDate } from '../domain/time.js';
 
 /**
- * The accreditation certificate, drawn on demand from the participant record. Nothing is stored: the
- * record is the truth, so there is no file to keep in step when a name is corrected or an accreditation
- * lapses, and the verification code lets anyone check it against the record.
+ * The accreditation certificate, drawn once from the participant record at accreditation and kept in S3
+ * as issued (certificate-store.ts): a later change here never alters a certificate already issued. The
+ * verification code printed on it lets anyone check it against the record.
  */
 export interface CertificateDetails {
   name: string;

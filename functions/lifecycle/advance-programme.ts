@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
+import { issueCertificate } from '../accreditation/certificate-store.js';
 import { offerDirectoryEntry } from '../accreditation/directory.js';
 import type { Participant } from '../domain/participant.js';
 import type { Cohort, Programme, StepKind, StepOf } from '../domain/programme.js';
@@ -353,14 +354,17 @@ async function finish(outcome: 'accredited' | 'not-accredited' | 'completed', ct
   const { participant, programme, now, deps } = ctx;
   const { participantId } = participant;
   if (outcome === 'accredited') {
-    const verificationCode = verificationCodeFor(participantId);
-    await deps.store.recordAccreditation(participantId, {
-      verificationCode,
+    // Recorded once: a rerun keeps the first accreditation's date and code.
+    const accreditation = participant.accreditation ?? {
+      verificationCode: verificationCodeFor(participantId),
       accreditedAt: now.toISOString(),
       listedInDirectory: false,
-    });
-    // Findable by its code before the email that links to it goes out.
+    };
+    const { verificationCode } = accreditation;
+    await deps.store.recordAccreditation(participantId, accreditation);
+    // Findable by its code, and the PDF kept as issued, before the email that links to it goes out.
     await deps.store.recordCertificate(verificationCode, participantId);
+    await issueCertificate(participant, programme, accreditation, deps);
     const base = deps.settings.FORMS_BASE_URL.replace(/\/?$/, '/');
     // A fresh link each time it is offered: only mint one when the email is still to be sent.
     const directoryEntry = participant.notified.accredited

@@ -5,7 +5,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { certificatePdf } from '../accreditation/certificate.js';
+import { certificateStore } from '../accreditation/certificate-store.js';
 import { type DirectoryEntry, VerificationCode } from '../domain/directory.js';
 import { pathwayNames } from '../domain/programme.js';
 import { formatLondonDate } from '../domain/time.js';
@@ -17,8 +17,9 @@ import { html } from '../shared/html.js';
 import { logger, metrics, tracer } from '../shared/observability.js';
 
 /**
- * Pages anyone may open, with no link secret: an accredited lead's certificate and its verification, and
- * the directory of leads who chose to be listed. Read-only: GET (and HEAD) and nothing else.
+ * Pages anyone may open, with no link secret: an accredited lead's certificate (the PDF kept in S3 when it
+ * was issued) and its verification, and the directory of leads who chose to be listed. Read-only: GET (and
+ * HEAD) and nothing else.
  */
 
 /** As pages.ts's, for what is not HTML. No CSP on the PDF: some browsers' viewers will not run under one. */
@@ -51,28 +52,18 @@ async function accredited(code: string | undefined, { store }: Dependencies) {
 }
 
 /**
- * Where this certificate's verification page is, as the person reached us: API Gateway's own domain and
- * path (with its stage), so the address is right without the function knowing its API's URL.
+ * The certificate as issued at accreditation: the PDF kept in S3, served byte for byte. The record is
+ * checked first, so a certificate is served only while its verify page says it is genuine.
  */
-function verifyUrl(event: APIGatewayProxyEvent): string {
-  const scheme = event.headers?.['x-forwarded-proto'] ?? 'https';
-  const host = event.requestContext?.domainName ?? event.headers?.host;
-  const path = (event.requestContext?.path ?? event.path).replace(/\/$/, '');
-  return `${scheme}://${host}${path}/verify`;
-}
-
 async function certificate(event: APIGatewayProxyEvent, deps: Dependencies): Promise<APIGatewayProxyResult> {
   const found = await accredited(event.pathParameters?.code, deps);
   if (!found) return certificateNotFound();
-  const { participant, accreditation, code } = found;
-  const pdf = await certificatePdf({
-    name: participant.person.name,
-    programmeName: programmeById(participant.programmeId).name,
-    pathway: participant.pathway,
-    accreditedAt: new Date(accreditation.accreditedAt),
-    verificationCode: code,
-    verifyUrl: verifyUrl(event),
-  });
+  const { code } = found;
+  const pdf = await certificateStore(deps).issuedCertificate(code);
+  if (!pdf) {
+    logger.warn('Accredited, but no certificate is kept', { code });
+    return certificateNotFound();
+  }
   metrics.addMetric('CertificateDownloaded', MetricUnit.Count, 1);
   return {
     statusCode: 200,

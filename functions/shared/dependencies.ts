@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
+import { type CertificateStore, s3CertificateStore } from '../accreditation/certificate-store.js';
 import { AccreditationStore } from '../data/store.js';
 import { type Clock, systemClock } from '../domain/time.js';
 import { type Mailer, sesMailer } from '../email/mailer.js';
@@ -22,8 +23,13 @@ export interface Dependencies {
   workflow: Workflow;
   clock: Clock;
   settings: Settings;
-  /** Files attached to submissions: only the Forms function has the bucket (UPLOADS_BUCKET). */
+  /** Files attached to submissions: only the Forms function may use them (its role is granted uploads/). */
   uploads?: Uploads;
+  /**
+   * Issued certificates, in the same bucket: AdvanceProgramme keeps each one at accreditation and the
+   * Public function serves it (their roles are granted certificates/).
+   */
+  certificates?: CertificateStore;
 }
 
 /** Configuration comes from the environment (CDK sets it; the local runtime sets the same names). */
@@ -36,7 +42,7 @@ export const Settings = z.object({
   SES_CONFIGURATION_SET: z.string().optional(),
   /** Only the admin function starts executions. */
   STATE_MACHINE_ARN: z.string().default(''),
-  /** Only the forms take and show attachments. */
+  /** The forms (attachments), AdvanceProgramme and the public pages (issued certificates). */
   UPLOADS_BUCKET: z.string().min(1).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
@@ -73,14 +79,15 @@ export function dependenciesFrom(
     workflow: stepFunctionsWorkflow(new SFNClient(client('sfn')), settings.STATE_MACHINE_ARN),
     clock,
     settings,
-    ...(settings.UPLOADS_BUCKET && {
-      // Locally S3 answers at one address for every bucket, so buckets go in the path.
-      uploads: s3Uploads(
-        new S3Client({ ...client('s3'), ...(aws && { forcePathStyle: true }) }),
-        settings.UPLOADS_BUCKET,
-      ),
-    }),
+    ...(settings.UPLOADS_BUCKET && bucketStores(settings.UPLOADS_BUCKET, client('s3'), Boolean(aws))),
   };
+}
+
+/** The uploads bucket's two uses: participants' attachments and issued certificates, on one client. */
+function bucketStores(bucket: string, config: object, local: boolean) {
+  // Locally S3 answers at one address for every bucket, so buckets go in the path.
+  const s3 = new S3Client({ ...config, ...(local && { forcePathStyle: true }) });
+  return { uploads: s3Uploads(s3, bucket), certificates: s3CertificateStore(s3, bucket) };
 }
 
 /** Built once per Lambda container, on first use rather than at import. */

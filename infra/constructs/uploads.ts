@@ -6,11 +6,14 @@ import { Construct } from 'constructs';
 
 /** Where every participant's files go: functions/shared/uploads.ts makes the keys. */
 export const UPLOADS_PREFIX = 'uploads/';
+/** Where issued certificates are kept: functions/accreditation/certificate-store.ts makes the keys. */
+export const CERTIFICATES_PREFIX = 'certificates/';
 
 /**
  * The files participants attach to their task and framework submissions. Browsers post them straight here
  * with presigned POSTs (the policy limits size, type and key), so the bucket needs no CORS: a form post is
  * not a cross-origin fetch. Nothing is public; the cohort lead downloads through short-lived presigned GETs.
+ * Issued certificates are kept here too, under their own prefix, so each function is granted only its part.
  */
 export class Uploads extends Construct {
   readonly bucket: Bucket;
@@ -49,17 +52,38 @@ export class Uploads extends Construct {
    * bytes, presigned downloads) and ListBucket (the files a request has so far).
    */
   grantForms(grantee: IGrantable) {
+    this.grantUnder(UPLOADS_PREFIX, ['s3:PutObject', 's3:GetObject'], grantee);
+  }
+
+  /**
+   * What AdvanceProgramme needs to keep a certificate at accreditation: GetObject (HeadObject, to leave one
+   * already issued alone) and PutObject, on the certificates prefix only.
+   */
+  grantIssueCertificates(grantee: IGrantable) {
+    this.grantUnder(CERTIFICATES_PREFIX, ['s3:PutObject', 's3:GetObject'], grantee);
+  }
+
+  /**
+   * What the Public function needs to serve an issued certificate: GetObject on the certificates prefix
+   * (and listing it, so a lead accredited without a kept certificate gets the 404 page, not an error).
+   */
+  grantReadCertificates(grantee: IGrantable) {
+    this.grantUnder(CERTIFICATES_PREFIX, ['s3:GetObject'], grantee);
+  }
+
+  /**
+   * `actions` on the objects under `prefix`, and ListBucket limited to that prefix: with it, S3 answers a
+   * missing key under the prefix with 404 rather than 403, so "not there" is not mistaken for "not allowed".
+   */
+  private grantUnder(prefix: string, actions: string[], grantee: IGrantable) {
     grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['s3:PutObject', 's3:GetObject'],
-        resources: [this.bucket.arnForObjects(`${UPLOADS_PREFIX}*`)],
-      }),
+      new PolicyStatement({ actions, resources: [this.bucket.arnForObjects(`${prefix}*`)] }),
     );
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [this.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${UPLOADS_PREFIX}*`] } },
+        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
       }),
     );
   }

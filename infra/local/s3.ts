@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 
 /**
@@ -20,6 +20,8 @@ import S3rver from 's3rver';
  *   uncovered; only then is the file stored (through s3rver) and the browser redirected;
  * - every other request must carry a valid Signature Version 4, in its Authorization header or, for a
  *   presigned URL, its query string (unexpired).
+ * - a PUT with `If-None-Match: *` (a conditional write, which s3rver ignores) is refused with 412
+ *   PreconditionFailed when the key already holds an object, so an issued certificate is never replaced.
  * Error codes and statuses are S3's: 403 AccessDenied / SignatureDoesNotMatch, 400 EntityTooLarge /
  * EntityTooSmall / InvalidArgument.
  */
@@ -361,6 +363,22 @@ export async function startLocalS3(options: {
     response.end();
   }
 
+  /** A conditional write (`If-None-Match: *`) to "/<bucket>/<key>" fails, as on S3, if the key is taken. */
+  async function refuseIfKept(path: string) {
+    const [, bucket = '', ...key] = path.split('/').map(decodeURIComponent);
+    try {
+      await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key.join('/') }));
+    } catch (error) {
+      if ((error as Error).name === 'NotFound') return;
+      throw error;
+    }
+    throw new S3Failure(
+      412,
+      'PreconditionFailed',
+      'At least one of the pre-conditions you specified did not hold',
+    );
+  }
+
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', url).pathname;
     const bucketPost = request.method === 'POST' && /^\/[^/]+\/?$/.test(path);
@@ -369,6 +387,7 @@ export async function startLocalS3(options: {
       if (bucketPost && isForm)
         return postUpload(request, response, decodeURIComponent(path.split('/')[1] ?? ''));
       verifySignatureV4(request, credentials, region, Date.now());
+      if (request.method === 'PUT' && request.headers['if-none-match'] === '*') await refuseIfKept(path);
       s3Api(request, response);
     };
     handle().catch((error: unknown) => {

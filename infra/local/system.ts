@@ -28,7 +28,7 @@ const REGION = 'eu-west-2';
 const ACCOUNT = '000000000000';
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const root = resolve(import.meta.dirname, '../..');
-/** The bucket participants' files go to, as infra/constructs/uploads.ts creates it on AWS. */
+/** The bucket participants' files and issued certificates go to, as infra/constructs/uploads.ts creates it on AWS. */
 const UPLOADS_BUCKET = 'pd-accreditation-uploads';
 
 export interface LocalSystemOptions {

@@ -1,8 +1,11 @@
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { certificateStore, issueCertificate } from '../../functions/accreditation/certificate-store.js';
 import { offerDirectoryEntry } from '../../functions/accreditation/directory.js';
 import { Participant } from '../../functions/domain/participant.js';
 import { verificationCodeFor } from '../../functions/lifecycle/advance-programme.js';
+import { programmeById } from '../../functions/programmes/index.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { startTestSystem, testCohort } from '../support/local-system.js';
 
@@ -16,16 +19,32 @@ const accreditedAt = '2027-07-01T09:00:00.000Z';
 let system: LocalSystem;
 const store = () => system.dependencies.store;
 const url = (path: string) => `${system.urls.app}${path}`;
+/** The local S3 as any other client with the local key reaches it, to look at the bucket directly. */
+const BUCKET = 'pd-accreditation-uploads';
+let bucket: S3Client;
 
 beforeAll(async () => {
   system = await startTestSystem();
+  bucket = new S3Client({
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    endpoint: system.urls.s3,
+    forcePathStyle: true,
+  });
   await system.admin({ command: 'create-cohort', cohort: testCohort });
 });
 afterAll(() => system.stop());
 
+/** The certificate kept in S3 under a code, as the Public function reads it. */
+const issued = (code: string) => certificateStore(system.dependencies).issuedCertificate(code);
+const programme = programmeById('ncetm-pd-lead');
+
 let counter = 0;
-/** An accredited lead, findable by their certificate's code as finish() leaves them. */
-async function accreditedLead(name = 'Asha Patel', { accredited = true } = {}) {
+/**
+ * An accredited lead, findable by their certificate's code and with the certificate issued into S3, as
+ * finish() leaves them; `issued: false` stops before the certificate is kept.
+ */
+async function accreditedLead(name = 'Asha Patel', { accredited = true, issued = true } = {}) {
   counter += 1;
   const participantId = `p-public-${counter}`;
   const verificationCode = verificationCodeFor(participantId);
@@ -42,7 +61,11 @@ async function accreditedLead(name = 'Asha Patel', { accredited = true } = {}) {
     ...(accredited ? { accreditation: { verificationCode, accreditedAt, listedInDirectory: false } } : {}),
   });
   await store().createParticipant(participant);
-  if (accredited) await store().recordCertificate(verificationCode, participantId);
+  if (participant.accreditation) {
+    await store().recordCertificate(verificationCode, participantId);
+    if (issued)
+      await issueCertificate(participant, programme, participant.accreditation, system.dependencies);
+  }
   return { participant, code: verificationCode };
 }
 
@@ -50,7 +73,7 @@ const directoryJson = async () =>
   ((await (await fetch(url('/directory.json'))).json()) as { leads: Record<string, string>[] }).leads;
 
 describe('certificates', () => {
-  it('a recorded code gives the certificate as an inline PDF, drawn from the participant record', async () => {
+  it('a recorded code gives the certificate kept in S3 when it was issued, as an inline PDF', async () => {
     const { code } = await accreditedLead('Bea Okonjo');
     const response = await fetch(url(`/certificates/${code}`));
     expect(response.status).toBe(200);
@@ -58,13 +81,58 @@ describe('certificates', () => {
     expect(response.headers.get('content-disposition')).toBe(`inline; filename="certificate-${code}.pdf"`);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
-    const pdf = await PDFDocument.load(new Uint8Array(await response.arrayBuffer()));
+    const served = new Uint8Array(await response.arrayBuffer());
+    // Byte for byte what is kept, under certificates/<code>.pdf.
+    expect(Buffer.from(served).equals(Buffer.from((await issued(code)) ?? []))).toBe(true);
+    const kept = await bucket.send(
+      new HeadObjectCommand({ Bucket: BUCKET, Key: `certificates/${code}.pdf` }),
+    );
+    expect(kept.ContentType).toBe('application/pdf');
+    expect(kept.ContentLength).toBe(served.length);
+    const pdf = await PDFDocument.load(served);
     expect(pdf.getTitle()).toBe('Certificate of accreditation: Bea Okonjo');
     expect(pdf.getSubject()).toContain(`Primary pathway. Verification code ${code}`);
     // The address printed on it is this system's own verification page.
     const verify = url(`/certificates/${code}/verify`);
     expect(pdf.getKeywords()).toBe(`${code} ${verify}`);
     expect((await fetch(verify)).status).toBe(200);
+  });
+
+  it('a recorded code with no certificate kept gets the friendly 404; its verify page still answers', async () => {
+    const { code } = await accreditedLead('Gus Reed', { issued: false });
+    expect(await issued(code)).toBeUndefined();
+    const response = await fetch(url(`/certificates/${code}`));
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain('We cannot find that certificate');
+    expect((await fetch(url(`/certificates/${code}/verify`))).status).toBe(200);
+  });
+
+  it('an issued certificate is never replaced: issuing again, even from a changed record, keeps the bytes first issued', async () => {
+    const { participant, code } = await accreditedLead('Hana Ito');
+    const first = Buffer.from(await (await fetch(url(`/certificates/${code}`))).arrayBuffer());
+    const accreditation = participant.accreditation as NonNullable<typeof participant.accreditation>;
+    const corrected = { ...participant, person: { ...participant.person, name: 'Hana Itō-Smith' } };
+    expect(await issueCertificate(corrected, programme, accreditation, system.dependencies)).toBe(false);
+    const store = certificateStore(system.dependencies);
+    expect(await store.keepCertificate(code, new TextEncoder().encode('%PDF-1.7 not this one'))).toBe(false);
+    const again = Buffer.from(await (await fetch(url(`/certificates/${code}`))).arrayBuffer());
+    expect(again.equals(first)).toBe(true);
+    expect((await PDFDocument.load(again)).getTitle()).toBe('Certificate of accreditation: Hana Ito');
+  });
+
+  it('S3 itself refuses to overwrite a kept certificate (a conditional write), whoever tries', async () => {
+    const { code } = await accreditedLead('Ida Park');
+    const first = Buffer.from((await issued(code)) ?? []);
+    const overwrite = bucket.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: `certificates/${code}.pdf`,
+        Body: 'not a certificate',
+        IfNoneMatch: '*',
+      }),
+    );
+    await expect(overwrite).rejects.toMatchObject({ name: 'PreconditionFailed' });
+    expect(Buffer.from((await issued(code)) ?? []).equals(first)).toBe(true);
   });
 
   it('an unknown code, or one recorded for someone whose record does not carry it, gets a friendly 404', async () => {
@@ -79,8 +147,9 @@ describe('certificates', () => {
     expect((await fetch(url('/certificates/ABCD-ABCD-ABCD/verify'))).status).toBe(404);
   });
 
-  it('a malformed code gets the same 404 without touching the database', async () => {
+  it('a malformed code gets the same 404 without touching the database or S3', async () => {
     const lookups = vi.spyOn(store(), 'participantByCertificate');
+    const reads = vi.spyOn(certificateStore(system.dependencies), 'issuedCertificate');
     const { code } = await accreditedLead();
     for (const malformed of [
       code.toLowerCase(),
@@ -97,7 +166,9 @@ describe('certificates', () => {
       }
     }
     expect(lookups).not.toHaveBeenCalled();
+    expect(reads).not.toHaveBeenCalled();
     lookups.mockRestore();
+    reads.mockRestore();
   });
 
   it('the verify page says the certificate is genuine: who, what and when', async () => {

@@ -5,6 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CERTIFICATES_PREFIX, certificateKey } from '../../functions/accreditation/certificate-store.js';
 import {
   entryPoints,
   substitutionKey,
@@ -441,14 +442,14 @@ describe('IAM', () => {
     ]);
   });
 
-  it('the Public function only reads the Accreditation table: no writes, no idempotency table, no email', () => {
+  it('the Public function only reads: the Accreditation table and certificates, no writes, no idempotency table, no email', () => {
     const actions = statementsOf('Public')
       .filter((s) => s.Effect === 'Allow')
       .flatMap((s) => [s.Action].flat());
     expect(actions).toContain('dynamodb:GetItem');
     expect(actions).toContain('dynamodb:Query');
     expect(
-      actions.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a) || a.startsWith('ses:')),
+      actions.filter((a) => /^(dynamodb|s3):(Put|Update|Delete|BatchWrite)/.test(a) || a.startsWith('ses:')),
     ).toEqual([]);
     const resources = statementsOf('Public').flatMap((s) => [s.Resource].flat().map(flatten));
     expect(resources.filter((r) => r.includes(idempotencyTableId))).toEqual([]);
@@ -541,33 +542,45 @@ describe('the uploads bucket', () => {
     ]);
   });
 
-  it('only the Forms function is told the bucket, and it may put, get and list under uploads/ only', () => {
-    expect(lambdas[functionIds.Forms ?? '']?.Environment?.Variables.UPLOADS_BUCKET).toEqual({
-      Ref: uploadsId(),
-    });
+  /** A function's S3 statements, actions sorted: their order depends on @aws-cdk/aws-iam:minimizePolicies (cdk.json sets it, tests do not). */
+  const s3 = (name: string) =>
+    statementsOf(name)
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')))
+      .map((s) => ({ ...s, Action: Array.isArray(s.Action) ? [...s.Action].sort() : s.Action }));
+  /** `actions` on the objects under `prefix`, and listing limited to that prefix (so a missing key is a 404). */
+  const under = (prefix: string, actions: string | string[]) => [
+    {
+      Effect: 'Allow',
+      Action: actions,
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [uploadsId(), 'Arn'] }, `/${prefix}*`]] },
+    },
+    {
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: { 'Fn::GetAtt': [uploadsId(), 'Arn'] },
+      Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+    },
+  ];
+
+  it('only Forms, AdvanceProgramme and Public are told the bucket', () => {
     const told = Object.entries(functionIds).filter(
       ([, id]) => lambdas[id]?.Environment?.Variables.UPLOADS_BUCKET !== undefined,
     );
-    expect(told.map(([name]) => name)).toEqual(['Forms']);
+    expect(sorted(told.map(([name]) => name))).toEqual(['AdvanceProgramme', 'Forms', 'Public']);
+    for (const [, id] of told)
+      expect(lambdas[id]?.Environment?.Variables.UPLOADS_BUCKET).toEqual({ Ref: uploadsId() });
+  });
 
-    // Actions sorted: the order depends on @aws-cdk/aws-iam:minimizePolicies (cdk.json sets it, tests do not).
-    const s3 = (name: string) =>
-      statementsOf(name)
-        .filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')))
-        .map((s) => ({ ...s, Action: Array.isArray(s.Action) ? [...s.Action].sort() : s.Action }));
-    expect(s3('Forms')).toEqual([
-      {
-        Effect: 'Allow',
-        Action: ['s3:GetObject', 's3:PutObject'],
-        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [uploadsId(), 'Arn'] }, '/uploads/*']] },
-      },
-      {
-        Effect: 'Allow',
-        Action: 's3:ListBucket',
-        Resource: { 'Fn::GetAtt': [uploadsId(), 'Arn'] },
-        Condition: { StringLike: { 's3:prefix': ['uploads/*'] } },
-      },
-    ]);
-    for (const name of catalogNames.filter((n) => n !== 'Forms')) expect(s3(name), name).toEqual([]);
+  it('Forms may put, get and list under uploads/; AdvanceProgramme under certificates/; Public only read certificates/; nobody else anything', () => {
+    expect(CERTIFICATES_PREFIX).toBe('certificates/');
+    expect(certificateKey('1A2B-3C4D-5E6F').startsWith(CERTIFICATES_PREFIX)).toBe(true);
+    expect(s3('Forms')).toEqual(under('uploads/', ['s3:GetObject', 's3:PutObject']));
+    expect(s3('AdvanceProgramme')).toEqual(under(CERTIFICATES_PREFIX, ['s3:GetObject', 's3:PutObject']));
+    expect(s3('Public')).toEqual(under(CERTIFICATES_PREFIX, 's3:GetObject'));
+    for (const name of catalogNames.filter((n) => !['Forms', 'AdvanceProgramme', 'Public'].includes(n)))
+      expect(s3(name), name).toEqual([]);
+    // Nobody may delete from the bucket, or touch it beyond these prefixes.
+    const actions = catalogNames.flatMap((name) => s3(name).flatMap((s) => [s.Action].flat()));
+    expect(actions.filter((a) => !['s3:GetObject', 's3:PutObject', 's3:ListBucket'].includes(a))).toEqual([]);
   });
 });

@@ -28,7 +28,7 @@ describe('certificatePdf', () => {
     expect(pdf.getCreationDate()?.toISOString()).toBe('2027-07-01T09:00:00.000Z');
   });
 
-  it('is the same for the same record, so it can be drawn afresh on every download', async () => {
+  it('is the same for the same record: a rerun of accreditation draws the certificate already kept', async () => {
     expect(
       Buffer.from(await certificatePdf(details)).equals(Buffer.from(await certificatePdf(details))),
     ).toBe(true);

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { certificateStore } from '../../functions/accreditation/certificate-store.js';
 import { DAY, formatLondon, londonTime } from '../../functions/domain/time.js';
+import { advanceProgramme } from '../../functions/lifecycle/advance-programme.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import {
   daysFromNow,
@@ -88,11 +90,26 @@ describe('the programme phase', () => {
     const pdf = await fetch(certificate);
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const served = Buffer.from(await pdf.arrayBuffer());
+    expect(served.subarray(0, 5).toString()).toBe('%PDF-');
+    // Issued at accreditation and kept in S3: the link serves exactly what was kept.
+    const code = record?.accreditation?.verificationCode ?? '';
+    const kept = () => certificateStore(system.dependencies).issuedCertificate(code);
+    expect(Buffer.from((await kept()) ?? []).equals(served)).toBe(true);
+    // A rerun of the last step (a retry, a restart) a month later issues nothing new and sends nothing more.
+    system.clock.advance(30 * DAY);
+    const rerun = await advanceProgramme(
+      {
+        participantId: who.participantId,
+        execution: { input: {}, startedAt: system.clock.now().toISOString() },
+      },
+      system.dependencies,
+    );
+    expect(rerun).toEqual({ next: 'accredited' });
+    expect(Buffer.from((await kept()) ?? []).equals(served)).toBe(true);
     expect(
-      Buffer.from(await pdf.arrayBuffer())
-        .subarray(0, 5)
-        .toString(),
-    ).toBe('%PDF-');
+      (await mailbox(system).emailsTo(who.participant)).filter((e) => /you are accredited/.test(e.subject)),
+    ).toHaveLength(1);
     // The directory is opt-in: the email's link opens the lead's own entry form.
     const entry = await fetch(linkIn(accredited));
     expect(entry.status).toBe(200);
