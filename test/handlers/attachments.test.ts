@@ -127,6 +127,15 @@ const pdf = { name: 'Plan & evaluation.pdf', bytes: bytes('%PDF-1.7\n% our plan\
 
 const progressOf = async (p: Participant) => (await store().getParticipant(p.participantId))?.progress;
 
+/** A first framework submission that carried `file`. */
+const frameworkSentWith = (file: unknown) => ({
+  outcome: 'submitted',
+  attempt: 1,
+  submittedAt: '2027-05-01T10:00:00.000Z',
+  answers: { planning: 'P', evaluation: 'E', reflection: 'R' },
+  attachments: [file],
+});
+
 describe('files attached to a task submission', () => {
   let asha: Participant;
   let submission: { request: Request; link: string };
@@ -314,13 +323,7 @@ describe('files attached to a task submission', () => {
   it("the assessor's page lists a framework submission's files the same way", async () => {
     const [file] = recorded;
     const framework = await participant({
-      pdlperf: {
-        outcome: 'submitted',
-        attempt: 1,
-        submittedAt: '2027-05-01T10:00:00.000Z',
-        answers: { planning: 'P', evaluation: 'E', reflection: 'R' },
-        attachments: [file],
-      },
+      pdlperf: frameworkSentWith(file),
     });
     const assessment = await requestWithLink({
       kind: 'assessment',
@@ -340,13 +343,7 @@ describe('files attached to a task submission', () => {
   it('a resubmission starts with no files, and says those sent last time are not carried over', async () => {
     const [file] = recorded;
     const again = await participant({
-      pdlperf: {
-        outcome: 'submitted',
-        attempt: 1,
-        submittedAt: '2027-05-01T10:00:00.000Z',
-        answers: { planning: 'P', evaluation: 'E', reflection: 'R' },
-        attachments: [file],
-      },
+      pdlperf: frameworkSentWith(file),
       assessment: {
         outcome: 'resubmit',
         attempt: 1,

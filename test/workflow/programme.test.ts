@@ -50,6 +50,16 @@ async function joiningInstructions(cohort: Cohort, who: Enrolled) {
   return joining;
 }
 
+/** Signed up, attended day 1, and sent the interim task's brief: the execution waits at AtTask. */
+async function atInterimTask(cohort: Cohort, email: string) {
+  const who = await readyForDayOne(system, cohort.cohortId, email);
+  advanceTo(system, cohort.schedule['day-1'].ends);
+  await recordAttendance(system, 'Development day 1', [who], 'attended');
+  const brief = await mailbox(system).waitForEmail(who.participant, /^Please submit your Interim task/);
+  await waitForState(system, who.executionArn, 'AtTask');
+  return { who, brief };
+}
+
 /** Day 1, the interim task and its feedback, day 2 and the framework: everything before assessment. */
 async function throughToAssessment(cohort: Cohort, who: Enrolled) {
   const mail = mailbox(system);
@@ -178,11 +188,7 @@ describe('the programme phase', () => {
 
   it("a cohort's deadline brought forward reaches every waiting participant at once, with a new link", async () => {
     const cohort = await programmeCohort(system, 'programme-earlier');
-    const who = await readyForDayOne(system, cohort.cohortId, 'earlier@school.test');
-    advanceTo(system, cohort.schedule['day-1'].ends);
-    await recordAttendance(system, 'Development day 1', [who], 'attended');
-    const brief = await mailbox(system).waitForEmail(who.participant, /^Please submit your Interim task/);
-    await waitForState(system, who.executionArn, 'AtTask');
+    const { who, brief } = await atInterimTask(cohort, 'earlier@school.test');
 
     const deadline = daysFromNow(20, '17:00', system.clock.now());
     const moved = (await system.admin({
@@ -208,11 +214,7 @@ describe('the programme phase', () => {
 
   it('reminds before the deadline, tells the admin when it passes, and an extension moves the running wait', async () => {
     const cohort = await programmeCohort(system, 'programme-late');
-    const who = await readyForDayOne(system, cohort.cohortId, 'late@school.test');
-    advanceTo(system, cohort.schedule['day-1'].ends);
-    await recordAttendance(system, 'Development day 1', [who], 'attended');
-    const brief = await mailbox(system).waitForEmail(who.participant, /^Please submit your Interim task/);
-    await waitForState(system, who.executionArn, 'AtTask');
+    const { who, brief } = await atInterimTask(cohort, 'late@school.test');
 
     advanceTo(system, cohort.schedule['interim-task'].deadline, -7 * DAY);
     await mailbox(system).waitForEmail(who.participant, /^Reminder: Please submit your Interim task/);
@@ -343,11 +345,7 @@ describe('the programme phase', () => {
 
   it('an execution close to a year old hands over to a new one, which carries on without repeating anything', async () => {
     const cohort = await programmeCohort(system, 'programme-long');
-    const who = await readyForDayOne(system, cohort.cohortId, 'long@school.test');
-    advanceTo(system, cohort.schedule['day-1'].ends);
-    await recordAttendance(system, 'Development day 1', [who], 'attended');
-    await mailbox(system).waitForEmail(who.participant, /^Please submit your Interim task/);
-    await waitForState(system, who.executionArn, 'AtTask');
+    const { who } = await atInterimTask(cohort, 'long@school.test');
     // The task is never submitted: the execution looks again every week, for most of a year.
     const first = () => system.stepFunctions.describeExecution(who.executionArn);
     for (let week = 0; week < 46 && first().status === 'RUNNING'; week++) {
