@@ -35,6 +35,16 @@ export const Stage = z.enum([
 ]);
 export type Stage = z.infer<typeof Stage>;
 
+/** Stages a lifecycle ends in: nothing more happens for the participant on this programme. */
+export const FINAL_STAGES: ReadonlySet<Stage> = new Set<Stage>([
+  'commitment-declined',
+  'commitment-expired',
+  'accredited',
+  'not-accredited',
+  'completed',
+  'withdrawn',
+]);
+
 export const CommitmentDecision = z.enum(['signed', 'declined']);
 export type CommitmentDecision = z.infer<typeof CommitmentDecision>;
 

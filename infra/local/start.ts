@@ -3,6 +3,7 @@
  * .local/dynamodb; emails land in the local mailbox; forms are served on localhost.
  */
 import { resolve } from 'node:path';
+import { FINAL_STAGES } from '../../functions/domain/participant.js';
 import { pdLeadSchedule } from './demo-schedule.js';
 import { LOCAL_PORTS } from './ports.js';
 import { startLocalSystem } from './system.js';
@@ -29,6 +30,16 @@ if (!existing)
     command: 'create-cohort',
     cohort: { ...demoCohort, startsOn: schedule['day-1'].starts.slice(0, 10), schedule },
   });
+
+// Executions live in this process; the records outlive it. Each participant still on their way picks up
+// where their record says, as a restarted execution does on AWS.
+for (const participant of await system.dependencies.store.cohortParticipants(demoCohort.cohortId))
+  if (!FINAL_STAGES.has(participant.stage))
+    system.stepFunctions.startExecution(
+      system.stateMachineArn,
+      participant.participantId,
+      JSON.stringify({ participantId: participant.participantId, cohortId: participant.cohortId }),
+    );
 
 console.log(`
 PD accreditation is running locally.
