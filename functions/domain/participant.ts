@@ -8,7 +8,9 @@ export const PersonName = z
   .trim()
   .min(1, 'Enter a name')
   .max(100, 'Name must be 100 characters or fewer')
-  .regex(/^[^<>]*$/, 'Name must not contain < or >');
+  .regex(/^[^<>]*$/, 'Name must not contain < or >')
+  // A name goes on certificates, calendar invites and email headers: no line breaks or other controls.
+  .regex(/^\P{Cc}*$/u, 'Name must be on one line, with no special characters');
 
 export const Person = z.object({
   name: PersonName,

@@ -38,6 +38,14 @@ describe('PersonName', () => {
     expect(error('Sam > Okafor')).toBe('Name must not contain < or >');
   });
 
+  it('rejects line breaks and other control characters', () => {
+    expect(error('Sam\nBcc: everyone@school.test')).toBe(
+      'Name must be on one line, with no special characters',
+    );
+    expect(error('Sam\u0000Okafor')).toBe('Name must be on one line, with no special characters');
+    expect(error('Sam\tOkafor')).toBe('Name must be on one line, with no special characters');
+  });
+
   it('rejects an empty or blank name', () => {
     expect(error('')).toBe('Enter a name');
     expect(error('   ')).toBe('Enter a name');
