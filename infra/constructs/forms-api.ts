@@ -38,14 +38,18 @@ export class FormsApi extends Construct {
     });
     const link = this.api.root.addResource('r').addResource('{secret}');
     const integration = new LambdaIntegration(props.forms);
-    link.addMethod('GET', integration);
-    link.addMethod('POST', integration);
+    // HEAD as well as GET: link checkers and mail scanners use it, and it only ever shows (an empty) page.
+    for (const method of ['GET', 'HEAD', 'POST']) link.addMethod(method, integration);
 
     const publicPages = new LambdaIntegration(props.publicPages);
     const certificate = this.api.root.addResource('certificates').addResource('{code}');
-    certificate.addMethod('GET', publicPages);
-    certificate.addResource('verify').addMethod('GET', publicPages);
-    this.api.root.addResource('directory').addMethod('GET', publicPages);
-    this.api.root.addResource('directory.json').addMethod('GET', publicPages);
+    const readOnly = [
+      certificate,
+      certificate.addResource('verify'),
+      this.api.root.addResource('directory'),
+      this.api.root.addResource('directory.json'),
+    ];
+    for (const resource of readOnly)
+      for (const method of ['GET', 'HEAD']) resource.addMethod(method, publicPages);
   }
 }

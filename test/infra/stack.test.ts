@@ -275,11 +275,11 @@ describe('Lambda functions', () => {
 });
 
 describe('the forms API', () => {
-  it('GET and POST /r/{secret} are proxied to the Forms function', () => {
+  it('GET, HEAD and POST /r/{secret} are proxied to the Forms function', () => {
     const root = { 'Fn::GetAtt': [Match.anyValue(), 'RootResourceId'] };
     const r = onlyId('AWS::ApiGateway::Resource', { PathPart: 'r', ParentId: root });
     const secret = onlyId('AWS::ApiGateway::Resource', { PathPart: '{secret}', ParentId: { Ref: r } });
-    for (const method of ['GET', 'POST'])
+    for (const method of ['GET', 'HEAD', 'POST'])
       template.hasResourceProperties('AWS::ApiGateway::Method', {
         HttpMethod: method,
         ResourceId: { Ref: secret },
@@ -290,7 +290,7 @@ describe('the forms API', () => {
       });
   });
 
-  it('GET /certificates/{code}, /certificates/{code}/verify, /directory and /directory.json go to the Public function', () => {
+  it('GET and HEAD (only) of /certificates/{code}, …/verify, /directory and /directory.json go to the Public function', () => {
     const root = { 'Fn::GetAtt': [Match.anyValue(), 'RootResourceId'] };
     const certificates = onlyId('AWS::ApiGateway::Resource', { PathPart: 'certificates', ParentId: root });
     const code = onlyId('AWS::ApiGateway::Resource', { PathPart: '{code}', ParentId: { Ref: certificates } });
@@ -304,15 +304,16 @@ describe('the forms API', () => {
       const methods = template.findResources('AWS::ApiGateway::Method', {
         Properties: Match.objectLike({ ResourceId: { Ref: resource } }),
       });
-      expect(Object.values(methods).map((m) => m.Properties.HttpMethod)).toEqual(['GET']);
-      template.hasResourceProperties('AWS::ApiGateway::Method', {
-        HttpMethod: 'GET',
-        ResourceId: { Ref: resource },
-        Integration: {
-          Type: 'AWS_PROXY',
-          Uri: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [functionIds.Public, 'Arn'] }])] },
-        },
-      });
+      expect(Object.values(methods).map((m) => m.Properties.HttpMethod)).toEqual(['GET', 'HEAD']);
+      for (const method of ['GET', 'HEAD'])
+        template.hasResourceProperties('AWS::ApiGateway::Method', {
+          HttpMethod: method,
+          ResourceId: { Ref: resource },
+          Integration: {
+            Type: 'AWS_PROXY',
+            Uri: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [functionIds.Public, 'Arn'] }])] },
+          },
+        });
     }
   });
 
