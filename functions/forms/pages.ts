@@ -25,7 +25,7 @@ export interface PageOptions {
 }
 
 const styles = `
-body{font-family:Arial,sans-serif;font-size:19px;line-height:1.4;color:#0b0c0c;margin:0;padding:16px;max-width:640px}
+body{font-family:Arial,sans-serif;font-size:19px;line-height:1.4;color:#0b0c0c;margin:0;padding:16px;max-width:640px;overflow-wrap:anywhere}
 h1{font-size:28px;margin:0 0 16px}ul{padding-left:20px}li{margin-bottom:8px}
 label,legend{display:block;font-weight:bold;margin:16px 0 4px}
 input[type=text],textarea{width:100%;box-sizing:border-box;font-size:19px;padding:8px;border:2px solid #0b0c0c}
