@@ -7,14 +7,13 @@ import type { LocalSystem } from '../../infra/local/system.js';
 import {
   ACCESSIBILITY_CHECKS,
   type AccessibilityFinding,
-  checkAccessibility,
+  checkFormPage,
+  expectFieldErrors,
   focusedId,
   heading,
   launchChromium,
   navigation,
   openPage,
-  PHONE,
-  phoneScreenshot,
   reportLesserFindings,
   submitWith,
   errorSummary as summaryOf,
@@ -126,38 +125,9 @@ async function errorSummary() {
   return summaryOf(page);
 }
 
-/** Each field in error says so, and is described by its message (after its hint, if it has one). */
-async function expectFieldErrors(errors: Record<string, { message: string; hint?: boolean }>) {
-  for (const [name, { message, hint }] of Object.entries(errors)) {
-    expect(await page.locator(`#${name}-error`).innerText()).toBe(`Error: ${message}`);
-    expect(await page.locator(`#${name}`).getAttribute('aria-describedby')).toBe(
-      hint ? `${name}-hint ${name}-error` : `${name}-error`,
-    );
-  }
-}
-
-/**
- * The checks every page gets: axe-core in the page (no serious or critical violations; every input,
- * textarea and select named, by the `label` rule), then a 375-pixel phone width (no sideways scrolling),
- * with a full-page screenshot when `screenshot` names one. Soft assertions: one page's problems do not
- * hide the next page's.
- */
-async function checkPage(name: string, screenshot?: string) {
-  lesserFindings.push(...(await checkAccessibility(page, name)));
-
-  const size = page.viewportSize();
-  await page.setViewportSize(PHONE);
-  expect
-    .soft(await page.evaluate(() => document.documentElement.scrollWidth), `"${name}" at 375 px`)
-    .toBeLessThanOrEqual(PHONE.width);
-  if (screenshot) {
-    // As wide as the phone (checked inside), and a real picture of the page, not an empty one.
-    const png = await phoneScreenshot(page, screenshot);
-    expect(png.height).toBeGreaterThan(0);
-    expect(png.bytes).toBeGreaterThan(1_000);
-  }
-  if (size) await page.setViewportSize(size);
-}
+/** axe, the phone width and an optional screenshot (see checkFormPage); lesser findings reported at the end. */
+const checkPage = async (name: string, screenshot?: string) =>
+  lesserFindings.push(...(await checkFormPage(page, name, screenshot)));
 
 /** The lead opens their link (as from the accreditation email's button): the form, as it starts. */
 async function openForm() {
@@ -238,7 +208,7 @@ describe.sequential("the accredited lead's directory entry in Chromium, from the
       `Shorten the PD you offer to 500 characters or fewer (it has ${tooLong.length})`,
     ]);
     expect(summary.targets).toEqual(['listed', 'displayName', 'contactEmail', 'offer']);
-    await expectFieldErrors({
+    await expectFieldErrors(page, {
       listed: { message: 'Choose whether to be listed in the directory' },
       displayName: { message: 'Enter the name to show in the directory' },
       contactEmail: {

@@ -5,15 +5,14 @@ import type { LocalSystem } from '../../infra/local/system.js';
 import {
   ACCESSIBILITY_CHECKS,
   type AccessibilityFinding,
-  checkAccessibility,
+  checkFormPage,
+  expectFieldErrors,
   focusedId,
   heading,
   launchChromium,
   navigation,
   openFromEmail,
   openPage,
-  PHONE,
-  phoneScreenshot,
   reportLesserFindings,
   submitWith,
   errorSummary as summaryOf,
@@ -130,38 +129,9 @@ async function errorSummary() {
   return summaryOf(page);
 }
 
-/** Each field in error says so, and is described by its message (after its hint, if it has one). */
-async function expectFieldErrors(errors: Record<string, string>, hinted: boolean) {
-  for (const [name, message] of Object.entries(errors)) {
-    expect(await page.locator(`#${name}-error`).innerText()).toBe(`Error: ${message}`);
-    expect(await page.locator(`#${name}`).getAttribute('aria-describedby')).toBe(
-      hinted ? `${name}-hint ${name}-error` : `${name}-error`,
-    );
-  }
-}
-
-/**
- * The checks every page gets: axe-core in the page (no serious or critical violations; every input,
- * textarea and select named, by the `label` rule), then a 375-pixel phone width (no sideways scrolling),
- * with a full-page screenshot when `screenshot` names one. Soft assertions: one page's problems do not
- * hide the next page's.
- */
-async function checkPage(name: string, screenshot?: string) {
-  lesserFindings.push(...(await checkAccessibility(page, name)));
-
-  const size = page.viewportSize();
-  await page.setViewportSize(PHONE);
-  expect
-    .soft(await page.evaluate(() => document.documentElement.scrollWidth), `"${name}" at 375 px`)
-    .toBeLessThanOrEqual(PHONE.width);
-  if (screenshot) {
-    // As wide as the phone (checked inside), and a real picture of the page, not an empty one.
-    const png = await phoneScreenshot(page, screenshot);
-    expect(png.height).toBeGreaterThan(0);
-    expect(png.bytes).toBeGreaterThan(1_000);
-  }
-  if (size) await page.setViewportSize(size);
-}
+/** axe, the phone width and an optional screenshot (see checkFormPage); lesser findings reported at the end. */
+const checkPage = async (name: string, screenshot?: string) =>
+  lesserFindings.push(...(await checkFormPage(page, name, screenshot)));
 
 /**
  * Once the day has ended, the cohort lead opens its register from the email asking for it: one page
@@ -233,7 +203,9 @@ describe.sequential('the programme forms in Chromium, from the emailed links to 
     expect(summary.targets).toEqual([register(ben)]);
     // The link's target is Ben's whole question (the fieldset), which its message describes.
     expect(await page.evaluate((id) => document.getElementById(id)?.tagName, register(ben))).toBe('FIELDSET');
-    await expectFieldErrors({ [register(ben)]: 'Choose Attended or Absent for Ben Carter' }, false);
+    await expectFieldErrors(page, {
+      [register(ben)]: { message: 'Choose Attended or Absent for Ben Carter' },
+    });
     expect(await row(asha).getByRole('radio', { name: 'Attended' }).isChecked()).toBe(true);
     expect(await row(ben).getByRole('radio', { name: 'Attended' }).isChecked()).toBe(false);
     expect(await row(ben).getByRole('radio', { name: 'Absent' }).isChecked()).toBe(false);
@@ -292,8 +264,13 @@ describe.sequential('the programme forms in Chromium, from the emailed links to 
     expect(all.texts).toEqual(Object.values(interimPrompts).map((label) => `Answer '${label}'`));
     expect(all.targets).toEqual(Object.keys(interimPrompts));
     await expectFieldErrors(
-      Object.fromEntries(Object.entries(interimPrompts).map(([name, label]) => [name, `Answer '${label}'`])),
-      true,
+      page,
+      Object.fromEntries(
+        Object.entries(interimPrompts).map(([name, label]) => [
+          name,
+          { message: `Answer '${label}'`, hint: true },
+        ]),
+      ),
     );
     await checkPage('interim task, all three missing');
 
@@ -332,7 +309,9 @@ describe.sequential('the programme forms in Chromium, from the emailed links to 
     const summary = await errorSummary();
     expect(summary.texts).toEqual(['Write your feedback for Asha Patel']);
     expect(summary.targets).toEqual(['feedback']);
-    await expectFieldErrors({ feedback: 'Write your feedback for Asha Patel' }, true);
+    await expectFieldErrors(page, {
+      feedback: { message: 'Write your feedback for Asha Patel', hint: true },
+    });
     await checkPage('formative feedback, missing');
 
     await page.getByLabel('Your feedback for Asha Patel').fill(feedbackGiven);
@@ -416,13 +395,10 @@ describe.sequential('the programme forms in Chromium, from the emailed links to 
       'Enter the date they must resubmit by',
     ]);
     expect(summary.targets).toEqual(['feedback', 'resubmitBy']);
-    await expectFieldErrors(
-      {
-        feedback: 'Tell them what to improve before they resubmit',
-        resubmitBy: 'Enter the date they must resubmit by',
-      },
-      true,
-    );
+    await expectFieldErrors(page, {
+      feedback: { message: 'Tell them what to improve before they resubmit', hint: true },
+      resubmitBy: { message: 'Enter the date they must resubmit by', hint: true },
+    });
     expect(await resubmit.isChecked()).toBe(true);
     await checkPage('assessment, resubmit without feedback or date');
 

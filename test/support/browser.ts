@@ -29,6 +29,7 @@ interface PageElement {
 }
 declare const document: {
   activeElement: PageElement | null;
+  documentElement: { scrollWidth: number };
   querySelectorAll(selectors: string): { length: number };
 };
 declare function getComputedStyle(element: PageElement): { outlineStyle: string; outlineWidth: string };
@@ -245,4 +246,40 @@ export async function checkAccessibility(page: Page, pageName: string): Promise<
 export function reportLesserFindings(findings: AccessibilityFinding[]) {
   if (findings.length > 0)
     console.info(`axe also found these lesser (moderate or minor) issues:\n${readableFindings(findings)}`);
+}
+
+/** Each field in error says so, and is described by its message (after its hint, where it has one). */
+export async function expectFieldErrors(
+  page: Page,
+  errors: Record<string, { message: string; hint?: boolean }>,
+) {
+  for (const [name, { message, hint }] of Object.entries(errors)) {
+    expect(await page.locator(`#${name}-error`).innerText()).toBe(`Error: ${message}`);
+    expect(await page.locator(`#${name}`).getAttribute('aria-describedby')).toBe(
+      hint ? `${name}-hint ${name}-error` : `${name}-error`,
+    );
+  }
+}
+
+/**
+ * The checks every form page gets: axe-core in the page (no serious or critical violations; every input,
+ * textarea and select named, by the `label` rule), then a 375-pixel phone width (no sideways scrolling),
+ * with a full-page screenshot when `screenshot` names one. Soft assertions: one page's problems do not
+ * hide the next page's. Returns axe's lesser findings, for the file to report at the end.
+ */
+export async function checkFormPage(page: Page, name: string, screenshot?: string) {
+  const lesser = await checkAccessibility(page, name);
+  const size = page.viewportSize();
+  await page.setViewportSize(PHONE);
+  expect
+    .soft(await page.evaluate(() => document.documentElement.scrollWidth), `"${name}" at 375 px`)
+    .toBeLessThanOrEqual(PHONE.width);
+  if (screenshot) {
+    // As wide as the phone (checked inside), and a real picture of the page, not an empty one.
+    const png = await phoneScreenshot(page, screenshot);
+    expect(png.height).toBeGreaterThan(0);
+    expect(png.bytes).toBeGreaterThan(1_000);
+  }
+  if (size) await page.setViewportSize(size);
+  return lesser;
 }
