@@ -1,16 +1,16 @@
 /**
- * "A participant's lifecycle stopped without finishing": Step Functions emits this on the default event
+ * "A participant's lifecycle (or accredited years) stopped without finishing": Step Functions emits this on the default event
  * bus for every execution that fails, times out or is aborted. The programme team hears about it with the
  * participant's execution name and a console link, whatever stopped it (the workflow's own failure
  * email only covers errors it caught).
  */
 export const STOPPED_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 
-export function lifecycleStoppedPattern(stateMachineArn: string) {
+export function lifecycleStoppedPattern(stateMachineArns: string[]) {
   return {
     source: ['aws.states'],
     detailType: ['Step Functions Execution Status Change'],
-    detail: { status: [...STOPPED_STATUSES], stateMachineArn: [stateMachineArn] },
+    detail: { status: [...STOPPED_STATUSES], stateMachineArn: stateMachineArns },
   };
 }
 

@@ -8,7 +8,8 @@ export const workflowTasks = {
   AwaitCommitment: 'functions/lifecycle/await-commitment.ts',
   NotifyCommitmentOutcome: 'functions/lifecycle/notify-commitment-outcome.ts',
   AdvanceProgramme: 'functions/lifecycle/advance-programme.ts',
-  AwaitProgrammeStep: 'functions/lifecycle/await-programme-step.ts',
+  AwaitChange: 'functions/lifecycle/await-change.ts',
+  AdvanceAccreditedYears: 'functions/lifecycle/advance-accredited-years.ts',
   ReportLifecycleFailure: 'functions/lifecycle/report-lifecycle-failure.ts',
 } as const;
 export type WorkflowTaskName = keyof typeof workflowTasks;

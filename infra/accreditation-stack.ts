@@ -6,7 +6,7 @@ import { DataStore } from './constructs/data-store.js';
 import { EmailSending } from './constructs/email-sending.js';
 import { FormsApi } from './constructs/forms-api.js';
 import { LifecycleFunctions } from './constructs/lifecycle-functions.js';
-import { lifecycleArn, ParticipantLifecycle } from './constructs/participant-lifecycle.js';
+import { LifecycleWorkflows, workflowArn } from './constructs/lifecycle-workflows.js';
 import { Uploads } from './constructs/uploads.js';
 
 export interface AccreditationStackProps extends StackProps {
@@ -50,19 +50,20 @@ export class AccreditationStack extends Stack {
     uploads.grantIssueCertificates(tasks.AdvanceProgramme);
     uploads.grantReadCertificates(Public);
     // The steps that email links (and certificate and directory addresses) need the real forms URL.
-    for (const fn of [tasks.AdvanceCommitment, tasks.AdvanceProgramme])
+    for (const fn of [tasks.AdvanceCommitment, tasks.AdvanceProgramme, tasks.AdvanceAccreditedYears])
       fn.addEnvironment('FORMS_BASE_URL', forms.api.url);
 
-    const lifecycle = new ParticipantLifecycle(this, 'Lifecycle', { tasks, alerts });
-    Admin.addEnvironment('STATE_MACHINE_ARN', lifecycle.stateMachine.stateMachineArn);
-    lifecycle.stateMachine.grantStartExecution(Admin);
+    const workflows = new LifecycleWorkflows(this, 'Lifecycle', { tasks, alerts });
+    const lifecycle = workflows.stateMachines.ParticipantLifecycle;
+    Admin.addEnvironment('STATE_MACHINE_ARN', lifecycle.stateMachineArn);
+    lifecycle.grantStartExecution(Admin);
     // By name, not by reference: the forms API → Forms → state machine → AdvanceCommitment → API URL would be a cycle.
     // Everything that wakes a waiting execution: the forms, the waits themselves, and the admin's changes.
-    for (const fn of [Forms, Admin, tasks.AwaitCommitment, tasks.AwaitProgrammeStep])
+    for (const fn of [Forms, Admin, tasks.AwaitCommitment, tasks.AwaitChange])
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-          resources: [lifecycleArn(this)],
+          resources: [workflowArn(this, 'ParticipantLifecycle'), workflowArn(this, 'AccreditedYears')],
         }),
       );
 
@@ -88,7 +89,10 @@ export class AccreditationStack extends Stack {
 
     this.nagScopes = { table: data.table, tasks: Object.values(tasks), uploads };
     new CfnOutput(this, 'FormsUrl', { value: forms.api.url });
-    new CfnOutput(this, 'StateMachineArn', { value: lifecycle.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'StateMachineArn', { value: lifecycle.stateMachineArn });
+    new CfnOutput(this, 'AccreditedYearsStateMachineArn', {
+      value: workflows.stateMachines.AccreditedYears.stateMachineArn,
+    });
     new CfnOutput(this, 'AdminFunctionName', { value: Admin.functionName });
   }
 }

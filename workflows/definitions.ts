@@ -5,9 +5,11 @@ import { substitutionKey, type WorkflowTaskName, workflowTasks } from '../functi
 /** The state machines, each one ASL file: the only copy of its flow logic. */
 export const workflowFiles = {
   ParticipantLifecycle: fileURLToPath(new URL('./participant-lifecycle.asl.json', import.meta.url)),
+  AccreditedYears: fileURLToPath(new URL('./accredited-years.asl.json', import.meta.url)),
 } as const;
+export type WorkflowName = keyof typeof workflowFiles;
 
-export function readWorkflow(name: keyof typeof workflowFiles): string {
+export function readWorkflow(name: WorkflowName): string {
   return readFileSync(workflowFiles[name], 'utf8');
 }
 
@@ -20,9 +22,18 @@ export function substitute(definition: string, values: Record<string, string>): 
   });
 }
 
-/** The substitutions a workflow needs: one function ARN per task, by name. */
-export function taskSubstitutions(arnOf: (name: WorkflowTaskName) => string): Record<string, string> {
-  return Object.fromEntries(
-    (Object.keys(workflowTasks) as WorkflowTaskName[]).map((name) => [substitutionKey(name), arnOf(name)]),
-  );
+/**
+ * The substitutions the workflows need: one function ARN per task, by name, and the accredited years'
+ * state machine, which the participant lifecycle starts at accreditation.
+ */
+export function workflowSubstitutions(
+  arnOf: (name: WorkflowTaskName) => string,
+  accreditedYearsArn: string,
+): Record<string, string> {
+  return {
+    ...Object.fromEntries(
+      (Object.keys(workflowTasks) as WorkflowTaskName[]).map((name) => [substitutionKey(name), arnOf(name)]),
+    ),
+    AccreditedYearsStateMachineArn: accreditedYearsArn,
+  };
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { isAccreditedYearsAsk } from '../domain/accredited-years.js';
 import { Participant, Person, participantIdFor, SeniorLeader } from '../domain/participant.js';
 import { Cohort, DaySchedule, DeadlineSchedule } from '../domain/programme.js';
 import { scheduleProblems } from '../domain/progress.js';
-import { commitmentRequestId } from '../domain/request.js';
+import { commitmentRequestId, stepRequestId } from '../domain/request.js';
 import { LOCAL_DATE_TIME, londonTime } from '../domain/time.js';
 import { wakeParticipant } from '../lifecycle/wake.js';
 import { programmeById, programmes } from '../programmes/index.js';
@@ -139,14 +140,24 @@ async function participantFor(participantId: string, { store }: Dependencies) {
 /** Moves this participant's deadline; the running wait is woken and re-planned on it at once. */
 async function grantExtension(command: Command<'grant-extension'>, deps: Dependencies): Promise<AdminResult> {
   const participant = await participantFor(command.participantId, deps);
-  const step = programmeById(participant.programmeId).steps.find((s) => s.id === command.stepId);
-  if (step?.kind !== 'task' && step?.kind !== 'framework-submission')
+  const { stepId } = command;
+  const step = programmeById(participant.programmeId).steps.find((s) => s.id === stepId);
+  const submittable = step?.kind === 'task' || step?.kind === 'framework-submission';
+  if (!submittable && !isAccreditedYearsAsk(stepId))
     throw new AdminCommandRejected(
-      `"${command.stepId}" is not a task or framework submission of this programme`,
+      `"${stepId}" is not a task or framework submission of this programme, nor an accredited lead's termly feedback or re-registration`,
     );
+  if (isAccreditedYearsAsk(stepId)) {
+    // Only an ask that is still open: a missed term is followed up by hand, a lapse is final.
+    const ask = await deps.store.getRequest(stepRequestId(stepId, participant.participantId));
+    if (participant.lapse)
+      throw new AdminCommandRejected(`${participant.person.name}'s accreditation has lapsed`);
+    if (ask?.status !== 'open' || participant.progress[stepId])
+      throw new AdminCommandRejected(`${participant.person.name} has no open ask "${stepId}"`);
+  }
   if (londonTime(command.until) <= deps.clock.now())
     throw new AdminCommandRejected('The new deadline must be in the future');
-  await deps.store.setDeadline(participant.participantId, step.id, command.until);
+  await deps.store.setDeadline(participant.participantId, stepId, command.until);
   await wakeParticipant(participant.participantId, deps);
   return { command: 'grant-extension', participantId: participant.participantId };
 }

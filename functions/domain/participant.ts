@@ -34,6 +34,7 @@ export const Stage = z.enum([
   'not-accredited',
   'completed',
   'withdrawn',
+  'lapsed',
 ]);
 export type Stage = z.infer<typeof Stage>;
 
@@ -45,6 +46,7 @@ export const FINAL_STAGES: ReadonlySet<Stage> = new Set<Stage>([
   'not-accredited',
   'completed',
   'withdrawn',
+  'lapsed',
 ]);
 
 export const CommitmentDecision = z.enum(['signed', 'declined']);
@@ -105,7 +107,33 @@ export const AssessmentDecision = z.object({
   resubmitBy: z.string().optional(),
 });
 export type AssessmentDecision = z.infer<typeof AssessmentDecision>;
-export const StepOutcome = z.union([Attendance, Submission, FormativeFeedback, AssessmentDecision]);
+/** An accredited lead's report on a term: how many they reached, and what they did and saw. */
+export const TermlyReport = z.object({
+  outcome: z.literal('reported'),
+  reportedAt: z.iso.datetime(),
+  counts: z.record(z.string(), z.number().int().nonnegative()),
+  answers: z.record(z.string(), z.string()),
+});
+/** A year's re-registration: contact details as they are now, the year's reach, and the commitment. */
+export const ReRegistration = z.object({
+  outcome: z.literal('re-registered'),
+  reRegisteredAt: z.iso.datetime(),
+  contact: z.object({ name: z.string(), email: z.string(), organisation: z.string() }),
+  counts: z.record(z.string(), z.number().int().nonnegative()),
+  /** The pledges agreed to, word for word. */
+  pledges: z.array(z.string()),
+});
+/** An ask of an accredited lead that reached its deadline unanswered (the admin was told). */
+export const Missed = z.object({ outcome: z.literal('missed'), at: z.iso.datetime() });
+export const StepOutcome = z.union([
+  Attendance,
+  Submission,
+  FormativeFeedback,
+  AssessmentDecision,
+  TermlyReport,
+  ReRegistration,
+  Missed,
+]);
 export type StepOutcome = z.infer<typeof StepOutcome>;
 
 export const Participant = z.object({
@@ -137,6 +165,8 @@ export const Participant = z.object({
   accreditation: z
     .object({ verificationCode: z.string(), accreditedAt: z.iso.datetime(), listedInDirectory: z.boolean() })
     .optional(),
+  /** Not re-registered in time: off the directory, and nothing more is asked. */
+  lapse: z.object({ reason: z.string(), at: z.iso.datetime() }).optional(),
 });
 export type Participant = z.infer<typeof Participant>;
 

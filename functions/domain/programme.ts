@@ -69,6 +69,52 @@ export type ProgrammeStep = z.infer<typeof ProgrammeStep>;
 export type StepKind = ProgrammeStep['kind'];
 export type StepOf<K extends StepKind> = Extract<ProgrammeStep, { kind: K }>;
 
+const MonthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a month and day like 12-19');
+
+/** The English school terms, in the order of a school year. */
+export const Term = z.enum(['autumn', 'spring', 'summer']);
+export type Term = z.infer<typeof Term>;
+
+/** A whole-number question on a form (how many teachers, schools …). */
+export const Count = z.object({
+  name: z.string().regex(/^[a-z][a-zA-Z0-9]{0,30}$/),
+  label: z.string().min(1),
+  hint: z.string().optional(),
+});
+export type Count = z.infer<typeof Count>;
+
+const Days = z.number().int().min(0).max(120);
+
+/**
+ * The accredited years: termly reach-and-impact feedback for the first terms after accreditation, and a
+ * re-registration every year on the accreditation's anniversary; not re-registering lapses it.
+ */
+export const Accreditation = z.object({
+  badgePackUrl: z.url(),
+  communityUrl: z.url(),
+  termlyFeedback: z.object({
+    /** When each term ends, as month-day: the report on a term is asked for before it ends. */
+    termEnds: z.record(Term, MonthDay),
+    /** How many terms are reported on: three is a school year. */
+    forTerms: z.number().int().min(1).max(30),
+    askDaysBeforeTermEnds: Days,
+    /** Due this long after the term ends (a holiday comes first), at 5 pm London time. */
+    dueDaysAfterTermEnds: Days.min(1),
+    remindersDaysBefore: z.array(z.number().positive()).max(5),
+    counts: z.array(Count).min(1).max(5),
+    prompts: z.array(Prompt).min(1).max(5),
+  }),
+  reRegistration: z.object({
+    /** Asked this long before the anniversary, which is the deadline (5 pm London time). */
+    askDaysBefore: Days.min(1),
+    remindersDaysBefore: z.array(z.number().positive()).max(5),
+    /** What the lead agrees to for a further year. */
+    pledges: z.array(z.string().min(1)).min(1),
+    counts: z.array(Count).min(1).max(5),
+  }),
+});
+export type Accreditation = z.infer<typeof Accreditation>;
+
 /** A programme is data: adding one needs a JSON file, not code. */
 export const Programme = z
   .object({
@@ -89,8 +135,8 @@ export const Programme = z
     submissionRemindersDaysBefore: z.array(z.number().positive()).max(5),
     /** Reminders to the cohort lead about attendance, feedback or an assessment, in days after the ask. */
     cohortLeadRemindersAfterDays: z.array(z.number().positive()).max(5),
-    /** What an accredited lead receives; absent for a programme that ends without accreditation. */
-    accreditation: z.object({ badgePackUrl: z.url(), communityUrl: z.url() }).optional(),
+    /** What an accredited lead receives and then does; absent for a programme that ends without accreditation. */
+    accreditation: Accreditation.optional(),
   })
   .superRefine((programme, ctx) => {
     const seen = new Map<string, StepKind>();

@@ -7,7 +7,7 @@ import { addDays, DAY, SECOND } from './time.js';
 /**
  * A request is one ask of one person: a senior leader's commitment, a cohort lead's attendance register
  * (for the whole cohort), a participant's task or framework submission, a cohort lead's feedback or
- * assessment, an accredited lead's directory entry. Every email about it carries its own link; all links
+ * assessment, an accredited lead's directory entry, termly feedback and re-registration. Every email about it carries its own link; all links
  * of a request lead to the same form until the request is answered.
  */
 export const RequestKind = z.enum([
@@ -17,6 +17,8 @@ export const RequestKind = z.enum([
   'feedback',
   'assessment',
   'directory-entry',
+  'termly-feedback',
+  're-registration',
 ]);
 export type RequestKind = z.infer<typeof RequestKind>;
 
@@ -109,6 +111,13 @@ export function secondsUntilNextChase(request: Request, now: Date): number {
   );
   const seconds = Math.ceil((next - now.getTime()) / SECOND);
   return Math.min(MAX_WAIT_SECONDS, Math.max(1, seconds));
+}
+
+/** Seconds until the earliest of `instants` (at least 1, at most a week; a week when there is none). */
+export function secondsUntilEarliest(instants: Date[], now: Date): number {
+  const earliest = Math.min(...instants.map((d) => d.getTime()));
+  const seconds = Math.ceil((earliest - now.getTime()) / SECOND);
+  return Math.min(MAX_WAIT_SECONDS, Math.max(1, Number.isFinite(seconds) ? seconds : MAX_WAIT_SECONDS));
 }
 
 /** A link secret: 256 random bits, shown once in an email, stored only as its hash. */

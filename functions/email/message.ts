@@ -21,6 +21,10 @@ export interface EmailMessage {
   calendar?: CalendarInvite;
 }
 
+/** An ask's email: its own fresh link, and which reminder it is (0 for the first ask). */
+export type Ask = { link: string; reminder: number };
+export const reminderPrefix = (reminder: number) => (reminder ? 'Reminder: ' : '');
+
 export interface EmailContent {
   to: string;
   subject: string;

@@ -2,10 +2,7 @@ import type { AssessmentDecision, Participant } from '../domain/participant.js';
 import type { Cohort, Programme, StepOf } from '../domain/programme.js';
 import type { DevelopmentDayTimes } from '../domain/progress.js';
 import { formatLondon, formatLondonDate } from '../domain/time.js';
-import { type CalendarInvite, composeEmail, type EmailMessage } from './message.js';
-
-type Ask = { link: string; reminder: number };
-const reminderPrefix = (reminder: number) => (reminder ? 'Reminder: ' : '');
+import { type Ask, type CalendarInvite, composeEmail, type EmailMessage, reminderPrefix } from './message.js';
 
 /** Before each development day: where, when, and a calendar invite that updates itself if dates move. */
 export function joiningInstructionsEmail(

@@ -7,7 +7,7 @@ import { pathwayNames } from '../domain/programme.js';
 import type { Request } from '../domain/request.js';
 import { formatLondonDate } from '../domain/time.js';
 import type { Dependencies } from '../shared/dependencies.js';
-import { html, type SafeHtml } from '../shared/html.js';
+import { html } from '../shared/html.js';
 import type { FormValues, RequestForm } from './form.js';
 import {
   fieldErrors,
@@ -15,9 +15,10 @@ import {
   participantContext,
   radioGroup,
   textareaField,
+  textField,
   typedText,
 } from './form-parts.js';
-import { describedBy, type FieldErrors, fieldError, page } from './pages.js';
+import { type FieldErrors, page } from './pages.js';
 
 /**
  * The accredited lead's entry in the public directory: whether they are listed, and what it shows.
@@ -78,22 +79,6 @@ async function startingValues({ participant, entry }: Context, deps: Dependencie
     organisation: participant.school,
     region: cohort?.mathsHub ?? '',
   };
-}
-
-interface TextField {
-  name: string;
-  label: string;
-  hint?: string;
-  autocomplete: string;
-  email?: boolean;
-}
-
-function textField(field: TextField, values: FormValues, errors: FieldErrors): SafeHtml {
-  const { name, label, hint, autocomplete } = field;
-  const email = field.email ? html` inputmode="email" spellcheck="false"` : undefined;
-  return html`<div class="${errors[name] ? 'has-error' : ''}"><label for="${name}">${label}</label>
-${hint && html`<span class="hint" id="${name}-hint">${hint}</span>`}${fieldError(errors, name)}
-<input type="text" id="${name}" name="${name}" maxlength="${field.email ? 254 : 100}" autocomplete="${autocomplete}"${email} value="${values[name] ?? ''}"${describedBy(errors, name, hint && `${name}-hint`)}></div>`;
 }
 
 function entryPage(ctx: Context, request: Request, values: FormValues, errors: FieldErrors = {}) {

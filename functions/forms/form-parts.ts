@@ -1,7 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { type ZodError, z } from 'zod';
 import { type Participant, type StepOutcome, Submission } from '../domain/participant.js';
-import type { Programme, Prompt } from '../domain/programme.js';
+import type { Count, Programme, Prompt } from '../domain/programme.js';
 import type { Request } from '../domain/request.js';
 import { loadParticipant } from '../lifecycle/participant.js';
 import { wakeParticipant } from '../lifecycle/wake.js';
@@ -21,7 +21,7 @@ import {
   page,
 } from './pages.js';
 
-/** The parts the programme-step forms (attendance, submission, feedback, assessment) share. */
+/** The parts the emailed forms share: fields, the page around them, and recording an answer. */
 
 const count = (n: number) => n.toLocaleString('en-GB');
 
@@ -52,6 +52,21 @@ export function typedText({
   // A field nobody has to fill in may also be left out of the post altogether.
   return missing ? text.min(1, missing) : text.optional();
 }
+
+/** One answer per prompt, each required and no longer than its box. */
+export const PromptAnswers = (prompts: Prompt[]) =>
+  z.object(
+    Object.fromEntries(
+      prompts.map((p) => [
+        p.name,
+        typedText({
+          what: `your answer to '${p.label}'`,
+          maxLength: p.maxLength,
+          missing: `Answer '${p.label}'`,
+        }),
+      ]),
+    ),
+  );
 
 /** The first problem with each field, in the person's words (the schemas word their own messages). */
 export function fieldErrors(error: ZodError): FieldErrors {
@@ -183,6 +198,61 @@ export function textareaField(field: TextareaField, values: FormValues, errors: 
 <span class="hint" id="${name}-hint">${hint}</span>${fieldError(errors, name)}
 <textarea id="${name}" name="${name}" rows="${rows}" maxlength="${maxLength}"${describedBy(errors, name, `${name}-hint`)}>
 ${values[name] ?? ''}</textarea></div>`;
+}
+
+export interface TextField {
+  name: string;
+  label: string;
+  hint?: string;
+  autocomplete: string;
+  email?: boolean;
+}
+
+/** A one-line text box (a name, an organisation, an email address). */
+export function textField(field: TextField, values: FormValues, errors: FieldErrors): SafeHtml {
+  const { name, label, hint, autocomplete } = field;
+  const email = field.email ? html` inputmode="email" spellcheck="false"` : undefined;
+  return html`<div class="${wrapper(errors, name)}"><label for="${name}">${label}</label>
+${hint && html`<span class="hint" id="${name}-hint">${hint}</span>`}${fieldError(errors, name)}
+<input type="text" id="${name}" name="${name}" maxlength="${field.email ? 254 : 100}" autocomplete="${autocomplete}"${email} value="${values[name] ?? ''}"${describedBy(errors, name, hint && `${name}-hint`)}></div>`;
+}
+
+/**
+ * A whole number (how many teachers …): a text box with the numeric keypad on phones, as number inputs
+ * mangle typed values and scroll-wheel changes; the server checks the digits.
+ */
+export function countField(field: Count, values: FormValues, errors: FieldErrors): SafeHtml {
+  const { name, label, hint } = field;
+  return html`<div class="${wrapper(errors, name)}"><label for="${name}">${label}</label>
+${hint && html`<span class="hint" id="${name}-hint">${hint}</span>`}${fieldError(errors, name)}
+<input type="text" id="${name}" name="${name}" inputmode="numeric" maxlength="6" autocomplete="off" style="max-width:8em" value="${values[name] ?? ''}"${describedBy(errors, name, hint && `${name}-hint`)}></div>`;
+}
+
+/** The answers to `counts`, each a required whole number. */
+export const Counts = (counts: Count[]) =>
+  z.object(
+    Object.fromEntries(
+      counts.map((c) => [
+        c.name,
+        z
+          .string({ error: `Answer '${c.label}'` })
+          .trim()
+          .min(1, `Answer '${c.label}'`)
+          .regex(/^\d{1,6}$/, `Enter a whole number for '${c.label}', like 12`)
+          .transform(Number),
+      ]),
+    ),
+  );
+
+/** A single tick box the person must tick to go on (agreeing to something). */
+export function agreeBox(
+  field: { name: string; label: string },
+  values: FormValues,
+  errors: FieldErrors,
+): SafeHtml {
+  const { name, label } = field;
+  return html`<div class="${wrapper(errors, name)}">${fieldError(errors, name)}
+<div class="choice"><input type="checkbox" id="${name}" name="${name}" value="yes"${checked(values[name] === 'yes')}${describedBy(errors, name)}><label for="${name}">${label}</label></div></div>`;
 }
 
 export interface RadioGroup {

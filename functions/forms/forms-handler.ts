@@ -29,7 +29,9 @@ import {
   type Visit,
 } from './form.js';
 import { page, somethingWentWrongPage, tooLargePage, unknownLinkPage } from './pages.js';
+import { reRegistrationForm } from './re-registration-form.js';
 import { submissionForm } from './submission-form.js';
+import { termlyFeedbackForm } from './termly-feedback-form.js';
 
 /**
  * Far above any honest answer (a framework submission is at most three 8,000-character answers, which
@@ -45,6 +47,8 @@ export const forms: FormRegistry = {
   feedback: feedbackForm,
   assessment: assessmentForm,
   'directory-entry': directoryEntryForm,
+  'termly-feedback': termlyFeedbackForm,
+  're-registration': reRegistrationForm,
 };
 
 /** Reads only the fields the form has; the first value wins if a field is repeated. */

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Attachment, Participant } from '../domain/participant.js';
 import type { Programme, StepOf } from '../domain/programme.js';
 import { isAssessmentDecision } from '../domain/progress.js';
@@ -19,13 +18,13 @@ import {
   fieldErrors,
   fileSize,
   formPage,
+  PromptAnswers,
   participantContext,
   recordAnswer,
   requestStepId,
   submissionFor,
   textareaField,
   textBlock,
-  typedText,
 } from './form-parts.js';
 import { alreadyRecordedPage, deadlinePassedPage, type FieldErrors, thankYouPage } from './pages.js';
 
@@ -43,21 +42,6 @@ async function context(request: Request, deps: Dependencies) {
   return { participant, programme, attempt, step: submittable(programme, requestStepId(request)) };
 }
 type Context = Awaited<ReturnType<typeof context>>;
-
-/** One answer per prompt, each required and no longer than its box. */
-const Answers = (step: Submittable) =>
-  z.object(
-    Object.fromEntries(
-      step.prompts.map((p) => [
-        p.name,
-        typedText({
-          what: `your answer to '${p.label}'`,
-          maxLength: p.maxLength,
-          missing: `Answer '${p.label}'`,
-        }),
-      ]),
-    ),
-  );
 
 /** What the assessor asked for, shown above a resubmission's fields. */
 function assessorFeedback({ programme, participant, step }: Context) {
@@ -192,7 +176,7 @@ export const submissionForm: RequestForm = {
 
   async answer(request, values, _evidence, deps, visit) {
     const ctx = await context(request, deps);
-    const parsed = Answers(ctx.step).safeParse(values);
+    const parsed = PromptAnswers(ctx.step.prompts).safeParse(values);
     if (!parsed.success) return submissionPage(ctx, request, deps, visit, values, fieldErrors(parsed.error));
 
     const files = await checkedUploads(request, deps);

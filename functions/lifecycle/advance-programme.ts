@@ -12,8 +12,8 @@ import {
   isAssessmentDecision,
   position,
 } from '../domain/progress.js';
-import { ladderToDeadline, MAX_WAIT_SECONDS, stepRequestId } from '../domain/request.js';
-import { addDays, SECOND } from '../domain/time.js';
+import { secondsUntilEarliest, stepRequestId } from '../domain/request.js';
+import { addDays } from '../domain/time.js';
 import type { EmailMessage } from '../email/message.js';
 import { calendarInvite } from '../email/message.js';
 import {
@@ -31,7 +31,14 @@ import {
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
-import { type AskEmail, chase, ensureRequest } from './asks.js';
+import { type AskEmail, askByDeadline, chase, ensureRequest, lookAgainAt } from './asks.js';
+import {
+  accreditedYearsExecutionName,
+  continuationName,
+  dueForHandOver,
+  ExecutionFacts,
+} from './execution.js';
+import { notifyOnce } from './notify-once.js';
 import { loadParticipant } from './participant.js';
 
 /**
@@ -41,26 +48,10 @@ import { loadParticipant } from './participant.js';
  */
 export type ProgrammeProgress =
   | { next: 'wait'; kind: StepKind; stepId: string; waitSeconds: number; revision: number }
-  | { next: 'accredited' | 'not-accredited' | 'completed' | 'withdrawn' | 'deferred' }
+  | { next: 'not-accredited' | 'completed' | 'withdrawn' | 'deferred' }
+  /** Accredited: the execution starts the lead's accredited years under this name (idempotent). */
+  | { next: 'accredited'; accreditedYears: { executionName: string } }
   | { next: 'continue-in-new-execution'; executionName: string; cohortId: string; generation: number };
-
-/**
- * A Standard execution must end within a year: an older one hands over to a new execution, which
- * resumes from the record. Waits are at most a week, so this is checked at least weekly.
- */
-export const HAND_OVER_AFTER_DAYS = 300;
-
-/** What the execution was started with, and when: read from the context object, so any input works. */
-export interface ExecutionFacts {
-  input: { cohortId?: string; generation?: number };
-  startedAt: string;
-}
-
-/** Unique per participant, cohort and generation, within Step Functions' 80 characters. */
-export function continuationName(participantId: string, cohortId: string, generation: number): string {
-  const cohort = createHash('sha256').update(cohortId).digest('hex').slice(0, 8);
-  return `${participantId}-${cohort}-${generation}`;
-}
 
 interface Context {
   participant: Participant;
@@ -104,7 +95,7 @@ export async function advanceProgramme(
     await cancelInvites(ctx);
     return { next: leaving };
   }
-  if (ctx.now >= addDays(new Date(execution.startedAt), HAND_OVER_AFTER_DAYS))
+  if (dueForHandOver(execution, ctx.now))
     return {
       next: 'continue-in-new-execution',
       executionName: continuationName(participantId, cohortId, generation + 1),
@@ -126,30 +117,18 @@ export async function advanceProgramme(
   if (step.kind === 'formative-feedback') await askCohortLead(step, undefined, ctx);
   if (step.kind === 'assessment') await askCohortLead(step, attempt, ctx);
 
-  const earliest = Math.min(...ctx.wakeAt.map((d) => d.getTime()));
-  const seconds = Math.ceil((earliest - ctx.now.getTime()) / SECOND);
   return {
     next: 'wait',
     kind: step.kind,
     stepId: step.id,
-    waitSeconds: Math.min(
-      MAX_WAIT_SECONDS,
-      Math.max(1, Number.isFinite(seconds) ? seconds : MAX_WAIT_SECONDS),
-    ),
+    waitSeconds: secondsUntilEarliest(ctx.wakeAt, ctx.now),
     revision: participant.revision,
   };
 }
 
-/** Sends `email` once per `key` for this participant, recording it on the participant record. */
-async function once(ctx: Context, key: string, email: () => EmailMessage | undefined) {
-  const { participant, deps } = ctx;
-  if (participant.notified[key]) return;
-  const message = email();
-  if (message) await deps.mailer.send(message, `${participant.participantId}#${key}`);
-  await deps.store.markNotified(participant.participantId, key, ctx.now);
-}
+const once = (ctx: Context, key: string, email: () => EmailMessage | undefined) =>
+  notifyOnce(ctx.participant, key, email, ctx.deps);
 
-/** Joining instructions (and invite) when due; after the day, the cohort-wide attendance register. */
 /** Notes on the participant about one of this cohort's days (a deferred participant meets day 1 again). */
 const dayKey = (what: 'joining' | 'cancelled' | 'absent', step: StepOf<'development-day'>, ctx: Context) =>
   `${what}#${ctx.cohort.cohortId}#${step.id}#`;
@@ -247,12 +226,7 @@ const cohortLeadLadder = (programme: Programme) => ({
 });
 
 async function chaseAndWake(request: Parameters<typeof chase>[0], askEmail: AskEmail, ctx: Context) {
-  const progress = await chase(request, askEmail, ctx.deps);
-  // Answered meanwhile: look again at once, with the answer on the record.
-  ctx.wakeAt.push(
-    progress.state === 'open' ? new Date(ctx.now.getTime() + progress.waitSeconds * SECOND) : ctx.now,
-  );
-  return progress;
+  ctx.wakeAt.push(...lookAgainAt(await chase(request, askEmail, ctx.deps), ctx.now));
 }
 
 /** A task or the framework: brief and link, reminders before the deadline, the admin told if it passes. */
@@ -263,43 +237,28 @@ async function submission(
 ) {
   const { participant, cohort, programme, now, deps } = ctx;
   const deadline = deadlineFor(step, cohort, participant, programme);
-  const requestId = stepRequestId(step.id, participant.participantId, attempt);
-  const ladder = ladderToDeadline(deadline, programme.submissionRemindersDaysBefore, now);
-  let request = await deps.store.getRequest(requestId);
-  const extended = Boolean(request && request.expiresAt !== deadline.toISOString());
-  if (request && extended && request.status !== 'answered') {
-    // An extension or a moved deadline: the running wait is re-planned on the new date.
-    await deps.store.reopenRequest(requestId, deadline, ladder.reminderAfterDays, now);
-    request = await deps.store.getRequest(requestId);
-  }
-  request ??= await ensureRequest(
+  const progress = await askByDeadline(
     {
-      requestId,
+      requestId: stepRequestId(step.id, participant.participantId, attempt),
       kind: 'submission',
       participantId: participant.participantId,
       stepId: step.id,
       attempt,
       recipient: participant.person,
     },
-    ladder,
-    deps,
     deadline,
-  );
-  if (!request) throw new Error(`Request ${requestId} vanished`);
-  const progress = await chaseAndWake(
-    request,
-    (link, reminder) =>
+    programme.submissionRemindersDaysBefore,
+    (link, reminder, extended) =>
       submissionRequestEmail(participant, step, deadline, { link, reminder }, { attempt, extended }),
-    ctx,
+    deps,
   );
+  ctx.wakeAt.push(...lookAgainAt(progress, now));
   if (progress.state === 'expired') {
     await once(ctx, `late#${step.id}#${attempt}#${deadline.toISOString()}`, () =>
       adminAttentionEmail(deps.settings.ADMIN_EMAIL, participant, `Missed deadline for ${step.title}`, [
         `Nothing was submitted by the deadline. Grant an extension (admin command grant-extension, step "${step.id}") and they get a new link at once, or withdraw them.`,
       ]),
     );
-    // Nothing is due until the admin acts, which wakes the execution; meanwhile check weekly.
-    ctx.wakeAt.push(new Date(now.getTime() + MAX_WAIT_SECONDS * SECOND));
   }
 }
 
@@ -350,7 +309,10 @@ async function announceOutcomes(ctx: Context) {
 }
 
 /** The end of the programme: accreditation (certificate, directory, badge, community), or its other outcomes. */
-async function finish(outcome: 'accredited' | 'not-accredited' | 'completed', ctx: Context) {
+async function finish(
+  outcome: 'accredited' | 'not-accredited' | 'completed',
+  ctx: Context,
+): Promise<ProgrammeProgress> {
   const { participant, programme, now, deps } = ctx;
   const { participantId } = participant;
   if (outcome === 'accredited') {
@@ -381,7 +343,12 @@ async function finish(outcome: 'accredited' | 'not-accredited' | 'completed', ct
   if (outcome === 'completed')
     await once(ctx, 'completed', () => programmeCompletedEmail(participant, programme));
   await deps.store.setStage(participantId, outcome);
-  return { next: outcome } as const;
+  if (outcome === 'accredited')
+    return {
+      next: outcome,
+      accreditedYears: { executionName: accreditedYearsExecutionName(participantId, 1) },
+    };
+  return { next: outcome };
 }
 
 /** Printed on the certificate: short enough to type, derived from the participant so it never changes. */
@@ -392,16 +359,7 @@ export function verificationCodeFor(participantId: string): string {
 
 export const AdvanceProgramme = defineTask({
   name: 'AdvanceProgramme',
-  input: z.object({
-    participantId: z.string().min(1),
-    execution: z.object({
-      input: z.object({
-        cohortId: z.string().min(1).optional(),
-        generation: z.number().int().positive().optional(),
-      }),
-      startedAt: z.iso.datetime({ offset: true }),
-    }),
-  }),
+  input: z.object({ participantId: z.string().min(1), execution: ExecutionFacts }),
   run: advanceProgramme,
 });
 export const handler = AdvanceProgramme.handler();

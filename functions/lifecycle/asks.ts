@@ -2,12 +2,14 @@ import type { ReminderLadder } from '../domain/programme.js';
 import {
   hashLinkSecret,
   isExpired,
+  ladderToDeadline,
   newLinkSecret,
   newRequest,
   nextReminderAt,
   type Request,
   secondsUntilNextChase,
 } from '../domain/request.js';
+import { SECOND } from '../domain/time.js';
 import type { EmailMessage } from '../email/message.js';
 import type { Dependencies } from '../shared/dependencies.js';
 
@@ -57,6 +59,43 @@ export async function chase(request: Request, askEmail: AskEmail, deps: Dependen
     }
   }
   return { state: 'open', waitSeconds: secondsUntilNextChase(current, now) };
+}
+
+/**
+ * When to look at a chased request again: at its next reminder or deadline, or at once when it has been
+ * answered (the answer is on the record). An expired one needs nothing more until somebody acts, which
+ * wakes the execution, so it adds no time: polling it would fill the execution's history.
+ */
+export const lookAgainAt = (progress: Chase, now: Date): Date[] =>
+  progress.state === 'open'
+    ? [new Date(now.getTime() + progress.waitSeconds * SECOND)]
+    : progress.state === 'answered'
+      ? [now]
+      : [];
+
+/**
+ * An ask with a deadline (a submission, termly feedback, re-registration): created once, reminders the
+ * given days before the deadline, then chased. If the deadline has moved since it was created (an
+ * extension, a changed date), the open ask is re-planned on the new one and asked afresh.
+ */
+export async function askByDeadline(
+  subject: Parameters<typeof newRequest>[0],
+  deadline: Date,
+  remindersDaysBefore: number[],
+  askEmail: (link: string, reminder: number, extended: boolean) => EmailMessage,
+  deps: Dependencies,
+): Promise<Chase> {
+  const now = deps.clock.now();
+  const ladder = ladderToDeadline(deadline, remindersDaysBefore, now);
+  let request = await deps.store.getRequest(subject.requestId);
+  const extended = Boolean(request && request.expiresAt !== deadline.toISOString());
+  if (request && extended && request.status !== 'answered') {
+    await deps.store.reopenRequest(subject.requestId, deadline, ladder.reminderAfterDays, now);
+    request = await deps.store.getRequest(subject.requestId);
+  }
+  request ??= await ensureRequest(subject, ladder, deps, deadline);
+  if (!request) throw new Error(`Request ${subject.requestId} vanished`);
+  return chase(request, (link, reminder) => askEmail(link, reminder, extended), deps);
 }
 
 /** A fresh link to the request's form: only its hash is stored, and it lasts as long as the request. */

@@ -7,6 +7,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { certificateStore } from '../accreditation/certificate-store.js';
 import { type DirectoryEntry, VerificationCode } from '../domain/directory.js';
+import type { Participant } from '../domain/participant.js';
 import { pathwayNames } from '../domain/programme.js';
 import { formatLondonDate } from '../domain/time.js';
 import { textBlock } from '../forms/form-parts.js';
@@ -77,6 +78,15 @@ async function certificate(event: APIGatewayProxyEvent, deps: Dependencies): Pro
   };
 }
 
+/** A genuine certificate may be of an accreditation that has since lapsed or been given up. */
+function currentness({ lapse, withdrawal }: Participant): string {
+  if (lapse)
+    return `Their accreditation lapsed on ${formatLondonDate(new Date(lapse.at))}: it is no longer current.`;
+  if (withdrawal)
+    return `Their accreditation ended on ${formatLondonDate(new Date(withdrawal.at))}: it is no longer current.`;
+  return 'Their accreditation is current.';
+}
+
 async function verification(event: APIGatewayProxyEvent, deps: Dependencies): Promise<APIGatewayProxyResult> {
   const found = await accredited(event.pathParameters?.code, deps);
   if (!found) return certificateNotFound();
@@ -88,6 +98,7 @@ async function verification(event: APIGatewayProxyEvent, deps: Dependencies): Pr
     html`<h1>This certificate is genuine</h1>
 <p><strong>${participant.person.name}</strong> was accredited on ${formatLondonDate(new Date(accreditation.accreditedAt))}:</p>
 <p>${programme.name}, ${pathwayNames[participant.pathway]} pathway.</p>
+<p>${currentness(participant)}</p>
 <p>Verification code <strong>${code}</strong>.</p>`,
   );
 }

@@ -37,11 +37,12 @@ export class AdminAlerts extends Construct {
   }
 
   /** Names the participant's execution that stopped, and links to it in the console. */
-  tellWhenLifecycleStops(stateMachine: IStateMachine) {
+  tellWhenLifecycleStops(stateMachines: IStateMachine[]) {
     const field = (path: string) => EventField.fromPath(`$.detail.${path}`);
     new Rule(this, 'LifecycleStopped', {
-      description: "A participant's lifecycle execution failed, timed out or was aborted.",
-      eventPattern: lifecycleStoppedPattern(stateMachine.stateMachineArn),
+      description:
+        "A participant's lifecycle or accredited-years execution failed, timed out or was aborted.",
+      eventPattern: lifecycleStoppedPattern(stateMachines.map((m) => m.stateMachineArn)),
     }).addTarget(
       new SnsTopic(this.topic, {
         message: RuleTargetInput.fromText(

@@ -11,7 +11,13 @@ import { entryPoints, type WorkflowTaskName, workflowTasks } from '../../functio
 import { formsHandler } from '../../functions/forms/forms-handler.js';
 import { publicHandler } from '../../functions/public/public-handler.js';
 import { type Dependencies, dependenciesFrom } from '../../functions/shared/dependencies.js';
-import { readWorkflow, substitute, taskSubstitutions } from '../../workflows/definitions.js';
+import {
+  readWorkflow,
+  substitute,
+  type WorkflowName,
+  workflowFiles,
+  workflowSubstitutions,
+} from '../../workflows/definitions.js';
 import { accreditationTable, idempotencyTable } from '../table-design.js';
 import { ControllableClock } from './clock.js';
 import { lambdaContext } from './lambda-context.js';
@@ -47,7 +53,10 @@ export interface LocalSystem {
   urls: { app: string; forms: string; mailbox: string; dynamodb: string; s3: string };
   clock: ControllableClock;
   stepFunctions: LocalStepFunctions;
+  /** The participant lifecycle, which admins start by enrolling someone. */
   stateMachineArn: string;
+  /** Every state machine, by workflow name: the lifecycle starts the accredited years at accreditation. */
+  stateMachineArns: Record<WorkflowName, string>;
   dependencies: Dependencies;
   /** Runs an admin command through the real Admin handler, as `aws lambda invoke` would. */
   admin(command: unknown): Promise<unknown>;
@@ -116,7 +125,13 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
 
   const clock = new ControllableClock();
   const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
-  const stateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:ParticipantLifecycle`;
+  const stateMachineArns = Object.fromEntries(
+    (Object.keys(workflowFiles) as WorkflowName[]).map((name) => [
+      name,
+      `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`,
+    ]),
+  ) as Record<WorkflowName, string>;
+  const stateMachineArn = stateMachineArns.ParticipantLifecycle;
   const env = {
     TABLE_NAME: accreditationTable.TableName,
     IDEMPOTENCY_TABLE_NAME: idempotencyTable.TableName,
@@ -154,10 +169,9 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     account: ACCOUNT,
     ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
   });
-  stepFunctions.createStateMachine(
-    'ParticipantLifecycle',
-    substitute(readWorkflow('ParticipantLifecycle'), taskSubstitutions(functionArn)),
-  );
+  const substitutions = workflowSubstitutions(functionArn, stateMachineArns.AccreditedYears);
+  for (const name of Object.keys(workflowFiles) as WorkflowName[])
+    stepFunctions.createStateMachine(name, substitute(readWorkflow(name), substitutions));
 
   const sfnApi = stepFunctionsApi(stepFunctions);
   app.on('request', (request: IncomingMessage, response: ServerResponse) => {
@@ -181,6 +195,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     clock,
     stepFunctions,
     stateMachineArn,
+    stateMachineArns,
     dependencies,
     admin,
     async stop() {

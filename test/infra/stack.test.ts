@@ -14,7 +14,9 @@ import {
 } from '../../functions/catalog.js';
 import { buildApp } from '../../infra/app.js';
 import { accreditationTable, idempotencyTable, timeToLiveAttribute } from '../../infra/table-design.js';
-import { readWorkflow } from '../../workflows/definitions.js';
+import { readWorkflow, type WorkflowName, workflowFiles } from '../../workflows/definitions.js';
+
+const workflowNames = Object.keys(workflowFiles) as WorkflowName[];
 
 /**
  * The deployed shape of the stack, from one synthesis of the real app (infra/app.ts's buildApp). cdk-nag
@@ -64,8 +66,8 @@ let functionIds: Record<string, string>;
 let lambdas: Record<string, LambdaProperties>;
 let tableId: string;
 let idempotencyTableId: string;
-let stateMachineId: string;
-let stateMachine: StateMachineProperties;
+/** Logical ids of the state machines, by workflow name (each is named after its workflow). */
+let stateMachineIds: Record<WorkflowName, string>;
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'pd-accreditation-stack-'));
@@ -82,9 +84,12 @@ beforeAll(() => {
   );
   tableId = onlyId('AWS::DynamoDB::Table', { KeySchema: accreditationTable.KeySchema });
   idempotencyTableId = onlyId('AWS::DynamoDB::Table', { KeySchema: idempotencyTable.KeySchema });
-  stateMachineId = onlyId('AWS::StepFunctions::StateMachine', {});
-  stateMachine =
-    propertiesOf<StateMachineProperties>('AWS::StepFunctions::StateMachine')[stateMachineId] ?? {};
+  stateMachineIds = Object.fromEntries(
+    workflowNames.map((name) => [
+      name,
+      onlyId('AWS::StepFunctions::StateMachine', { StateMachineName: name }),
+    ]),
+  ) as Record<WorkflowName, string>;
 }, 180_000);
 
 afterAll(() => {
@@ -118,7 +123,11 @@ function flatten(value: unknown): string {
 }
 
 /** The definition Step Functions will run: inline or the file asset, with DefinitionSubstitutions applied. */
-function deployedDefinition(): string {
+const stateMachineOf = (name: WorkflowName) =>
+  propertiesOf<StateMachineProperties>('AWS::StepFunctions::StateMachine')[stateMachineIds[name]] ?? {};
+
+function deployedDefinition(name: WorkflowName): string {
+  const stateMachine = stateMachineOf(name);
   let text: string;
   if (stateMachine.DefinitionString !== undefined) {
     text = flatten(stateMachine.DefinitionString);
@@ -136,6 +145,10 @@ function deployedDefinition(): string {
     key in substitutions ? flatten(substitutions[key]) : placeholder,
   );
 }
+
+/** A state machine's ARN as the stack builds it from its name (flattened). */
+const arnOf = (name: WorkflowName) =>
+  `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${name}`;
 
 /** Every state by name, including those inside Parallel branches and Map processors. */
 function statesOf(definition: Asl): [string, AslState][] {
@@ -190,10 +203,18 @@ describe('DynamoDB tables', () => {
   });
 });
 
-describe('the ParticipantLifecycle state machine', () => {
-  it('is STANDARD, named ParticipantLifecycle, logs ALL with execution data to a log group, and is traced', () => {
+/** The topic the admin's email address is subscribed to. */
+function adminTopicId(): string {
+  const subscription = onlyId('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: adminEmail });
+  const topic = template.findResources('AWS::SNS::Subscription')[subscription]?.Properties.TopicArn.Ref;
+  expect(template.findResources('AWS::SNS::Topic')).toHaveProperty([topic]);
+  return topic;
+}
+
+describe.each(Object.keys(workflowFiles) as WorkflowName[])('the %s state machine', (name) => {
+  it('is STANDARD, named after its workflow, logs ALL with execution data to a log group, and is traced', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      StateMachineName: 'ParticipantLifecycle',
+      StateMachineName: name,
       StateMachineType: 'STANDARD',
       LoggingConfiguration: {
         Level: 'ALL',
@@ -206,39 +227,65 @@ describe('the ParticipantLifecycle state machine', () => {
     });
   });
 
-  it('runs workflows/participant-lifecycle.asl.json with every substitution placeholder filled', () => {
-    const deployed = deployedDefinition();
+  it('runs its ASL file with every substitution placeholder filled', () => {
+    const deployed = deployedDefinition(name);
     expect(deployed.match(/\$\{[^}]*\}/g) ?? []).toEqual([]);
-    const source = JSON.parse(readWorkflow('ParticipantLifecycle')) as Asl;
+    const source = JSON.parse(readWorkflow(name)) as Asl;
     const definition = JSON.parse(deployed) as Asl;
     expect(definition.StartAt).toBe(source.StartAt);
-    expect(sorted(statesOf(definition).map(([name]) => name))).toEqual(
-      sorted(statesOf(source).map(([name]) => name)),
+    expect(sorted(statesOf(definition).map(([state]) => state))).toEqual(
+      sorted(statesOf(source).map(([state]) => state)),
     );
   });
 
-  it('every Task invokes a Lambda function of this stack, except the hand-over to a new execution', () => {
-    const tasks = statesOf(JSON.parse(deployedDefinition()) as Asl).filter(([, s]) => s.Type === 'Task');
+  it('every Task invokes a Lambda function of this stack, except the hand-overs to other executions', () => {
+    const tasks = statesOf(JSON.parse(deployedDefinition(name)) as Asl).filter(([, s]) => s.Type === 'Task');
     const handOver = tasks.filter(([, s]) => s.Resource === 'arn:aws:states:::states:startExecution');
-    expect(handOver.map(([name]) => name)).toEqual(['ContinueInNewExecution']);
+    expect(sorted(handOver.map(([state]) => state))).toEqual(
+      name === 'ParticipantLifecycle'
+        ? ['ContinueInNewExecution', 'StartAccreditedYears']
+        : ['ContinueInNewExecution'],
+    );
     expect(tasks.length).toBeGreaterThan(handOver.length);
     const notOurs = tasks
       .filter((task) => !handOver.includes(task))
-      .flatMap(([name, state]) => {
-        const optimised = state.Resource?.startsWith('arn:aws:states:::lambda:invoke');
-        const target = optimised ? state.Parameters?.FunctionName : state.Resource;
+      .flatMap(([state, definition]) => {
+        const optimised = definition.Resource?.startsWith('arn:aws:states:::lambda:invoke');
+        const target = optimised ? definition.Parameters?.FunctionName : definition.Resource;
         const functionId = /^<(.+)\.Arn>$/.exec(target ?? '')?.[1];
-        return functionId && functionId in lambdas ? [] : [`${name} invokes ${target}`];
+        return functionId && functionId in lambdas ? [] : [`${state} invokes ${target}`];
       });
     expect(notOurs).toEqual([]);
   });
 
   it('substitutes each <Name>FunctionArn placeholder with the ARN of the function of that name', () => {
-    expect(stateMachine.DefinitionSubstitutions).toEqual(
+    expect(stateMachineOf(name).DefinitionSubstitutions).toMatchObject(
       Object.fromEntries(
-        taskNames.map((name) => [substitutionKey(name), { 'Fn::GetAtt': [functionIds[name], 'Arn'] }]),
+        taskNames.map((task) => [substitutionKey(task), { 'Fn::GetAtt': [functionIds[task], 'Arn'] }]),
       ),
     );
+  });
+
+  it.each(['ExecutionsFailed', 'ExecutionsTimedOut'])(
+    'its %s metric raises an alarm to the alerts topic',
+    (metric) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/States',
+        MetricName: metric,
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: stateMachineIds[name] } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: Match.arrayWith([{ Ref: adminTopicId() }]),
+      });
+    },
+  );
+});
+
+describe('the hand-over at accreditation', () => {
+  it('the lifecycle starts the AccreditedYears state machine named in its substitutions', () => {
+    const start = (JSON.parse(deployedDefinition('ParticipantLifecycle')) as Asl).States
+      .StartAccreditedYears as (AslState & { Parameters: { StateMachineArn?: string } }) | undefined;
+    expect(start?.Parameters.StateMachineArn).toBe(arnOf('AccreditedYears'));
   });
 });
 
@@ -356,31 +403,9 @@ describe('SES', () => {
 });
 
 describe('alarms', () => {
-  /** The topic the admin's email address is subscribed to. */
-  function adminTopicId(): string {
-    const subscription = onlyId('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: adminEmail });
-    const topic = template.findResources('AWS::SNS::Subscription')[subscription]?.Properties.TopicArn.Ref;
-    expect(template.findResources('AWS::SNS::Topic')).toHaveProperty([topic]);
-    return topic;
-  }
-
   it('the alerts topic emails the admin', () => {
     adminTopicId();
   });
-
-  it.each(['ExecutionsFailed', 'ExecutionsTimedOut'])(
-    'the state machine’s %s metric raises an alarm to the alerts topic',
-    (metric) => {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/States',
-        MetricName: metric,
-        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: stateMachineId } }],
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        AlarmActions: Match.arrayWith([{ Ref: adminTopicId() }]),
-      });
-    },
-  );
 
   it('every function has an Errors alarm to the alerts topic', () => {
     const topic = adminTopicId();
@@ -415,20 +440,20 @@ function statementsOf(functionName: string): PolicyStatement[] {
 }
 
 describe('IAM', () => {
-  it('the Forms function may call states:SendTaskSuccess on the ParticipantLifecycle state machine', () => {
-    const statements = statementsOf('Forms');
-    const name = template.findResources('AWS::StepFunctions::StateMachine')[stateMachineId]?.Properties
-      .StateMachineName;
-    const sendTaskSuccess = statements.filter(
+  it('the Forms function may call states:SendTaskSuccess on both state machines', () => {
+    const sendTaskSuccess = statementsOf('Forms').filter(
       (s) => s.Effect === 'Allow' && [s.Action].flat().includes('states:SendTaskSuccess'),
     );
-    expect(sendTaskSuccess.flatMap((s) => [s.Resource].flat().map(flatten))).toContain(
-      `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${name}`,
+    expect(sorted(sendTaskSuccess.flatMap((s) => [s.Resource].flat().map(flatten)))).toEqual(
+      sorted(workflowNames.map(arnOf)),
     );
   });
 
-  it('the state machine may start only itself: the hand-over of a year-old execution', () => {
-    const role = template.findResources('AWS::StepFunctions::StateMachine')[stateMachineId]?.Properties
+  it.each([
+    ['ParticipantLifecycle', ['AccreditedYears', 'ParticipantLifecycle']],
+    ['AccreditedYears', ['AccreditedYears']],
+  ] as const)('the %s state machine may start only %j', (name, targets) => {
+    const role = template.findResources('AWS::StepFunctions::StateMachine')[stateMachineIds[name]]?.Properties
       .RoleArn['Fn::GetAtt'][0];
     const statements = Object.values(
       template.findResources('AWS::IAM::Policy', {
@@ -436,11 +461,9 @@ describe('IAM', () => {
       }),
     ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[]);
     const starts = statements.filter((s) => [s.Action].flat().includes('states:StartExecution'));
-    const name = template.findResources('AWS::StepFunctions::StateMachine')[stateMachineId]?.Properties
-      .StateMachineName;
-    expect(starts.flatMap((s) => [s.Resource].flat().map(flatten))).toEqual([
-      `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${name}`,
-    ]);
+    expect(sorted(starts.flatMap((s) => [s.Resource].flat().map(flatten)))).toEqual(
+      sorted(targets.map(arnOf)),
+    );
   });
 
   it('the Public function only reads: the Accreditation table and certificates, no writes, no idempotency table, no email', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { londonTime } from '../../functions/domain/time.js';
+import { DAY, londonTime } from '../../functions/domain/time.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { sign } from './commitment.js';
 import {
@@ -14,6 +14,9 @@ import {
 } from './local-system.js';
 
 /** Drives one participant through the programme the way people do: by the links in their emails. */
+
+type ProgrammeCohort = Awaited<ReturnType<typeof programmeCohort>>;
+type Enrolled = Awaited<ReturnType<typeof readyForDayOne>>;
 
 export const MINUTE = 60_000;
 
@@ -107,6 +110,44 @@ export async function expectAccredited(
     assessment: { outcome: 'accredited', attempt: 1, decidedBy: 'Casey Lead' },
   });
   return { email, record };
+}
+
+/**
+ * Thirteen days before development day 1 its joining instructions arrive; the clock moves on only once
+ * the execution is parked again, as real time does for a waiting execution.
+ */
+export async function joiningInstructions(system: LocalSystem, cohort: ProgrammeCohort, who: Enrolled) {
+  advanceTo(system, cohort.schedule['day-1'].starts, -13 * DAY);
+  const joining = await mailbox(system).waitForEmail(who.participant, /^Development day 1, /);
+  await waitForState(system, who.executionArn, 'AtDevelopmentDay');
+  return joining;
+}
+
+/** Day 1, the interim task and its feedback, day 2 and the framework: everything before assessment. */
+export async function throughToAssessment(system: LocalSystem, cohort: ProgrammeCohort, who: Enrolled) {
+  const mail = mailbox(system);
+  const joining = await joiningInstructions(system, cohort, who);
+  expect(joining.body.text).toContain('residential');
+  expect(calendarIn(joining)).toContain(`UID:day-1.${cohort.cohortId}.${who.participantId}@pd-accreditation`);
+
+  advanceTo(system, cohort.schedule['day-1'].ends);
+  await recordAttendance(system, 'Development day 1', [who], 'attended');
+
+  const brief = await mail.waitForEmail(who.participant, /^Please submit your Interim task/);
+  expect((await post(linkIn(brief), interimAnswers)).status).toBe(200);
+
+  const feedbackAsk = await mail.waitForEmail(lead, /Please give feedback to Asha Patel/);
+  expect((await post(linkIn(feedbackAsk), { feedback: feedbackGiven })).status).toBe(200);
+  const feedback = await mail.waitForEmail(who.participant, /^Feedback on your interim task/);
+  expect(feedback.body.text).toContain(feedbackGiven);
+
+  await waitForState(system, who.executionArn, 'AtDevelopmentDay');
+  advanceTo(system, cohort.schedule['day-2'].ends);
+  await recordAttendance(system, 'Development day 2', [who], 'attended');
+
+  const framework = await mail.waitForEmail(who.participant, /^Please submit your Planning, Evaluation/);
+  expect((await post(linkIn(framework), frameworkAnswers)).status).toBe(200);
+  return mail.waitForEmail(lead, /Please assess Asha Patel's submission/);
 }
 
 /** The calendar part of an email, decoded. */

@@ -43,7 +43,7 @@ describe('toMermaid on the participant lifecycle', () => {
     const tasks = Object.entries(lifecycle.States)
       .filter(([name, state]) => state.Type === 'Task' && name !== 'NotifyAdminOfFailure')
       .map(([name]) => name);
-    expect(tasks).toHaveLength(13);
+    expect(tasks).toHaveLength(14);
     for (const task of tasks) expect(lines).toContain(`${task} --> NotifyAdminOfFailure : States.ALL`);
     expect(lines).toContain('NotifyAdminOfFailure --> LifecycleFailed : States.ALL');
   });
@@ -69,6 +69,39 @@ describe('toMermaid on the participant lifecycle', () => {
         'ProgrammeCompleted',
         'Withdrawn',
       ].sort(),
+    );
+  });
+});
+
+describe('toMermaid on the accredited years', () => {
+  const accreditedYears = JSON.parse(readWorkflow('AccreditedYears')) as typeof lifecycle;
+  const yearLines = toMermaid(accreditedYears)
+    .split('\n')
+    .map((line) => line.trim());
+
+  it('is reached from the lifecycle at accreditation, even when it was already started', () => {
+    expect(lines).toContain('WhereNext --> StartAccreditedYears : next = accredited');
+    expect(lines).toContain('StartAccreditedYears --> Accredited');
+    expect(lines).toContain(
+      'StartAccreditedYears --> Accredited : StepFunctions.ExecutionAlreadyExistsException',
+    );
+  });
+
+  it('waits for what is open, and every wait and its timeout lead back to the next step', () => {
+    for (const wait of ['AtReRegistration', 'AtTermlyFeedback', 'Accredited']) {
+      expect(yearLines).toContain(
+        `WhatIsOpen --> ${wait} : open = ${wait === 'AtReRegistration' ? 're-registration' : wait === 'AtTermlyFeedback' ? 'termly-feedback' : 'nothing'}`,
+      );
+      expect(yearLines).toContain(`${wait} --> NextAccreditedYearsStep`);
+      expect(yearLines).toContain(`${wait} --> NextAccreditedYearsStep : States.Timeout`);
+      expect(yearLines).toContain(`${wait} --> NotifyAdminOfFailure : States.ALL`);
+    }
+  });
+
+  it('ends at a lapse, a withdrawal, a hand-over to the next execution, or a reported failure', () => {
+    const ends = yearLines.filter((line) => line.endsWith('--> [*]')).map((line) => line.split(' --> ')[0]);
+    expect(ends.sort()).toEqual(
+      ['AccreditationLapsed', 'AccreditedYearsFailed', 'HandedOverToNextExecution', 'Withdrawn'].sort(),
     );
   });
 });

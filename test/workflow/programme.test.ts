@@ -19,11 +19,13 @@ import {
   feedbackGiven,
   frameworkAnswers,
   interimAnswers,
+  joiningInstructions,
   lead,
   post,
   programmeCohort,
   readyForDayOne,
   recordAttendance,
+  throughToAssessment,
 } from '../support/programme.js';
 
 /**
@@ -39,17 +41,6 @@ afterEach(() => system.stop());
 type Cohort = Awaited<ReturnType<typeof programmeCohort>>;
 type Enrolled = Awaited<ReturnType<typeof readyForDayOne>>;
 
-/**
- * Thirteen days before development day 1 its joining instructions arrive; the clock moves on only once
- * the execution is parked again, as real time does for a waiting execution.
- */
-async function joiningInstructions(cohort: Cohort, who: Enrolled) {
-  advanceTo(system, cohort.schedule['day-1'].starts, -13 * DAY);
-  const joining = await mailbox(system).waitForEmail(who.participant, /^Development day 1, /);
-  await waitForState(system, who.executionArn, 'AtDevelopmentDay');
-  return joining;
-}
-
 /** Signed up, attended day 1, and sent the interim task's brief: the execution waits at AtTask. */
 async function atInterimTask(cohort: Cohort, email: string) {
   const who = await readyForDayOne(system, cohort.cohortId, email);
@@ -60,38 +51,11 @@ async function atInterimTask(cohort: Cohort, email: string) {
   return { who, brief };
 }
 
-/** Day 1, the interim task and its feedback, day 2 and the framework: everything before assessment. */
-async function throughToAssessment(cohort: Cohort, who: Enrolled) {
-  const mail = mailbox(system);
-  const joining = await joiningInstructions(cohort, who);
-  expect(joining.body.text).toContain('residential');
-  expect(calendarIn(joining)).toContain(`UID:day-1.${cohort.cohortId}.${who.participantId}@pd-accreditation`);
-
-  advanceTo(system, cohort.schedule['day-1'].ends);
-  await recordAttendance(system, 'Development day 1', [who], 'attended');
-
-  const brief = await mail.waitForEmail(who.participant, /^Please submit your Interim task/);
-  expect((await post(linkIn(brief), interimAnswers)).status).toBe(200);
-
-  const feedbackAsk = await mail.waitForEmail(lead, /Please give feedback to Asha Patel/);
-  expect((await post(linkIn(feedbackAsk), { feedback: feedbackGiven })).status).toBe(200);
-  const feedback = await mail.waitForEmail(who.participant, /^Feedback on your interim task/);
-  expect(feedback.body.text).toContain(feedbackGiven);
-
-  await waitForState(system, who.executionArn, 'AtDevelopmentDay');
-  advanceTo(system, cohort.schedule['day-2'].ends);
-  await recordAttendance(system, 'Development day 2', [who], 'attended');
-
-  const framework = await mail.waitForEmail(who.participant, /^Please submit your Planning, Evaluation/);
-  expect((await post(linkIn(framework), frameworkAnswers)).status).toBe(200);
-  return mail.waitForEmail(lead, /Please assess Asha Patel's submission/);
-}
-
 describe('the programme phase', () => {
   it('runs day 1, the interim task, feedback, day 2 and the framework to accreditation', async () => {
     const cohort = await programmeCohort(system, 'programme-accredited');
     const who = await readyForDayOne(system, cohort.cohortId, 'accredited@school.test');
-    const assessAsk = await throughToAssessment(cohort, who);
+    const assessAsk = await throughToAssessment(system, cohort, who);
 
     expect((await post(linkIn(assessAsk), { decision: 'accredited' })).status).toBe(200);
     const { email: accredited, record } = await expectAccredited(system, who.participant, who);
@@ -115,7 +79,10 @@ describe('the programme phase', () => {
       },
       system.dependencies,
     );
-    expect(rerun).toEqual({ next: 'accredited' });
+    expect(rerun).toEqual({
+      next: 'accredited',
+      accreditedYears: { executionName: `${who.participantId}-accredited-1` },
+    });
     expect(Buffer.from((await kept()) ?? []).equals(served)).toBe(true);
     expect(
       (await mailbox(system).emailsTo(who.participant)).filter((e) => /you are accredited/.test(e.subject)),
@@ -129,7 +96,7 @@ describe('the programme phase', () => {
   it('asks for a resubmission with a new deadline, then accredits the second attempt', async () => {
     const cohort = await programmeCohort(system, 'programme-resubmit');
     const who = await readyForDayOne(system, cohort.cohortId, 'resubmit@school.test');
-    const assessAsk = await throughToAssessment(cohort, who);
+    const assessAsk = await throughToAssessment(system, cohort, who);
 
     const resubmitBy = daysFromNow(30, '17:00', system.clock.now()).slice(0, 10);
     const decision = await post(linkIn(assessAsk), {
@@ -164,7 +131,7 @@ describe('the programme phase', () => {
   it('not accredited: the reasons reach the participant and the execution ends at NotAccredited', async () => {
     const cohort = await programmeCohort(system, 'programme-not-accredited');
     const who = await readyForDayOne(system, cohort.cohortId, 'not-accredited@school.test');
-    const assessAsk = await throughToAssessment(cohort, who);
+    const assessAsk = await throughToAssessment(system, cohort, who);
     const reasons = 'The evaluation does not show impact on teachers.';
     expect((await post(linkIn(assessAsk), { decision: 'not-accredited', feedback: reasons })).status).toBe(
       200,
@@ -296,7 +263,7 @@ describe('the programme phase', () => {
   it('withdrawn after the joining instructions: the day is cancelled in their diary, then nothing more', async () => {
     const cohort = await programmeCohort(system, 'programme-cancelled');
     const who = await readyForDayOne(system, cohort.cohortId, 'cancelled@school.test');
-    const invite = await joiningInstructions(cohort, who);
+    const invite = await joiningInstructions(system, cohort, who);
 
     await system.admin({
       command: 'withdraw-participant',
@@ -322,7 +289,7 @@ describe('the programme phase', () => {
   it('a moved development day updates the calendar invite (same UID, next SEQUENCE) straight away', async () => {
     const cohort = await programmeCohort(system, 'programme-moved');
     const who = await readyForDayOne(system, cohort.cohortId, 'moved@school.test');
-    const first = await joiningInstructions(cohort, who);
+    const first = await joiningInstructions(system, cohort, who);
 
     const starts = daysFromNow(20, '18:00', system.clock.now());
     const ends = daysFromNow(21, '16:00', system.clock.now());

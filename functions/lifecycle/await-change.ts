@@ -4,11 +4,11 @@ import { defineTask } from '../shared/task-handler.js';
 
 /**
  * Parks the execution until something changes for the participant or the next thing falls due. The
- * token goes on the participant record only if it is unchanged since AdvanceProgramme read it; if an
+ * token goes on the participant record only if it is unchanged since the step that decided to wait read it; if an
  * answer, extension or date change slipped in between, the execution is handed straight back to look
  * again, so no change is ever missed.
  */
-export async function awaitProgrammeStep(
+export async function awaitChange(
   { participantId, revision, taskToken }: { participantId: string; revision: number; taskToken: string },
   { store, workflow }: Dependencies,
 ): Promise<{ waiting: boolean }> {
@@ -17,13 +17,13 @@ export async function awaitProgrammeStep(
   return { waiting: false };
 }
 
-export const AwaitProgrammeStep = defineTask({
-  name: 'AwaitProgrammeStep',
+export const AwaitChange = defineTask({
+  name: 'AwaitChange',
   input: z.object({
     participantId: z.string().min(1),
     revision: z.number().int().nonnegative(),
     taskToken: z.string().min(1),
   }),
-  run: awaitProgrammeStep,
+  run: awaitChange,
 });
-export const handler = AwaitProgrammeStep.handler();
+export const handler = AwaitChange.handler();

@@ -1,0 +1,104 @@
+import type { Participant } from './participant.js';
+import type { Accreditation, Term } from './programme.js';
+import { londonTime, toLondonLocal } from './time.js';
+
+/**
+ * The accredited years, worked out from the accreditation date alone: which terms the lead reports on and
+ * when each report is asked for and due, and when each year's re-registration is due. Like the programme's
+ * position, nothing here depends on an execution: a restarted one finds the same asks.
+ */
+
+const TERM_ORDER: readonly Term[] = ['autumn', 'spring', 'summer'];
+const termNames: Record<Term, string> = { autumn: 'Autumn', spring: 'Spring', summer: 'Summer' };
+
+/** Asks of accredited leads fall due at the end of a school day in England. */
+const DUE_AT = '17:00';
+
+export interface TermlyReport {
+  /** Where its outcome is kept on the participant, e.g. `termly-autumn-2027`. */
+  id: string;
+  /** "Autumn term 2027". */
+  title: string;
+  asksAt: Date;
+  due: Date;
+}
+
+export interface ReRegistrationYear {
+  /** 1 for the first anniversary of accreditation. */
+  year: number;
+  /** `re-registration-1` … */
+  id: string;
+  asksAt: Date;
+  due: Date;
+}
+
+/** The London calendar date of an instant, as `YYYY-MM-DD`. */
+const londonDate = (instant: Date) => toLondonLocal(instant).slice(0, 10);
+
+/**
+ * 5 pm London time on a calendar day; days past the month's end roll over (a 29 February anniversary
+ * falls due on 1 March), so "21 days after the term ends" is counted in calendar days, not 24-hour ones.
+ */
+function fivePmOn(year: number, month: number, day: number): Date {
+  return londonTime(`${new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10)}T${DUE_AT}`);
+}
+
+/**
+ * The terms reported on: the first `forTerms` whose ask comes after accreditation (a term that is nearly
+ * over when someone is accredited is not theirs to report on).
+ */
+export function termlyReports(accreditedAt: Date, plan: Accreditation['termlyFeedback']): TermlyReport[] {
+  const reports: TermlyReport[] = [];
+  for (let year = Number(londonDate(accreditedAt).slice(0, 4)); reports.length < plan.forTerms; year++) {
+    const thisYear = TERM_ORDER.map((term) => {
+      const [month, day] = plan.termEnds[term].split('-').map(Number) as [number, number];
+      return {
+        id: `termly-${term}-${year}`,
+        title: `${termNames[term]} term ${year}`,
+        asksAt: fivePmOn(year, month, day - plan.askDaysBeforeTermEnds),
+        due: fivePmOn(year, month, day + plan.dueDaysAfterTermEnds),
+      };
+    }).sort((a, b) => a.asksAt.getTime() - b.asksAt.getTime());
+    for (const report of thisYear)
+      if (report.asksAt >= accreditedAt && reports.length < plan.forTerms) reports.push(report);
+  }
+  return reports;
+}
+
+export const reRegistrationId = (year: number) => `re-registration-${year}`;
+
+/** Ids of the accredited years' asks, as the admin names them for an extension. */
+export const isAccreditedYearsAsk = (stepId: string) =>
+  /^(termly-[a-z]+-\d{4}|re-registration-\d+)$/.test(stepId);
+
+/** Re-registration for the `year`th anniversary of accreditation. */
+export function reRegistrationYear(
+  accreditedAt: Date,
+  year: number,
+  plan: Accreditation['reRegistration'],
+): ReRegistrationYear {
+  const [y, m, d] = londonDate(accreditedAt).split('-').map(Number) as [number, number, number];
+  return {
+    year,
+    id: reRegistrationId(year),
+    asksAt: fivePmOn(y + year, m, d - plan.askDaysBefore),
+    due: fivePmOn(y + year, m, d),
+  };
+}
+
+/** The first year not yet re-registered for: the one whose anniversary is next. */
+export function nextReRegistration(
+  participant: Participant,
+  accreditedAt: Date,
+  plan: Accreditation['reRegistration'],
+): ReRegistrationYear {
+  let year = 1;
+  while (participant.progress[reRegistrationId(year)]?.outcome === 're-registered') year++;
+  return reRegistrationYear(accreditedAt, year, plan);
+}
+
+/** The deadline that applies: an extension the admin granted beats the plan's. */
+export const deadlineOf = (participant: Participant, ask: { id: string; due: Date }): Date => {
+  const own = participant.deadlines[ask.id];
+  return own ? londonTime(own) : ask.due;
+};

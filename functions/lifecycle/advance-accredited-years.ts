@@ -1,0 +1,224 @@
+import { z } from 'zod';
+import { deadlineOf, nextReRegistration, termlyReports } from '../domain/accredited-years.js';
+import type { Participant } from '../domain/participant.js';
+import type { Accreditation, Programme } from '../domain/programme.js';
+import { secondsUntilEarliest, stepRequestId } from '../domain/request.js';
+import { formatLondon } from '../domain/time.js';
+import {
+  lapsedEmail,
+  reRegisteredEmail,
+  reRegistrationRequestEmail,
+  termlyFeedbackRequestEmail,
+} from '../email/accredited-years-emails.js';
+import { adminAttentionEmail } from '../email/programme-emails.js';
+import { programmeById } from '../programmes/index.js';
+import type { Dependencies } from '../shared/dependencies.js';
+import { defineTask } from '../shared/task-handler.js';
+import { askByDeadline, lookAgainAt } from './asks.js';
+import { accreditedYearsExecutionName, dueForHandOver, ExecutionFacts } from './execution.js';
+import { notifyOnce } from './notify-once.js';
+import { loadParticipant } from './participant.js';
+
+/**
+ * What the accredited-years execution does next: wait (in the state named after what is open) until
+ * something is due or someone answers, or end.
+ */
+export type AccreditedYearsProgress =
+  | {
+      next: 'wait';
+      open: 're-registration' | 'termly-feedback' | 'nothing';
+      waitSeconds: number;
+      revision: number;
+    }
+  | { next: 'lapsed' | 'withdrawn' }
+  | { next: 'continue-in-new-execution'; executionName: string; generation: number };
+
+/** An accredited-years execution for someone with no accreditation on record: a bug or a bad start. */
+export class NotAccredited extends Error {
+  override name = 'NotAccredited';
+}
+
+interface Context {
+  participant: Participant;
+  programme: Programme;
+  plan: Accreditation;
+  accreditedAt: Date;
+  now: Date;
+  deps: Dependencies;
+  wakeAt: Date[];
+}
+
+/**
+ * Moves an accredited lead's years on by whatever is due now, from the record alone: termly reach-and-
+ * impact asks (and the admin told of a missed one), the yearly re-registration, and the lapse when a
+ * re-registration's deadline passes. Every email and write is done once, so it can run any number of times.
+ */
+export async function advanceAccreditedYears(
+  { participantId, execution }: { participantId: string; execution: ExecutionFacts },
+  deps: Dependencies,
+): Promise<AccreditedYearsProgress> {
+  const participant = await loadParticipant(deps.store, participantId);
+  const programme = programmeById(participant.programmeId);
+  if (!participant.accreditation || !programme.accreditation)
+    throw new NotAccredited(`${participantId} has no accreditation on ${programme.id}`);
+  const ctx: Context = {
+    participant,
+    programme,
+    plan: programme.accreditation,
+    accreditedAt: new Date(participant.accreditation.accreditedAt),
+    now: deps.clock.now(),
+    deps,
+    wakeAt: [],
+  };
+  if (participant.withdrawal) {
+    await leaveDirectory(ctx);
+    return { next: 'withdrawn' };
+  }
+  if (participant.lapse) return lapse(ctx);
+  const { generation = 1 } = execution.input;
+  if (dueForHandOver(execution, ctx.now))
+    return {
+      next: 'continue-in-new-execution',
+      executionName: accreditedYearsExecutionName(participantId, generation + 1),
+      generation: generation + 1,
+    };
+
+  const termlyOpen = await termlyFeedback(ctx);
+  const reRegistration = await reRegister(ctx);
+  if (reRegistration === 'lapsed') return lapse(ctx);
+  return {
+    next: 'wait',
+    open: reRegistration === 'open' ? 're-registration' : termlyOpen ? 'termly-feedback' : 'nothing',
+    waitSeconds: secondsUntilEarliest(ctx.wakeAt, ctx.now),
+    revision: participant.revision,
+  };
+}
+
+/** The termly reports due so far: asked, chased, and marked missed (the admin told) at their deadline. */
+async function termlyFeedback(ctx: Context): Promise<boolean> {
+  const { participant, plan, deps, now } = ctx;
+  let open = false;
+  for (const report of termlyReports(ctx.accreditedAt, plan.termlyFeedback)) {
+    if (participant.progress[report.id]) continue;
+    if (now < report.asksAt) {
+      ctx.wakeAt.push(report.asksAt);
+      break;
+    }
+    const deadline = deadlineOf(participant, report);
+    const progress = await askByDeadline(
+      {
+        requestId: stepRequestId(report.id, participant.participantId),
+        kind: 'termly-feedback',
+        participantId: participant.participantId,
+        stepId: report.id,
+        recipient: participant.person,
+      },
+      deadline,
+      plan.termlyFeedback.remindersDaysBefore,
+      (link, reminder, extended) =>
+        termlyFeedbackRequestEmail(participant, report, deadline, { link, reminder }, extended),
+      deps,
+    );
+    ctx.wakeAt.push(...lookAgainAt(progress, now));
+    if (progress.state === 'open') open = true;
+    if (progress.state === 'expired') {
+      // Missing a term does not lapse an accreditation; the programme team follows it up.
+      await deps.store.recordStepOutcome(participant.participantId, report.id, {
+        outcome: 'missed',
+        at: now.toISOString(),
+      });
+      await notifyOnce(
+        participant,
+        `missed#${report.id}`,
+        () =>
+          adminAttentionEmail(
+            deps.settings.ADMIN_EMAIL,
+            participant,
+            `No termly feedback for the ${report.title}`,
+            [
+              `Their reach-and-impact report was due by ${formatLondon(deadline)} and did not arrive. Their accreditation continues; you may want to contact them.`,
+            ],
+          ),
+        deps,
+      );
+    }
+  }
+  return open;
+}
+
+/**
+ * This year's re-registration: confirmed once answered, asked from `askDaysBefore` the anniversary and
+ * chased to it; unanswered at the deadline, the accreditation lapses.
+ */
+async function reRegister(ctx: Context): Promise<'open' | 'not-yet' | 'lapsed'> {
+  const { participant, programme, plan, deps, now } = ctx;
+  const year = nextReRegistration(participant, ctx.accreditedAt, plan.reRegistration);
+  if (year.year > 1)
+    await notifyOnce(
+      participant,
+      `re-registered#${year.year - 1}`,
+      () => reRegisteredEmail(participant, programme, deadlineOf(participant, year)),
+      deps,
+    );
+  if (now < year.asksAt) {
+    ctx.wakeAt.push(year.asksAt);
+    return 'not-yet';
+  }
+  const deadline = deadlineOf(participant, year);
+  const progress = await askByDeadline(
+    {
+      requestId: stepRequestId(year.id, participant.participantId),
+      kind: 're-registration',
+      participantId: participant.participantId,
+      stepId: year.id,
+      recipient: participant.person,
+    },
+    deadline,
+    plan.reRegistration.remindersDaysBefore,
+    (link, reminder, extended) =>
+      reRegistrationRequestEmail(participant, programme, year, deadline, { link, reminder }, extended),
+    deps,
+  );
+  ctx.wakeAt.push(...lookAgainAt(progress, now));
+  return progress.state === 'expired' ? 'lapsed' : progress.state === 'open' ? 'open' : 'not-yet';
+}
+
+/** Off the directory first (what the public sees), then the record, then the emails: each once. */
+async function lapse(ctx: Context): Promise<AccreditedYearsProgress> {
+  const { participant, programme, plan, deps, now } = ctx;
+  const year = nextReRegistration(participant, ctx.accreditedAt, plan.reRegistration);
+  const due = deadlineOf(participant, year);
+  await leaveDirectory(ctx);
+  if (!participant.lapse)
+    await deps.store.changeParticipant(participant.participantId, {
+      lapse: {
+        reason: `Not re-registered for year ${year.year} by ${formatLondon(due)}`,
+        at: now.toISOString(),
+      },
+      stage: 'lapsed',
+    });
+  await notifyOnce(participant, 'lapsed', () => lapsedEmail(participant, programme, due), deps);
+  await notifyOnce(
+    participant,
+    'lapsed#admin',
+    () =>
+      adminAttentionEmail(deps.settings.ADMIN_EMAIL, participant, 'Accreditation lapsed', [
+        `They did not re-register by ${formatLondon(due)}. Their directory entry has been removed.`,
+      ]),
+    deps,
+  );
+  return { next: 'lapsed' };
+}
+
+async function leaveDirectory({ participant, deps }: Context) {
+  await deps.store.removeDirectoryEntry(participant.participantId);
+  if (participant.accreditation?.listedInDirectory)
+    await deps.store.setListedInDirectory(participant.participantId, false);
+}
+
+export const AdvanceAccreditedYears = defineTask({
+  name: 'AdvanceAccreditedYears',
+  input: z.object({ participantId: z.string().min(1), execution: ExecutionFacts }),
+  run: advanceAccreditedYears,
+});
+export const handler = AdvanceAccreditedYears.handler();

@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { addDays } from '../domain/time.js';
+
+/**
+ * Facts about the running execution that the lifecycle steps need, and how one execution hands over to
+ * the next. A Standard execution must end within a year (and 25,000 history events): an older one hands
+ * over to a new execution, which resumes from the participant record. Waits are at most a week, so the age
+ * is checked at least weekly.
+ */
+export const HAND_OVER_AFTER_DAYS = 300;
+
+/** What the execution was started with, and when: read from the context object, so any input works. */
+export const ExecutionFacts = z.object({
+  input: z.object({
+    cohortId: z.string().min(1).optional(),
+    generation: z.number().int().positive().optional(),
+  }),
+  startedAt: z.iso.datetime({ offset: true }),
+});
+export type ExecutionFacts = z.infer<typeof ExecutionFacts>;
+
+export const dueForHandOver = (execution: ExecutionFacts, now: Date) =>
+  now >= addDays(new Date(execution.startedAt), HAND_OVER_AFTER_DAYS);
+
+/** A programme execution's name: unique per participant, cohort and generation, within Step Functions' 80 characters. */
+export function continuationName(participantId: string, cohortId: string, generation: number): string {
+  const cohort = createHash('sha256').update(cohortId).digest('hex').slice(0, 8);
+  return `${participantId}-${cohort}-${generation}`;
+}
+
+/** An accredited-years execution's name: the first starts at accreditation, each hands over to the next. */
+export const accreditedYearsExecutionName = (participantId: string, generation: number) =>
+  `${participantId}-accredited-${generation}`;

@@ -1,0 +1,19 @@
+import type { Participant } from '../domain/participant.js';
+import type { EmailMessage } from '../email/message.js';
+import type { Dependencies } from '../shared/dependencies.js';
+
+/**
+ * Sends `email` once per `key` for this participant, recording it on the participant record, so a rerun
+ * (a retry, a restart, an early wake-up) never sends it again. `email` may decide there is nothing to send.
+ */
+export async function notifyOnce(
+  participant: Participant,
+  key: string,
+  email: () => EmailMessage | undefined,
+  deps: Dependencies,
+) {
+  if (participant.notified[key]) return;
+  const message = email();
+  if (message) await deps.mailer.send(message, `${participant.participantId}#${key}`);
+  await deps.store.markNotified(participant.participantId, key, deps.clock.now());
+}
