@@ -69,7 +69,14 @@ export type ProgrammeStep = z.infer<typeof ProgrammeStep>;
 export type StepKind = ProgrammeStep['kind'];
 export type StepOf<K extends StepKind> = Extract<ProgrammeStep, { kind: K }>;
 
-const MonthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a month and day like 12-19');
+const MonthDay = z
+  .string()
+  .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { error: 'a month and day like 12-19', abort: true })
+  // A day the month has (in a leap year): 02-31 would silently become 3 March.
+  .refine((md) => {
+    const [month = 0, day = 0] = md.split('-').map(Number);
+    return new Date(Date.UTC(2028, month - 1, day)).getUTCDate() === day;
+  }, 'a day the month has');
 
 /** The English school terms, in the order of a school year. */
 export const Term = z.enum(['autumn', 'spring', 'summer']);

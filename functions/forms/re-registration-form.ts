@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { followReRegisteredContact } from '../accreditation/re-registration.js';
 import { reRegistrationYear } from '../domain/accredited-years.js';
-import { type Participant, PersonName } from '../domain/participant.js';
+import { PersonName } from '../domain/participant.js';
 import type { Request } from '../domain/request.js';
 import { formatLondon } from '../domain/time.js';
+import { loadParticipant } from '../lifecycle/participant.js';
 import { wakeParticipant } from '../lifecycle/wake.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
@@ -85,24 +87,9 @@ ${agreeBox({ name: 'commit', label: 'I commit to a further year as an accredited
 }
 
 /**
- * A lead who moved keeps their directory entry up to date: what the entry showed of their old details
- * (organisation, contact email) follows the move. Anything else in it is theirs to change on its own form.
- */
-async function followMove(participant: Participant, contact: z.infer<typeof Contact>, deps: Dependencies) {
-  const entry = await deps.store.getDirectoryEntry(participant.participantId);
-  if (!entry) return;
-  const moved = {
-    organisation: entry.organisation === participant.school ? contact.organisation : entry.organisation,
-    contactEmail: entry.contactEmail === participant.person.email ? contact.email : entry.contactEmail,
-  };
-  if (moved.organisation === entry.organisation && moved.contactEmail === entry.contactEmail) return;
-  await deps.store.saveDirectoryEntry({ ...entry, ...moved, updatedAt: deps.clock.now().toISOString() });
-}
-
-/**
  * The yearly re-registration: contact details (a move to another organisation included), the year's
  * reach, and the commitment to a further year. The outcome is recorded first (the first answer wins);
- * only the answer that won updates the contact details and the directory, then the execution is woken.
+ * the contact details and the directory then follow the answer that won, and the execution is woken.
  */
 export const reRegistrationForm: RequestForm = {
   fields: async (request, deps) => fieldOrder(await context(request, deps)),
@@ -143,13 +130,10 @@ export const reRegistrationForm: RequestForm = {
       deps,
       [],
     );
-    if (!recorded) return alreadyRecordedPage(`Your re-registration for year ${ctx.year.year}`);
-    await followMove(participant, contact.data, deps);
-    await deps.store.changeParticipant(participant.participantId, {
-      person: { name: contact.data.name, email: contact.data.email },
-      school: contact.data.organisation,
-    });
+    // Whichever answer won (this one, or an earlier post stopped part-way), its contact details apply.
+    await followReRegisteredContact(await loadParticipant(deps.store, participant.participantId), deps);
     await wakeParticipant(participant.participantId, deps);
+    if (!recorded) return alreadyRecordedPage(`Your re-registration for year ${ctx.year.year}`);
     return thankYouPage(
       `You are re-registered for year ${ctx.year.year} of your accreditation. We will email you to confirm.`,
     );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { followReRegisteredContact } from '../accreditation/re-registration.js';
 import { deadlineOf, nextReRegistration, termlyReports } from '../domain/accredited-years.js';
 import type { Participant } from '../domain/participant.js';
 import type { Accreditation, Programme } from '../domain/programme.js';
@@ -152,6 +153,8 @@ async function termlyFeedback(ctx: Context): Promise<boolean> {
  */
 async function reRegister(ctx: Context): Promise<'open' | 'not-yet' | 'lapsed'> {
   const { participant, programme, plan, deps, now } = ctx;
+  // Normally done by the form already; here in case it stopped part-way.
+  await followReRegisteredContact(participant, deps);
   const year = nextReRegistration(participant, ctx.accreditedAt, plan.reRegistration);
   if (year.year > 1)
     await notifyOnce(

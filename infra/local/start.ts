@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { FINAL_STAGES } from '../../functions/domain/participant.js';
+import { accreditedYearsExecutionName } from '../../functions/lifecycle/execution.js';
 import { pdLeadSchedule } from './demo-schedule.js';
 import { LOCAL_PORTS } from './ports.js';
 import { startLocalSystem } from './system.js';
@@ -32,14 +33,23 @@ if (!existing)
   });
 
 // Executions live in this process; the records outlive it. Each participant still on their way picks up
-// where their record says, as a restarted execution does on AWS.
-for (const participant of await system.dependencies.store.cohortParticipants(demoCohort.cohortId))
+// where their record says, as a restarted execution does on AWS: in the programme, or in their
+// accredited years.
+for (const participant of await system.dependencies.store.cohortParticipants(demoCohort.cohortId)) {
+  const { participantId } = participant;
   if (!FINAL_STAGES.has(participant.stage))
     system.stepFunctions.startExecution(
       system.stateMachineArn,
-      participant.participantId,
-      JSON.stringify({ participantId: participant.participantId, cohortId: participant.cohortId }),
+      participantId,
+      JSON.stringify({ participantId, cohortId: participant.cohortId }),
     );
+  else if (participant.stage === 'accredited' && !participant.withdrawal)
+    system.stepFunctions.startExecution(
+      system.stateMachineArns.AccreditedYears,
+      accreditedYearsExecutionName(participantId, 1),
+      JSON.stringify({ participantId }),
+    );
+}
 
 console.log(`
 PD accreditation is running locally.

@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: a whole cohort through the whole programme on the local system, the way people use it
- * (every answer through an emailed link), timing each phase and printing the figures.
+ * `npm run bench`: a whole cohort through the whole programme and the first accredited year (three termly
+ * reports, re-registration) on the local system, the way people use it (every answer through an emailed
+ * link), timing each phase and printing the figures.
  *
  *   npm run bench -- --participants 40
  *
@@ -9,7 +10,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { reRegistrationYear, termlyReports } from '../../functions/domain/accredited-years.js';
 import { DAY, londonTime } from '../../functions/domain/time.js';
+import { programmeById } from '../../functions/programmes/index.js';
 import { startLocalSystem } from '../../infra/local/system.js';
 import { pdLeadSchedule, testCohort } from '../support/local-system.js';
 
@@ -173,19 +176,85 @@ await until('every execution accredited', () =>
 );
 phase('assessment and accreditation');
 
-const total = performance.now() - started;
-const transitions = arns.reduce(
+const programmeTransitions = arns.reduce(
   (n, arn) => n + system.stepFunctions.describeExecution(arn).statesEntered.length,
   0,
 );
+const programmeTotal = performance.now() - started;
+
+// The first accredited year: every lead reports on each term and re-registers, by the emailed links.
+const accreditedYears = () =>
+  system.stepFunctions
+    .listExecutions()
+    .filter((e) => e.stateMachineArn === system.stateMachineArns.AccreditedYears);
+const yearsParked = (state: string) =>
+  until(`every lead's accredited years at ${state}`, () => {
+    const running = accreditedYears().filter((e) => e.status === 'RUNNING');
+    return running.length === count &&
+      running.every((e) => e.statesEntered.at(-1) === state) &&
+      system.clock.pendingTimers >= count
+      ? true
+      : undefined;
+  });
+const advanceToInstant = (instant: Date) => {
+  const by = instant.getTime() + 60_000 - system.clock.now().getTime();
+  if (by > 0) system.clock.advance(by);
+};
+await yearsParked('Accredited');
+const first = await system.dependencies.store.getParticipant(enrolled[0]?.participantId ?? '');
+const accreditedAt = new Date(first?.accreditation?.accreditedAt ?? '');
+const plan = programmeById('ncetm-pd-lead').accreditation;
+if (!plan) throw new Error('The PD Lead programme accredits');
+mark = performance.now();
+for (const term of termlyReports(accreditedAt, plan.termlyFeedback)) {
+  advanceToInstant(term.asksAt);
+  await yearsParked('AtTermlyFeedback');
+  for (const link of await linksFor(
+    people.map((p) => p.email),
+    new RegExp(`impact for the ${term.title}`),
+  ))
+    await post(link, { teachers: '12', schools: '3', pdLed: 'Work groups', impact: 'Pupils reason more' });
+  await yearsParked('Accredited');
+}
+phase('three termly reports');
+advanceToInstant(reRegistrationYear(accreditedAt, 1, plan.reRegistration).asksAt);
+await yearsParked('AtReRegistration');
+const reRegistrations = await linksFor(
+  people.map((p) => p.email),
+  /Please re-register/,
+);
+for (const [i, link] of reRegistrations.entries())
+  await post(link, {
+    name: `Participant ${i}`,
+    email: people[i]?.email ?? '',
+    organisation: 'Bench School',
+    teachers: '40',
+    schools: '6',
+    commit: 'yes',
+  });
+await yearsParked('Accredited');
+phase('re-registration');
+
+const total = performance.now() - started;
+const yearsTransitions = accreditedYears().reduce((n, e) => n + e.statesEntered.length, 0);
+const transitions = programmeTransitions + yearsTransitions;
 const sent = (await emails()).length;
 await system.stop();
 
 const ms = (n: number) => `${n.toFixed(0).padStart(7)} ms`;
-console.log(`\nWhole NCETM PD Lead programme, ${count} participants in one cohort, on the local system\n`);
+console.log(
+  `\nWhole NCETM PD Lead programme and first accredited year, ${count} participants in one cohort, on the local system\n`,
+);
 for (const [name, took] of phases) console.log(`  ${name.padEnd(30)} ${ms(took)}`);
 console.log(`  ${'total'.padEnd(30)} ${ms(total)}`);
-console.log(`\n  per participant                ${ms(total / count)}`);
+console.log(`\n  programme, per participant     ${ms(programmeTotal / count)}`);
+console.log(`  programme and year, per lead   ${ms(total / count)}`);
+console.log(
+  `  programme state transitions    ${String(programmeTransitions).padStart(7)} (${(programmeTransitions / count).toFixed(1)} each)`,
+);
+console.log(
+  `  accredited-year transitions    ${String(yearsTransitions).padStart(7)} (${(yearsTransitions / count).toFixed(1)} each, ${accreditedYears().length} executions)`,
+);
 console.log(
   `  state transitions              ${String(transitions).padStart(7)} (${(transitions / count).toFixed(1)} each)`,
 );

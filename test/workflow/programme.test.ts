@@ -16,7 +16,6 @@ import {
   advanceTo,
   calendarIn,
   expectAccredited,
-  feedbackGiven,
   frameworkAnswers,
   interimAnswers,
   joiningInstructions,
@@ -39,7 +38,6 @@ beforeEach(async () => {
 afterEach(() => system.stop());
 
 type Cohort = Awaited<ReturnType<typeof programmeCohort>>;
-type Enrolled = Awaited<ReturnType<typeof readyForDayOne>>;
 
 /** Signed up, attended day 1, and sent the interim task's brief: the execution waits at AtTask. */
 async function atInterimTask(cohort: Cohort, email: string) {
