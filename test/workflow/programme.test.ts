@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { certificateStore } from '../../functions/accreditation/certificate-store.js';
+import { MAX_WAIT_SECONDS } from '../../functions/domain/request.js';
 import { DAY, formatLondon, londonTime } from '../../functions/domain/time.js';
 import { advanceProgramme } from '../../functions/lifecycle/advance-programme.js';
 import type { LocalSystem } from '../../infra/local/system.js';
@@ -189,6 +190,15 @@ describe('the programme phase', () => {
     await mailbox(system).waitForEmail(admin, /Missed deadline for Interim task: Asha Patel/);
     expect((await fetch(linkIn(brief))).status).toBe(410);
     await waitForState(system, who.executionArn, 'AtTask');
+    // Past its deadline the ask waits for the admin: the execution looks again in a week, not every second.
+    const pastDeadline = await advanceProgramme(
+      {
+        participantId: who.participantId,
+        execution: { input: {}, startedAt: system.clock.now().toISOString() },
+      },
+      system.dependencies,
+    );
+    expect(pastDeadline).toMatchObject({ next: 'wait', kind: 'task', waitSeconds: MAX_WAIT_SECONDS });
 
     // Without moving the clock: the extension wakes the wait, which emails the new deadline at once.
     const until = daysFromNow(10, '17:00', system.clock.now());
