@@ -101,11 +101,13 @@ export async function phoneScreenshot(page: Page, fileName: string) {
 
 /** Runs `action` and returns the response of the page it navigates to, once that page has loaded. */
 export async function navigation(page: Page, action: () => Promise<unknown>): Promise<Response> {
+  // The new page's own load event, not waitForLoadState: the old page counts as loaded already, and a key
+  // press (unlike a click) does not wait for the navigation it starts.
   const [response] = await Promise.all([
     page.waitForEvent('response', (r) => r.request().isNavigationRequest() && r.frame() === page.mainFrame()),
+    page.waitForEvent('load'),
     action(),
   ]);
-  await page.waitForLoadState('load');
   return response;
 }
 
