@@ -6,49 +6,56 @@ import { type Ask, composeEmail, type EmailMessage, reminderPrefix } from './mes
 
 /** Emails to accredited leads in the years after accreditation: short, one link, the deadline in the subject. */
 
-const newDeadline = (extended: boolean) => (extended ? 'New deadline: ' : '');
-
-export function termlyFeedbackRequestEmail(
+/** An ask of the lead: what, by when (in the subject too), one button; "New deadline" after an extension. */
+function leadAsk(
   participant: Participant,
-  report: TermlyReport,
   deadline: Date,
   { link, reminder }: Ask,
   extended: boolean,
+  ask: { what: string; paragraphs: (by: string) => string[]; button: string },
 ): EmailMessage {
   const by = formatLondon(deadline);
   return composeEmail({
     to: participant.person.email,
-    subject: `${reminderPrefix(reminder)}${newDeadline(extended)}Please report your PD reach and impact for the ${report.title} by ${by}`,
+    subject: `${reminderPrefix(reminder)}${extended ? 'New deadline: ' : ''}Please ${ask.what} by ${by}`,
     greeting: `Dear ${participant.person.name},`,
-    paragraphs: [
-      `As an accredited lead you report the reach and impact of the professional development you led each term. Tell us about the ${report.title}: two numbers and two short answers, from a computer or a phone.`,
-    ],
-    action: { label: 'Report reach and impact', url: link },
+    paragraphs: ask.paragraphs(by),
+    action: { label: ask.button, url: link },
     footnote: `Deadline: ${by}. The link is personal to you: please do not forward it.`,
   });
 }
 
-export function reRegistrationRequestEmail(
+export const termlyFeedbackRequestEmail = (
+  participant: Participant,
+  report: TermlyReport,
+  deadline: Date,
+  ask: Ask,
+  extended: boolean,
+): EmailMessage =>
+  leadAsk(participant, deadline, ask, extended, {
+    what: `report your PD reach and impact for the ${report.title}`,
+    paragraphs: () => [
+      `As an accredited lead you report the reach and impact of the professional development you led each term. Tell us about the ${report.title}: two numbers and two short answers, from a computer or a phone.`,
+    ],
+    button: 'Report reach and impact',
+  });
+
+export const reRegistrationRequestEmail = (
   participant: Participant,
   programme: Programme,
   year: ReRegistrationYear,
   deadline: Date,
-  { link, reminder }: Ask,
+  ask: Ask,
   extended: boolean,
-): EmailMessage {
-  const by = formatLondon(deadline);
-  return composeEmail({
-    to: participant.person.email,
-    subject: `${reminderPrefix(reminder)}${newDeadline(extended)}Please re-register as an accredited lead by ${by}`,
-    greeting: `Dear ${participant.person.name},`,
-    paragraphs: [
-      `Your accreditation (${programme.name}) is renewed each year. Check your contact details and organisation, tell us your reach over the last year, and commit to a further year of leading PD.`,
+): EmailMessage =>
+  leadAsk(participant, deadline, ask, extended, {
+    what: 're-register as an accredited lead',
+    paragraphs: (by) => [
+      `Year ${year.year} of your accreditation (${programme.name}) ends soon. Check your contact details and organisation, tell us your reach over the last year, and commit to a further year of leading PD.`,
       `If you do not re-register by ${by}, your accreditation lapses and your directory entry is removed.`,
     ],
-    action: { label: 'Re-register', url: link },
-    footnote: `Deadline: ${by}. Year ${year.year} of your accreditation. The link is personal to you.`,
+    button: 'Re-register',
   });
-}
 
 export function reRegisteredEmail(
   participant: Participant,

@@ -11,6 +11,7 @@ import {
   reRegistrationRequestEmail,
   termlyFeedbackRequestEmail,
 } from '../email/accredited-years-emails.js';
+import type { Ask, EmailMessage } from '../email/message.js';
 import { adminAttentionEmail } from '../email/programme-emails.js';
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
@@ -106,21 +107,12 @@ async function termlyFeedback(ctx: Context): Promise<boolean> {
       break;
     }
     const deadline = deadlineOf(participant, report);
-    const progress = await askByDeadline(
-      {
-        requestId: stepRequestId(report.id, participant.participantId),
-        kind: 'termly-feedback',
-        participantId: participant.participantId,
-        stepId: report.id,
-        recipient: participant.person,
-      },
-      deadline,
+    const progress = await askLead(
+      ctx,
+      { kind: 'termly-feedback', stepId: report.id, deadline },
       plan.termlyFeedback.remindersDaysBefore,
-      (link, reminder, extended) =>
-        termlyFeedbackRequestEmail(participant, report, deadline, { link, reminder }, extended),
-      deps,
+      (ask, extended) => termlyFeedbackRequestEmail(participant, report, deadline, ask, extended),
     );
-    ctx.wakeAt.push(...lookAgainAt(progress, now));
     if (progress.state === 'open') open = true;
     if (progress.state === 'expired') {
       // Missing a term does not lapse an accreditation; the programme team follows it up.
@@ -147,6 +139,31 @@ async function termlyFeedback(ctx: Context): Promise<boolean> {
   return open;
 }
 
+/** Asks the lead something by a deadline, with reminders, and looks again when the next is due. */
+async function askLead(
+  ctx: Context,
+  { kind, stepId, deadline }: { kind: 'termly-feedback' | 're-registration'; stepId: string; deadline: Date },
+  remindersDaysBefore: number[],
+  email: (ask: Ask, extended: boolean) => EmailMessage,
+) {
+  const { participant, deps, now } = ctx;
+  const progress = await askByDeadline(
+    {
+      requestId: stepRequestId(stepId, participant.participantId),
+      kind,
+      participantId: participant.participantId,
+      stepId,
+      recipient: participant.person,
+    },
+    deadline,
+    remindersDaysBefore,
+    (link, reminder, extended) => email({ link, reminder }, extended),
+    deps,
+  );
+  ctx.wakeAt.push(...lookAgainAt(progress, now));
+  return progress;
+}
+
 /**
  * This year's re-registration: confirmed once answered, asked from `askDaysBefore` the anniversary and
  * chased to it; unanswered at the deadline, the accreditation lapses.
@@ -168,21 +185,12 @@ async function reRegister(ctx: Context): Promise<'open' | 'not-yet' | 'lapsed'> 
     return 'not-yet';
   }
   const deadline = deadlineOf(participant, year);
-  const progress = await askByDeadline(
-    {
-      requestId: stepRequestId(year.id, participant.participantId),
-      kind: 're-registration',
-      participantId: participant.participantId,
-      stepId: year.id,
-      recipient: participant.person,
-    },
-    deadline,
+  const progress = await askLead(
+    ctx,
+    { kind: 're-registration', stepId: year.id, deadline },
     plan.reRegistration.remindersDaysBefore,
-    (link, reminder, extended) =>
-      reRegistrationRequestEmail(participant, programme, year, deadline, { link, reminder }, extended),
-    deps,
+    (ask, extended) => reRegistrationRequestEmail(participant, programme, year, deadline, ask, extended),
   );
-  ctx.wakeAt.push(...lookAgainAt(progress, now));
   return progress.state === 'expired' ? 'lapsed' : progress.state === 'open' ? 'open' : 'not-yet';
 }
 
