@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { termlyReports } from '../../functions/domain/accredited-years.js';
 import type { DirectoryEntry } from '../../functions/domain/directory.js';
 import { Participant } from '../../functions/domain/participant.js';
@@ -10,20 +10,18 @@ import { ensureRequest, mintLink } from '../../functions/lifecycle/asks.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { accreditedYearsPlan, advanceToInstant } from '../support/accredited-years.js';
 import {
-  ACCESSIBILITY_CHECKS,
   type AccessibilityFinding,
+  browserTestFile,
   checkFormPage,
   expectFieldErrors,
   heading,
-  launchChromium,
   navigation,
-  openPage,
-  reportLesserFindings,
   submitWith,
   errorSummary as summaryOf,
   tabTo,
 } from '../support/browser.js';
-import { startTestSystem, testCohort } from '../support/local-system.js';
+import { testCohort } from '../support/local-system.js';
+import type { PageDocument } from '../support/page-dom.js';
 
 /**
  * The accredited lead's two yearly forms in real headless Chromium (Debian's, at /usr/bin/chromium),
@@ -41,15 +39,8 @@ import { startTestSystem, testCohort } from '../support/local-system.js';
  * execution runs. The tests are steps of one journey on one local system, in order. One browser for the
  * file, one context per test.
  */
-/**
- * Just what these tests read inside the page. The callbacks passed to `page.evaluate` run in Chromium;
- * the project compiles without the DOM library, so this file declares the little it uses, for itself.
- */
-interface PageElement {
-  tagName: string;
-  textContent: string | null;
-}
-declare const document: { activeElement: PageElement | null };
+/** The page's globals, as the callbacks run inside it see them (see test/support/page-dom.ts). */
+declare const document: PageDocument;
 
 const PROGRAMME = 'NCETM Professional Development Lead accreditation';
 const ACCREDITED_AT = '2026-12-10T12:00:00.000Z';
@@ -98,8 +89,8 @@ const reRegistration = {
 };
 
 let system: LocalSystem;
-let browser: Browser;
-let context: BrowserContext;
+let _browser: Browser;
+let _context: BrowserContext;
 let page: Page;
 
 /** Asha, who reports on her spring term and re-registers after a move. */
@@ -210,37 +201,30 @@ async function expectThankYou(message: string) {
 const valuesOf = async <Name extends string>(field: (name: Name) => Locator, names: readonly Name[]) =>
   Object.fromEntries(await Promise.all(names.map(async (n) => [n, await field(n).inputValue()])));
 
-beforeAll(async () => {
-  [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
-  lead = await accreditedLead(
-    'p-browser-years',
-    'Asha Patel',
-    'browser-years@school.test',
-    'Hillside Primary',
-  );
-  lapsing = await accreditedLead(
-    'p-browser-lapsing',
-    'Ben Carter',
-    'browser-lapsing@school.test',
-    'Oak Lane',
-  );
-  await system.dependencies.store.saveDirectoryEntry(listedEntry());
-  termlyAsk = await ask(lead, 'termly-feedback', TERM.id);
-  reRegistrationAsk = await ask(lead, 're-registration', RE_REGISTRATION);
+browserTestFile({
+  lesserFindings,
+  async started(startedSystem, startedBrowser) {
+    [system, _browser] = [startedSystem, startedBrowser];
+    lead = await accreditedLead(
+      'p-browser-years',
+      'Asha Patel',
+      'browser-years@school.test',
+      'Hillside Primary',
+    );
+    lapsing = await accreditedLead(
+      'p-browser-lapsing',
+      'Ben Carter',
+      'browser-lapsing@school.test',
+      'Oak Lane',
+    );
+    await system.dependencies.store.saveDirectoryEntry(listedEntry());
+    termlyAsk = await ask(lead, 'termly-feedback', TERM.id);
+    reRegistrationAsk = await ask(lead, 're-registration', RE_REGISTRATION);
+  },
+  opened(openedContext, openedPage) {
+    [_context, page] = [openedContext, openedPage];
+  },
 });
-afterAll(async () => {
-  reportLesserFindings(lesserFindings);
-  await browser?.close();
-  await system?.stop();
-});
-beforeEach(async () => {
-  // Every test here checks its pages with axe-core, which the pages' CSP would keep out.
-  ({ context, page } = await openPage(browser, {
-    ...ACCESSIBILITY_CHECKS,
-    viewport: { width: 1024, height: 768 },
-  }));
-});
-afterEach(() => context?.close());
 
 describe.sequential("an accredited lead's yearly forms in Chromium, from their links", () => {
   describe('the termly reach-and-impact report', () => {

@@ -1,27 +1,27 @@
 import { isIP } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { programmeById } from '../../functions/programmes/index.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import {
   ACCESSIBILITY_CHECKS,
   type AccessibilityFinding,
+  browserTestFile,
   checkAccessibility,
   errorSummary,
   focusedId,
   heading,
-  launchChromium,
   navigation,
   openFromEmail,
   openPage,
   PHONE,
   phoneScreenshot,
-  reportLesserFindings,
   submitWith,
   tabTo,
 } from '../support/browser.js';
 import { askedToCommit, expectPastCommitmentGate } from '../support/commitment.js';
-import { createCohort, mailbox, startTestSystem, waitForStatus } from '../support/local-system.js';
+import { createCohort, mailbox, waitForStatus } from '../support/local-system.js';
+import type { PageDocument } from '../support/page-dom.js';
 
 /**
  * The senior leader's side of the commitment gate in real headless Chromium (Debian's, at
@@ -30,22 +30,8 @@ import { createCohort, mailbox, startTestSystem, waitForStatus } from '../suppor
  * thank-you pages are checked with axe-core (no serious or critical violations, every control labelled).
  * One browser for the file, one context per test.
  */
-/**
- * Just what these tests read inside the page. The callbacks passed to `page.evaluate` run in Chromium;
- * the project compiles without the DOM library, so this file declares the little it uses, for itself.
- */
-interface PageElement {
-  id: string;
-  textContent: string | null;
-  getAttribute(name: string): string | null;
-  closest(selectors: string): PageElement | null;
-  querySelector(selectors: string): PageElement | null;
-}
-declare const document: {
-  activeElement: PageElement | null;
-  documentElement: { scrollWidth: number };
-  getElementById(id: string): PageElement | null;
-};
+/** The page's globals, as the callbacks run inside it see them (see test/support/page-dom.ts). */
+declare const document: PageDocument;
 declare const navigator: { userAgent: string };
 
 const programme = programmeById('ncetm-pd-lead');
@@ -58,19 +44,17 @@ let page: Page;
 /** What axe found that fails no test (moderate or minor), listed once the file's tests are done. */
 const lesserFindings: AccessibilityFinding[] = [];
 
-beforeAll(async () => {
-  [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
-  await createCohort(system);
+browserTestFile({
+  lesserFindings,
+  async started(startedSystem, startedBrowser) {
+    [system, browser] = [startedSystem, startedBrowser];
+    await createCohort(system);
+  },
+  opened(openedContext, openedPage) {
+    [context, page] = [openedContext, openedPage];
+  },
+  accessibilityChecks: false,
 });
-afterAll(async () => {
-  reportLesserFindings(lesserFindings);
-  await browser?.close();
-  await system?.stop();
-});
-beforeEach(async () => {
-  ({ context, page } = await openPage(browser));
-});
-afterEach(() => context?.close());
 
 /**
  * For a test that checks its pages with axe-core: a fresh context that lets axe in (the pages' CSP keeps

@@ -1,25 +1,23 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { offerDirectoryEntry } from '../../functions/accreditation/directory.js';
 import { Participant } from '../../functions/domain/participant.js';
 import { verificationCodeFor } from '../../functions/lifecycle/advance-programme.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import {
-  ACCESSIBILITY_CHECKS,
   type AccessibilityFinding,
+  browserTestFile,
   checkFormPage,
   expectFieldErrors,
   focusedId,
   heading,
-  launchChromium,
   navigation,
-  openPage,
-  reportLesserFindings,
   submitWith,
   errorSummary as summaryOf,
   tabTo,
 } from '../support/browser.js';
-import { createCohort, startTestSystem, testCohort } from '../support/local-system.js';
+import { createCohort, testCohort } from '../support/local-system.js';
+import type { PageDocument } from '../support/page-dom.js';
 
 /**
  * The accredited lead's directory-entry form in real headless Chromium (Debian's, at /usr/bin/chromium),
@@ -35,20 +33,8 @@ import { createCohort, startTestSystem, testCohort } from '../support/local-syst
  * programme is run. The tests are steps of one journey on one local system, in order. One browser for
  * the file, one context per test.
  */
-/**
- * Just what these tests read inside the page. The callbacks passed to `page.evaluate` run in Chromium;
- * the project compiles without the DOM library, so this file declares the little it uses, for itself.
- */
-interface PageElement {
-  tagName: string;
-  textContent: string | null;
-  removeAttribute(name: string): void;
-}
-declare const document: {
-  activeElement: PageElement | null;
-  documentElement: { scrollWidth: number };
-  getElementById(id: string): PageElement | null;
-};
+/** The page's globals, as the callbacks run inside it see them (see test/support/page-dom.ts). */
+declare const document: PageDocument;
 
 const TITLE = 'Your entry in the directory of accredited leads';
 const PROGRAMME = 'NCETM Professional Development Lead accreditation';
@@ -74,8 +60,8 @@ const chosen = {
 };
 
 let system: LocalSystem;
-let browser: Browser;
-let context: BrowserContext;
+let _browser: Browser;
+let _context: BrowserContext;
 let page: Page;
 
 let participant: Participant;
@@ -144,25 +130,18 @@ async function openDirectory() {
   expect(await heading(page)).toBe('Directory of accredited leads');
 }
 
-beforeAll(async () => {
-  [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
-  await createCohort(system);
-  participant = await accreditedLead();
-  link = await offerDirectoryEntry(participant, system.dependencies);
+browserTestFile({
+  lesserFindings,
+  async started(startedSystem, startedBrowser) {
+    [system, _browser] = [startedSystem, startedBrowser];
+    await createCohort(system);
+    participant = await accreditedLead();
+    link = await offerDirectoryEntry(participant, system.dependencies);
+  },
+  opened(openedContext, openedPage) {
+    [_context, page] = [openedContext, openedPage];
+  },
 });
-afterAll(async () => {
-  reportLesserFindings(lesserFindings);
-  await browser?.close();
-  await system?.stop();
-});
-beforeEach(async () => {
-  // Every test here checks its pages with axe-core, which the pages' CSP would keep out.
-  ({ context, page } = await openPage(browser, {
-    ...ACCESSIBILITY_CHECKS,
-    viewport: { width: 1024, height: 768 },
-  }));
-});
-afterEach(() => context?.close());
 
 describe.sequential("the accredited lead's directory entry in Chromium, from their link", () => {
   it('the fresh form starts from their name, school and Maths Hub, and the directory is empty', async () => {

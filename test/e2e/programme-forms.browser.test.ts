@@ -1,24 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import {
-  ACCESSIBILITY_CHECKS,
   type AccessibilityFinding,
+  browserTestFile,
   checkFormPage,
   expectFieldErrors,
   focusedId,
   heading,
-  launchChromium,
   navigation,
   openFromEmail,
-  openPage,
-  reportLesserFindings,
   submitWith,
   errorSummary as summaryOf,
   tabTo,
 } from '../support/browser.js';
-import { linkIn, mailbox, startTestSystem, waitForState } from '../support/local-system.js';
+import { linkIn, mailbox, waitForState } from '../support/local-system.js';
+import type { PageDocument } from '../support/page-dom.js';
 import {
   advanceTo,
   expectAccredited,
@@ -42,20 +40,8 @@ import {
  * The tests are steps of one journey and run in order on one local system: each needs the one before.
  * One browser for the file, one context per test.
  */
-/**
- * Just what these tests read inside the page. The callbacks passed to `page.evaluate` run in Chromium;
- * the project compiles without the DOM library, so this file declares the little it uses, for itself.
- */
-interface PageElement {
-  tagName: string;
-  textContent: string | null;
-  getAttribute(name: string): string | null;
-}
-declare const document: {
-  activeElement: PageElement | null;
-  documentElement: { scrollWidth: number };
-  getElementById(id: string): PageElement | null;
-};
+/** The page's globals, as the callbacks run inside it see them (see test/support/page-dom.ts). */
+declare const document: PageDocument;
 declare const location: { hash: string };
 
 const interimPrompts = {
@@ -66,8 +52,8 @@ const interimPrompts = {
 const frameworkPrompts = { planning: 'Planning', evaluation: 'Evaluation', reflection: 'Reflection' };
 
 let system: LocalSystem;
-let browser: Browser;
-let context: BrowserContext;
+let _browser: Browser;
+let _context: BrowserContext;
 let page: Page;
 
 type Cohort = Awaited<ReturnType<typeof programmeCohort>>;
@@ -167,25 +153,18 @@ async function shownAnswers() {
 const underPrompts = (prompts: Record<string, string>, answers: Record<string, string>) =>
   Object.fromEntries(Object.entries(prompts).map(([name, label]) => [label, answers[name]]));
 
-beforeAll(async () => {
-  [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
-  cohort = await programmeCohort(system, 'browser-programme');
-  asha = await joined('Asha Patel', 'browser-asha@school.test', 'Hillside Primary');
-  ben = await joined('Ben Carter', 'browser-ben@school.test', 'Moorland Primary');
+browserTestFile({
+  lesserFindings,
+  async started(startedSystem, startedBrowser) {
+    [system, _browser] = [startedSystem, startedBrowser];
+    cohort = await programmeCohort(system, 'browser-programme');
+    asha = await joined('Asha Patel', 'browser-asha@school.test', 'Hillside Primary');
+    ben = await joined('Ben Carter', 'browser-ben@school.test', 'Moorland Primary');
+  },
+  opened(openedContext, openedPage) {
+    [_context, page] = [openedContext, openedPage];
+  },
 });
-afterAll(async () => {
-  reportLesserFindings(lesserFindings);
-  await browser?.close();
-  await system?.stop();
-});
-beforeEach(async () => {
-  // Every test here checks its pages with axe-core, which the pages' CSP would keep out.
-  ({ context, page } = await openPage(browser, {
-    ...ACCESSIBILITY_CHECKS,
-    viewport: { width: 1024, height: 768 },
-  }));
-});
-afterEach(() => context?.close());
 
 describe.sequential('the programme forms in Chromium, from the emailed links to accreditation', () => {
   it('the day 1 register lists both participants; one left unanswered is caught, the other choice kept', async () => {

@@ -9,8 +9,9 @@ import {
   type Page,
   type Response,
 } from 'playwright-core';
-import { expect } from 'vitest';
-import { linkIn, type SentEmail } from './local-system.js';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import type { LocalSystem } from '../../infra/local/system.js';
+import { linkIn, type SentEmail, startTestSystem } from './local-system.js';
 
 /**
  * What the browser tests share: Debian's headless Chromium (at /usr/bin/chromium), a fresh context per
@@ -75,6 +76,44 @@ export async function openPage(
   // Short: a page of ours that takes seconds is itself a failure worth seeing.
   context.setDefaultTimeout(5_000);
   return { context, page: await context.newPage() };
+}
+
+/**
+ * The hooks of a browser test file: the local system and Chromium once for the file (`started` gets them,
+ * and may set up what the file's tests share), a fresh context and page per test (`opened` gets them), at
+ * a desktop size with the pages' CSP relaxed for axe-core unless `accessibilityChecks` is false, and
+ * axe's lesser findings reported at the end.
+ */
+export function browserTestFile(hooks: {
+  lesserFindings: AccessibilityFinding[];
+  started: (system: LocalSystem, browser: Browser) => Promise<void> | void;
+  opened: (context: BrowserContext, page: Page) => void;
+  accessibilityChecks?: boolean;
+}) {
+  let system: LocalSystem | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
+    await hooks.started(system, browser);
+  });
+  afterAll(async () => {
+    reportLesserFindings(hooks.lesserFindings);
+    await browser?.close();
+    await system?.stop();
+  });
+  beforeEach(async () => {
+    if (!browser) throw new Error('Chromium did not start');
+    const opened = await openPage(
+      browser,
+      hooks.accessibilityChecks === false
+        ? {}
+        : { ...ACCESSIBILITY_CHECKS, viewport: { width: 1024, height: 768 } },
+    );
+    context = opened.context;
+    hooks.opened(opened.context, opened.page);
+  });
+  afterEach(() => context?.close());
 }
 
 /** The phone the forms must fit: no sideways scrolling at this width. */
