@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isAccreditedYearsAsk } from '../domain/accredited-years.js';
-import { Participant, Person, participantIdFor, SeniorLeader } from '../domain/participant.js';
+import { FINAL_STAGES, Participant, Person, participantIdFor, SeniorLeader } from '../domain/participant.js';
 import { Cohort, DaySchedule, DeadlineSchedule } from '../domain/programme.js';
 import { scheduleProblems } from '../domain/progress.js';
 import { commitmentRequestId, stepRequestId } from '../domain/request.js';
@@ -220,6 +220,11 @@ async function deferParticipant(
   deps: Dependencies,
 ): Promise<AdminResult> {
   const participant = await participantFor(command.participantId, deps);
+  // Only someone still on the programme can move to a later cohort of it.
+  if (FINAL_STAGES.has(participant.stage))
+    throw new AdminCommandRejected(
+      `${participant.person.name} has finished the programme (${participant.stage}): there is nothing to defer`,
+    );
   const target = await deps.store.getCohort(command.toCohortId);
   if (!target) throw new AdminCommandRejected(`No cohort "${command.toCohortId}"`);
   if (target.programmeId !== participant.programmeId)

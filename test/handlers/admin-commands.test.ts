@@ -151,4 +151,28 @@ describe('admin commands', () => {
     ).rejects.toMatchObject({ message: 'Asha Patel has been withdrawn' });
     expect((await system.dependencies.store.getParticipant(participantId))?.withdrawal?.reason).toBe('Left');
   });
+
+  it('refuses to defer someone who has finished the programme, and to extend an ask they do not have', async () => {
+    const { participantId } = await enrol(system, { email: 'finished@school.test' });
+    await system.dependencies.store.setStage(participantId, 'accredited');
+    await expect(
+      system.admin({
+        command: 'defer-participant',
+        participantId,
+        toCohortId: testCohort.cohortId,
+        reason: 'x',
+      }),
+    ).rejects.toMatchObject({
+      message: 'Asha Patel has finished the programme (accredited): there is nothing to defer',
+    });
+    for (const stepId of ['re-registration-1', 'termly-spring-2027'])
+      await expect(
+        system.admin({ command: 'grant-extension', participantId, stepId, until: '2099-01-01T17:00' }),
+      ).rejects.toMatchObject({ message: `Asha Patel has no open ask "${stepId}"` });
+    await expect(
+      system.admin({ command: 'grant-extension', participantId, stepId: 'day-1', until: '2099-01-01T17:00' }),
+    ).rejects.toMatchObject({
+      message: expect.stringContaining('"day-1" is not a task or framework submission'),
+    });
+  });
 });
