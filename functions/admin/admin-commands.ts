@@ -3,7 +3,7 @@ import { isAccreditedYearsAsk } from '../domain/accredited-years.js';
 import { FINAL_STAGES, Participant, Person, participantIdFor, SeniorLeader } from '../domain/participant.js';
 import { Cohort, DaySchedule, DeadlineSchedule } from '../domain/programme.js';
 import { scheduleProblems } from '../domain/progress.js';
-import { commitmentRequestId, stepRequestId } from '../domain/request.js';
+import { commitmentRequestId, isExpired, type RequestKind, stepRequestId } from '../domain/request.js';
 import { LOCAL_DATE_TIME, londonTime } from '../domain/time.js';
 import { wakeParticipant } from '../lifecycle/wake.js';
 import { programmeById, programmes } from '../programmes/index.js';
@@ -43,6 +43,13 @@ export const AdminCommand = z.discriminatedUnion('command', [
     reason: z.string().trim().min(1).max(1000),
   }),
   z.object({
+    command: z.literal('correct-email'),
+    participantId: z.string().min(1),
+    /** Whose address: the participant's own, or their senior leader's. */
+    whose: z.enum(['participant', 'senior-leader']),
+    email: Person.shape.email,
+  }),
+  z.object({
     command: z.literal('defer-participant'),
     participantId: z.string().min(1),
     toCohortId: z.string().min(1),
@@ -59,6 +66,7 @@ export class AdminCommandRejected extends Error {
 export type AdminResult =
   | { command: 'create-cohort'; cohortId: string; created: boolean }
   | { command: 'grant-extension' | 'withdraw-participant'; participantId: string }
+  | { command: 'correct-email'; participantId: string; askedAgain: string[] }
   | { command: 'change-date'; cohortId: string; participantsWoken: number }
   | { command: 'defer-participant'; participantId: string; executionArn: string }
   | {
@@ -80,6 +88,8 @@ export async function runAdminCommand(command: AdminCommand, deps: Dependencies)
       return changeDate(command, deps);
     case 'withdraw-participant':
       return withdrawParticipant(command, deps);
+    case 'correct-email':
+      return correctEmail(command, deps);
     case 'defer-participant':
       return deferParticipant(command, deps);
   }
@@ -209,6 +219,40 @@ async function withdrawParticipant(
   if (ask && (await deps.store.expireRequest(ask.requestId)) && ask.taskToken)
     await deps.workflow.completeTask(ask.taskToken, { decision: 'withdrawn' });
   return { command: 'withdraw-participant', participantId: participant.participantId };
+}
+
+/** Which asks go to whom: the senior leader signs the commitment; the participant answers their own asks. */
+const askedOf: Record<Command<'correct-email'>['whose'], ReadonlySet<RequestKind>> = {
+  'senior-leader': new Set(['commitment']),
+  participant: new Set(['submission', 'termly-feedback', 're-registration']),
+};
+
+/**
+ * A corrected address (one that bounced, or that SES now suppresses): the record takes it, and every ask
+ * still open for that person goes again at once, with a new link, to the new address; the deadlines and
+ * reminders already sent stay as they were. The waiting execution is woken to send it.
+ */
+async function correctEmail(command: Command<'correct-email'>, deps: Dependencies): Promise<AdminResult> {
+  const participant = await participantFor(command.participantId, deps);
+  const { participantId } = participant;
+  const change =
+    command.whose === 'participant'
+      ? { person: { ...participant.person, email: command.email } }
+      : { seniorLeader: { ...participant.seniorLeader, email: command.email } };
+  await deps.store.changeParticipant(participantId, change);
+  const now = deps.clock.now();
+  const open = (await deps.store.participantRequests(participantId)).filter(
+    (r) => askedOf[command.whose].has(r.kind) && !isExpired(r, now) && r.status === 'open',
+  );
+  const askedAgain: string[] = [];
+  for (const request of open)
+    if (await deps.store.askAgain(request.requestId)) askedAgain.push(request.requestId);
+  await wakeParticipant(participantId, deps);
+  // The commitment gate waits on its own request: it is told to ask again.
+  const commitment = open.find((r) => r.kind === 'commitment');
+  if (commitment?.taskToken)
+    await deps.workflow.completeTask(commitment.taskToken, { decision: 'ask-again' });
+  return { command: 'correct-email', participantId, askedAgain };
 }
 
 /**

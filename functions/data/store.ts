@@ -332,6 +332,33 @@ export class AccreditationStore {
     });
   }
 
+  /**
+   * An open ask to be made again at once (its recipient's address was corrected): the next chase sends
+   * it afresh with a new link; its deadline and the reminders already sent stay as they were.
+   */
+  askAgain(requestId: string): Promise<boolean> {
+    return this.update(
+      keys.request(requestId),
+      'REMOVE invitedAt',
+      '#status = :open',
+      { ':open': 'open' },
+      {
+        '#status': 'status',
+      },
+    );
+  }
+
+  /** A participant's own requests (their commitment and their asks), each read itself, consistently. */
+  async participantRequests(participantId: string): Promise<Request[]> {
+    const items = await this.queryGsi1(`PARTICIPANT#${participantId}`, 'REQUEST#');
+    const found: Request[] = [];
+    for (const item of items) {
+      const request = await this.getRequest(String(item.requestId));
+      if (request) found.push(request);
+    }
+    return found;
+  }
+
   /** Counts reminder `number` (1-based) as sent, once. */
   markReminderSent(requestId: string, number: number): Promise<boolean> {
     return this.update(keys.request(requestId), 'SET remindersSent = :n', 'remindersSent = :previous', {

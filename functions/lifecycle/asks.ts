@@ -113,12 +113,10 @@ export async function mintLink(request: Request, deps: Dependencies): Promise<st
 /** Each email gets a fresh link; any of them opens the form until the request is answered or expires. */
 async function emailWithLink(request: Request, askEmail: AskEmail, reminder: number, deps: Dependencies) {
   const link = await mintLink(request, deps);
-  // Keyed by the ask and its deadline, not the link: a retry mints a new link but never sends a second
-  // email, while an extension (a new deadline) is a new ask.
-  await deps.mailer.send(
-    askEmail(link, reminder),
-    `${request.requestId}#${request.expiresAt}#ask#${reminder}`,
-  );
+  const email = askEmail(link, reminder);
+  // Keyed by the ask, its deadline and the address, not the link: a retry mints a new link but never
+  // sends a second email, while an extension (a new deadline) or a corrected address is a new ask.
+  await deps.mailer.send(email, `${request.requestId}#${request.expiresAt}#${email.to}#ask#${reminder}`);
 }
 
 const withTrailingSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);

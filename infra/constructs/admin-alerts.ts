@@ -63,7 +63,7 @@ export class AdminAlerts extends Construct {
       new SnsTopic(this.topic, {
         message: RuleTargetInput.fromText(
           `${field('eventType')}: ${field('mail.commonHeaders.subject')}, to ${field('mail.destination')}, ` +
-            'was not delivered. SES will not send to this address again: correct it for the participant.',
+            'was not delivered. SES will not send to this address again: correct it with the admin command correct-email.',
         ),
       }),
     );

@@ -178,6 +178,33 @@ describe('the senior-leader commitment gate', () => {
     });
   });
 
+  it("a corrected senior leader's address gets the ask again at once, and the new link signs", async () => {
+    const { participantId, executionArn, leader } = await awaitingAnswer('bounced-head@school.test');
+    const corrected = await system.admin({
+      command: 'correct-email',
+      participantId,
+      whose: 'senior-leader',
+      email: 'sam.okafor@school.test',
+    });
+    expect(corrected).toMatchObject({ askedAgain: [`commitment-${participantId}`] });
+    const again = await mailbox(system).waitForEmail(
+      'sam.okafor@school.test',
+      /^Please confirm your support/,
+    );
+    await parked(executionArn, 2);
+    // The same deadline; nothing more to the old address.
+    const first = await mailbox(system).waitForEmail(leader, /^Please confirm your support/);
+    expect(again.subject).toBe(first.subject);
+    expect(await mailbox(system).emailsTo(leader)).toHaveLength(1);
+    expect(system.stepFunctions.describeExecution(executionArn).statesEntered).toContain('ChaseCommitment');
+
+    expect((await answer(linkIn(again), sign)).status).toBe(200);
+    await waitForState(system, executionArn, 'AtDevelopmentDay');
+    const record = await system.dependencies.store.getParticipant(participantId);
+    expect(record?.seniorLeader.email).toBe('sam.okafor@school.test');
+    expect(record?.commitment?.decision).toBe('signed');
+  });
+
   it('a step that keeps failing tells the admin and ends at LifecycleFailed', async () => {
     const execution = system.stepFunctions.startExecution(
       system.stateMachineArn,

@@ -220,6 +220,33 @@ describe('the programme phase', () => {
     expect(reminders.length).toBeGreaterThanOrEqual(1);
   });
 
+  it("a corrected participant's address gets the open task's ask again, and its new link submits", async () => {
+    const cohort = await programmeCohort(system, 'programme-corrected');
+    const { who } = await atInterimTask(cohort, 'bounced@school.test');
+    const corrected = await system.admin({
+      command: 'correct-email',
+      participantId: who.participantId,
+      whose: 'participant',
+      email: 'asha.patel@school.test',
+    });
+    expect(corrected).toMatchObject({ askedAgain: [`interim-task#1-${who.participantId}`] });
+    const again = await mailbox(system).waitForEmail(
+      'asha.patel@school.test',
+      /^Please submit your Interim task/,
+    );
+    await waitForState(system, who.executionArn, 'AtTask');
+    expect((await post(linkIn(again), interimAnswers)).status).toBe(200);
+    await mailbox(system).waitForEmail(lead, /Please give feedback to Asha Patel/);
+    await expect(
+      system.admin({
+        command: 'correct-email',
+        participantId: who.participantId,
+        whose: 'participant',
+        email: 'nope',
+      }),
+    ).rejects.toMatchObject({ name: 'ParseError' });
+  });
+
   it('an absentee is reported, then deferred to a later cohort keeping what they completed', async () => {
     const cohort = await programmeCohort(system, 'programme-absent');
     const later = await programmeCohort(system, 'programme-later', 120);
