@@ -20,7 +20,12 @@ export async function ensureRequest(
   { store, clock }: Dependencies,
   deadline?: Date,
 ): Promise<Request> {
-  await store.createRequest(newRequest(subject, ladder, clock.now(), deadline));
+  // Read first: on every look after the first, the request is there, and one read is all it costs.
+  const existing = await store.getRequest(subject.requestId);
+  if (existing) return existing;
+  const created = newRequest(subject, ladder, clock.now(), deadline);
+  if (await store.createRequest(created)) return created;
+  // Created in between by a concurrent run: that one is the request.
   const request = await store.getRequest(subject.requestId);
   if (!request) throw new Error(`Request ${subject.requestId} vanished after creation`);
   return request;
