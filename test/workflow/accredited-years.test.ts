@@ -11,7 +11,14 @@ import {
   parkedIn,
   termlyAnswers,
 } from '../support/accredited-years.js';
-import { linkIn, mailbox, startTestSystem, waitForStatus } from '../support/local-system.js';
+import {
+  createCohort,
+  enrol,
+  linkIn,
+  mailbox,
+  startTestSystem,
+  waitForStatus,
+} from '../support/local-system.js';
 import { post } from '../support/programme.js';
 
 /**
@@ -276,6 +283,26 @@ describe('the accredited years', () => {
     await waitForStatus(system, execution?.executionArn ?? '', 'SUCCEEDED');
     expect(execution?.statesEntered.at(-1)).toBe('Withdrawn');
     expect(await system.dependencies.store.getDirectoryEntry(lead.participantId)).toBeUndefined();
+  });
+
+  it('started for someone not accredited, it stops at once and tells the admin', async () => {
+    await createCohort(system);
+    const { participantId } = await enrol(system, { email: 'not-yet@school.test' });
+    const execution = system.stepFunctions.startExecution(
+      system.stateMachineArns.AccreditedYears,
+      `${participantId}-accredited-1`,
+      JSON.stringify({ participantId }),
+    );
+    await execution.done;
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('AccreditedYearsFailed');
+    expect(execution.statesEntered).toEqual([
+      'NextAccreditedYearsStep',
+      'NotifyAdminOfFailure',
+      'AccreditedYearsFailed',
+    ]);
+    const alert = await mailbox(system).waitForEmail(admin, /^Action needed: the lifecycle of Asha Patel/);
+    expect(alert.body.text).toContain('NotAccredited');
   });
 
   it('a restarted execution resumes from the record and asks nothing twice', async () => {
