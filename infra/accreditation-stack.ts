@@ -57,6 +57,10 @@ export class AccreditationStack extends Stack {
     const lifecycle = workflows.stateMachines.ParticipantLifecycle;
     Admin.addEnvironment('STATE_MACHINE_ARN', lifecycle.stateMachineArn);
     lifecycle.grantStartExecution(Admin);
+    // A reinstated lead's accredited years start again by the admin's hand.
+    const accreditedYears = workflows.stateMachines.AccreditedYears;
+    Admin.addEnvironment('ACCREDITED_YEARS_STATE_MACHINE_ARN', accreditedYears.stateMachineArn);
+    accreditedYears.grantStartExecution(Admin);
     // By name, not by reference: the forms API → Forms → state machine → AdvanceCommitment → API URL would be a cycle.
     // Everything that wakes a waiting execution: the forms, the waits themselves, and the admin's changes.
     for (const fn of [Forms, Admin, tasks.AwaitCommitment, tasks.AwaitChange])

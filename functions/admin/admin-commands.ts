@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { isAccreditedYearsAsk } from '../domain/accredited-years.js';
+import { isAccreditedYearsAsk, nextReRegistration } from '../domain/accredited-years.js';
 import { FINAL_STAGES, Participant, Person, participantIdFor, SeniorLeader } from '../domain/participant.js';
 import { Cohort, DaySchedule, DeadlineSchedule } from '../domain/programme.js';
 import { scheduleProblems } from '../domain/progress.js';
 import { commitmentRequestId, isExpired, type RequestKind, stepRequestId } from '../domain/request.js';
 import { LOCAL_DATE_TIME, londonTime } from '../domain/time.js';
+import { accreditedYearsExecutionName } from '../lifecycle/execution.js';
 import { wakeParticipant } from '../lifecycle/wake.js';
 import { programmeById, programmes } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
@@ -50,6 +51,13 @@ export const AdminCommand = z.discriminatedUnion('command', [
     email: Person.shape.email,
   }),
   z.object({
+    command: z.literal('reinstate-accreditation'),
+    participantId: z.string().min(1),
+    reason: z.string().trim().min(1).max(1000),
+    /** The new deadline for the missed re-registration, as a London time like 2028-03-01T17:00. */
+    reRegisterBy: z.string().regex(LOCAL_DATE_TIME, 'a London time like 2028-03-01T17:00'),
+  }),
+  z.object({
     command: z.literal('defer-participant'),
     participantId: z.string().min(1),
     toCohortId: z.string().min(1),
@@ -67,6 +75,7 @@ export type AdminResult =
   | { command: 'create-cohort'; cohortId: string; created: boolean }
   | { command: 'grant-extension' | 'withdraw-participant'; participantId: string }
   | { command: 'correct-email'; participantId: string; askedAgain: string[] }
+  | { command: 'reinstate-accreditation'; participantId: string; executionArn: string }
   | { command: 'change-date'; cohortId: string; participantsWoken: number }
   | { command: 'defer-participant'; participantId: string; executionArn: string }
   | {
@@ -90,6 +99,8 @@ export async function runAdminCommand(command: AdminCommand, deps: Dependencies)
       return withdrawParticipant(command, deps);
     case 'correct-email':
       return correctEmail(command, deps);
+    case 'reinstate-accreditation':
+      return reinstateAccreditation(command, deps);
     case 'defer-participant':
       return deferParticipant(command, deps);
   }
@@ -253,6 +264,41 @@ async function correctEmail(command: Command<'correct-email'>, deps: Dependencie
   if (commitment?.taskToken)
     await deps.workflow.completeTask(commitment.taskToken, { decision: 'ask-again' });
   return { command: 'correct-email', participantId, askedAgain };
+}
+
+/**
+ * Undoes a lapse (the lead re-registers late, or it was a mistake): accredited again, the missed
+ * re-registration asked again with a new deadline, and their accredited years running again from the
+ * record. They choose again whether to be in the directory. If they miss the new deadline, it lapses again.
+ */
+async function reinstateAccreditation(
+  command: Command<'reinstate-accreditation'>,
+  deps: Dependencies,
+): Promise<AdminResult> {
+  const participant = await participantFor(command.participantId, deps);
+  const plan = programmeById(participant.programmeId).accreditation;
+  if (!participant.lapse || !participant.accreditation || !plan)
+    throw new AdminCommandRejected(`${participant.person.name}'s accreditation has not lapsed`);
+  if (londonTime(command.reRegisterBy) <= deps.clock.now())
+    throw new AdminCommandRejected('The new deadline must be in the future');
+  const year = nextReRegistration(
+    participant,
+    new Date(participant.accreditation.accreditedAt),
+    plan.reRegistration,
+  );
+  // The deadline first: the execution started below must find it.
+  await deps.store.setDeadline(participant.participantId, year.id, command.reRegisterBy);
+  await deps.store.reinstate(participant.participantId, {
+    reason: command.reason,
+    at: deps.clock.now().toISOString(),
+    lapse: participant.lapse,
+  });
+  const series = `reinstated-${participant.reinstatements.length + 1}`;
+  const { executionArn } = await deps.workflow.startAccreditedYears(
+    accreditedYearsExecutionName(participant.participantId, 1, series),
+    { participantId: participant.participantId, generation: 1, series },
+  );
+  return { command: 'reinstate-accreditation', participantId: participant.participantId, executionArn };
 }
 
 /**

@@ -160,6 +160,19 @@ export class AccreditationStore {
     });
   }
 
+  /**
+   * A lapsed accreditation restored by the programme team: accredited again, the lapse moved into the
+   * record's reinstatements (so what happened stays on it), and a waiting execution told. Once only per lapse.
+   */
+  reinstate(participantId: string, reinstatement: { reason: string; at: string; lapse: unknown }) {
+    return this.update(
+      keys.participant(participantId),
+      'SET stage = :accredited, reinstatements = list_append(if_not_exists(reinstatements, :none), :this), revision = revision + :one REMOVE lapse',
+      'attribute_exists(lapse)',
+      { ':accredited': 'accredited', ':none': [], ':this': [reinstatement], ':one': 1 },
+    );
+  }
+
   /** Records that an outcome email went out; false if it already had (so the caller sends nothing). */
   markNotified(participantId: string, outcome: string, at: Date): Promise<boolean> {
     return this.update(

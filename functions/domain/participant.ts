@@ -136,6 +136,8 @@ export const StepOutcome = z.union([
 ]);
 export type StepOutcome = z.infer<typeof StepOutcome>;
 
+export const Lapse = z.object({ reason: z.string(), at: z.iso.datetime() });
+
 export const Participant = z.object({
   participantId: z.string(),
   person: Person,
@@ -166,7 +168,9 @@ export const Participant = z.object({
     .object({ verificationCode: z.string(), accreditedAt: z.iso.datetime(), listedInDirectory: z.boolean() })
     .optional(),
   /** Not re-registered in time: off the directory, and nothing more is asked. */
-  lapse: z.object({ reason: z.string(), at: z.iso.datetime() }).optional(),
+  lapse: Lapse.optional(),
+  /** Lapses the programme team undid, with why and when. */
+  reinstatements: z.array(z.object({ reason: z.string(), at: z.iso.datetime(), lapse: Lapse })).default([]),
 });
 export type Participant = z.infer<typeof Participant>;
 

@@ -61,6 +61,7 @@ export function reRegisteredEmail(
   participant: Participant,
   programme: Programme,
   nextDue: Date,
+  directoryEntry: string,
 ): EmailMessage {
   return composeEmail({
     to: participant.person.email,
@@ -68,7 +69,9 @@ export function reRegisteredEmail(
     greeting: `Dear ${participant.person.name},`,
     paragraphs: [
       `Thank you: your accreditation (${programme.name}) continues until ${formatLondonDate(nextDue)}. We will ask you to re-register again before then.`,
+      'Check that your entry in the directory of accredited leads says what you want it to, or choose to be listed.',
     ],
+    action: { label: 'Check your directory entry', url: directoryEntry },
   });
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { offerDirectoryEntry } from '../accreditation/directory.js';
 import { followReRegisteredContact } from '../accreditation/re-registration.js';
 import { deadlineOf, nextReRegistration, termlyReports } from '../domain/accredited-years.js';
 import type { Participant } from '../domain/participant.js';
@@ -33,7 +34,7 @@ export type AccreditedYearsProgress =
       revision: number;
     }
   | { next: 'lapsed' | 'withdrawn' }
-  | { next: 'continue-in-new-execution'; executionName: string; generation: number };
+  | { next: 'continue-in-new-execution'; executionName: string; generation: number; series: string };
 
 /** An accredited-years execution for someone with no accreditation on record: a bug or a bad start. */
 export class NotAccredited extends Error {
@@ -77,12 +78,13 @@ export async function advanceAccreditedYears(
     return { next: 'withdrawn' };
   }
   if (participant.lapse) return lapse(ctx);
-  const { generation = 1 } = execution.input;
+  const { generation = 1, series = 'accredited' } = execution.input;
   if (dueForHandOver(execution, ctx.now))
     return {
       next: 'continue-in-new-execution',
-      executionName: accreditedYearsExecutionName(participantId, generation + 1),
+      executionName: accreditedYearsExecutionName(participantId, generation + 1, series),
       generation: generation + 1,
+      series,
     };
 
   const termlyOpen = await termlyFeedback(ctx);
@@ -173,13 +175,17 @@ async function reRegister(ctx: Context): Promise<'open' | 'not-yet' | 'lapsed'> 
   // Normally done by the form already; here in case it stopped part-way.
   await followReRegisteredContact(participant, deps);
   const year = nextReRegistration(participant, ctx.accreditedAt, plan.reRegistration);
-  if (year.year > 1)
+  const confirmed = `re-registered#${year.year - 1}`;
+  if (year.year > 1 && !participant.notified[confirmed]) {
+    // With a fresh link to their directory entry for the year ahead (the last one lasted a year).
+    const directoryEntry = await offerDirectoryEntry(participant, deps, year.year - 1);
     await notifyOnce(
       participant,
-      `re-registered#${year.year - 1}`,
-      () => reRegisteredEmail(participant, programme, deadlineOf(participant, year)),
+      confirmed,
+      () => reRegisteredEmail(participant, programme, deadlineOf(participant, year), directoryEntry),
       deps,
     );
+  }
   if (now < year.asksAt) {
     ctx.wakeAt.push(year.asksAt);
     return 'not-yet';
@@ -208,10 +214,12 @@ async function lapse(ctx: Context): Promise<AccreditedYearsProgress> {
       },
       stage: 'lapsed',
     });
-  await notifyOnce(participant, 'lapsed', () => lapsedEmail(participant, programme, due), deps);
+  // Once per missed deadline: a reinstated lead who misses their new one hears again.
+  const lapsed = `lapsed#${due.toISOString()}`;
+  await notifyOnce(participant, lapsed, () => lapsedEmail(participant, programme, due), deps);
   await notifyOnce(
     participant,
-    'lapsed#admin',
+    `${lapsed}#admin`,
     () =>
       adminAttentionEmail(deps.settings.ADMIN_EMAIL, participant, 'Accreditation lapsed', [
         `They did not re-register by ${formatLondon(due)}. Their directory entry has been removed.`,

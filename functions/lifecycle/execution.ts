@@ -15,6 +15,11 @@ export const ExecutionFacts = z.object({
   input: z.object({
     cohortId: z.string().min(1).optional(),
     generation: z.number().int().positive().optional(),
+    /** Accredited years only: which run of executions this is (`accredited`, or `reinstated-<n>`). */
+    series: z
+      .string()
+      .regex(/^[a-z0-9-]{1,24}$/)
+      .optional(),
   }),
   startedAt: z.iso.datetime({ offset: true }),
 });
@@ -29,6 +34,12 @@ export function continuationName(participantId: string, cohortId: string, genera
   return `${participantId}-${cohort}-${generation}`;
 }
 
-/** An accredited-years execution's name: the first starts at accreditation, each hands over to the next. */
-export const accreditedYearsExecutionName = (participantId: string, generation: number) =>
-  `${participantId}-accredited-${generation}`;
+/**
+ * An accredited-years execution's name: the first starts at accreditation, each hands over to the next.
+ * A reinstatement starts a series of its own, so its hand-overs never meet the names already used.
+ */
+export const accreditedYearsExecutionName = (
+  participantId: string,
+  generation: number,
+  series = 'accredited',
+) => `${participantId}-${series}-${generation}`;

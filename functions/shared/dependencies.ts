@@ -42,6 +42,8 @@ export const Settings = z.object({
   SES_CONFIGURATION_SET: z.string().optional(),
   /** Only the admin function starts executions. */
   STATE_MACHINE_ARN: z.string().default(''),
+  /** The accredited years' state machine: the admin starts it again for a reinstated lead. */
+  ACCREDITED_YEARS_STATE_MACHINE_ARN: z.string().default(''),
   /** The forms (attachments), AdvanceProgramme and the public pages (issued certificates). */
   UPLOADS_BUCKET: z.string().min(1).optional(),
 });
@@ -76,7 +78,10 @@ export function dependenciesFrom(
       configurationSet: settings.SES_CONFIGURATION_SET,
       persistenceStore: idempotencyStore,
     }),
-    workflow: stepFunctionsWorkflow(new SFNClient(client('sfn')), settings.STATE_MACHINE_ARN),
+    workflow: stepFunctionsWorkflow(new SFNClient(client('sfn')), {
+      lifecycle: settings.STATE_MACHINE_ARN,
+      accreditedYears: settings.ACCREDITED_YEARS_STATE_MACHINE_ARN,
+    }),
     clock,
     settings,
     ...(settings.UPLOADS_BUCKET && bucketStores(settings.UPLOADS_BUCKET, client('s3'), Boolean(aws))),

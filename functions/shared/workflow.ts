@@ -8,13 +8,14 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 
+type Started = Promise<{ executionArn: string; alreadyStarted: boolean }>;
+
 /** What handlers need from Step Functions. */
 export interface Workflow {
   /** Starts a participant's lifecycle; the name makes a repeated start land on the same execution. */
-  startLifecycle(
-    executionName: string,
-    input: object,
-  ): Promise<{ executionArn: string; alreadyStarted: boolean }>;
+  startLifecycle(executionName: string, input: object): Started;
+  /** Starts an accredited lead's accredited years (a reinstated lead's), idempotent by name likewise. */
+  startAccreditedYears(executionName: string, input: object): Started;
   /**
    * Hands an answer to the waiting execution. 'gone' when the wait already ended: the answer is
    * recorded in the table, so the execution picks it up when it next checks.
@@ -22,21 +23,27 @@ export interface Workflow {
   completeTask(taskToken: string, output: object): Promise<'completed' | 'gone'>;
 }
 
-export function stepFunctionsWorkflow(sfn: SFNClient, stateMachineArn: string): Workflow {
+export function stepFunctionsWorkflow(
+  sfn: SFNClient,
+  stateMachineArns: { lifecycle: string; accreditedYears: string },
+): Workflow {
+  const start = async (stateMachineArn: string, executionName: string, input: object): Started => {
+    try {
+      const { executionArn } = await sfn.send(
+        new StartExecutionCommand({ stateMachineArn, name: executionName, input: JSON.stringify(input) }),
+      );
+      return { executionArn: executionArn ?? '', alreadyStarted: false };
+    } catch (error) {
+      // Step Functions keeps names unique; an execution of this name has run or is running.
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+      return { executionArn, alreadyStarted: true };
+    }
+  };
   return {
-    async startLifecycle(executionName, input) {
-      try {
-        const { executionArn } = await sfn.send(
-          new StartExecutionCommand({ stateMachineArn, name: executionName, input: JSON.stringify(input) }),
-        );
-        return { executionArn: executionArn ?? '', alreadyStarted: false };
-      } catch (error) {
-        // Step Functions keeps names unique; an execution of this name has run or is running.
-        if (!(error instanceof ExecutionAlreadyExists)) throw error;
-        const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
-        return { executionArn, alreadyStarted: true };
-      }
-    },
+    startLifecycle: (executionName, input) => start(stateMachineArns.lifecycle, executionName, input),
+    startAccreditedYears: (executionName, input) =>
+      start(stateMachineArns.accreditedYears, executionName, input),
     async completeTask(taskToken, output) {
       try {
         await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));

@@ -139,6 +139,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     ADMIN_EMAIL: options.adminEmail ?? 'programme-admin@accreditation.localhost',
     FORMS_BASE_URL: urls.forms,
     STATE_MACHINE_ARN: stateMachineArn,
+    ACCREDITED_YEARS_STATE_MACHINE_ARN: stateMachineArns.AccreditedYears,
     UPLOADS_BUCKET,
   };
   const dependencies = dependenciesFrom(env, { clock, aws });

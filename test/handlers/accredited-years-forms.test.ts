@@ -606,3 +606,24 @@ describe('a lead who is not accredited', () => {
     expect(body).not.toContain('Asha');
   });
 });
+
+describe('the accredited years hand over to a new execution before a year is up', () => {
+  it('named for the next generation, within its series: a reinstatement never meets names already used', async () => {
+    const p = await lead();
+    const startedAt = new Date(system.clock.now().getTime() - 301 * 86_400_000).toISOString();
+    const handOver = (input: { generation?: number; series?: string }) =>
+      advanceAccreditedYears({ participantId: p.participantId, execution: { input, startedAt } }, deps());
+    expect(await handOver({})).toEqual({
+      next: 'continue-in-new-execution',
+      executionName: `${p.participantId}-accredited-2`,
+      generation: 2,
+      series: 'accredited',
+    });
+    expect(await handOver({ generation: 1, series: 'reinstated-1' })).toEqual({
+      next: 'continue-in-new-execution',
+      executionName: `${p.participantId}-reinstated-1-2`,
+      generation: 2,
+      series: 'reinstated-1',
+    });
+  });
+});

@@ -38,7 +38,7 @@ export function accreditedYearsExecutions(system: LocalSystem, participantId: st
     .filter(
       (e) =>
         e.stateMachineArn === system.stateMachineArns.AccreditedYears &&
-        e.name.startsWith(`${participantId}-accredited-`),
+        e.name.startsWith(`${participantId}-`),
     )
     .sort((a, b) => a.startDate.getTime() - b.startDate.getTime());
 }

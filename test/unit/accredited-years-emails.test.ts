@@ -71,14 +71,18 @@ describe('the accredited years emails', () => {
     expect(ask.html).toContain('Year 1 of your accreditation');
   });
 
-  it('the confirmation and the lapse say until when, or since when, with no button', () => {
-    const confirmed = reRegisteredEmail(lead, programme, new Date('2029-02-15T17:00:00Z'));
+  it('the confirmation says until when, with the directory entry as its one button', () => {
+    const confirmed = reRegisteredEmail(lead, programme, new Date('2029-02-15T17:00:00Z'), link);
     expect(confirmed.subject).toBe(
       'You are re-registered as an accredited lead until Thursday 15 February 2029',
     );
+    expectOneButton(confirmed, 'Check your directory entry');
+  });
+
+  it('the lapse says since when, with no button', () => {
     const lapsed = lapsedEmail(lead, programme, year.due);
     expect(lapsed.subject).toBe('Your accreditation has lapsed');
     expect(lapsed.text).toContain('You did not re-register by Tuesday 15 February 2028 at 5:00 pm');
-    for (const email of [confirmed, lapsed]) expect(email.html).not.toContain('<a ');
+    expect(lapsed.html).not.toContain('<a ');
   });
 });

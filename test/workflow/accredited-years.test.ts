@@ -183,7 +183,7 @@ describe('the accredited years', () => {
     expect(subjects.filter((s) => s.startsWith('Please re-register'))).toHaveLength(1);
   });
 
-  it('lapses when nobody re-registers: reminders, then off the directory, the lead and the admin told', async () => {
+  it('lapses when nobody re-registers (reminders, off the directory, the lead and the admin told), and can be reinstated', async () => {
     const lead = await accreditedLead(system, 'years-lapse', 'lapse@school.test');
     const mail = mailbox(system);
     await parkedIn(system, lead.participantId, 'Accredited');
@@ -225,6 +225,62 @@ describe('the accredited years', () => {
     const tooLate = await fetch(linkIn(ask));
     expect(tooLate.status).toBe(410);
     expect(await tooLate.text()).toContain('Your accreditation has lapsed');
+
+    // The lead asks to come back: the admin reinstates them with a new deadline to re-register by.
+    await expect(
+      system.admin({
+        command: 'reinstate-accreditation',
+        participantId: lead.participantId,
+        reason: 'x',
+        reRegisterBy: toLondonLocal(new Date(system.clock.now().getTime() - DAY)),
+      }),
+    ).rejects.toThrow('The new deadline must be in the future');
+    const reRegisterBy = toLondonLocal(new Date(system.clock.now().getTime() + 14 * DAY));
+    const reinstated = (await system.admin({
+      command: 'reinstate-accreditation',
+      participantId: lead.participantId,
+      reason: 'Re-registered by phone; the email went to spam',
+      reRegisterBy,
+    })) as { executionArn: string };
+    expect(reinstated.executionArn).toMatch(new RegExp(`:${lead.participantId}-reinstated-1-1$`));
+    const again = await mail.waitForEmail(lead.participant, /^New deadline: Please re-register/);
+    await parkedIn(system, lead.participantId, 'AtReRegistration');
+    const back = await post(linkIn(again), {
+      name: 'Asha Patel',
+      email: lead.participant,
+      organisation: 'Hillside Primary',
+      teachers: '20',
+      schools: '4',
+      commit: 'yes',
+    });
+    expect(back.status, back.page).toBe(200);
+    const confirmed = await mail.waitForEmail(lead.participant, /^You are re-registered/);
+    await parkedIn(system, lead.participantId, 'Accredited');
+    const reinstatedRecord = await system.dependencies.store.getParticipant(lead.participantId);
+    expect(reinstatedRecord?.stage).toBe('accredited');
+    expect(reinstatedRecord?.lapse).toBeUndefined();
+    expect(reinstatedRecord?.reinstatements).toEqual([
+      {
+        reason: 'Re-registered by phone; the email went to spam',
+        at: expect.any(String),
+        lapse: record?.lapse,
+      },
+    ]);
+    expect(await (await fetch(`${system.urls.app}/certificates/${code}/verify`)).text()).toContain(
+      'Their accreditation is current.',
+    );
+    // Off the directory since the lapse, they choose again through the confirmation's link.
+    const entryForm = await fetch(linkIn(confirmed));
+    expect(entryForm.status).toBe(200);
+    expect(await entryForm.text()).toContain('Do you want to be listed in the directory?');
+    await expect(
+      system.admin({
+        command: 'reinstate-accreditation',
+        participantId: lead.participantId,
+        reason: 'x',
+        reRegisterBy,
+      }),
+    ).rejects.toThrow("Asha Patel's accreditation has not lapsed");
   });
 
   it('an extension moves the running re-registration wait past its old deadline', async () => {
