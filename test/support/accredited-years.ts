@@ -71,4 +71,15 @@ export const termlyAnswers = {
   impact: 'Teachers use bar models;\npupils explain their reasoning.',
 };
 
+/** What a lead unchanged since last year sends to re-register; `change` is what they correct. */
+export const reRegistrationAnswers = (email: string, change: Record<string, string> = {}) => ({
+  name: 'Asha Patel',
+  email,
+  organisation: 'Hillside Primary',
+  teachers: '20',
+  schools: '4',
+  commit: 'yes',
+  ...change,
+});
+
 export const WEEK = 7 * DAY;

@@ -9,6 +9,7 @@ import {
   accreditedYearsPlan,
   advanceToInstant,
   parkedIn,
+  reRegistrationAnswers,
   termlyAnswers,
 } from '../support/accredited-years.js';
 import {
@@ -131,14 +132,14 @@ describe('the accredited years', () => {
     await parkedIn(system, lead.participantId, 'AtReRegistration');
     const page = await fetch(linkIn(reRegisterAsk));
     expect(await page.text()).toContain('value="Hillside Primary"');
-    const moved = await post(linkIn(reRegisterAsk), {
-      name: 'Asha Patel',
-      email: 'asha@riverside.test',
-      organisation: 'Riverside Academy',
-      teachers: '40',
-      schools: '6',
-      commit: 'yes',
-    });
+    const moved = await post(
+      linkIn(reRegisterAsk),
+      reRegistrationAnswers('asha@riverside.test', {
+        organisation: 'Riverside Academy',
+        teachers: '40',
+        schools: '6',
+      }),
+    );
     expect(moved.status, moved.page).toBe(200);
     const confirmed = await mail.waitForEmail(
       'asha@riverside.test',
@@ -245,14 +246,7 @@ describe('the accredited years', () => {
     expect(reinstated.executionArn).toMatch(new RegExp(`:${lead.participantId}-reinstated-1-1$`));
     const again = await mail.waitForEmail(lead.participant, /^New deadline: Please re-register/);
     await parkedIn(system, lead.participantId, 'AtReRegistration');
-    const back = await post(linkIn(again), {
-      name: 'Asha Patel',
-      email: lead.participant,
-      organisation: 'Hillside Primary',
-      teachers: '20',
-      schools: '4',
-      commit: 'yes',
-    });
+    const back = await post(linkIn(again), reRegistrationAnswers(lead.participant));
     expect(back.status, back.page).toBe(200);
     const confirmed = await mail.waitForEmail(lead.participant, /^You are re-registered/);
     await parkedIn(system, lead.participantId, 'Accredited');
@@ -313,14 +307,7 @@ describe('the accredited years', () => {
     advanceToInstant(system, year.due, DAY);
     await parkedIn(system, lead.participantId, 'AtReRegistration');
     expect((await system.dependencies.store.getParticipant(lead.participantId))?.stage).toBe('accredited');
-    const answer = await post(linkIn(extended), {
-      name: 'Asha Patel',
-      email: lead.participant,
-      organisation: 'Hillside Primary',
-      teachers: '12',
-      schools: '2',
-      commit: 'yes',
-    });
+    const answer = await post(linkIn(extended), reRegistrationAnswers(lead.participant));
     expect(answer.status, answer.page).toBe(200);
     await mail.waitForEmail(lead.participant, /^You are re-registered/);
     await parkedIn(system, lead.participantId, 'Accredited');
