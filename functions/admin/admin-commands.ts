@@ -58,6 +58,10 @@ export const AdminCommand = z.discriminatedUnion('command', [
     reRegisterBy: z.string().regex(LOCAL_DATE_TIME, 'a London time like 2028-03-01T17:00'),
   }),
   z.object({
+    command: z.literal('reach-report'),
+    cohortId: z.string().min(1),
+  }),
+  z.object({
     command: z.literal('defer-participant'),
     participantId: z.string().min(1),
     toCohortId: z.string().min(1),
@@ -76,6 +80,7 @@ export type AdminResult =
   | { command: 'grant-extension' | 'withdraw-participant'; participantId: string }
   | { command: 'correct-email'; participantId: string; askedAgain: string[] }
   | { command: 'reinstate-accreditation'; participantId: string; executionArn: string }
+  | { command: 'reach-report'; cohortId: string; leads: LeadReach[] }
   | { command: 'change-date'; cohortId: string; participantsWoken: number }
   | { command: 'defer-participant'; participantId: string; executionArn: string }
   | {
@@ -101,6 +106,8 @@ export async function runAdminCommand(command: AdminCommand, deps: Dependencies)
       return correctEmail(command, deps);
     case 'reinstate-accreditation':
       return reinstateAccreditation(command, deps);
+    case 'reach-report':
+      return reachReport(command, deps);
     case 'defer-participant':
       return deferParticipant(command, deps);
   }
@@ -299,6 +306,45 @@ async function reinstateAccreditation(
     { participantId: participant.participantId, generation: 1, series },
   );
   return { command: 'reinstate-accreditation', participantId: participant.participantId, executionArn };
+}
+
+/** One accredited lead's reported reach: each term's report and each year's re-registration, as given. */
+export interface LeadReach {
+  participantId: string;
+  name: string;
+  organisation: string;
+  stage: string;
+  termly: { id: string; counts: Record<string, number>; answers: Record<string, string> }[];
+  reRegistrations: { id: string; counts: Record<string, number> }[];
+  missed: string[];
+}
+
+/**
+ * The reach and impact a cohort's accredited leads have reported, for the programme team's own reporting:
+ * each lead's termly reports and re-registrations as recorded, and the asks they missed.
+ */
+async function reachReport(command: Command<'reach-report'>, { store }: Dependencies): Promise<AdminResult> {
+  if (!(await store.getCohort(command.cohortId)))
+    throw new AdminCommandRejected(`No cohort "${command.cohortId}"`);
+  const leads = (await store.cohortParticipants(command.cohortId))
+    .filter((p) => p.accreditation)
+    .map((p): LeadReach => {
+      const outcomes = Object.entries(p.progress);
+      return {
+        participantId: p.participantId,
+        name: p.person.name,
+        organisation: p.school,
+        stage: p.stage,
+        termly: outcomes.flatMap(([id, o]) =>
+          o.outcome === 'reported' ? [{ id, counts: o.counts, answers: o.answers }] : [],
+        ),
+        reRegistrations: outcomes.flatMap(([id, o]) =>
+          o.outcome === 're-registered' ? [{ id, counts: o.counts }] : [],
+        ),
+        missed: outcomes.flatMap(([id, o]) => (o.outcome === 'missed' ? [id] : [])),
+      };
+    });
+  return { command: 'reach-report', cohortId: command.cohortId, leads };
 }
 
 /**

@@ -152,7 +152,7 @@ describe('admin commands', () => {
     expect((await system.dependencies.store.getParticipant(participantId))?.withdrawal?.reason).toBe('Left');
   });
 
-  it('refuses to defer someone who has finished the programme, and to extend an ask they do not have', async () => {
+  it('refuses what does not apply: deferring a finished participant, extending or reinstating what is not there', async () => {
     const { participantId } = await enrol(system, { email: 'finished@school.test' });
     await system.dependencies.store.setStage(participantId, 'accredited');
     await expect(
@@ -174,5 +174,18 @@ describe('admin commands', () => {
     ).rejects.toMatchObject({
       message: expect.stringContaining('"day-1" is not a task or framework submission'),
     });
+    await expect(system.admin({ command: 'reach-report', cohortId: 'no-such-cohort' })).rejects.toMatchObject(
+      {
+        message: 'No cohort "no-such-cohort"',
+      },
+    );
+    await expect(
+      system.admin({
+        command: 'reinstate-accreditation',
+        participantId,
+        reason: 'x',
+        reRegisterBy: '2099-01-01T17:00',
+      }),
+    ).rejects.toMatchObject({ message: "Asha Patel's accreditation has not lapsed" });
   });
 });

@@ -182,6 +182,33 @@ describe('the accredited years', () => {
         subjects.filter((s) => s.startsWith(`Please report your PD reach and impact for the ${term.title}`)),
       ).toHaveLength(1);
     expect(subjects.filter((s) => s.startsWith('Please re-register'))).toHaveLength(1);
+
+    // What the programme team reports from: the cohort's leads, their reports, re-registrations and misses.
+    const report = (await system.admin({ command: 'reach-report', cohortId: lead.cohort.cohortId })) as {
+      leads: unknown[];
+    };
+    expect(report.leads).toEqual([
+      {
+        participantId: lead.participantId,
+        name: 'Asha Patel',
+        organisation: 'Riverside Academy',
+        stage: 'accredited',
+        termly: [
+          {
+            id: spring.id,
+            counts: { teachers: 14, schools: 3 },
+            answers: { pdLed: termlyAnswers.pdLed, impact: termlyAnswers.impact },
+          },
+          {
+            id: autumn.id,
+            counts: { teachers: 0, schools: 0 },
+            answers: { pdLed: termlyAnswers.pdLed, impact: termlyAnswers.impact },
+          },
+        ],
+        reRegistrations: [{ id: year.id, counts: { teachers: 40, schools: 6 } }],
+        missed: [summer.id],
+      },
+    ]);
   });
 
   it('lapses when nobody re-registers (reminders, off the directory, the lead and the admin told), and can be reinstated', async () => {
