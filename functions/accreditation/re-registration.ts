@@ -1,17 +1,11 @@
-import { reRegistrationId } from '../domain/accredited-years.js';
+import { reRegistrationId, yearsReRegistered } from '../domain/accredited-years.js';
 import type { Participant } from '../domain/participant.js';
 import type { Dependencies } from '../shared/dependencies.js';
 
-type ReRegistered = Extract<Participant['progress'][string], { outcome: 're-registered' }>;
-
 /** The contact details of the lead's latest re-registration, if they have re-registered at all. */
-function latestContact(participant: Participant): ReRegistered['contact'] | undefined {
-  let latest: ReRegistered | undefined;
-  for (let year = 1; ; year++) {
-    const outcome = participant.progress[reRegistrationId(year)];
-    if (outcome?.outcome !== 're-registered') return latest?.contact;
-    latest = outcome;
-  }
+function latestContact(participant: Participant) {
+  const latest = participant.progress[reRegistrationId(yearsReRegistered(participant))];
+  return latest?.outcome === 're-registered' ? latest.contact : undefined;
 }
 
 /**

@@ -86,16 +86,19 @@ export function reRegistrationYear(
   };
 }
 
+/** How many years in a row, from the first, the lead has re-registered for. */
+export function yearsReRegistered(participant: Participant): number {
+  let years = 0;
+  while (participant.progress[reRegistrationId(years + 1)]?.outcome === 're-registered') years++;
+  return years;
+}
+
 /** The first year not yet re-registered for: the one whose anniversary is next. */
-export function nextReRegistration(
+export const nextReRegistration = (
   participant: Participant,
   accreditedAt: Date,
   plan: Accreditation['reRegistration'],
-): ReRegistrationYear {
-  let year = 1;
-  while (participant.progress[reRegistrationId(year)]?.outcome === 're-registered') year++;
-  return reRegistrationYear(accreditedAt, year, plan);
-}
+): ReRegistrationYear => reRegistrationYear(accreditedAt, yearsReRegistered(participant) + 1, plan);
 
 /** The deadline that applies: an extension the admin granted beats the plan's. */
 export const deadlineOf = (participant: Participant, ask: { id: string; due: Date }): Date => {

@@ -8,7 +8,7 @@ import { formatLondon } from '../../functions/domain/time.js';
 import { verificationCodeFor } from '../../functions/lifecycle/advance-programme.js';
 import { ensureRequest, mintLink } from '../../functions/lifecycle/asks.js';
 import type { LocalSystem } from '../../infra/local/system.js';
-import { accreditedYearsPlan, advanceToInstant } from '../support/accredited-years.js';
+import { accreditedYearsPlan } from '../support/accredited-years.js';
 import {
   type AccessibilityFinding,
   browserTestFile,
@@ -22,6 +22,7 @@ import {
 } from '../support/browser.js';
 import { testCohort } from '../support/local-system.js';
 import type { PageDocument } from '../support/page-dom.js';
+import { advanceToInstant } from '../support/programme.js';
 
 /**
  * The accredited lead's two yearly forms in real headless Chromium (Debian's, at /usr/bin/chromium),

@@ -1,6 +1,5 @@
 import { expect, vi } from 'vitest';
 import { termlyReports } from '../../functions/domain/accredited-years.js';
-import { DAY } from '../../functions/domain/time.js';
 import { programmeById } from '../../functions/programmes/index.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { linkIn, waitForState } from './local-system.js';
@@ -57,12 +56,6 @@ export async function parkedIn(system: LocalSystem, participantId: string, state
   return accreditedYearsExecutions(system, participantId).at(-1) ?? execution;
 }
 
-/** Moves the clock to `instant` plus a minute, if it is still ahead. */
-export function advanceToInstant(system: LocalSystem, instant: Date, plus = 60_000) {
-  const ms = instant.getTime() + plus - system.clock.now().getTime();
-  if (ms > 0) system.clock.advance(ms);
-}
-
 /** What a lead types into a termly report. */
 export const termlyAnswers = {
   teachers: '14',
@@ -81,5 +74,3 @@ export const reRegistrationAnswers = (email: string, change: Record<string, stri
   commit: 'yes',
   ...change,
 });
-
-export const WEEK = 7 * DAY;

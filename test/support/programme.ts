@@ -26,10 +26,13 @@ export async function post(link: string, fields: Record<string, string>) {
 }
 
 /** Moves the local clock to just after a London time from the cohort's schedule. */
-export function advanceTo(system: LocalSystem, local: string, plus = MINUTE) {
-  const target = londonTime(local).getTime() + plus;
-  const now = system.clock.now().getTime();
-  if (target > now) system.clock.advance(target - now);
+export const advanceTo = (system: LocalSystem, local: string, plus = MINUTE) =>
+  advanceToInstant(system, londonTime(local), plus);
+
+/** Moves the local clock to just after `instant`, if it is still ahead. */
+export function advanceToInstant(system: LocalSystem, instant: Date, plus = MINUTE) {
+  const ms = instant.getTime() + plus - system.clock.now().getTime();
+  if (ms > 0) system.clock.advance(ms);
 }
 
 /** A cohort of its own per test, dated from the local clock so the schedule is always ahead. */

@@ -7,7 +7,6 @@ import {
   accreditedLead,
   accreditedYearsExecutions,
   accreditedYearsPlan,
-  advanceToInstant,
   parkedIn,
   reRegistrationAnswers,
   termlyAnswers,
@@ -20,7 +19,7 @@ import {
   startTestSystem,
   waitForStatus,
 } from '../support/local-system.js';
-import { post } from '../support/programme.js';
+import { advanceToInstant, post } from '../support/programme.js';
 
 /**
  * The accredited years on the real ASL in aws-local-stepfunctions, handed over from the participant
