@@ -15,6 +15,13 @@ interface TaskState {
   TimeoutSecondsPath?: string;
 }
 
+/** A Task state as one execution runs it. */
+interface RunningTask {
+  execution: LocalExecution;
+  stateName: string;
+  state: TaskState;
+}
+
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
 
 export interface LocalExecution {
@@ -30,6 +37,11 @@ export interface LocalExecution {
   cause?: string;
   /** State names in the order the execution entered them: what the console's graph would light up. */
   statesEntered: string[];
+  /**
+   * Set while the execution waits in a callback task whose token is parked (the task's Lambda has
+   * returned and nobody has answered): which state, since when, and how long until it times out.
+   */
+  parked?: { state: string; since: Date; timeoutSeconds: number };
   /** Settles when the execution stops, whatever the outcome. */
   done: Promise<void>;
 }
@@ -70,6 +82,8 @@ export class LocalStepFunctions {
   private readonly issuedTokens = new Set<string>();
   private readonly aborts = new Map<string, () => void>();
   private readonly invocations = new Set<Promise<unknown>>();
+  /** Executions still running, for `settled`. */
+  private readonly running = new Map<string, LocalExecution>();
 
   constructor(
     private readonly options: {
@@ -117,7 +131,7 @@ export class LocalStepFunctions {
     this.executions.set(executionArn, execution);
     const run = machine.run(JSON.parse(input), {
       overrides: {
-        taskResourceLocalHandlers: this.taskHandlers(stateMachineArn),
+        taskResourceLocalHandlers: this.taskHandlers(execution),
         ...(this.options.retryIntervalMs === undefined
           ? {}
           : { retryIntervalOverrides: this.everyState(stateMachineArn, this.options.retryIntervalMs) }),
@@ -136,6 +150,7 @@ export class LocalStepFunctions {
       } as never,
     });
     this.aborts.set(executionArn, run.abort);
+    this.running.set(executionArn, execution);
     void this.record(execution, run.eventLogs);
     execution.done = run.result.then(
       (output) => this.stop(execution, 'SUCCEEDED', { output: JSON.stringify(output) }),
@@ -199,19 +214,21 @@ export class LocalStepFunctions {
   }
 
   /** One local handler per Task state, chosen by the state's FunctionName, as Lambda would be. */
-  private taskHandlers(stateMachineArn: string) {
-    const states = this.definitions.get(stateMachineArn)?.States ?? {};
+  private taskHandlers(execution: LocalExecution) {
+    const states = this.definitions.get(execution.stateMachineArn)?.States ?? {};
     return Object.fromEntries(
       Object.entries(states)
         .filter((entry): entry is [string, TaskState] => entry[1].Type === 'Task')
         .map(([stateName, state]) => [
           stateName,
-          (input: unknown, rawInput?: unknown) => this.invokeTask(state, input as JsonObject, rawInput),
+          (input: unknown, rawInput?: unknown) =>
+            this.invokeTask({ execution, stateName, state }, input as JsonObject, rawInput),
         ]),
     ) as never;
   }
 
-  private async invokeTask(state: TaskState, input: JsonObject, rawInput: unknown) {
+  private async invokeTask(task: RunningTask, input: JsonObject, rawInput: unknown) {
+    const { state } = task;
     if (state.Resource === 'arn:aws:states:::states:startExecution') return this.startChild(input);
     const functionName =
       String(input.FunctionName ?? '')
@@ -227,7 +244,7 @@ export class LocalStepFunctions {
       };
     }
     if (state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
-      return this.invokeAndWait(state, fn, input.Payload, rawInput);
+      return this.invokeAndWait(task, fn, input.Payload, rawInput);
     }
     throw new StatesError('States.Runtime', `The local runtime does not implement ${state.Resource}`);
   }
@@ -263,7 +280,12 @@ export class LocalStepFunctions {
     }
   }
 
-  private invokeAndWait(state: TaskState, fn: LocalFunction, payload: unknown, rawInput: unknown) {
+  private invokeAndWait(
+    { execution, stateName, state }: RunningTask,
+    fn: LocalFunction,
+    payload: unknown,
+    rawInput: unknown,
+  ) {
     const token = Object.values((payload ?? {}) as JsonObject).find(
       (v): v is string => typeof v === 'string' && this.issuedTokens.has(v),
     );
@@ -277,6 +299,7 @@ export class LocalStepFunctions {
         new Date(this.options.clock.now().getTime() + timeoutSeconds * 1000),
         () => {
           this.waitingTasks.delete(token);
+          execution.parked = undefined;
           reject(new StatesError('States.Timeout', 'Task timed out'));
         },
       );
@@ -284,15 +307,24 @@ export class LocalStepFunctions {
         <T>(f: (v: T) => void) =>
         (v: T) => {
           cancelTimer();
+          execution.parked = undefined;
           f(v);
         };
       this.waitingTasks.set(token, { resolve: settle(resolve), reject: settle(reject) });
+      const since = this.options.clock.now();
       // The Lambda's own result is ignored, as in AWS; its failure fails the task.
-      this.callLambda(fn, payload).catch((error: Error) => {
-        if (!this.waitingTasks.delete(token)) return;
-        cancelTimer();
-        reject(error);
-      });
+      this.callLambda(fn, payload).then(
+        () => {
+          // Still unanswered once the Lambda has parked the token: the execution is waiting.
+          if (this.waitingTasks.has(token)) execution.parked = { state: stateName, since, timeoutSeconds };
+        },
+        (error: Error) => {
+          if (!this.waitingTasks.delete(token)) return;
+          cancelTimer();
+          execution.parked = undefined;
+          reject(error);
+        },
+      );
     });
   }
 
@@ -305,8 +337,32 @@ export class LocalStepFunctions {
     }
   }
 
+  /**
+   * Resolves once nothing is moving: no Lambda invocation under way and every running execution parked
+   * in a callback task. How a test proves "nothing more happens" without a fixed sleep.
+   */
+  async settled(timeoutMs = 10_000): Promise<void> {
+    const giveUpAt = Date.now() + timeoutMs;
+    const still = () =>
+      this.invocations.size > 0 ||
+      [...this.running.values()].some((e) => e.status === 'RUNNING' && !e.parked);
+    // Two quiet looks in a row: a step that has just returned may be about to enter the next state.
+    for (let quiet = 0; quiet < 2; ) {
+      if (Date.now() > giveUpAt) {
+        const moving = [...this.running.values()].filter((e) => e.status === 'RUNNING' && !e.parked);
+        throw new Error(
+          `Not settled after ${timeoutMs} ms: ${moving.map((e) => `${e.name} at ${e.statesEntered.at(-1)}`).join(', ')}`,
+        );
+      }
+      await new Promise((done) => setTimeout(done, 5));
+      quiet = still() ? 0 : quiet + 1;
+    }
+  }
+
   private stop(execution: LocalExecution, status: ExecutionStatus, result: Partial<LocalExecution>) {
     this.aborts.delete(execution.executionArn);
+    this.running.delete(execution.executionArn);
+    execution.parked = undefined;
     if (execution.status !== 'RUNNING') return;
     Object.assign(execution, { status, stopDate: this.options.clock.now(), ...result });
   }

@@ -114,7 +114,7 @@ export const waitForState = (system: LocalSystem, executionArn: string, state: s
     system,
     executionArn,
     (execution) =>
-      execution.statesEntered.at(-1) === state && system.clock.pendingTimers > 0
+      execution.parked?.state === state
         ? undefined
         : `Execution is at ${execution.statesEntered.at(-1)} (${execution.status}), not waiting at ${state}`,
     timeout,
