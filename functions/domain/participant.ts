@@ -157,6 +157,16 @@ export const Participant = z.object({
   deadlines: z.record(z.string(), z.string()).default({}),
   /** Bumped by every change a waiting execution must react to (an answer, an extension, a moved date). */
   revision: z.number().int().nonnegative().default(0),
+  /**
+   * The execution that carries this participant on now, by state machine and name: whatever starts one
+   * records it first, so a reconciler can look it up (DescribeExecution) and a resume can replace it.
+   */
+  execution: z
+    .object({
+      workflow: z.enum(['ParticipantLifecycle', 'AccreditedYears']),
+      name: z.string().min(1).max(80),
+    })
+    .optional(),
   /** The running wait's task token: only ever in this table, never in a link. */
   waitToken: z.string().optional(),
   withdrawal: z.object({ reason: z.string(), at: z.iso.datetime() }).optional(),
