@@ -407,6 +407,33 @@ describe('alarms', () => {
     adminTopicId();
   });
 
+  it("the alerts topic's policy lets this account's CloudWatch alarms publish, as well as EventBridge", () => {
+    const topic = adminTopicId();
+    const policies = Object.values(
+      template.findResources('AWS::SNS::TopicPolicy', {
+        Properties: Match.objectLike({ Topics: [{ Ref: topic }] }),
+      }),
+    );
+    expect(policies).toHaveLength(1);
+    const statements = policies[0]?.Properties.PolicyDocument.Statement as (PolicyStatement & {
+      Principal?: { Service?: string };
+      Condition?: Record<string, Record<string, unknown>>;
+    })[];
+    const publishers = statements.filter(
+      (s) => s.Effect === 'Allow' && [s.Action].flat().includes('sns:Publish'),
+    );
+    expect(sorted(publishers.map((s) => s.Principal?.Service))).toEqual([
+      'cloudwatch.amazonaws.com',
+      'events.amazonaws.com',
+    ]);
+    const cloudwatch = publishers.find((s) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
+    expect(flatten(cloudwatch?.Resource)).toBe(`<${topic}>`);
+    expect(cloudwatch?.Condition?.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+    expect(flatten(cloudwatch?.Condition?.ArnLike?.['aws:SourceArn'])).toBe(
+      'arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*',
+    );
+  });
+
   it('every function has an Errors alarm to the alerts topic', () => {
     const topic = adminTopicId();
     const alarmed = (functionId: string) =>
