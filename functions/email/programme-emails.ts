@@ -10,8 +10,9 @@ export function joiningInstructionsEmail(
   step: StepOf<'development-day'>,
   times: DevelopmentDayTimes,
   calendar: CalendarInvite,
+  /** They hold an invite to an earlier version of the day: this one replaces it. */
+  changed: boolean,
 ): EmailMessage {
-  const changed = calendar.sequence > 0;
   const residential = step.residential
     ? `It is a residential: it starts at ${formatLondon(times.starts)} and runs overnight until ${formatLondon(times.ends)}. Your accommodation is booked.`
     : `It runs from ${formatLondon(times.starts)} to ${formatLondon(times.ends)}.`;

@@ -133,6 +133,10 @@ const once = (ctx: Context, key: string, email: () => EmailMessage | undefined) 
 const dayKey = (what: 'joining' | 'cancelled' | 'absent', step: StepOf<'development-day'>, ctx: Context) =>
   `${what}#${ctx.cohort.cohortId}#${step.id}#`;
 
+/** The joining instructions this participant was sent for this cohort's day: one note per version of it. */
+const invitesHeld = (step: StepOf<'development-day'>, ctx: Context) =>
+  Object.keys(ctx.participant.notified).filter((key) => key.startsWith(dayKey('joining', step, ctx)));
+
 /** The calendar entry for one person at one day: the same UID for its invite, updates and cancellation. */
 function dayInvite(
   step: StepOf<'development-day'>,
@@ -160,11 +164,8 @@ async function cancelInvites(ctx: Context) {
   const { participant, programme, cohort, now } = ctx;
   for (const step of programme.steps) {
     if (step.kind !== 'development-day') continue;
-    const invited = Object.keys(participant.notified).some((key) =>
-      key.startsWith(dayKey('joining', step, ctx)),
-    );
     const times = dayTimes(step, cohort);
-    if (!invited || now >= times.ends) continue;
+    if (invitesHeld(step, ctx).length === 0 || now >= times.ends) continue;
     await once(ctx, dayKey('cancelled', step, ctx), () =>
       dayCancelledEmail(participant, step, times, dayInvite(step, times, 'CANCEL', times.sequence + 1, ctx)),
     );
@@ -176,20 +177,22 @@ async function developmentDay(step: StepOf<'development-day'>, ctx: Context) {
   const times = dayTimes(step, cohort);
   const joiningAt = addDays(times.starts, -programme.joiningInstructionsDaysBefore);
   // Someone already holding an invite gets a changed day's update at once, not when joining is due.
-  const invited = Object.keys(participant.notified).some((key) =>
-    key.startsWith(dayKey('joining', step, ctx)),
-  );
-  if (now < joiningAt && !invited) {
+  const held = invitesHeld(step, ctx);
+  if (now < joiningAt && held.length === 0) {
     ctx.wakeAt.push(joiningAt);
     return;
   }
   if (now < times.ends) {
+    // "Changed" only for someone holding an earlier version; a first invite is new, whenever it goes out.
+    // Its SEQUENCE is the day's own, which only grows, so it is always above any version they hold.
+    const changed = held.some((key) => key !== `${dayKey('joining', step, ctx)}${times.sequence}`);
     await once(ctx, `${dayKey('joining', step, ctx)}${times.sequence}`, () =>
       joiningInstructionsEmail(
         participant,
         step,
         times,
         dayInvite(step, times, 'REQUEST', times.sequence, ctx),
+        changed,
       ),
     );
     ctx.wakeAt.push(times.ends);

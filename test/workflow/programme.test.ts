@@ -345,6 +345,42 @@ describe('the programme phase', () => {
     expect(calendarIn(first)).toContain('SEQUENCE:0');
   });
 
+  it('a day moved before invitations go out: the first invite is new, and only a later move says Changed', async () => {
+    const cohort = await programmeCohort(system, 'programme-moved-early');
+    const who = await readyForDayOne(system, cohort.cohortId, 'moved-early@school.test');
+    const moveDayOne = (days: number, venue: string) =>
+      system.admin({
+        command: 'change-date',
+        cohortId: cohort.cohortId,
+        stepId: 'day-1',
+        schedule: {
+          starts: daysFromNow(days, '18:00', system.clock.now()),
+          ends: daysFromNow(days + 1, '16:00', system.clock.now()),
+          venue,
+        },
+      });
+    await moveDayOne(40, 'Leeds Town Hall');
+    await system.stepFunctions.settled();
+    advanceTo(system, daysFromNow(40, '18:00', system.clock.now()), -13 * DAY);
+    const first = await mailbox(system).waitForEmail(who.participant, /Development day 1, /);
+    expect(first.subject).toMatch(/^Development day 1, .*Leeds Town Hall$/);
+    expect(first.body.text).not.toContain('changed');
+    const uid = calendarIn(first)?.match(/UID:(\S+)/)?.[1];
+    const heldSequence = Number(calendarIn(first)?.match(/SEQUENCE:(\d+)/)?.[1]);
+
+    await waitForState(system, who.executionArn, 'AtDevelopmentDay');
+    await moveDayOne(20, 'York Racecourse');
+    const changed = await mailbox(system).waitForEmail(who.participant, /^Changed: Development day 1, /);
+    expect(changed.subject).toContain('York Racecourse');
+    expect(calendarIn(changed)).toContain(`UID:${uid}`);
+    expect(Number(calendarIn(changed)?.match(/SEQUENCE:(\d+)/)?.[1])).toBeGreaterThan(heldSequence);
+    await system.stepFunctions.settled();
+    const invites = (await mailbox(system).emailsTo(who.participant)).filter((e) =>
+      /Development day 1, /.test(e.subject),
+    );
+    expect(invites.map((e) => e.subject.startsWith('Changed: '))).toEqual([false, true]);
+  });
+
   it('an execution close to a year old hands over to a new one, which carries on without repeating anything', async () => {
     const cohort = await programmeCohort(system, 'programme-long');
     const { who } = await atInterimTask(cohort, 'long@school.test');
