@@ -1,5 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import {
+  CLOSING_EVENTS,
+  type CountedState,
+  checkExecutionName,
+  checkStateData,
+  historyEventsFor,
+  historyLimitReached,
+  integrationError,
+  parseRequestPayload,
+  QUOTAS,
+  StatesError,
+} from './aws-limits.js';
 import type { ControllableClock } from './clock.js';
 
 /** A Lambda function as the local runtime calls it: the real middy handler, in-process. */
@@ -17,12 +29,12 @@ interface TaskState {
 
 /** A Task state as one execution runs it. */
 interface RunningTask {
-  execution: LocalExecution;
+  run: Run;
   stateName: string;
   state: TaskState;
 }
 
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 export interface LocalExecution {
   executionArn: string;
@@ -37,6 +49,8 @@ export interface LocalExecution {
   cause?: string;
   /** State names in the order the execution entered them: what the console's graph would light up. */
   statesEntered: string[];
+  /** Events in its history as AWS counts them (at most 25,000), carried on across a restart of the local system. */
+  historyEvents: number;
   /**
    * Set while the execution waits in a callback task whose token is parked (the task's Lambda has
    * returned and nobody has answered): which state, since when, and how long until it times out.
@@ -46,16 +60,38 @@ export interface LocalExecution {
   done: Promise<void>;
 }
 
-/** An error Step Functions would raise by name (States.Timeout, a Lambda's error type …). */
-class StatesError extends Error {
-  /** aws-local-stepfunctions retries unless told otherwise; AWS never retries States.Timeout under States.TaskFailed. */
-  readonly isRetryable: boolean;
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
-    this.isRetryable = name !== 'States.Timeout';
-  }
+/** An execution as the local system keeps it on disk between runs. */
+export type StoredExecution = Omit<LocalExecution, 'done' | 'parked' | 'startDate' | 'stopDate'> & {
+  startDate: string;
+  stopDate?: string;
+};
+
+/** One run of the ASL for an execution: the first, or its revival after the local system restarted. */
+interface Run {
+  execution: LocalExecution;
+  abort: () => void;
+  /** Its closing event is recorded: whatever the library reports after that is not AWS's. */
+  closed: boolean;
+  /** A revival carries on the history: no second ExecutionStarted. */
+  revived: boolean;
+  cancelYearLimit: () => void;
 }
+
+/** What aws-local-stepfunctions reports as an execution runs (its event log). */
+interface LibraryEvent {
+  type: string;
+  state?: { name: string; output?: unknown };
+}
+
+/** The library's private run loop, wrapped so each event is seen as it happens, in its order. */
+type Execute = (
+  input: unknown,
+  options: {
+    runOptions?: { context?: { Execution?: { Id?: string } } };
+    eventLogger: { dispatch(event: LibraryEvent): void };
+  },
+  cleanup: () => void,
+) => Promise<unknown>;
 
 /** Resolves the simple reference paths our ASL uses (`$.a.b`) against a state's input. */
 function readPath(input: unknown, path: string): unknown {
@@ -68,22 +104,28 @@ function readPath(input: unknown, path: string): unknown {
 
 /**
  * Step Functions, locally: runs the real ASL with aws-local-stepfunctions, calls the real handlers
- * in-process for `lambda:invoke` tasks, and implements the callback pattern (task tokens, timeouts on
- * the controllable clock) that the library leaves to its caller.
+ * in-process for `lambda:invoke` tasks, implements the callback pattern (task tokens, timeouts on the
+ * controllable clock) that the library leaves to its caller, and enforces a Standard execution's quotas
+ * (names, payloads, history events, a year) with the errors AWS raises.
  */
 export class LocalStepFunctions {
   private readonly machines = new Map<string, StateMachine>();
-  private readonly definitions = new Map<string, { States: Record<string, TaskState | { Type: string }> }>();
+  private readonly definitions = new Map<string, { States: Record<string, TaskState | CountedState> }>();
   private readonly executions = new Map<string, LocalExecution>();
   private readonly waitingTasks = new Map<
     string,
-    { resolve: (output: unknown) => void; reject: (e: Error) => void }
+    {
+      executionArn: string;
+      resolve: (output: unknown) => void;
+      reject: (e: Error) => void;
+      cancel: () => void;
+    }
   >();
   private readonly issuedTokens = new Set<string>();
-  private readonly aborts = new Map<string, () => void>();
   private readonly invocations = new Set<Promise<unknown>>();
-  /** Executions still running, for `settled`. */
-  private readonly running = new Map<string, LocalExecution>();
+  /** Executions still running, by ARN. */
+  private readonly runs = new Map<string, Run>();
+  private changes = 0;
 
   constructor(
     private readonly options: {
@@ -96,21 +138,36 @@ export class LocalStepFunctions {
     },
   ) {}
 
+  /** Goes up whenever an execution starts, moves or stops: how the local system knows to save them. */
+  get changeCount(): number {
+    return this.changes;
+  }
+
   createStateMachine(name: string, definition: string): string {
     const arn = `arn:aws:states:${this.options.region}:${this.options.account}:stateMachine:${name}`;
     const parsed = JSON.parse(definition);
-    this.machines.set(
-      arn,
-      new StateMachine(parsed, { validationOptions: { checkArn: true, checkPaths: true } }),
-    );
+    const machine = new StateMachine(parsed, { validationOptions: { checkArn: true, checkPaths: true } });
+    const internals = machine as unknown as { execute: Execute };
+    const execute = internals.execute.bind(machine);
+    internals.execute = (input, options, cleanup) => {
+      const run = this.runs.get(options.runOptions?.context?.Execution?.Id ?? '');
+      const dispatch = options.eventLogger.dispatch.bind(options.eventLogger);
+      options.eventLogger.dispatch = (event) => {
+        if (run) this.observe(run, event);
+        dispatch(event);
+      };
+      return execute(input, options, cleanup);
+    };
+    this.machines.set(arn, machine);
     this.definitions.set(arn, parsed);
     return arn;
   }
 
   /** Same name and input: the running execution is returned, as AWS does. Otherwise names are unique. */
   startExecution(stateMachineArn: string, name: string = randomUUID(), input = '{}'): LocalExecution {
-    const machine = this.machines.get(stateMachineArn);
-    if (!machine)
+    checkExecutionName(name);
+    parseRequestPayload('input', input);
+    if (!this.machines.has(stateMachineArn))
       throw new StatesError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     const existing = this.executions.get(executionArn);
@@ -126,12 +183,61 @@ export class LocalStepFunctions {
       status: 'RUNNING',
       startDate: this.options.clock.now(),
       statesEntered: [],
+      historyEvents: 0,
       done: Promise.resolve(),
     };
     this.executions.set(executionArn, execution);
-    const run = machine.run(JSON.parse(input), {
+    this.run(execution, false);
+    return execution;
+  }
+
+  /** Every execution, as the local system keeps it between runs. */
+  snapshot(): StoredExecution[] {
+    return this.listExecutions().map(({ done: _, parked: __, startDate, stopDate, ...kept }) => ({
+      ...kept,
+      statesEntered: [...kept.statesEntered],
+      startDate: startDate.toISOString(),
+      ...(stopDate ? { stopDate: stopDate.toISOString() } : {}),
+    }));
+  }
+
+  /**
+   * Takes back the executions of an earlier run of the local system. Finished ones are kept as they
+   * ended (their names stay taken); each one still running runs its state machine again from the start
+   * with the same input, under the same ARN and start date: every step reads the participant record and
+   * does only what is left, so that is a resume.
+   */
+  restore(stored: StoredExecution[]) {
+    for (const { startDate, stopDate, ...kept } of stored) {
+      const execution: LocalExecution = {
+        ...kept,
+        startDate: new Date(startDate),
+        ...(stopDate ? { stopDate: new Date(stopDate) } : {}),
+        done: Promise.resolve(),
+      };
+      this.executions.set(execution.executionArn, execution);
+      if (execution.status === 'RUNNING') this.run(execution, true);
+    }
+  }
+
+  private run(execution: LocalExecution, revived: boolean) {
+    const { executionArn, stateMachineArn, name } = execution;
+    const machine = this.machines.get(stateMachineArn);
+    if (!machine)
+      throw new StatesError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    const run: Run = {
+      execution,
+      abort: () => undefined,
+      closed: false,
+      revived,
+      cancelYearLimit: () => undefined,
+    };
+    // Registered before the library starts, which reports ExecutionStarted at once.
+    this.runs.set(executionArn, run);
+    this.changes++;
+    const started = machine.run(JSON.parse(execution.input), {
       overrides: {
-        taskResourceLocalHandlers: this.taskHandlers(execution),
+        taskResourceLocalHandlers: this.taskHandlers(run),
         ...(this.options.retryIntervalMs === undefined
           ? {}
           : { retryIntervalOverrides: this.everyState(stateMachineArn, this.options.retryIntervalMs) }),
@@ -149,10 +255,19 @@ export class LocalStepFunctions {
         Task: this.tokenIssuer(),
       } as never,
     });
-    this.aborts.set(executionArn, run.abort);
-    this.running.set(executionArn, execution);
-    void this.record(execution, run.eventLogs);
-    execution.done = run.result.then(
+    run.abort = started.abort;
+    // A Standard execution runs at most a year from its start (a revived one, from its first start).
+    run.cancelYearLimit = this.options.clock.at(
+      new Date(execution.startDate.getTime() + QUOTAS.executionMs),
+      () => {
+        this.close(run, 'TIMED_OUT', {
+          error: 'States.Timeout',
+          cause: 'The execution ran for a year, the most a Standard execution may run.',
+        });
+        run.abort();
+      },
+    );
+    execution.done = started.result.then(
       (output) => this.stop(execution, 'SUCCEEDED', { output: JSON.stringify(output) }),
       (error: unknown) => {
         const cause = error instanceof ExecutionError ? (error.cause as Error | undefined) : (error as Error);
@@ -162,7 +277,38 @@ export class LocalStepFunctions {
         });
       },
     );
-    return execution;
+  }
+
+  /**
+   * Sees each of the library's events as it happens: counts the history AWS would record, and fails the
+   * execution as AWS does when the history is full or a state's output is over the payload quota (a
+   * throw here ends the library's run loop with ExecutionFailed).
+   */
+  private observe(run: Run, event: LibraryEvent) {
+    const { execution } = run;
+    if (run.closed) return;
+    this.changes++;
+    if (CLOSING_EVENTS.has(event.type)) {
+      run.closed = true;
+      execution.historyEvents = Math.min(QUOTAS.historyEvents, execution.historyEvents + 1);
+      return;
+    }
+    if (event.type === 'ExecutionStarted' && run.revived) return;
+    const stateName = event.state?.name;
+    const state = stateName ? this.definitions.get(execution.stateMachineArn)?.States[stateName] : undefined;
+    if (event.type === 'StateExited' && stateName) checkStateData(stateName, 'result', event.state?.output);
+    this.count(run, historyEventsFor(event.type, state));
+    if (event.type === 'StateEntered' && stateName) execution.statesEntered.push(stateName);
+  }
+
+  /** Adds events to the history, keeping room for the closing one: past that, States.Runtime. */
+  private count({ execution }: Run, events: number) {
+    const room = QUOTAS.historyEvents - 1 - execution.historyEvents;
+    if (events > room) {
+      execution.historyEvents = QUOTAS.historyEvents - 1;
+      throw historyLimitReached();
+    }
+    execution.historyEvents += events;
   }
 
   describeExecution(executionArn: string): LocalExecution {
@@ -177,7 +323,8 @@ export class LocalStepFunctions {
   }
 
   sendTaskSuccess(taskToken: string, output: string): void {
-    this.settleTask(taskToken).resolve(JSON.parse(output));
+    const result = parseRequestPayload('output', output);
+    this.settleTask(taskToken).resolve(result);
   }
 
   sendTaskFailure(taskToken: string, error = 'TaskFailed', cause = ''): void {
@@ -214,22 +361,34 @@ export class LocalStepFunctions {
   }
 
   /** One local handler per Task state, chosen by the state's FunctionName, as Lambda would be. */
-  private taskHandlers(execution: LocalExecution) {
-    const states = this.definitions.get(execution.stateMachineArn)?.States ?? {};
+  private taskHandlers(run: Run) {
+    const states = this.definitions.get(run.execution.stateMachineArn)?.States ?? {};
     return Object.fromEntries(
       Object.entries(states)
         .filter((entry): entry is [string, TaskState] => entry[1].Type === 'Task')
         .map(([stateName, state]) => [
           stateName,
           (input: unknown, rawInput?: unknown) =>
-            this.invokeTask({ execution, stateName, state }, input as JsonObject, rawInput),
+            this.invokeTask({ run, stateName, state }, input as JsonObject, rawInput),
         ]),
     ) as never;
   }
 
+  /** A task's input (after Parameters) and its result are state data: over the quota, the execution fails. */
   private async invokeTask(task: RunningTask, input: JsonObject, rawInput: unknown) {
+    checkStateData(task.stateName, 'input', input);
+    const result = await this.performTask(task, input, rawInput);
+    checkStateData(task.stateName, 'result', result);
+    return result;
+  }
+
+  private async performTask(task: RunningTask, input: JsonObject, rawInput: unknown) {
     const { state } = task;
-    if (state.Resource === 'arn:aws:states:::states:startExecution') return this.startChild(input);
+    if (state.Resource === 'arn:aws:states:::states:startExecution') {
+      const started = this.startChild(input);
+      this.count(task.run, 1); // TaskSubmitted
+      return started;
+    }
     const functionName =
       String(input.FunctionName ?? '')
         .split(':')
@@ -260,9 +419,7 @@ export class LocalStepFunctions {
       return { ExecutionArn: child.executionArn, StartDate: child.startDate.toISOString() };
     } catch (error) {
       // The name the integration reports to Retry and Catch, as on AWS.
-      if (error instanceof StatesError && error.name === 'ExecutionAlreadyExists')
-        throw new StatesError('StepFunctions.ExecutionAlreadyExistsException', error.message);
-      throw error;
+      throw error instanceof StatesError ? integrationError(error) : error;
     }
   }
 
@@ -281,11 +438,12 @@ export class LocalStepFunctions {
   }
 
   private invokeAndWait(
-    { execution, stateName, state }: RunningTask,
+    { run, stateName, state }: RunningTask,
     fn: LocalFunction,
     payload: unknown,
     rawInput: unknown,
   ) {
+    const { execution } = run;
     const token = Object.values((payload ?? {}) as JsonObject).find(
       (v): v is string => typeof v === 'string' && this.issuedTokens.has(v),
     );
@@ -310,13 +468,27 @@ export class LocalStepFunctions {
           execution.parked = undefined;
           f(v);
         };
-      this.waitingTasks.set(token, { resolve: settle(resolve), reject: settle(reject) });
+      this.waitingTasks.set(token, {
+        executionArn: execution.executionArn,
+        resolve: settle(resolve),
+        reject: settle(reject),
+        cancel: cancelTimer,
+      });
       const since = this.options.clock.now();
       // The Lambda's own result is ignored, as in AWS; its failure fails the task.
       this.callLambda(fn, payload).then(
         () => {
+          const waiting = this.waitingTasks.get(token);
+          if (!waiting) return;
+          try {
+            this.count(run, 1); // TaskSubmitted
+          } catch (error) {
+            this.waitingTasks.delete(token);
+            return waiting.reject(error as Error);
+          }
           // Still unanswered once the Lambda has parked the token: the execution is waiting.
-          if (this.waitingTasks.has(token)) execution.parked = { state: stateName, since, timeoutSeconds };
+          execution.parked = { state: stateName, since, timeoutSeconds };
+          this.changes++;
         },
         (error: Error) => {
           if (!this.waitingTasks.delete(token)) return;
@@ -328,41 +500,45 @@ export class LocalStepFunctions {
     });
   }
 
-  private async record(
-    execution: LocalExecution,
-    events: AsyncIterable<{ type: string; state?: { name: string } }>,
-  ) {
-    for await (const event of events) {
-      if (event.type === 'StateEntered' && event.state) execution.statesEntered.push(event.state.name);
-    }
-  }
-
   /**
    * Resolves once nothing is moving: no Lambda invocation under way and every running execution parked
    * in a callback task. How a test proves "nothing more happens" without a fixed sleep.
    */
   async settled(timeoutMs = 10_000): Promise<void> {
     const giveUpAt = Date.now() + timeoutMs;
-    const still = () =>
-      this.invocations.size > 0 ||
-      [...this.running.values()].some((e) => e.status === 'RUNNING' && !e.parked);
+    const moving = () => [...this.runs.values()].map((r) => r.execution).filter((e) => !e.parked);
     // Two quiet looks in a row: a step that has just returned may be about to enter the next state.
     for (let quiet = 0; quiet < 2; ) {
-      if (Date.now() > giveUpAt) {
-        const moving = [...this.running.values()].filter((e) => e.status === 'RUNNING' && !e.parked);
+      if (Date.now() > giveUpAt)
         throw new Error(
-          `Not settled after ${timeoutMs} ms: ${moving.map((e) => `${e.name} at ${e.statesEntered.at(-1)}`).join(', ')}`,
+          `Not settled after ${timeoutMs} ms: ${moving()
+            .map((e) => `${e.name} at ${e.statesEntered.at(-1)}`)
+            .join(', ')}`,
         );
-      }
       await new Promise((done) => setTimeout(done, 5));
-      quiet = still() ? 0 : quiet + 1;
+      quiet = this.invocations.size > 0 || moving().length > 0 ? 0 : quiet + 1;
     }
   }
 
+  /** Ends an execution from outside its run (a timeout, an abort), recording its closing event. */
+  private close(run: Run, status: ExecutionStatus, result: Partial<LocalExecution>) {
+    if (run.closed) return;
+    run.closed = true;
+    run.execution.historyEvents = Math.min(QUOTAS.historyEvents, run.execution.historyEvents + 1);
+    this.stop(run.execution, status, result);
+  }
+
   private stop(execution: LocalExecution, status: ExecutionStatus, result: Partial<LocalExecution>) {
-    this.aborts.delete(execution.executionArn);
-    this.running.delete(execution.executionArn);
+    this.runs.get(execution.executionArn)?.cancelYearLimit();
+    this.runs.delete(execution.executionArn);
+    // Its parked tokens are answered no more: a late answer hears TaskTimedOut.
+    for (const [token, waiting] of this.waitingTasks)
+      if (waiting.executionArn === execution.executionArn) {
+        waiting.cancel();
+        this.waitingTasks.delete(token);
+      }
     execution.parked = undefined;
+    this.changes++;
     if (execution.status !== 'RUNNING') return;
     Object.assign(execution, { status, stopDate: this.options.clock.now(), ...result });
   }
@@ -372,10 +548,9 @@ export class LocalStepFunctions {
    * way finish: the local system does this before it closes its database and mail servers.
    */
   async abortAll() {
-    for (const [executionArn, abort] of this.aborts) {
-      const execution = this.executions.get(executionArn);
-      if (execution) this.stop(execution, 'ABORTED', {});
-      abort();
+    for (const run of [...this.runs.values()]) {
+      this.close(run, 'ABORTED', {});
+      run.abort();
     }
     await Promise.allSettled([...this.invocations]);
   }
