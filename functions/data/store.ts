@@ -28,9 +28,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { DirectoryEntry } from '../domain/directory.js';
 import { type Commitment, Participant, type Stage, type StepOutcome } from '../domain/participant.js';
-import { Cohort } from '../domain/programme.js';
+import { Cohort, ScheduleEntry } from '../domain/programme.js';
 import { Link, Request } from '../domain/request.js';
-import { DAY } from '../domain/time.js';
+import { DAY, LondonLocalTime } from '../domain/time.js';
 
 const keys = {
   cohort: (id: string) => ({ PK: `COHORT#${id}`, SK: 'COHORT' }),
@@ -114,8 +114,9 @@ export class AccreditationStore {
     );
   }
 
-  createCohort(cohort: Cohort): Promise<boolean> {
-    return this.create({ ...keys.cohort(cohort.cohortId), type: 'cohort', ...cohort });
+  /** Parsed on write, so no caller can store a schedule with a time that names no moment in London. */
+  async createCohort(cohort: Cohort): Promise<boolean> {
+    return this.create({ ...keys.cohort(cohort.cohortId), type: 'cohort', ...Cohort.parse(cohort) });
   }
 
   async getCohort(cohortId: string): Promise<Cohort | undefined> {
@@ -261,13 +262,13 @@ export class AccreditationStore {
     );
   }
 
-  /** Grants an extension: this participant's deadline for the step, as a London time. */
-  setDeadline(participantId: string, stepId: string, localTime: string): Promise<boolean> {
+  /** Grants an extension: this participant's deadline for the step, as a London time (refused if not one). */
+  async setDeadline(participantId: string, stepId: string, localTime: string): Promise<boolean> {
     return this.update(
       keys.participant(participantId),
       'SET deadlines.#step = :at, revision = revision + :one',
       'attribute_exists(PK)',
-      { ':at': localTime, ':one': 1 },
+      { ':at': LondonLocalTime.parse(localTime), ':one': 1 },
       { '#step': stepId },
     );
   }
@@ -309,7 +310,8 @@ export class AccreditationStore {
     );
   }
 
-  updateCohortSchedule(
+  /** A moved day or deadline, parsed on write like a new cohort's schedule. */
+  async updateCohortSchedule(
     cohortId: string,
     stepId: string,
     entry: Cohort['schedule'][string],
@@ -318,7 +320,7 @@ export class AccreditationStore {
       keys.cohort(cohortId),
       'SET schedule.#step = :entry',
       'attribute_exists(PK)',
-      { ':entry': entry },
+      { ':entry': ScheduleEntry.parse(entry) },
       { '#step': stepId },
     );
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LOCAL_DATE_TIME } from './time.js';
+import { LondonLocalTime } from './time.js';
 
 export const Pathway = z.enum(['primary', 'secondary', 'a-level', 'further-education']);
 export type Pathway = z.infer<typeof Pathway>;
@@ -165,18 +165,18 @@ export type Programme = z.infer<typeof Programme>;
 /** Steps the cohort's schedule must date: development days (start, end, venue) and deadlines. */
 export const scheduledKinds = ['development-day', 'task', 'framework-submission'] as const;
 
-const LocalDateTime = z.string().regex(LOCAL_DATE_TIME, 'a London time like 2027-01-15T09:30');
-
 export const DaySchedule = z
   .object({
-    starts: LocalDateTime,
-    ends: LocalDateTime,
+    starts: LondonLocalTime,
+    ends: LondonLocalTime,
     venue: z.string().min(1).max(300),
     /** Bumped each time the admin changes the day, so calendar invites update rather than duplicate. */
     sequence: z.number().int().nonnegative().default(0),
   })
   .refine((d) => d.starts < d.ends, 'a development day must end after it starts');
-export const DeadlineSchedule = z.object({ deadline: LocalDateTime });
+export const DeadlineSchedule = z.object({ deadline: LondonLocalTime });
+/** One step's entry in a cohort's schedule: a development day, or a deadline. */
+export const ScheduleEntry = z.union([DaySchedule, DeadlineSchedule]);
 
 export const Cohort = z.object({
   cohortId: z.string().regex(/^[a-z0-9-]{3,64}$/, 'lower-case letters, digits and dashes'),
@@ -188,6 +188,6 @@ export const Cohort = z.object({
   cohortLead: z.object({ name: z.string().min(1).max(100), email: z.email() }),
   startsOn: z.iso.date(),
   /** By step id: when and where each development day is, and each submission's deadline. */
-  schedule: z.record(StepId, z.union([DaySchedule, DeadlineSchedule])),
+  schedule: z.record(StepId, ScheduleEntry),
 });
 export type Cohort = z.infer<typeof Cohort>;

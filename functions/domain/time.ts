@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** All deadlines shown to people are in the time zone of English schools. */
 export const LONDON = 'Europe/London';
 
@@ -32,8 +34,12 @@ export function addDays(instant: Date, days: number): Date {
   return new Date(instant.getTime() + days * DAY);
 }
 
-/** A wall-clock time in England, as admins write dates in a cohort's schedule: "2027-01-15T09:30". */
-export const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+/**
+ * A wall-clock time in England, as admins write dates in a cohort's schedule: "2027-01-15T09:30". Its
+ * shape only (a month 01–12, a day 01–31, 00:00–23:59): `LondonLocalTime` also checks the day is in the
+ * calendar and the time exists in London.
+ */
+export const LOCAL_DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d$/;
 
 const londonParts = new Intl.DateTimeFormat('en-GB', {
   timeZone: LONDON,
@@ -45,24 +51,49 @@ const londonParts = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
-/** How far London's clocks are ahead of UTC at `instant` (0 in winter, one hour in summer). */
-function londonOffsetMs(instant: Date): number {
-  const p = Object.fromEntries(londonParts.formatToParts(instant).map((x) => [x.type, x.value]));
-  const asUtc = Date.UTC(
-    Number(p.year),
-    Number(p.month) - 1,
-    Number(p.day),
-    Number(p.hour),
-    Number(p.minute),
-  );
-  return asUtc - Math.floor(instant.getTime() / 60_000) * 60_000;
+const HOUR = 3600 * SECOND;
+
+/**
+ * Every instant at which London's clocks read `local`, earliest first: one on most days, none in the
+ * hour the clocks go forward (late March), two in the hour they go back (late October). London has been
+ * at most two hours ahead of UTC, and never behind it.
+ */
+function londonInstants(local: string): Date[] {
+  const asUtc = Date.parse(`${local}:00Z`);
+  return [2 * HOUR, HOUR, 0]
+    .map((offset) => new Date(asUtc - offset))
+    .filter((instant) => toLondonLocal(instant) === local);
 }
 
-/** The instant a London wall-clock time names, through the clock changes. */
+const monthYear = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' });
+
+/** Why `local` names no moment in London, in words for the admin who typed it; undefined if it does. */
+export function londonTimeProblem(local: string): string | undefined {
+  if (!LOCAL_DATE_TIME.test(local)) return 'write a London time like 2027-01-15T09:30 (00:00 to 23:59)';
+  const [year, month, day] = local.slice(0, 10).split('-').map(Number) as [number, number, number];
+  // Date.UTC rolls 30 February into March: a day the month has comes back unchanged.
+  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day)
+    return `${monthYear.format(Date.UTC(year, month - 1, 1))} has no day ${day}`;
+  if (londonInstants(local).length === 0)
+    return `${local.slice(11)} on ${local.slice(0, 10)} does not exist in London: the clocks go forward an hour at 1 am that day`;
+  return undefined;
+}
+
+/** A London wall-clock time that names a real moment: the schema every London time we store goes through. */
+export const LondonLocalTime = z.string().superRefine((local, ctx) => {
+  const problem = londonTimeProblem(local);
+  if (problem) ctx.addIssue({ code: 'custom', message: `${local} is not a London time: ${problem}` });
+});
+
+/**
+ * The instant a London wall-clock time names, through the clock changes. In the hour the clocks go back
+ * it names the earlier moment (still summer time), so a deadline is never later than its reader thinks.
+ * A time that names no moment (see `londonTimeProblem`) is refused, never rolled into another day.
+ */
 export function londonTime(local: string): Date {
-  const asUtc = new Date(`${local}:00Z`);
-  const guess = new Date(asUtc.getTime() - londonOffsetMs(asUtc));
-  return new Date(asUtc.getTime() - londonOffsetMs(guess));
+  const [earliest] = LOCAL_DATE_TIME.test(local) ? londonInstants(local) : [];
+  if (!earliest) throw new RangeError(`${local} is not a London time: ${londonTimeProblem(local)}`);
+  return earliest;
 }
 
 /** "Friday 15 January 2027", for days where the hour does not matter. */

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, DAY, formatLondon, LONDON } from '../../functions/domain/time.js';
+import {
+  addDays,
+  DAY,
+  formatLondon,
+  LONDON,
+  LondonLocalTime,
+  londonTime,
+} from '../../functions/domain/time.js';
 
 const london = (iso: string) => formatLondon(new Date(iso));
 
@@ -39,5 +46,47 @@ describe('addDays', () => {
     expect(DAY).toBe(86_400_000);
     expect(addDays(new Date('2026-03-28T12:00:00Z'), 2).toISOString()).toBe('2026-03-30T12:00:00.000Z');
     expect(addDays(new Date('2026-03-28T12:00:00Z'), 0.5).toISOString()).toBe('2026-03-29T00:00:00.000Z');
+  });
+});
+
+describe('London local times (what admins write in schedules, extensions and reinstatements)', () => {
+  const problem = (local: string) => LondonLocalTime.safeParse(local).error?.issues[0]?.message;
+
+  it('refuses a time of day that is not on the clock, instead of failing every step later', () => {
+    expect(problem('2027-03-05T25:00')).toMatch(/^2027-03-05T25:00 is not a London time: .*00:00 to 23:59/);
+    expect(problem('2027-03-05T17:60')).toMatch(/00:00 to 23:59/);
+    expect(() => londonTime('2027-03-05T25:00')).toThrow(/2027-03-05T25:00 is not a London time/);
+  });
+
+  it('refuses a day the month does not have, instead of rolling it into the next month', () => {
+    expect(problem('2027-02-30T17:00')).toBe(
+      '2027-02-30T17:00 is not a London time: February 2027 has no day 30',
+    );
+    expect(problem('2027-02-29T17:00')).toBe(
+      '2027-02-29T17:00 is not a London time: February 2027 has no day 29',
+    );
+    expect(problem('2027-04-31T17:00')).toMatch(/April 2027 has no day 31/);
+    expect(() => londonTime('2027-02-30T17:00')).toThrow(/February 2027 has no day 30/);
+    expect(problem('2028-02-29T17:00')).toBeUndefined();
+    expect(londonTime('2028-02-29T17:00').toISOString()).toBe('2028-02-29T17:00:00.000Z');
+  });
+
+  it('refuses a time the clocks skip when they go forward in March', () => {
+    expect(problem('2027-03-28T01:30')).toMatch(/01:30 on 2027-03-28 does not exist in London/);
+    expect(() => londonTime('2027-03-28T01:30')).toThrow(/does not exist in London/);
+    expect(londonTime('2027-03-28T00:59').toISOString()).toBe('2027-03-28T00:59:00.000Z');
+    expect(londonTime('2027-03-28T02:00').toISOString()).toBe('2027-03-28T01:00:00.000Z');
+  });
+
+  it('reads a time the clocks pass twice in October as the first, still in summer time', () => {
+    expect(problem('2027-10-31T01:30')).toBeUndefined();
+    expect(londonTime('2027-10-31T01:30').toISOString()).toBe('2027-10-31T00:30:00.000Z');
+    expect(londonTime('2027-10-31T02:00').toISOString()).toBe('2027-10-31T02:00:00.000Z');
+  });
+
+  it('reads ordinary summer and winter times', () => {
+    expect(londonTime('2027-07-01T17:00').toISOString()).toBe('2027-07-01T16:00:00.000Z');
+    expect(londonTime('2027-01-15T09:30').toISOString()).toBe('2027-01-15T09:30:00.000Z');
+    expect(problem('2027-1-15T09:30')).toMatch(/like 2027-01-15T09:30/);
   });
 });
