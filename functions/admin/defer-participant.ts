@@ -25,8 +25,8 @@ export async function deferParticipant(
   if (participant.cohortId !== target.cohortId)
     await deps.store.moveToCohort(participant, target.cohortId, command.reason, deps.clock.now());
   await wakeParticipant(participant.participantId, deps);
-  const { executionArn } = await deps.workflow.startLifecycle(
-    `${participant.participantId}-${target.cohortId}`,
+  const { executionArn } = await deps.workflow.startExecution(
+    { workflow: 'ParticipantLifecycle', name: `${participant.participantId}-${target.cohortId}` },
     {
       participantId: participant.participantId,
       cohortId: target.cohortId,

@@ -1,4 +1,5 @@
 import { Participant, participantIdFor } from '../domain/participant.js';
+import { enrolmentExecution, executionInput } from '../lifecycle/execution.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import type { AdminResult } from './admin-commands.js';
 import { AdminCommandRejected, type Command } from './command.js';
@@ -20,12 +21,14 @@ export async function enrolParticipant(
     cohortId: cohort.cohortId,
     stage: 'awaiting-commitment',
     enrolledAt: clock.now().toISOString(),
+    execution: enrolmentExecution(participantId),
   });
+  // The record names its execution before it starts; starting is idempotent by that name, so a retry
+  // after a failed start simply starts it now.
   const created = await store.createParticipant(participant);
-  // Starting is idempotent by name, so a retry after a failed start simply starts it now.
-  const { executionArn } = await workflow.startLifecycle(participantId, {
-    participantId,
-    cohortId: cohort.cohortId,
-  });
+  const { executionArn } = await workflow.startExecution(
+    enrolmentExecution(participantId),
+    executionInput(participant, enrolmentExecution(participantId)),
+  );
   return { command: 'enrol-participant', participantId, executionArn, alreadyEnrolled: !created };
 }

@@ -1,6 +1,6 @@
 import { nextReRegistration } from '../domain/accredited-years.js';
 import { londonTime } from '../domain/time.js';
-import { accreditedYearsExecutionName } from '../lifecycle/execution.js';
+import { accreditedYearsExecution } from '../lifecycle/execution.js';
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import type { AdminResult } from './admin-commands.js';
@@ -34,8 +34,8 @@ export async function reinstateAccreditation(
     lapse: participant.lapse,
   });
   const series = `reinstated-${participant.reinstatements.length + 1}`;
-  const { executionArn } = await deps.workflow.startAccreditedYears(
-    accreditedYearsExecutionName(participant.participantId, 1, series),
+  const { executionArn } = await deps.workflow.startExecution(
+    accreditedYearsExecution(participant.participantId, 1, series),
     { participantId: participant.participantId, generation: 1, series },
   );
   return { command: 'reinstate-accreditation', participantId: participant.participantId, executionArn };
