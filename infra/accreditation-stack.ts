@@ -61,6 +61,9 @@ export class AccreditationStack extends Stack {
     const accreditedYears = workflows.stateMachines.AccreditedYears;
     Admin.addEnvironment('ACCREDITED_YEARS_STATE_MACHINE_ARN', accreditedYears.stateMachineArn);
     accreditedYears.grantStartExecution(Admin);
+    // resume-participant and defer look up the execution a participant's record names.
+    for (const machine of [lifecycle, accreditedYears])
+      machine.grantExecution(Admin, 'states:DescribeExecution');
     // By name, not by reference: the forms API → Forms → state machine → AdvanceCommitment → API URL would be a cycle.
     // Everything that wakes a waiting execution: the forms, the waits themselves, and the admin's changes.
     for (const fn of [Forms, Admin, tasks.AwaitCommitment, tasks.AwaitChange])

@@ -174,6 +174,21 @@ export class AccreditationStore {
     );
   }
 
+  /**
+   * Names the execution that carries the participant on, before it is started (intent first): a failed
+   * start leaves the name to start again, and a stranded participant is found by describing it.
+   */
+  recordExecution(participantId: string, execution: NonNullable<Participant['execution']>) {
+    return this.update(
+      keys.participant(participantId),
+      'SET execution = :execution',
+      'attribute_exists(PK)',
+      {
+        ':execution': execution,
+      },
+    );
+  }
+
   /** Records that an outcome email went out; false if it already had (so the caller sends nothing). */
   markNotified(participantId: string, outcome: string, at: Date): Promise<boolean> {
     return this.update(

@@ -18,7 +18,7 @@ import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
 import { askByDeadline, lookAgainAt } from './asks.js';
-import { accreditedYearsExecutionName, dueForHandOver, ExecutionFacts } from './execution.js';
+import { accreditedYearsExecution, dueForHandOver, ExecutionFacts } from './execution.js';
 import { notifyOnce } from './notify-once.js';
 import { loadParticipant } from './participant.js';
 
@@ -79,13 +79,16 @@ export async function advanceAccreditedYears(
   }
   if (participant.lapse) return lapse(ctx);
   const { generation = 1, series = 'accredited' } = execution.input;
-  if (dueForHandOver(execution, ctx.now))
+  if (dueForHandOver(execution, ctx.now)) {
+    const next = accreditedYearsExecution(participantId, generation + 1, series);
+    await deps.store.recordExecution(participantId, next);
     return {
       next: 'continue-in-new-execution',
-      executionName: accreditedYearsExecutionName(participantId, generation + 1, series),
+      executionName: next.name,
       generation: generation + 1,
       series,
     };
+  }
 
   const termlyOpen = await termlyFeedback(ctx);
   const reRegistration = await reRegister(ctx);

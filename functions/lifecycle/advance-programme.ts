@@ -32,12 +32,7 @@ import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
 import { type AskEmail, askByDeadline, chase, ensureRequest, lookAgainAt } from './asks.js';
-import {
-  accreditedYearsExecutionName,
-  continuationName,
-  dueForHandOver,
-  ExecutionFacts,
-} from './execution.js';
+import { accreditedYearsExecution, dueForHandOver, ExecutionFacts, programmeExecution } from './execution.js';
 import { notifyOnce } from './notify-once.js';
 import { loadParticipant } from './participant.js';
 
@@ -95,13 +90,16 @@ export async function advanceProgramme(
     await cancelInvites(ctx);
     return { next: leaving };
   }
-  if (dueForHandOver(execution, ctx.now))
+  if (dueForHandOver(execution, ctx.now)) {
+    const next = programmeExecution(participantId, cohortId, generation + 1);
+    await deps.store.recordExecution(participantId, next);
     return {
       next: 'continue-in-new-execution',
-      executionName: continuationName(participantId, cohortId, generation + 1),
+      executionName: next.name,
       cohortId,
       generation: generation + 1,
     };
+  }
   if (participant.stage === 'ready-for-development-days')
     await deps.store.setStage(participantId, 'in-programme');
 
@@ -346,11 +344,11 @@ async function finish(
   if (outcome === 'completed')
     await once(ctx, 'completed', () => programmeCompletedEmail(participant, programme));
   await deps.store.setStage(participantId, outcome);
-  if (outcome === 'accredited')
-    return {
-      next: outcome,
-      accreditedYears: { executionName: accreditedYearsExecutionName(participantId, 1) },
-    };
+  if (outcome === 'accredited') {
+    const accreditedYears = accreditedYearsExecution(participantId, 1);
+    await deps.store.recordExecution(participantId, accreditedYears);
+    return { next: outcome, accreditedYears: { executionName: accreditedYears.name } };
+  }
   return { next: outcome };
 }
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { Participant } from '../domain/participant.js';
 import { addDays } from '../domain/time.js';
+import type { NamedExecution } from '../shared/workflow.js';
 
 /**
  * Facts about the running execution that the lifecycle steps need, and how one execution hands over to
@@ -43,3 +45,41 @@ export const accreditedYearsExecutionName = (
   generation: number,
   series = 'accredited',
 ) => `${participantId}-${series}-${generation}`;
+
+/** A participant's first execution is named by the participant alone: enrolling twice cannot start two. */
+export const enrolmentExecution = (participantId: string): NamedExecution => ({
+  workflow: 'ParticipantLifecycle',
+  name: participantId,
+});
+
+export const programmeExecution = (
+  participantId: string,
+  cohortId: string,
+  generation: number,
+): NamedExecution => ({
+  workflow: 'ParticipantLifecycle',
+  name: continuationName(participantId, cohortId, generation),
+});
+
+export const accreditedYearsExecution = (
+  participantId: string,
+  generation: number,
+  series?: string,
+): NamedExecution => ({
+  workflow: 'AccreditedYears',
+  name: accreditedYearsExecutionName(participantId, generation, series),
+});
+
+/**
+ * What an execution the record names is started with, read back from its name (as the functions above
+ * build it): one recorded but never started is then started exactly as intended, and the next one after
+ * it takes the next generation, so no name is ever used twice.
+ */
+export function executionInput(participant: Participant, execution: NamedExecution) {
+  const { participantId } = participant;
+  const [, series = 'accredited', generation = '1'] =
+    /^-(.+)-(\d+)$/.exec(execution.name.slice(participantId.length)) ?? [];
+  return execution.workflow === 'ParticipantLifecycle'
+    ? { participantId, cohortId: participant.cohortId, generation: Number(generation) }
+    : { participantId, generation: Number(generation), series };
+}

@@ -1,5 +1,8 @@
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  type ExecutionStatus,
   InvalidToken,
   SendTaskSuccessCommand,
   type SFNClient,
@@ -7,15 +10,23 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
+import type { Participant } from '../domain/participant.js';
 
-type Started = Promise<{ executionArn: string; alreadyStarted: boolean }>;
+/** An execution by state machine and name, as the participant record keeps it. */
+export type NamedExecution = NonNullable<Participant['execution']>;
+
+/** What Step Functions says of an execution, or `NOT_STARTED` when there is none of that name. */
+export type ExecutionState = ExecutionStatus | 'NOT_STARTED';
 
 /** What handlers need from Step Functions. */
 export interface Workflow {
-  /** Starts a participant's lifecycle; the name makes a repeated start land on the same execution. */
-  startLifecycle(executionName: string, input: object): Started;
-  /** Starts an accredited lead's accredited years (a reinstated lead's), idempotent by name likewise. */
-  startAccreditedYears(executionName: string, input: object): Started;
+  /** Starts an execution; the name makes a repeated start land on the same execution. */
+  startExecution(
+    execution: NamedExecution,
+    input: object,
+  ): Promise<{ executionArn: string; alreadyStarted: boolean }>;
+  /** Whether the execution runs, has stopped (and how), or was never started. */
+  describeExecution(execution: NamedExecution): Promise<ExecutionState>;
   /**
    * Hands an answer to the waiting execution. 'gone' when the wait already ended: the answer is
    * recorded in the table, so the execution picks it up when it next checks.
@@ -27,23 +38,39 @@ export function stepFunctionsWorkflow(
   sfn: SFNClient,
   stateMachineArns: { lifecycle: string; accreditedYears: string },
 ): Workflow {
-  const start = async (stateMachineArn: string, executionName: string, input: object): Started => {
-    try {
-      const { executionArn } = await sfn.send(
-        new StartExecutionCommand({ stateMachineArn, name: executionName, input: JSON.stringify(input) }),
-      );
-      return { executionArn: executionArn ?? '', alreadyStarted: false };
-    } catch (error) {
-      // Step Functions keeps names unique; an execution of this name has run or is running.
-      if (!(error instanceof ExecutionAlreadyExists)) throw error;
-      const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
-      return { executionArn, alreadyStarted: true };
-    }
-  };
+  const stateMachineArn = ({ workflow }: NamedExecution) =>
+    workflow === 'ParticipantLifecycle' ? stateMachineArns.lifecycle : stateMachineArns.accreditedYears;
+  const executionArn = (execution: NamedExecution) =>
+    `${stateMachineArn(execution).replace(':stateMachine:', ':execution:')}:${execution.name}`;
   return {
-    startLifecycle: (executionName, input) => start(stateMachineArns.lifecycle, executionName, input),
-    startAccreditedYears: (executionName, input) =>
-      start(stateMachineArns.accreditedYears, executionName, input),
+    async startExecution(execution, input) {
+      try {
+        const started = await sfn.send(
+          new StartExecutionCommand({
+            stateMachineArn: stateMachineArn(execution),
+            name: execution.name,
+            input: JSON.stringify(input),
+          }),
+        );
+        return { executionArn: started.executionArn ?? '', alreadyStarted: false };
+      } catch (error) {
+        // Step Functions keeps names unique; an execution of this name has run or is running.
+        if (!(error instanceof ExecutionAlreadyExists)) throw error;
+        return { executionArn: executionArn(execution), alreadyStarted: true };
+      }
+    },
+    async describeExecution(execution) {
+      try {
+        const { status } = await sfn.send(
+          new DescribeExecutionCommand({ executionArn: executionArn(execution) }),
+        );
+        if (!status) throw new Error(`No status for ${execution.name}`);
+        return status;
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) return 'NOT_STARTED';
+        throw error;
+      }
+    },
     async completeTask(taskToken, output) {
       try {
         await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
-import { createCohort, enrol, startTestSystem, testCohort } from '../support/local-system.js';
+import {
+  createCohort,
+  enrol,
+  recordedExecution,
+  startTestSystem,
+  testCohort,
+} from '../support/local-system.js';
 
 /** The Admin function through its middy adapter, as `aws lambda invoke` reaches it. */
 let system: LocalSystem;
@@ -68,6 +74,7 @@ describe('admin commands', () => {
     expect(system.stepFunctions.listExecutions().filter((e) => e.name === first.participantId)).toHaveLength(
       1,
     );
+    expect((await recordedExecution(system, first.participantId)).executionArn).toBe(first.executionArn);
   });
 
   it('refuses a cohort whose schedule misses a step or runs out of order, saying which', async () => {

@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { daysFromNow, pdLeadSchedule } from '../../infra/local/demo-schedule.js';
 import { type LocalSystem, startLocalSystem } from '../../infra/local/system.js';
 
@@ -119,3 +119,23 @@ export const waitForState = (system: LocalSystem, executionArn: string, state: s
         : `Execution is at ${execution.statesEntered.at(-1)} (${execution.status}), not waiting at ${state}`,
     timeout,
   );
+
+/**
+ * The execution the participant record names (the one that carries them on), which must be running:
+ * whatever starts an execution records its name first.
+ */
+export async function recordedExecution(system: LocalSystem, participantId: string) {
+  const named = (await system.dependencies.store.getParticipant(participantId))?.execution;
+  expect(named, `${participantId} names no execution`).toBeDefined();
+  const execution = system.stepFunctions
+    .listExecutions()
+    .find(
+      (e) =>
+        e.stateMachineArn === system.stateMachineArns[named?.workflow ?? 'ParticipantLifecycle'] &&
+        e.name === named?.name,
+    );
+  expect(execution?.status, `${named?.name} is not running`).toBe('RUNNING');
+  expect(named?.name.length).toBeLessThanOrEqual(80);
+  expect(named?.name).toMatch(/^[A-Za-z0-9_-]+$/);
+  return execution as NonNullable<typeof execution>;
+}

@@ -7,6 +7,7 @@ import {
   linkIn,
   mailbox,
   pdLeadSchedule,
+  recordedExecution,
   type SentEmail,
   testCohort,
   waitForState,
@@ -104,6 +105,8 @@ export async function expectAccredited(
 
   const record = await system.dependencies.store.getParticipant(who.participantId);
   expect(record?.stage).toBe('accredited');
+  // The record names the accredited years it handed over to, and that execution runs.
+  expect((await recordedExecution(system, who.participantId)).name).toBe(`${who.participantId}-accredited-1`);
   expect(record?.progress).toMatchObject({
     'day-1': { outcome: 'attended', recordedBy: 'Casey Lead' },
     'interim-task': { outcome: 'submitted', attempt: 1, answers: interimAnswers },

@@ -16,6 +16,7 @@ import {
   enrol,
   linkIn,
   mailbox,
+  recordedExecution,
   startTestSystem,
   waitForStatus,
 } from '../support/local-system.js';
@@ -174,6 +175,7 @@ describe('the accredited years', () => {
       expect(days).toBeGreaterThanOrEqual(HAND_OVER_AFTER_DAYS);
       expect(days).toBeLessThan(365);
     }
+    expect((await recordedExecution(system, lead.participantId)).name).toBe(executions.at(-1)?.name);
     // And nothing was asked twice across the hand-overs.
     const subjects = (await mail.emailsTo(lead.participant)).map((e) => e.subject);
     for (const term of lead.terms)

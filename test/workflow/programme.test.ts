@@ -8,6 +8,7 @@ import {
   daysFromNow,
   linkIn,
   mailbox,
+  recordedExecution,
   type SentEmail,
   startTestSystem,
   waitForState,
@@ -403,6 +404,7 @@ describe('the programme phase', () => {
       .find((e) => e.executionArn !== who.executionArn && e.input.includes(who.participantId));
     expect(next?.name).toMatch(new RegExp(`^${who.participantId}-[0-9a-f]{8}-2$`));
     await waitForState(system, next?.executionArn ?? '', 'AtTask');
+    expect((await recordedExecution(system, who.participantId)).executionArn).toBe(next?.executionArn);
     expect(next?.statesEntered).not.toContain('AwaitCommitment');
     const admin = await mailbox(system).emailsTo(system.dependencies.settings.ADMIN_EMAIL);
     expect(admin.filter((e) => /Missed deadline/.test(e.subject))).toHaveLength(1);

@@ -1,0 +1,53 @@
+import { Cohort } from '../domain/programme.js';
+import { scheduleProblems } from '../domain/progress.js';
+import { wakeParticipant } from '../lifecycle/wake.js';
+import { programmeById, programmes } from '../programmes/index.js';
+import type { Dependencies } from '../shared/dependencies.js';
+import type { AdminResult } from './admin-commands.js';
+import { AdminCommandRejected, type Command } from './command.js';
+
+export async function createCohort(cohort: Cohort, { store }: Dependencies): Promise<AdminResult> {
+  const programme = programmes.get(cohort.programmeId);
+  if (!programme) throw new AdminCommandRejected(`No programme "${cohort.programmeId}"`);
+  if (!programme.pathways.includes(cohort.pathway))
+    throw new AdminCommandRejected(`${programme.name} has no ${cohort.pathway} pathway`);
+  const problems = scheduleProblems(programme, cohort);
+  if (problems.length) throw new AdminCommandRejected(`Cohort schedule: ${problems.join('; ')}`);
+  const created = await store.createCohort(cohort);
+  if (!created) {
+    const existing = await store.getCohort(cohort.cohortId);
+    if (JSON.stringify(existing) !== JSON.stringify(Cohort.parse(cohort)))
+      throw new AdminCommandRejected(`Cohort ${cohort.cohortId} already exists with different details`);
+  }
+  return { command: 'create-cohort', cohortId: cohort.cohortId, created };
+}
+
+/** Moves a cohort's day or deadline, earlier or later; every running execution of the cohort follows it. */
+export async function changeDate(command: Command<'change-date'>, deps: Dependencies): Promise<AdminResult> {
+  const cohort = await deps.store.getCohort(command.cohortId);
+  if (!cohort) throw new AdminCommandRejected(`No cohort "${command.cohortId}"`);
+  const current = cohort.schedule[command.stepId];
+  if (!current) throw new AdminCommandRejected(`Cohort ${cohort.cohortId} has no step "${command.stepId}"`);
+  if ('starts' in current !== 'starts' in command.schedule)
+    throw new AdminCommandRejected(
+      `"${command.stepId}" needs ${'starts' in current ? 'starts, ends and venue' : 'a deadline'}`,
+    );
+  const entry =
+    'starts' in command.schedule
+      ? { ...command.schedule, sequence: ('sequence' in current ? current.sequence : 0) + 1 }
+      : command.schedule;
+  const changed = Cohort.parse({ ...cohort, schedule: { ...cohort.schedule, [command.stepId]: entry } });
+  const problems = scheduleProblems(programmeById(cohort.programmeId), changed);
+  if (problems.length) throw new AdminCommandRejected(`Cohort schedule: ${problems.join('; ')}`);
+  await deps.store.updateCohortSchedule(
+    cohort.cohortId,
+    command.stepId,
+    changed.schedule[command.stepId] ?? entry,
+  );
+  const participants = await deps.store.cohortParticipants(cohort.cohortId);
+  for (const participant of participants) {
+    await deps.store.changeParticipant(participant.participantId);
+    await wakeParticipant(participant.participantId, deps);
+  }
+  return { command: 'change-date', cohortId: cohort.cohortId, participantsWoken: participants.length };
+}

@@ -1,0 +1,42 @@
+import { isExpired, type RequestKind } from '../domain/request.js';
+import { wakeParticipant } from '../lifecycle/wake.js';
+import type { Dependencies } from '../shared/dependencies.js';
+import type { AdminResult } from './admin-commands.js';
+import { type Command, participantFor } from './command.js';
+
+/** Which asks go to whom: the senior leader signs the commitment; the participant answers their own asks. */
+const askedOf: Record<Command<'correct-email'>['whose'], ReadonlySet<RequestKind>> = {
+  'senior-leader': new Set(['commitment']),
+  participant: new Set(['submission', 'termly-feedback', 're-registration']),
+};
+
+/**
+ * A corrected address (one that bounced, or that SES now suppresses): the record takes it, and every ask
+ * still open for that person goes again at once, with a new link, to the new address; the deadlines and
+ * reminders already sent stay as they were. The waiting execution is woken to send it.
+ */
+export async function correctEmail(
+  command: Command<'correct-email'>,
+  deps: Dependencies,
+): Promise<AdminResult> {
+  const participant = await participantFor(command.participantId, deps);
+  const { participantId } = participant;
+  const change =
+    command.whose === 'participant'
+      ? { person: { ...participant.person, email: command.email } }
+      : { seniorLeader: { ...participant.seniorLeader, email: command.email } };
+  await deps.store.changeParticipant(participantId, change);
+  const now = deps.clock.now();
+  const open = (await deps.store.participantRequests(participantId)).filter(
+    (r) => askedOf[command.whose].has(r.kind) && !isExpired(r, now) && r.status === 'open',
+  );
+  const askedAgain: string[] = [];
+  for (const request of open)
+    if (await deps.store.askAgain(request.requestId)) askedAgain.push(request.requestId);
+  await wakeParticipant(participantId, deps);
+  // The commitment gate waits on its own request: it is told to ask again.
+  const commitment = open.find((r) => r.kind === 'commitment');
+  if (commitment?.taskToken)
+    await deps.workflow.completeTask(commitment.taskToken, { decision: 'ask-again' });
+  return { command: 'correct-email', participantId, askedAgain };
+}

@@ -1,0 +1,34 @@
+import { Participant, participantIdFor } from '../domain/participant.js';
+import { enrolmentExecution, executionInput } from '../lifecycle/execution.js';
+import type { Dependencies } from '../shared/dependencies.js';
+import type { AdminResult } from './admin-commands.js';
+import { AdminCommandRejected, type Command } from './command.js';
+
+export async function enrolParticipant(
+  command: Command<'enrol-participant'>,
+  { store, workflow, clock }: Dependencies,
+): Promise<AdminResult> {
+  const cohort = await store.getCohort(command.cohortId);
+  if (!cohort) throw new AdminCommandRejected(`No cohort "${command.cohortId}": create it first`);
+  const participantId = participantIdFor(cohort.cohortId, command.participant.email);
+  const participant = Participant.parse({
+    participantId,
+    person: command.participant,
+    school: command.school,
+    seniorLeader: command.seniorLeader,
+    programmeId: cohort.programmeId,
+    pathway: cohort.pathway,
+    cohortId: cohort.cohortId,
+    stage: 'awaiting-commitment',
+    enrolledAt: clock.now().toISOString(),
+    execution: enrolmentExecution(participantId),
+  });
+  // The record names its execution before it starts; starting is idempotent by that name, so a retry
+  // after a failed start simply starts it now.
+  const created = await store.createParticipant(participant);
+  const { executionArn } = await workflow.startExecution(
+    enrolmentExecution(participantId),
+    executionInput(participant, enrolmentExecution(participantId)),
+  );
+  return { command: 'enrol-participant', participantId, executionArn, alreadyEnrolled: !created };
+}

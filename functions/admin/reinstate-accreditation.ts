@@ -1,0 +1,42 @@
+import { nextReRegistration } from '../domain/accredited-years.js';
+import { londonTime } from '../domain/time.js';
+import { accreditedYearsExecution } from '../lifecycle/execution.js';
+import { programmeById } from '../programmes/index.js';
+import type { Dependencies } from '../shared/dependencies.js';
+import type { AdminResult } from './admin-commands.js';
+import { AdminCommandRejected, type Command, participantFor } from './command.js';
+
+/**
+ * Undoes a lapse (the lead re-registers late, or it was a mistake): accredited again, the missed
+ * re-registration asked again with a new deadline, and their accredited years running again from the
+ * record. They choose again whether to be in the directory. If they miss the new deadline, it lapses again.
+ */
+export async function reinstateAccreditation(
+  command: Command<'reinstate-accreditation'>,
+  deps: Dependencies,
+): Promise<AdminResult> {
+  const participant = await participantFor(command.participantId, deps);
+  const plan = programmeById(participant.programmeId).accreditation;
+  if (!participant.lapse || !participant.accreditation || !plan)
+    throw new AdminCommandRejected(`${participant.person.name}'s accreditation has not lapsed`);
+  if (londonTime(command.reRegisterBy) <= deps.clock.now())
+    throw new AdminCommandRejected('The new deadline must be in the future');
+  const year = nextReRegistration(
+    participant,
+    new Date(participant.accreditation.accreditedAt),
+    plan.reRegistration,
+  );
+  // The deadline first: the execution started below must find it.
+  await deps.store.setDeadline(participant.participantId, year.id, command.reRegisterBy);
+  await deps.store.reinstate(participant.participantId, {
+    reason: command.reason,
+    at: deps.clock.now().toISOString(),
+    lapse: participant.lapse,
+  });
+  const series = `reinstated-${participant.reinstatements.length + 1}`;
+  const { executionArn } = await deps.workflow.startExecution(
+    accreditedYearsExecution(participant.participantId, 1, series),
+    { participantId: participant.participantId, generation: 1, series },
+  );
+  return { command: 'reinstate-accreditation', participantId: participant.participantId, executionArn };
+}
