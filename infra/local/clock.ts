@@ -14,8 +14,15 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
  * later" takes milliseconds. Timers fire when real time reaches them or when `advance` passes them.
  */
 export class ControllableClock implements Clock {
-  private offsetMs = 0;
   private readonly timers = new Set<Timer>();
+
+  /** `offsetMs`: how far ahead of real time it starts, as a restarted local system resumes it. */
+  constructor(private offsetMs = 0) {}
+
+  /** How far ahead of real time it runs. */
+  get offset(): number {
+    return this.offsetMs;
+  }
 
   now(): Date {
     return new Date(Date.now() + this.offsetMs);

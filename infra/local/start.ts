@@ -1,10 +1,9 @@
 /**
  * `npm start`: the whole system on this machine, no AWS account. DynamoDB data is kept in
- * .local/dynamodb; emails land in the local mailbox; forms are served on localhost.
+ * .local/dynamodb, with the clock, the mailbox and the executions in .local/dynamodb/runtime (a restart
+ * revives every execution still running); emails land in the local mailbox; forms are served on localhost.
  */
 import { resolve } from 'node:path';
-import { FINAL_STAGES } from '../../functions/domain/participant.js';
-import { accreditedYearsExecutionName } from '../../functions/lifecycle/execution.js';
 import { pdLeadSchedule } from './demo-schedule.js';
 import { LOCAL_PORTS } from './ports.js';
 import { startLocalSystem } from './system.js';
@@ -32,25 +31,6 @@ if (!existing)
     cohort: { ...demoCohort, startsOn: schedule['day-1'].starts.slice(0, 10), schedule },
   });
 
-// Executions live in this process; the records outlive it. Each participant still on their way picks up
-// where their record says, as a restarted execution does on AWS: in the programme, or in their
-// accredited years.
-for (const participant of await system.dependencies.store.cohortParticipants(demoCohort.cohortId)) {
-  const { participantId } = participant;
-  if (!FINAL_STAGES.has(participant.stage))
-    system.stepFunctions.startExecution(
-      system.stateMachineArn,
-      participantId,
-      JSON.stringify({ participantId, cohortId: participant.cohortId }),
-    );
-  else if (participant.stage === 'accredited' && !participant.withdrawal)
-    system.stepFunctions.startExecution(
-      system.stateMachineArns.AccreditedYears,
-      accreditedYearsExecutionName(participantId, 1),
-      JSON.stringify({ participantId }),
-    );
-}
-
 console.log(`
 PD accreditation is running locally.
 
@@ -64,7 +44,7 @@ Enrol someone into the demo cohort "${demoCohort.cohortId}":
   npm run enrol -- --name "Asha Patel" --email asha@school.localhost --school "Hillside Primary" \\
     --leader-name "Sam Okafor" --leader-email head@school.localhost --leader-role "Head teacher"
 
-Executions run in this process; their progress is logged below. Ctrl+C stops everything.
+Executions' progress is logged below. Ctrl+C stops everything; the next npm start carries on.
 `);
 
 const seen = new Map<string, number>();

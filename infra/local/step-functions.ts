@@ -93,6 +93,9 @@ type Execute = (
   cleanup: () => void,
 ) => Promise<unknown>;
 
+/** Definitions already validated by this process. */
+const validated = new Set<string>();
+
 /** Resolves the simple reference paths our ASL uses (`$.a.b`) against a state's input. */
 function readPath(input: unknown, path: string): unknown {
   if (!/^\$(\.[A-Za-z0-9_]+)+$/.test(path)) throw new Error(`Unsupported reference path ${path}`);
@@ -146,7 +149,13 @@ export class LocalStepFunctions {
   createStateMachine(name: string, definition: string): string {
     const arn = `arn:aws:states:${this.options.region}:${this.options.account}:stateMachine:${name}`;
     const parsed = JSON.parse(definition);
-    const machine = new StateMachine(parsed, { validationOptions: { checkArn: true, checkPaths: true } });
+    // Validating is slow (asl-validator): once per definition in this process is enough.
+    const machine = new StateMachine(parsed, {
+      validationOptions: validated.has(definition)
+        ? { noValidate: true }
+        : { checkArn: true, checkPaths: true },
+    });
+    validated.add(definition);
     const internals = machine as unknown as { execute: Execute };
     const execute = internals.execute.bind(machine);
     internals.execute = (input, options, cleanup) => {

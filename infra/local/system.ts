@@ -21,6 +21,13 @@ import {
 import { accreditationTable, idempotencyTable } from '../table-design.js';
 import { ControllableClock } from './clock.js';
 import { lambdaContext } from './lambda-context.js';
+import {
+  keepRuntimeState,
+  readRuntimeState,
+  restoreMailbox,
+  resumedClockOffset,
+  runtimeDirectory,
+} from './runtime-state.js';
 import { startLocalS3 } from './s3.js';
 import { type LocalFunction, LocalStepFunctions } from './step-functions.js';
 import { stepFunctionsApi } from './step-functions-api.js';
@@ -38,7 +45,10 @@ const root = resolve(import.meta.dirname, '../..');
 const UPLOADS_BUCKET = 'pd-accreditation-uploads';
 
 export interface LocalSystemOptions {
-  /** Keep DynamoDB data on disk here; in memory when absent (tests). */
+  /**
+   * Keep DynamoDB data on disk here, and in its `runtime/` folder the clock, the mailbox and the
+   * executions, so a restart carries on where the last run stopped; all in memory when absent (tests).
+   */
   dataDir?: string;
   /** Keep uploaded files here; in a temporary folder, removed on stop, when absent (tests). */
   uploadsDir?: string;
@@ -87,6 +97,8 @@ const asLocalFunction =
 /** Starts everything `cdk deploy` would create, on this machine, wired to the real handlers and ASL. */
 export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const runtimeDir = options.dataDir && runtimeDirectory(options.dataDir);
+  const saved = runtimeDir ? readRuntimeState(runtimeDir) : {};
   const database = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
@@ -114,8 +126,9 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     dynamodb: `http://127.0.0.1:${dynamodbPort}`,
     s3: s3.url,
   };
-  // aws-ses-v2-local keeps one mailbox per process: a new system starts with it empty.
+  // aws-ses-v2-local keeps one mailbox per process: a new system starts with it empty, or as it was saved.
   await fetch(`${urls.mailbox}/clear-store`, { method: 'POST' });
+  restoreMailbox(saved.mailbox);
   const aws = {
     region: REGION,
     credentials,
@@ -123,7 +136,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   };
   await createTables(new DynamoDBClient({ region: REGION, credentials, endpoint: urls.dynamodb }));
 
-  const clock = new ControllableClock();
+  const clock = new ControllableClock(resumedClockOffset(saved.clock));
   const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
   const stateMachineArns = Object.fromEntries(
     (Object.keys(workflowFiles) as WorkflowName[]).map((name) => [
@@ -190,6 +203,9 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       response.end(`Local runtime error: ${error.message}`);
     });
   });
+  // Once everything they call is up: the executions of the last run, those still running revived.
+  stepFunctions.restore(saved.executions ?? []);
+  const keeper = runtimeDir ? keepRuntimeState(runtimeDir, clock, stepFunctions) : undefined;
 
   return {
     urls,
@@ -200,8 +216,13 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     dependencies,
     admin,
     async stop() {
+      keeper?.stopWatching();
+      // Kept as running, to be revived on the next start: stopping the local system is not StopExecution.
+      const executions = stepFunctions.snapshot();
       clock.cancelAll();
       await stepFunctions.abortAll();
+      // After the Lambdas under way have finished, so the mailbox holds what they sent.
+      keeper?.saveAll(executions);
       await Promise.all(
         [app, mail, database].map(
           (server) =>
