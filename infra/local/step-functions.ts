@@ -327,6 +327,14 @@ export class LocalStepFunctions {
     return execution;
   }
 
+  /** StopExecution: ends a running execution at once, ABORTED, as an operator or a redeploy stops one. */
+  stopExecution(executionArn: string): void {
+    const execution = this.describeExecution(executionArn);
+    const abort = this.aborts.get(executionArn);
+    this.stop(execution, 'ABORTED', {});
+    abort?.();
+  }
+
   listExecutions(): LocalExecution[] {
     return [...this.executions.values()];
   }

@@ -7,6 +7,7 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import sesLocal from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
+import { findBreaches } from '../../functions/admin/invariants.js';
 import { entryPoints, type WorkflowTaskName, workflowTasks } from '../../functions/catalog.js';
 import { formsHandler } from '../../functions/forms/forms-handler.js';
 import { publicHandler } from '../../functions/public/public-handler.js';
@@ -29,6 +30,7 @@ import {
   runtimeDirectory,
 } from './runtime-state.js';
 import { startLocalS3 } from './s3.js';
+import { collectSnapshot } from './snapshot.js';
 import { type LocalFunction, LocalStepFunctions } from './step-functions.js';
 import { stepFunctionsApi } from './step-functions-api.js';
 
@@ -188,6 +190,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     stepFunctions.createStateMachine(name, substitute(readWorkflow(name), substitutions));
 
   const sfnApi = stepFunctionsApi(stepFunctions);
+  // The whole-system invariants, for an admin: the breaches in a snapshot taken once nothing moves.
+  const checkInvariants = async () => findBreaches(await collectSnapshot(system));
   app.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const route = request.headers['x-amz-target']
       ? sfnApi(request, response)
@@ -196,7 +200,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         : /^\/(certificates\/|directory)/.test(request.url ?? '')
           ? servePublic(publicPages, request, response)
           : request.url?.startsWith('/admin/')
-            ? serveAdmin(admin, clock, request, response)
+            ? serveAdmin(admin, clock, checkInvariants, request, response)
             : serveHome(urls, response);
     route.catch((error: Error) => {
       response.writeHead(500, { 'Content-Type': 'text/plain' });
@@ -207,7 +211,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   stepFunctions.restore(saved.executions ?? []);
   const keeper = runtimeDir ? keepRuntimeState(runtimeDir, clock, stepFunctions) : undefined;
 
-  return {
+  const system: LocalSystem = {
     urls,
     clock,
     stepFunctions,
@@ -236,6 +240,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       if (!options.uploadsDir) rmSync(uploadsDir, { recursive: true, force: true });
     },
   };
+  return system;
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -324,10 +329,11 @@ async function servePublic(
   respond(request, response, await publicPages(event, lambdaContext('Public')));
 }
 
-/** The admin's commands (JSON, as for `aws lambda invoke`) and the local-only clock control. */
+/** The admin's commands (JSON, as for `aws lambda invoke`), the invariants check and the local-only clock control. */
 async function serveAdmin(
   admin: LocalFunction,
   clock: ControllableClock,
+  checkInvariants: () => Promise<unknown>,
   request: IncomingMessage,
   response: ServerResponse,
 ) {
@@ -343,6 +349,7 @@ async function serveAdmin(
       return reply(400, { error: 'days must be between 0 and 400' });
     return reply(200, { now: clock.advance(days * 86_400_000).toISOString() });
   }
+  if (url.pathname === '/admin/invariants') return reply(200, { breaches: await checkInvariants() });
   if (url.pathname !== '/admin/commands') return reply(404, { error: 'Unknown admin path' });
   try {
     reply(200, await admin(JSON.parse(await readBody(request))));

@@ -225,6 +225,11 @@ browserTestFile({
   opened(openedContext, openedPage) {
     [_context, page] = [openedContext, openedPage];
   },
+  // The leads are written into the store with no execution: nothing is expected to carry them on.
+  invariants: {
+    cohorts: [testCohort.cohortId],
+    seededWithoutExecution: ['p-browser-years', 'p-browser-lapsing'],
+  },
 });
 
 describe.sequential("an accredited lead's yearly forms in Chromium, from their links", () => {

@@ -4,6 +4,7 @@ import { MAX_BODY_BYTES } from '../../functions/forms/forms-handler.js';
 import { programmeById } from '../../functions/programmes/index.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { askedToCommit, expectPastCommitmentGate, sign } from '../support/commitment.js';
+import { checkInvariantsAfterEach } from '../support/invariants.js';
 import { createCohort, mailbox, startTestSystem, waitForStatus } from '../support/local-system.js';
 
 /**
@@ -21,6 +22,7 @@ beforeAll(async () => {
   await createCohort(system);
 });
 afterAll(() => system?.stop());
+checkInvariantsAfterEach(() => system);
 
 interface Reply {
   status: number;

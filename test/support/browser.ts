@@ -11,6 +11,7 @@ import {
 } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
+import { checkInvariantsAfterEach, type InvariantChecks } from './invariants.js';
 import { linkIn, type SentEmail, startTestSystem } from './local-system.js';
 
 /**
@@ -82,13 +83,15 @@ export async function openPage(
  * The hooks of a browser test file: the local system and Chromium once for the file (`started` gets them,
  * and may set up what the file's tests share), a fresh context and page per test (`opened` gets them), at
  * a desktop size with the pages' CSP relaxed for axe-core unless `accessibilityChecks` is false, and
- * axe's lesser findings reported at the end.
+ * axe's lesser findings reported at the end. After each test the whole-system invariants hold (`invariants`
+ * says where to look for participants the file wrote straight into the store).
  */
 export function browserTestFile(hooks: {
   lesserFindings: AccessibilityFinding[];
   started: (system: LocalSystem, browser: Browser) => Promise<void> | void;
   opened: (context: BrowserContext, page: Page) => void;
   accessibilityChecks?: boolean;
+  invariants?: InvariantChecks;
 }) {
   let system: LocalSystem | undefined;
   let browser: Browser | undefined;
@@ -114,6 +117,7 @@ export function browserTestFile(hooks: {
     hooks.opened(opened.context, opened.page);
   });
   afterEach(() => context?.close());
+  checkInvariantsAfterEach(() => system, hooks.invariants);
 }
 
 /** The phone the forms must fit: no sideways scrolling at this width. */

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { reRegistrationYear } from '../../functions/domain/accredited-years.js';
 import { DAY, formatLondon, toLondonLocal } from '../../functions/domain/time.js';
 import { HAND_OVER_AFTER_DAYS } from '../../functions/lifecycle/execution.js';
@@ -11,6 +11,7 @@ import {
   reRegistrationAnswers,
   termlyAnswers,
 } from '../support/accredited-years.js';
+import { checkInvariantsAfterEach } from '../support/invariants.js';
 import {
   createCohort,
   enrol,
@@ -31,7 +32,7 @@ let system: LocalSystem;
 beforeEach(async () => {
   system = await startTestSystem();
 });
-afterEach(() => system.stop());
+checkInvariantsAfterEach(() => system, { thenStop: true });
 
 const admin = 'programme-admin@accreditation.localhost';
 type Lead = Awaited<ReturnType<typeof accreditedLead>>;
@@ -386,7 +387,9 @@ describe('the accredited years', () => {
     await parkedIn(system, lead.participantId, 'AtTermlyFeedback');
     const before = (await mail.emailsTo(lead.participant)).length;
 
-    // A restart (or a move to a new version of the workflow): a new execution, the same record.
+    // A restart (or a move to a new version of the workflow): the execution stopped, a new one on the same record.
+    const stopped = accreditedYearsExecutions(system, lead.participantId).at(-1);
+    system.stepFunctions.stopExecution(stopped?.executionArn ?? '');
     const restarted = system.stepFunctions.startExecution(
       system.stateMachineArns.AccreditedYears,
       `${lead.participantId}-accredited-restarted`,

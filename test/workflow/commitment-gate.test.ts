@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { askedToCommit, sign } from '../support/commitment.js';
+import { checkInvariantsAfterEach } from '../support/invariants.js';
 import {
   createCohort,
   linkIn,
@@ -24,6 +25,7 @@ beforeAll(async () => {
   await createCohort(system);
 });
 afterAll(() => system.stop());
+checkInvariantsAfterEach(() => system);
 
 /** The senior leader answers by posting the form behind the emailed link. */
 const answer = post;
@@ -146,6 +148,8 @@ describe('the senior-leader commitment gate', () => {
     );
     const sentBefore = (await mailbox(system).all()).length;
 
+    // A restart: the execution stopped (an operator, a redeploy) and a new one started on the same record.
+    system.stepFunctions.stopExecution(executionArn);
     const restart = system.stepFunctions.startExecution(
       system.stateMachineArn,
       `${participantId}-restart`,

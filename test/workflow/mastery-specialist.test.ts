@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daysFromNow } from '../../infra/local/demo-schedule.js';
 import type { LocalSystem } from '../../infra/local/system.js';
+import { checkInvariantsAfterEach } from '../support/invariants.js';
 import { linkIn, mailbox, startTestSystem, waitForState, waitForStatus } from '../support/local-system.js';
 import { advanceTo, lead, post, readyForDayOne, recordAttendance } from '../support/programme.js';
 
@@ -13,6 +14,7 @@ beforeAll(async () => {
   system = await startTestSystem();
 });
 afterAll(() => system.stop());
+checkInvariantsAfterEach(() => system);
 
 function residential(startDay: number) {
   return {

@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { certificateStore } from '../../functions/accreditation/certificate-store.js';
 import { MAX_WAIT_SECONDS } from '../../functions/domain/request.js';
 import { DAY, formatLondon, londonTime } from '../../functions/domain/time.js';
 import { advanceProgramme } from '../../functions/lifecycle/advance-programme.js';
 import type { LocalSystem } from '../../infra/local/system.js';
+import { checkInvariantsAfterEach } from '../support/invariants.js';
 import {
   daysFromNow,
   linkIn,
@@ -37,7 +38,7 @@ let system: LocalSystem;
 beforeEach(async () => {
   system = await startTestSystem();
 });
-afterEach(() => system.stop());
+checkInvariantsAfterEach(() => system, { thenStop: true });
 
 type Cohort = Awaited<ReturnType<typeof programmeCohort>>;
 

@@ -1,0 +1,147 @@
+import {
+  type ExecutionSnapshot,
+  type LinkSnapshot,
+  linkSecretsIn,
+  participantOf,
+  type SystemSnapshot,
+} from '../../functions/admin/invariants.js';
+import type { Participant } from '../../functions/domain/participant.js';
+import type { Cohort } from '../../functions/domain/programme.js';
+import { hashLinkSecret, type Request, stepRequestId } from '../../functions/domain/request.js';
+import { followLink } from '../../functions/forms/form.js';
+import { programmes } from '../../functions/programmes/index.js';
+import type { LocalExecution } from './step-functions.js';
+import type { LocalSystem } from './system.js';
+
+/**
+ * A snapshot of the local system for the whole-system invariants (functions/admin/invariants.ts), taken
+ * once nothing moves: the records by key and by the per-cohort and per-participant index (no scans), the
+ * executions, and every email the local SES mailbox holds. Local only: the executions and the mailbox are
+ * the local runtime's own.
+ */
+
+/** An email as the local SES mailbox (`GET <mailbox>/store`) keeps it. */
+interface MailboxEmail {
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string };
+  attachments?: { contentType: string; content: string }[];
+}
+
+const executionSnapshot = (e: LocalExecution): ExecutionSnapshot => ({
+  name: e.name,
+  workflow: e.stateMachineArn.split(':').pop() ?? '',
+  status: e.status,
+  input: e.input,
+  statesEntered: [...e.statesEntered],
+  ...(e.parked
+    ? {
+        parked: {
+          state: e.parked.state,
+          since: e.parked.since.toISOString(),
+          timeoutSeconds: e.parked.timeoutSeconds,
+        },
+      }
+    : {}),
+  startDate: e.startDate.toISOString(),
+  ...(e.stopDate ? { stopDate: e.stopDate.toISOString() } : {}),
+});
+
+/** Names of executions still moving with nothing parked, if they do not settle: a loop to report, not to wait out. */
+async function stillMoving({ stepFunctions }: LocalSystem): Promise<string[]> {
+  try {
+    await stepFunctions.settled();
+    return [];
+  } catch {
+    return stepFunctions
+      .listExecutions()
+      .filter((e) => e.status === 'RUNNING' && !e.parked)
+      .map((e) => e.name);
+  }
+}
+
+/**
+ * Collects the snapshot. Participants are found from the executions, the directory, the emailed links
+ * and `cohorts` (for anyone a test wrote straight into the store), then everyone in their cohorts.
+ */
+export async function collectSnapshot(
+  system: LocalSystem,
+  { cohorts: givenCohorts = [] }: { cohorts?: string[] } = {},
+): Promise<SystemSnapshot> {
+  const unsettled = await stillMoving(system);
+  const { store } = system.dependencies;
+  const now = system.clock.now();
+  const executions = system.stepFunctions.listExecutions().map(executionSnapshot);
+  const stored = (await (await fetch(`${system.urls.mailbox}/store`)).json()) as { emails: MailboxEmail[] };
+  const emails = stored.emails.map((e) => {
+    const calendar = e.attachments?.find((a) => a.contentType.startsWith('text/calendar'));
+    return {
+      to: e.destination.to,
+      subject: e.subject,
+      text: e.body.text ?? '',
+      ...(calendar ? { calendar: Buffer.from(calendar.content, 'base64').toString('utf8') } : {}),
+    };
+  });
+
+  const requests = new Map<string, Request>();
+  const links: LinkSnapshot[] = [];
+  for (const secret of new Set(emails.flatMap((e) => linkSecretsIn(e.text)))) {
+    // What the forms endpoint would do with it now: the same judgement people meet.
+    const followed = await followLink(secret, system.dependencies);
+    if (followed.state === 'unknown') continue;
+    requests.set(followed.request.requestId, followed.request);
+    links.push({
+      linkHash: hashLinkSecret(secret),
+      requestId: followed.request.requestId,
+      acts: followed.state === 'open',
+    });
+  }
+  const directory = await store.directoryEntries();
+
+  const participants = new Map<string, Participant>();
+  const cohorts = new Map<string, Cohort>();
+  const addParticipant = async (participantId: string) => {
+    if (participants.has(participantId)) return;
+    const participant = await store.getParticipant(participantId);
+    if (participant) participants.set(participantId, participant);
+  };
+  for (const id of [
+    ...executions.map(participantOf),
+    ...directory.map((d) => d.participantId),
+    ...[...requests.values()].map((r) => r.participantId),
+  ])
+    if (id) await addParticipant(id);
+  const cohortIds = new Set([
+    ...givenCohorts,
+    ...[...participants.values()].flatMap((p) => [p.cohortId, ...p.deferrals.map((d) => d.fromCohortId)]),
+    ...[...requests.values()].flatMap((r) => (r.cohortId ? [r.cohortId] : [])),
+  ]);
+  for (const cohortId of cohortIds) {
+    const cohort = await store.getCohort(cohortId);
+    if (cohort) cohorts.set(cohortId, cohort);
+    for (const participant of await store.cohortParticipants(cohortId))
+      participants.set(participant.participantId, participant);
+    // The cohort's registers, by their keys: one per development day.
+    for (const step of programmes.get(cohort?.programmeId ?? '')?.steps ?? []) {
+      if (step.kind !== 'development-day') continue;
+      const register = await store.getRequest(stepRequestId(step.id, cohortId));
+      if (register) requests.set(register.requestId, register);
+    }
+  }
+  for (const participantId of participants.keys())
+    for (const request of await store.participantRequests(participantId))
+      requests.set(request.requestId, request);
+
+  return {
+    now: now.toISOString(),
+    adminEmail: system.dependencies.settings.ADMIN_EMAIL,
+    participants: [...participants.values()],
+    requests: [...requests.values()],
+    links,
+    cohorts: [...cohorts.values()],
+    directory,
+    executions,
+    emails,
+    unsettled,
+  };
+}
