@@ -1,12 +1,15 @@
 import { FINAL_STAGES } from '../domain/participant.js';
+import { currentExecution, executionInput, programmeExecution } from '../lifecycle/execution.js';
 import { wakeParticipant } from '../lifecycle/wake.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import type { AdminResult } from './admin-commands.js';
 import { AdminCommandRejected, type Command, participantFor } from './command.js';
+import { reread, startRecordedExecution } from './recorded-execution.js';
 
 /**
  * Carries the participant into a later cohort of the same programme, keeping what they completed: the
- * old execution ends as deferred and a new one, named for the new cohort, resumes from the record.
+ * old execution ends as deferred and a new one, named for the new cohort and recorded before it starts,
+ * resumes from the record. Safe to run again: a retry starts the recorded execution if it has not started.
  */
 export async function deferParticipant(
   command: Command<'defer-participant'>,
@@ -22,15 +25,23 @@ export async function deferParticipant(
   if (!target) throw new AdminCommandRejected(`No cohort "${command.toCohortId}"`);
   if (target.programmeId !== participant.programmeId)
     throw new AdminCommandRejected(`Cohort ${target.cohortId} runs a different programme`);
-  if (participant.cohortId !== target.cohortId)
-    await deps.store.moveToCohort(participant, target.cohortId, command.reason, deps.clock.now());
+  if (participant.cohortId !== target.cohortId) {
+    // One write moves them and names the execution that carries them on there (intent first): a retry
+    // finds both done and only starts it. The next generation, so the name has never been used.
+    const generation = executionInput(participant, currentExecution(participant)).generation + 1;
+    const next = programmeExecution(participant.participantId, target.cohortId, generation);
+    await deps.store.moveToCohort(participant, target.cohortId, command.reason, deps.clock.now(), next);
+  }
+  const moved = await reread(participant, deps);
+  if (moved.cohortId !== target.cohortId)
+    throw new AdminCommandRejected(`${participant.person.name} moved to cohort ${moved.cohortId} meanwhile`);
+  // Until the new execution starts, every open ask of theirs is the old cohort's: closed, so its link
+  // stops acting and nobody reports it as asked. The later cohort asks afresh when it reaches the step.
+  if ((await deps.workflow.describeExecution(currentExecution(moved))) === 'NOT_STARTED')
+    for (const ask of await deps.store.participantRequests(participant.participantId))
+      if (ask.kind === 'submission' && ask.status === 'open') await deps.store.expireRequest(ask.requestId);
+  // The old execution, woken, ends as deferred.
   await wakeParticipant(participant.participantId, deps);
-  const { executionArn } = await deps.workflow.startExecution(
-    { workflow: 'ParticipantLifecycle', name: `${participant.participantId}-${target.cohortId}` },
-    {
-      participantId: participant.participantId,
-      cohortId: target.cohortId,
-    },
-  );
+  const { executionArn } = await startRecordedExecution(moved, deps);
   return { command: 'defer-participant', participantId: participant.participantId, executionArn };
 }

@@ -163,14 +163,25 @@ export class AccreditationStore {
 
   /**
    * A lapsed accreditation restored by the programme team: accredited again, the lapse moved into the
-   * record's reinstatements (so what happened stays on it), and a waiting execution told. Once only per lapse.
+   * record's reinstatements (so what happened stays on it), the execution to carry on named, and a waiting
+   * execution told. Once only per lapse.
    */
-  reinstate(participantId: string, reinstatement: { reason: string; at: string; lapse: unknown }) {
+  reinstate(
+    participantId: string,
+    reinstatement: { reason: string; at: string; lapse: unknown },
+    execution: NonNullable<Participant['execution']>,
+  ) {
     return this.update(
       keys.participant(participantId),
-      'SET stage = :accredited, reinstatements = list_append(if_not_exists(reinstatements, :none), :this), revision = revision + :one REMOVE lapse',
+      'SET stage = :accredited, reinstatements = list_append(if_not_exists(reinstatements, :none), :this), execution = :execution, revision = revision + :one REMOVE lapse',
       'attribute_exists(lapse)',
-      { ':accredited': 'accredited', ':none': [], ':this': [reinstatement], ':one': 1 },
+      {
+        ':accredited': 'accredited',
+        ':none': [],
+        ':this': [reinstatement],
+        ':execution': execution,
+        ':one': 1,
+      },
     );
   }
 
@@ -300,18 +311,29 @@ export class AccreditationStore {
   }
 
   /**
-   * Moves a deferred participant into a later cohort. What they completed stays in `progress`; days they
-   * missed are cleared, so the later cohort's days are theirs to attend.
+   * Moves a deferred participant into a later cohort, naming the execution that carries them on there.
+   * What they completed stays in `progress`; days they missed are cleared, so the later cohort's days are
+   * theirs to attend, and so are extensions of deadlines still to meet (they were to the old cohort's dates).
    */
-  moveToCohort(participant: Participant, toCohortId: string, reason: string, at: Date): Promise<boolean> {
+  moveToCohort(
+    participant: Participant,
+    toCohortId: string,
+    reason: string,
+    at: Date,
+    execution: NonNullable<Participant['execution']>,
+  ): Promise<boolean> {
     const missed = Object.entries(participant.progress)
       .filter(([, outcome]) => outcome.outcome === 'absent')
-      .map(([stepId]) => stepId);
-    const names = Object.fromEntries(missed.map((stepId, i) => [`#missed${i}`, stepId]));
-    const removals = missed.map((_, i) => `progress.#missed${i}`);
+      .map(([stepId]): [string, string] => ['progress', stepId]);
+    const extended = Object.keys(participant.deadlines)
+      .filter((stepId) => !participant.progress[stepId])
+      .map((stepId): [string, string] => ['deadlines', stepId]);
+    const cleared = [...missed, ...extended];
+    const names = Object.fromEntries(cleared.map(([, stepId], i) => [`#step${i}`, stepId]));
+    const removals = cleared.map(([map], i) => `${map}.#step${i}`);
     return this.update(
       keys.participant(participant.participantId),
-      'SET cohortId = :to, GSI1PK = :gsi, deferrals = list_append(deferrals, :deferral), revision = revision + :one' +
+      'SET cohortId = :to, GSI1PK = :gsi, deferrals = list_append(deferrals, :deferral), execution = :execution, revision = revision + :one' +
         (removals.length ? ` REMOVE ${removals.join(', ')}` : ''),
       'cohortId = :from',
       {
@@ -319,9 +341,10 @@ export class AccreditationStore {
         ':from': participant.cohortId,
         ':gsi': `COHORT#${toCohortId}`,
         ':deferral': [{ fromCohortId: participant.cohortId, reason, at: at.toISOString() }],
+        ':execution': execution,
         ':one': 1,
       },
-      missed.length ? names : undefined,
+      removals.length ? names : undefined,
     );
   }
 

@@ -83,3 +83,13 @@ export function executionInput(participant: Participant, execution: NamedExecuti
     ? { participantId, cohortId: participant.cohortId, generation: Number(generation) }
     : { participantId, generation: Number(generation), series };
 }
+
+/**
+ * The execution the record names. Records from before executions were recorded name none: theirs is
+ * the one started at enrolment, or at accreditation for an accredited lead.
+ */
+export const currentExecution = (participant: Participant): NamedExecution =>
+  participant.execution ??
+  (participant.accreditation
+    ? accreditedYearsExecution(participant.participantId, 1)
+    : enrolmentExecution(participant.participantId));
