@@ -31,5 +31,5 @@ export async function offerDirectoryEntry(
     directoryEntryLadder,
     deps,
   );
-  return mintLink(request, deps);
+  return mintLink(request, participant.person.email, deps);
 }

@@ -26,7 +26,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { DirectoryEntry } from '../domain/directory.js';
+import { DirectoryEntry, mayBeListed } from '../domain/directory.js';
 import { type Commitment, Participant, type Stage, type StepOutcome } from '../domain/participant.js';
 import { Cohort, ScheduleEntry } from '../domain/programme.js';
 import { Link, Request } from '../domain/request.js';
@@ -43,6 +43,9 @@ const keys = {
 
 /** Spent asks are kept for a year after expiry for the record, then DynamoDB may remove them. */
 const ttlAfter = (iso: string) => Math.floor((new Date(iso).getTime() + 365 * DAY) / 1000);
+
+/** A participant still on the programme: their record takes answers (a withdrawn one takes none). */
+const ON_THE_PROGRAMME = 'attribute_exists(PK) AND attribute_not_exists(withdrawal)';
 
 const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'type', 'ttl'];
 function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
@@ -144,12 +147,15 @@ export class AccreditationStore {
     return this.setOnce(participantId, 'commitment', commitment);
   }
 
-  /** Sets a participant's attribute if it has none yet: false (and nothing written) if it has. */
+  /**
+   * Sets a participant's attribute if it has none yet: false (and nothing written) if it has, or if the
+   * participant has been withdrawn (nothing more is recorded for them).
+   */
   private setOnce(participantId: string, attribute: 'commitment' | 'accreditation', value: unknown) {
     return this.update(
       keys.participant(participantId),
       'SET #attribute = :value',
-      'attribute_exists(PK) AND attribute_not_exists(#attribute)',
+      `${ON_THE_PROGRAMME} AND attribute_not_exists(#attribute)`,
       { ':value': value },
       { '#attribute': attribute },
     );
@@ -250,7 +256,8 @@ export class AccreditationStore {
 
   /**
    * Records a step's outcome once (the first answer wins) and bumps the revision so a waiting
-   * execution notices. `replace` lets a resubmission overwrite the previous attempt.
+   * execution notices. `replace` lets a resubmission overwrite the previous attempt. A withdrawn
+   * participant's record takes no more outcomes: false, and nothing written.
    */
   recordStepOutcome(
     participantId: string,
@@ -259,8 +266,8 @@ export class AccreditationStore {
     replace?: { attemptBelow: number },
   ): Promise<boolean> {
     const condition = replace
-      ? 'attribute_exists(PK) AND (attribute_not_exists(progress.#step) OR progress.#step.attempt < :attempt)'
-      : 'attribute_exists(PK) AND attribute_not_exists(progress.#step)';
+      ? `${ON_THE_PROGRAMME} AND (attribute_not_exists(progress.#step) OR progress.#step.attempt < :attempt)`
+      : `${ON_THE_PROGRAMME} AND attribute_not_exists(progress.#step)`;
     return this.update(
       keys.participant(participantId),
       'SET progress.#step = :outcome, revision = revision + :one',
@@ -270,8 +277,12 @@ export class AccreditationStore {
     );
   }
 
-  /** A change a waiting execution must react to: bumps the revision (and applies `set`, if any). */
-  changeParticipant(
+  /**
+   * A change a waiting execution must react to: bumps the revision (and applies `set`, if any). A change
+   * that ends an accreditation's currency (a lapse, a withdrawal) then takes the directory entry down:
+   * with `saveDirectoryEntry`'s look after writing, no entry outlives it, whatever order callers use.
+   */
+  async changeParticipant(
     participantId: string,
     set: Record<string, unknown> = {},
     condition = 'attribute_exists(PK)',
@@ -279,13 +290,15 @@ export class AccreditationStore {
     const names = Object.fromEntries(Object.keys(set).map((k, i) => [`#f${i}`, k]));
     const values = Object.fromEntries(Object.values(set).map((v, i) => [`:v${i}`, v]));
     const assignments = Object.keys(set).map((_, i) => `#f${i} = :v${i}`);
-    return this.update(
+    const changed = await this.update(
       keys.participant(participantId),
       `SET ${[...assignments, 'revision = revision + :one'].join(', ')}`,
       condition,
       { ...values, ':one': 1 },
       Object.keys(names).length ? names : undefined,
     );
+    if (changed && ('lapse' in set || 'withdrawal' in set)) await this.removeDirectoryEntry(participantId);
+    return changed;
   }
 
   /** Grants an extension: this participant's deadline for the step, as a London time (refused if not one). */
@@ -436,13 +449,17 @@ export class AccreditationStore {
 
   /**
    * Answers an open, unexpired request, returning it as answered (with the token of whichever wait is
-   * running at that instant); undefined if it was already answered or had expired.
+   * running at that instant); undefined if it was already answered or had expired, or is about a
+   * participant who has been withdrawn. (That last is a look before the write: the participant's own
+   * record refuses their outcomes atomically, see `recordStepOutcome`.)
    */
   async answerRequest(
     requestId: string,
     answer: NonNullable<Request['answer']>,
     now: Date,
   ): Promise<Request | undefined> {
+    const about = (await this.getRequest(requestId))?.participantId;
+    if (about && (await this.getParticipant(about))?.withdrawal) return undefined;
     let answered: Request | undefined;
     await this.conditionally(async () => {
       const { Attributes } = await this.doc.send(
@@ -518,13 +535,23 @@ export class AccreditationStore {
     return this.update(
       keys.participant(participantId),
       'SET accreditation.listedInDirectory = :listed',
-      'attribute_exists(accreditation)',
+      listed
+        ? 'attribute_exists(accreditation) AND attribute_not_exists(lapse) AND attribute_not_exists(withdrawal)'
+        : 'attribute_exists(accreditation)',
       { ':listed': listed },
     );
   }
 
-  /** The lead may change their entry whenever they like, so the latest save wins. */
-  async saveDirectoryEntry(entry: DirectoryEntry): Promise<void> {
+  /**
+   * The lead may change their entry whenever they like, so the latest save wins; but only while their
+   * accreditation is current (false, and nothing listed, otherwise). DynamoDB could check the participant
+   * in a transaction, but the local runtime's dynalite has no TransactWriteItems, so the record is read
+   * before and after the write: a lapse or withdrawal recorded meanwhile takes the entry down again here,
+   * or (recorded after that second look) in `changeParticipant`.
+   */
+  async saveDirectoryEntry(entry: DirectoryEntry): Promise<boolean> {
+    const current = async () => mayBeListed(await this.getParticipant(entry.participantId));
+    if (!(await current())) return false;
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
@@ -537,6 +564,9 @@ export class AccreditationStore {
         },
       }),
     );
+    if (await current()) return true;
+    await this.removeDirectoryEntry(entry.participantId);
+    return false;
   }
 
   async getDirectoryEntry(participantId: string): Promise<DirectoryEntry | undefined> {

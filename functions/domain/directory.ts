@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Participant } from './participant.js';
 import { Pathway } from './programme.js';
 
 /**
@@ -20,3 +21,10 @@ export type DirectoryEntry = z.infer<typeof DirectoryEntry>;
 
 /** Printed on a certificate: `XXXX-XXXX-XXXX`, upper-case hex, as advance-programme's verificationCodeFor makes it. */
 export const VerificationCode = z.string().regex(/^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$/);
+
+/** Only a lead whose accreditation is current is in the directory: accredited, not lapsed, not withdrawn. */
+export const mayBeListed = (participant: Participant | undefined): boolean =>
+  participant?.stage === 'accredited' &&
+  Boolean(participant.accreditation) &&
+  !participant.lapse &&
+  !participant.withdrawal;

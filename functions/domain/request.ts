@@ -132,10 +132,44 @@ export function hashLinkSecret(secret: string): string {
 /** Rejects anything that could not have come from `newLinkSecret` before it reaches the database. */
 export const LinkSecret = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
+/**
+ * Who the link was emailed to, as a digest salted with the link's own hash: the link acts only while
+ * that is still the address the record holds for the ask, and the table keeps no lookup of addresses.
+ */
+export function recipientDigest(linkHash: string, address: string): string {
+  return createHash('sha256').update(`${linkHash}\n${address.trim().toLowerCase()}`).digest('hex');
+}
+
 export const Link = z.object({
   linkHash: z.string(),
   requestId: z.string(),
+  sentTo: z.string(),
   createdAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
 });
 export type Link = z.infer<typeof Link>;
+
+/** Whose address an ask goes to: the commitment to the senior leader, the cohort lead's asks to the cohort's lead. */
+const addressedTo: Record<RequestKind, 'senior-leader' | 'participant' | 'cohort-lead'> = {
+  commitment: 'senior-leader',
+  attendance: 'cohort-lead',
+  submission: 'participant',
+  feedback: 'cohort-lead',
+  assessment: 'cohort-lead',
+  'directory-entry': 'participant',
+  'termly-feedback': 'participant',
+  're-registration': 'participant',
+};
+
+/**
+ * The address the record holds now for whoever `kind` asks about the participant, or undefined for the
+ * cohort lead's asks: a cohort's lead has no correction, so their links are not tied to an address.
+ */
+export function currentAddress(
+  kind: RequestKind,
+  participant: { person: { email: string }; seniorLeader: { email: string } },
+): string | undefined {
+  const whose = addressedTo[kind];
+  if (whose === 'cohort-lead') return undefined;
+  return whose === 'senior-leader' ? participant.seniorLeader.email : participant.person.email;
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import type { DirectoryEntry } from '../domain/directory.js';
+import { type DirectoryEntry, mayBeListed } from '../domain/directory.js';
 import type { Participant } from '../domain/participant.js';
 import { pathwayNames } from '../domain/programme.js';
 import type { Request } from '../domain/request.js';
@@ -137,6 +137,20 @@ const notAccreditedPage = () =>
     html`<h1>Only accredited leads can be listed</h1><p>Your accreditation is not recorded yet. If you think this is wrong, reply to the email you received and the programme team will help.</p>`,
   );
 
+/** The accreditation lapsed (a withdrawn lead's links say so before they reach the form). */
+const notCurrentPage = () =>
+  page(
+    410,
+    'This link no longer changes the directory',
+    html`<h1>This link no longer changes the directory</h1>
+<p>Your accreditation has lapsed, so you are not listed in the directory of accredited leads, and this link cannot list you again.</p>
+<p>If you would like to return, reply to the email you received: once the programme team restores your accreditation, you can choose again.</p>`,
+  );
+
+/** Why this lead cannot change their entry now, if they cannot. */
+const cannotList = (participant: Participant) =>
+  !participant.accreditation ? notAccreditedPage() : !mayBeListed(participant) ? notCurrentPage() : undefined;
+
 async function save(participant: Participant, entry: z.infer<typeof Entry>, deps: Dependencies) {
   const listed: DirectoryEntry = {
     participantId: participant.participantId,
@@ -149,9 +163,11 @@ async function save(participant: Participant, entry: z.infer<typeof Entry>, deps
     offer: orNothing(entry.offer),
     updatedAt: deps.clock.now().toISOString(),
   };
-  // The entry item is what the public sees, so it is written first; the flag follows it.
-  await deps.store.saveDirectoryEntry(listed);
+  // The entry item is what the public sees, so it is written first; the flag follows it. The store lists
+  // only a lead whose accreditation is still current.
+  if (!(await deps.store.saveDirectoryEntry(listed))) return false;
   await deps.store.setListedInDirectory(participant.participantId, true);
+  return true;
 }
 
 export const directoryEntryForm: RequestForm = {
@@ -159,14 +175,14 @@ export const directoryEntryForm: RequestForm = {
 
   async show(request, deps) {
     const ctx = await context(request, deps);
-    if (!ctx.participant.accreditation) return notAccreditedPage();
-    return entryPage(ctx, request, await startingValues(ctx, deps));
+    return cannotList(ctx.participant) ?? entryPage(ctx, request, await startingValues(ctx, deps));
   },
 
   async answer(request, values, _evidence, deps) {
     const ctx = await context(request, deps);
     const { participant } = ctx;
-    if (!participant.accreditation) return notAccreditedPage();
+    const refused = cannotList(participant);
+    if (refused) return refused;
     const listed = Listed.safeParse(values);
     // Leaving needs nothing else; otherwise every problem is listed at once.
     if (listed.success && listed.data.listed === 'no') {
@@ -180,8 +196,7 @@ export const directoryEntryForm: RequestForm = {
         ...(listed.success ? {} : fieldErrors(listed.error)),
         ...(entry.success ? {} : fieldErrors(entry.error)),
       });
-    await save(participant, entry.data, deps);
-    return savedPage(true, request);
+    return (await save(participant, entry.data, deps)) ? savedPage(true, request) : notCurrentPage();
   },
 
   // Never reached while the request stays open; there only in case the programme team closes it.

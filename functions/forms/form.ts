@@ -1,8 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { hashLinkSecret, isExpired, LinkSecret, type Request, type RequestKind } from '../domain/request.js';
+import {
+  currentAddress,
+  hashLinkSecret,
+  isExpired,
+  LinkSecret,
+  type Request,
+  type RequestKind,
+  recipientDigest,
+} from '../domain/request.js';
 import type { Dependencies } from '../shared/dependencies.js';
-import { unknownLinkPage } from './pages.js';
+import { replacedLinkPage, unknownLinkPage, withdrawnLinkPage } from './pages.js';
 
 /** What the person typed, by field name, exactly as posted: re-rendered on error so nothing is lost. */
 export type FormValues = Record<string, string>;
@@ -44,14 +52,25 @@ export interface RequestForm {
   expired(request: Request, deps: Dependencies): Promise<APIGatewayProxyResult>;
 }
 
-export type LinkState = { state: 'unknown' } | { state: 'expired' | 'answered' | 'open'; request: Request };
+export type LinkState =
+  | { state: 'unknown' }
+  | { state: 'withdrawn' | 'replaced' | 'answered' | 'expired' | 'open'; request: Request };
 
-/** What an emailed link leads to right now. Malformed secrets never reach the database. */
+/**
+ * What an emailed link leads to right now. Malformed secrets never reach the database. A link stops
+ * acting once its purpose is gone: the participant it is about was withdrawn, or it was emailed to an
+ * address the record no longer holds for the ask (whoever reads the old mailbox cannot answer).
+ */
 export async function followLink(secret: string, { store, clock }: Dependencies): Promise<LinkState> {
   if (!LinkSecret.safeParse(secret).success) return { state: 'unknown' };
   const link = await store.getLink(hashLinkSecret(secret));
   const request = link && (await store.getRequest(link.requestId));
   if (!request) return { state: 'unknown' };
+  const about = request.participantId ? await store.getParticipant(request.participantId) : undefined;
+  if (about?.withdrawal) return { state: 'withdrawn', request };
+  const address = about && currentAddress(request.kind, about);
+  if (address && link.sentTo !== recipientDigest(link.linkHash, address))
+    return { state: 'replaced', request };
   if (request.status === 'answered') return { state: 'answered', request };
   if (isExpired(request, clock.now())) return { state: 'expired', request };
   return { state: 'open', request };
@@ -59,13 +78,15 @@ export async function followLink(secret: string, { store, clock }: Dependencies)
 
 export type FormRegistry = Record<RequestKind, RequestForm>;
 
-/** The page for a link that cannot take an answer (unknown, answered or expired). */
+/** The page for a link that cannot take an answer, saying why. */
 export function closedLinkPage(
   link: Exclude<LinkState, { state: 'open' }>,
   forms: FormRegistry,
   deps: Dependencies,
 ): Promise<APIGatewayProxyResult> {
   if (link.state === 'unknown') return Promise.resolve(unknownLinkPage());
+  if (link.state === 'withdrawn') return Promise.resolve(withdrawnLinkPage());
+  if (link.state === 'replaced') return Promise.resolve(replacedLinkPage());
   const form = forms[link.request.kind];
   return link.state === 'answered'
     ? form.alreadyAnswered(link.request, deps)

@@ -89,7 +89,11 @@ async function answer(
 ): Promise<APIGatewayProxyResult> {
   const link = await followLink(secret, deps);
   if (link.state !== 'open') return closedLinkPage(link, forms, deps);
-  return forms[link.request.kind].answer(link.request, values, evidence, deps, visit);
+  const result = await forms[link.request.kind].answer(link.request, values, evidence, deps, visit);
+  if (result.statusCode !== 409 && result.statusCode !== 410) return result;
+  // The store refused the answer: if the participant was withdrawn meanwhile, that is what to say.
+  const now = await followLink(secret, deps);
+  return now.state === 'withdrawn' ? closedLinkPage(now, forms, deps) : result;
 }
 
 /**

@@ -182,6 +182,28 @@ export function thankYouPage(message: string): APIGatewayProxyResult {
   );
 }
 
+/** Any link about a participant the programme team has withdrawn: nothing more is asked about them. */
+export function withdrawnLinkPage(): APIGatewayProxyResult {
+  return page(
+    410,
+    'This link is closed',
+    html`<h1>This link is closed</h1>
+<p>The participant this link is about has been withdrawn from the programme, so nothing more is needed here and nothing you send with it would be recorded.</p>
+<p>If you think this is wrong, reply to the email you received and the programme team will help.</p>`,
+  );
+}
+
+/** A link emailed to an address the record no longer holds for this ask (it was corrected or changed). */
+export function replacedLinkPage(): APIGatewayProxyResult {
+  return page(
+    410,
+    'This link has been replaced',
+    html`<h1>This link has been replaced</h1>
+<p>It was sent to an email address that has since been changed on our records, so it no longer works. We send new links only to the address we now hold: please use the link in the newest email from us.</p>
+<p>If you have not received one, reply to the email you received and the programme team will help.</p>`,
+  );
+}
+
 export function unknownLinkPage(): APIGatewayProxyResult {
   return page(
     404,

@@ -7,6 +7,7 @@ import {
   newRequest,
   nextReminderAt,
   type Request,
+  recipientDigest,
   secondsUntilNextChase,
 } from '../domain/request.js';
 import { SECOND } from '../domain/time.js';
@@ -103,22 +104,36 @@ export async function askByDeadline(
   return chase(request, (link, reminder) => askEmail(link, reminder, extended), deps);
 }
 
-/** A fresh link to the request's form: only its hash is stored, and it lasts as long as the request. */
-export async function mintLink(request: Request, deps: Dependencies): Promise<string> {
-  const secret = newLinkSecret();
+/** Stores a link for `secret` (only hashes of it and of the address it goes to) lasting as long as the request. */
+async function keepLink(secret: string, request: Request, sentTo: string, deps: Dependencies) {
+  const linkHash = hashLinkSecret(secret);
   await deps.store.createLink({
-    linkHash: hashLinkSecret(secret),
+    linkHash,
     requestId: request.requestId,
+    sentTo: recipientDigest(linkHash, sentTo),
     createdAt: deps.clock.now().toISOString(),
     expiresAt: request.expiresAt,
   });
-  return new URL(`r/${secret}`, withTrailingSlash(deps.settings.FORMS_BASE_URL)).toString();
 }
 
-/** Each email gets a fresh link; any of them opens the form until the request is answered or expires. */
+const formUrl = (secret: string, deps: Dependencies) =>
+  new URL(`r/${secret}`, withTrailingSlash(deps.settings.FORMS_BASE_URL)).toString();
+
+/** A fresh link to the request's form, for the address it will be emailed to. */
+export async function mintLink(request: Request, sentTo: string, deps: Dependencies): Promise<string> {
+  const secret = newLinkSecret();
+  await keepLink(secret, request, sentTo, deps);
+  return formUrl(secret, deps);
+}
+
+/**
+ * Each email gets a fresh link, tied to the address the email goes to; any of them opens the form until
+ * the request is answered or expires, or the record's address for the ask changes.
+ */
 async function emailWithLink(request: Request, askEmail: AskEmail, reminder: number, deps: Dependencies) {
-  const link = await mintLink(request, deps);
-  const email = askEmail(link, reminder);
+  const secret = newLinkSecret();
+  const email = askEmail(formUrl(secret, deps), reminder);
+  await keepLink(secret, request, email.to, deps);
   // Keyed by the ask, its deadline and the address, not the link: a retry mints a new link but never
   // sends a second email, while an extension (a new deadline) or a corrected address is a new ask.
   await deps.mailer.send(email, `${request.requestId}#${request.expiresAt}#${email.to}#ask#${reminder}`);

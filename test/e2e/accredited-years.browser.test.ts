@@ -156,7 +156,7 @@ async function ask(who: Participant, kind: RequestKind, stepId: string) {
     LADDER,
     system.dependencies,
   );
-  return { request, link: await mintLink(request, system.dependencies) };
+  return { request, link: await mintLink(request, who.person.email, system.dependencies) };
 }
 
 /** Asha's directory entry as she left it: her school and her school email, among what she chose to show. */

@@ -331,4 +331,50 @@ describe.sequential("the accredited lead's directory entry in Chromium, from the
     expect(await page.locator('main li').getByRole('link').innerText()).toBe(long);
     await checkPage('directory, a long contact email', 'directory-long-email-375.png');
   });
+
+  it('once the accreditation lapses, the link says why it no longer lists them, and they are off the directory', async () => {
+    await system.dependencies.store.changeParticipant(participant.participantId, {
+      lapse: { reason: 'Not re-registered', at: system.clock.now().toISOString() },
+      stage: 'lapsed',
+    });
+    expect((await navigation(page, () => page.goto(link))).status()).toBe(410);
+    expect(await heading(page)).toBe('This link no longer changes the directory');
+    expect(await mainText()).toContain('Your accreditation has lapsed');
+    expect(await page.locator('form').count()).toBe(0);
+    await checkPage('directory entry, lapsed');
+    expect(await directoryJson()).toEqual([]);
+  });
+
+  it('a link to a corrected address says it was replaced; once withdrawn, the new one says it is closed', async () => {
+    const moved = Participant.parse({
+      ...participant,
+      participantId: 'p-browser-directory-moved',
+      person: { ...participant.person, email: 'moved-from@school.test' },
+      stage: 'accredited',
+      lapse: undefined,
+    });
+    await system.dependencies.store.createParticipant(moved);
+    const oldLink = await offerDirectoryEntry(moved, system.dependencies);
+    await system.admin({
+      command: 'correct-email',
+      participantId: moved.participantId,
+      whose: 'participant',
+      email: 'moved-to@school.test',
+    });
+    expect((await navigation(page, () => page.goto(oldLink))).status()).toBe(410);
+    expect(await heading(page)).toBe('This link has been replaced');
+    await checkPage('a replaced link');
+
+    const corrected = { ...moved, person: { ...moved.person, email: 'moved-to@school.test' } };
+    const newLink = await offerDirectoryEntry(corrected, system.dependencies);
+    await system.admin({
+      command: 'withdraw-participant',
+      participantId: moved.participantId,
+      reason: 'Left',
+    });
+    expect((await navigation(page, () => page.goto(newLink))).status()).toBe(410);
+    expect(await heading(page)).toBe('This link is closed');
+    expect(await mainText()).toContain('has been withdrawn from the programme');
+    await checkPage('a link about a withdrawn participant');
+  });
 });

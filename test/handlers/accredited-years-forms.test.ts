@@ -597,7 +597,7 @@ describe('a lead who is not accredited', () => {
     expect(await statusOf(termly)).toBe('open');
 
     // Through the emailed link, the forms handler turns the failure into a page that leaks nothing.
-    const response = await fetch(await mintLink(termly, deps()));
+    const response = await fetch(await mintLink(termly, p.person.email, deps()));
     const body = await response.text();
     expect(response.status).toBe(500);
     expect(body).toContain('Sorry, something went wrong');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Attachment, Participant } from '../../functions/domain/participant.js';
-import { hashLinkSecret, newLinkSecret, newRequest, type Request } from '../../functions/domain/request.js';
+import { newRequest, type Request } from '../../functions/domain/request.js';
+import { mintLink } from '../../functions/lifecycle/asks.js';
 import { FILE_KINDS, MAX_UPLOAD_BYTES } from '../../functions/shared/uploads.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { startTestSystem } from '../support/local-system.js';
@@ -50,14 +51,7 @@ async function requestWithLink(
     system.clock.now(),
   );
   await store().createRequest(request);
-  const secret = newLinkSecret();
-  await store().createLink({
-    linkHash: hashLinkSecret(secret),
-    requestId: request.requestId,
-    createdAt: request.createdAt,
-    expiresAt: request.expiresAt,
-  });
-  return { request, link: `${system.urls.forms}r/${secret}` };
+  return { request, link: await mintLink(request, request.recipient.email, system.dependencies) };
 }
 
 const htmlDecode = (text: string) =>
