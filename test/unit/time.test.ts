@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, DAY, formatLondon, LONDON } from '../../functions/domain/time.js';
+import { addDays, DAY, fivePmDaysAfter, formatLondon, LONDON } from '../../functions/domain/time.js';
 
 const london = (iso: string) => formatLondon(new Date(iso));
 
@@ -39,5 +39,25 @@ describe('addDays', () => {
     expect(DAY).toBe(86_400_000);
     expect(addDays(new Date('2026-03-28T12:00:00Z'), 2).toISOString()).toBe('2026-03-30T12:00:00.000Z');
     expect(addDays(new Date('2026-03-28T12:00:00Z'), 0.5).toISOString()).toBe('2026-03-29T00:00:00.000Z');
+  });
+});
+
+describe('fivePmDaysAfter', () => {
+  it('is 5 pm London time on the calendar day so many days after the London date, in either season', () => {
+    expect(fivePmDaysAfter(new Date('2027-01-15T16:00:00Z'), 3).toISOString()).toBe(
+      '2027-01-18T17:00:00.000Z',
+    );
+    // Across the clocks going forward: 5 pm BST is 4 pm UTC.
+    expect(fivePmDaysAfter(new Date('2027-03-26T12:00:00Z'), 3).toISOString()).toBe(
+      '2027-03-29T16:00:00.000Z',
+    );
+    // Just after midnight in London is already the next London day, though UTC is still on the last.
+    expect(fivePmDaysAfter(new Date('2027-06-30T23:30:00Z'), 1).toISOString()).toBe(
+      '2027-07-02T16:00:00.000Z',
+    );
+    // Past the month's end it rolls over.
+    expect(fivePmDaysAfter(new Date('2027-01-30T10:00:00Z'), 3).toISOString()).toBe(
+      '2027-02-02T17:00:00.000Z',
+    );
   });
 });
