@@ -391,9 +391,9 @@ function remindersOf(request: Request, view: View): number {
   const ladders: Record<RequestKind, number> = {
     commitment: programme.commitment.ladder.reminderAfterDays.length,
     submission: programme.submissionRemindersDaysBefore.length,
-    attendance: programme.cohortLeadRemindersAfterDays.length,
-    feedback: programme.cohortLeadRemindersAfterDays.length,
-    assessment: programme.cohortLeadRemindersAfterDays.length,
+    attendance: programme.cohortLeadAsks.remindersDaysBefore.length,
+    feedback: programme.cohortLeadAsks.remindersDaysBefore.length,
+    assessment: programme.cohortLeadAsks.remindersDaysBefore.length,
     'termly-feedback': programme.accreditation?.termlyFeedback.remindersDaysBefore.length ?? 0,
     're-registration': programme.accreditation?.reRegistration.remindersDaysBefore.length ?? 0,
     'directory-entry': 0,

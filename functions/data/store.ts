@@ -425,6 +425,16 @@ export class AccreditationStore {
     return found;
   }
 
+  /** Records that the admin was told an ask is past its due date, once. */
+  markOverdueReported(requestId: string, at: Date): Promise<boolean> {
+    return this.update(
+      keys.request(requestId),
+      'SET overdueReportedAt = :at',
+      'attribute_not_exists(overdueReportedAt)',
+      { ':at': at.toISOString() },
+    );
+  }
+
   /** Counts reminder `number` (1-based) as sent, once. */
   markReminderSent(requestId: string, number: number): Promise<boolean> {
     return this.update(keys.request(requestId), 'SET remindersSent = :n', 'remindersSent = :previous', {

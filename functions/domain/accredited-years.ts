@@ -1,6 +1,6 @@
 import type { Participant } from './participant.js';
 import type { Accreditation, Term } from './programme.js';
-import { londonTime, toLondonLocal } from './time.js';
+import { fivePmOn, londonTime, toLondonLocal } from './time.js';
 
 /**
  * The accredited years, worked out from the accreditation date alone: which terms the lead reports on and
@@ -10,9 +10,6 @@ import { londonTime, toLondonLocal } from './time.js';
 
 const TERM_ORDER: readonly Term[] = ['autumn', 'spring', 'summer'];
 const termNames: Record<Term, string> = { autumn: 'Autumn', spring: 'Spring', summer: 'Summer' };
-
-/** Asks of accredited leads fall due at the end of a school day in England. */
-const DUE_AT = '17:00';
 
 export interface TermlyReport {
   /** Where its outcome is kept on the participant, e.g. `termly-autumn-2027`. */
@@ -34,14 +31,6 @@ export interface ReRegistrationYear {
 
 /** The London calendar date of an instant, as `YYYY-MM-DD`. */
 const londonDate = (instant: Date) => toLondonLocal(instant).slice(0, 10);
-
-/**
- * 5 pm London time on a calendar day; days past the month's end roll over (a 29 February anniversary
- * falls due on 1 March), so "21 days after the term ends" is counted in calendar days, not 24-hour ones.
- */
-function fivePmOn(year: number, month: number, day: number): Date {
-  return londonTime(`${new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10)}T${DUE_AT}`);
-}
 
 /**
  * The terms reported on: the first `forTerms` whose ask comes after accreditation (a term that is nearly

@@ -140,8 +140,18 @@ export const Programme = z
     joiningInstructionsDaysBefore: z.number().positive().max(60),
     /** Reminders before a submission deadline, in days before it, largest first. */
     submissionRemindersDaysBefore: z.array(z.number().positive()).max(5),
-    /** Reminders to the cohort lead about attendance, feedback or an assessment, in days after the ask. */
-    cohortLeadRemindersAfterDays: z.array(z.number().positive()).max(5),
+    /**
+     * What the cohort lead is asked (attendance, formative feedback, assessment) is due this many days
+     * after what it follows, at 5 pm London time, with reminders the given days before. Past its due date
+     * the admin is told once, and the ask stays open: cohort leads are never cut off.
+     */
+    cohortLeadAsks: z.object({
+      /** After the development day ends (or, for someone who joined after its register, after the ask). */
+      attendanceDueDaysAfterDay: Days.min(1),
+      feedbackDueDaysAfterSubmission: Days.min(1),
+      assessmentDueDaysAfterSubmission: Days.min(1),
+      remindersDaysBefore: z.array(z.number().positive()).max(5),
+    }),
     /** What an accredited lead receives and then does; absent for a programme that ends without accreditation. */
     accreditation: Accreditation.optional(),
   })

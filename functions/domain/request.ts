@@ -41,6 +41,12 @@ export const Request = z.object({
   reminderAfterDays: z.array(z.number()),
   remindersSent: z.number().int().nonnegative(),
   invitedAt: z.iso.datetime().optional(),
+  /**
+   * When the answer is due, for an ask that stays open past it (the cohort lead's): reminders lead up to
+   * it, and once it passes the admin is told (`overdueReportedAt`) while the link goes on working.
+   */
+  dueAt: z.iso.datetime().optional(),
+  overdueReportedAt: z.iso.datetime().optional(),
   /** Set only by the waiting workflow step; never leaves our own storage. */
   taskToken: z.string().optional(),
   /** A commitment, or the time and person that answered a programme step (its outcome is on the participant). */
@@ -58,8 +64,17 @@ export function commitmentRequestId(participantId: string): string {
 export const stepRequestId = (stepId: string, owner: string, attempt?: number) =>
   `${stepId}${attempt ? `#${attempt}` : ''}-${owner}`;
 
+/**
+ * The register of one participant who joined the cohort after its register for the day was answered
+ * (cohort ids have no dots, so it never meets a cohort's own register).
+ */
+export const lateRegisterRequestId = (stepId: string, cohortId: string, participantId: string) =>
+  `${stepRequestId(stepId, cohortId)}.${participantId}`;
+
 type RequestSubject = Pick<Request, 'kind' | 'recipient'> &
-  Partial<Pick<Request, 'participantId' | 'cohortId' | 'stepId' | 'attempt'>> & { requestId: string };
+  Partial<Pick<Request, 'participantId' | 'cohortId' | 'stepId' | 'attempt' | 'dueAt'>> & {
+    requestId: string;
+  };
 
 /** `deadline`, when given, is the exact expiry (a submission's deadline); otherwise the ladder's end. */
 export function newRequest(
@@ -103,10 +118,15 @@ export function nextReminderAt(request: Request): Date | undefined {
  */
 export const MAX_WAIT_SECONDS = 7 * 86_400;
 
-/** Seconds until something next needs doing for this request: a reminder or expiry. */
+/** When the answer is due: its due date, or, for an ask that ends at its deadline, that deadline. */
+export const dueBy = (request: Request): Date => new Date(request.dueAt ?? request.expiresAt);
+
+/** Seconds until something next needs doing for this request: a reminder, its due date, or expiry. */
 export function secondsUntilNextChase(request: Request, now: Date): number {
+  const due = dueBy(request).getTime();
   const next = Math.min(
     nextReminderAt(request)?.getTime() ?? Infinity,
+    due > now.getTime() ? due : Infinity,
     new Date(request.expiresAt).getTime(),
   );
   const seconds = Math.ceil((next - now.getTime()) / SECOND);

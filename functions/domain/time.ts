@@ -106,3 +106,24 @@ export function toLondonLocal(instant: Date): string {
   const p = Object.fromEntries(londonParts.formatToParts(instant).map((x) => [x.type, x.value]));
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
+
+/** Asks fall due at the end of a school day in England. */
+const DUE_AT = '17:00';
+
+/**
+ * 5 pm London time on a calendar day; days past the month's end roll over (a 29 February anniversary
+ * falls due on 1 March), so "21 days after the term ends" is counted in calendar days, not 24-hour ones.
+ */
+export function fivePmOn(year: number, month: number, day: number): Date {
+  return londonTime(`${new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10)}T${DUE_AT}`);
+}
+
+/** 5 pm London time, `days` calendar days after the London date of `instant`. */
+export function fivePmDaysAfter(instant: Date, days: number): Date {
+  const [year, month, day] = toLondonLocal(instant).slice(0, 10).split('-').map(Number) as [
+    number,
+    number,
+    number,
+  ];
+  return fivePmOn(year, month, day + days);
+}

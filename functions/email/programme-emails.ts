@@ -50,17 +50,27 @@ export function dayCancelledEmail(
   };
 }
 
+/**
+ * The cohort lead's register for a development day: the whole cohort on one page, or one participant
+ * who joined after that register was answered (`joinedLate`).
+ */
 export function attendanceRequestEmail(
   cohort: Cohort,
   step: StepOf<'development-day'>,
   { link, reminder }: Ask,
+  due: Date,
+  joinedLate?: Participant,
 ): EmailMessage {
+  const by = formatLondon(due);
+  const whose = joinedLate ? ` for ${joinedLate.person.name}` : '';
   return composeEmail({
     to: cohort.cohortLead.email,
-    subject: `${reminderPrefix(reminder)}Please record attendance for ${step.title} (${cohort.name})`,
+    subject: `${reminderPrefix(reminder)}Please record attendance for ${step.title}${whose} by ${by} (${cohort.name})`,
     greeting: `Dear ${cohort.cohortLead.name},`,
     paragraphs: [
-      `Please record who attended ${step.title} for ${cohort.name}. It is one page for the whole cohort.`,
+      joinedLate
+        ? `${joinedLate.person.name} (${joinedLate.school}) joined ${cohort.name} after you sent the register for ${step.title}. Please record whether they attended, by ${by}.`
+        : `Please record who attended ${step.title} for ${cohort.name}, by ${by}. It is one page for the whole cohort.`,
     ],
     action: { label: 'Record attendance', url: link },
   });
@@ -94,15 +104,30 @@ export function cohortLeadAskEmail(
   participant: Participant,
   step: StepOf<'formative-feedback'> | StepOf<'assessment'>,
   { link, reminder }: Ask,
+  due: Date,
 ): EmailMessage {
   const who = participant.person.name;
+  const by = formatLondon(due);
   const assessing = step.kind === 'assessment';
   return composeEmail({
     to: cohort.cohortLead.email,
-    subject: `${reminderPrefix(reminder)}${assessing ? `Please assess ${who}'s submission` : `Please give feedback to ${who}`}`,
+    subject: `${reminderPrefix(reminder)}${assessing ? `Please assess ${who}'s submission` : `Please give feedback to ${who}`} by ${by}`,
     greeting: `Dear ${cohort.cohortLead.name},`,
-    paragraphs: [`${who} (${participant.school}) has submitted. ${step.title} is due from you.`],
+    paragraphs: [`${who} (${participant.school}) has submitted. ${step.title} is due from you by ${by}.`],
     action: { label: assessing ? 'Assess the submission' : 'Read it and give feedback', url: link },
+  });
+}
+
+/** To the programme team: a cohort lead's ask is past its due date. It stays open; they decide whether to chase. */
+export function cohortLeadOverdueEmail(adminEmail: string, cohort: Cohort, what: string, due: Date) {
+  const lead = cohort.cohortLead;
+  return composeEmail({
+    to: adminEmail,
+    subject: `Overdue from the cohort lead: ${what}`,
+    greeting: 'Hello programme team,',
+    paragraphs: [
+      `${lead.name} (${lead.email}), cohort lead of ${cohort.name}, has not yet sent ${what}, due by ${formatLondon(due)}. Their link still works; you may want to contact them.`,
+    ],
   });
 }
 

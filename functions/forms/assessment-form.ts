@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isAssessmentDecision, stepById } from '../domain/progress.js';
-import type { Request } from '../domain/request.js';
+import { dueBy, type Request } from '../domain/request.js';
 import { DAY, formatLondon, londonTime, toLondonLocal } from '../domain/time.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
@@ -131,7 +131,7 @@ function assessmentPage(
     {
       title: `Assess ${ctx.about}`,
       intro: html`${whoFor(participant)}
-<p>Please send your decision by ${formatLondon(new Date(request.expiresAt))}.</p>
+<p>Please send your decision by ${formatLondon(dueBy(request))}.</p>
 ${previousFeedback(ctx)}
 ${answersSection(`${name}'s answers`, framework.prompts, ctx.work)}`,
       fields: html`${radioGroup({ name: 'decision', legend: 'Your decision', options }, values, errors)}

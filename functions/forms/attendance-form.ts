@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Participant, Stage } from '../domain/participant.js';
 import { dayTimes, stepById } from '../domain/progress.js';
-import type { Request } from '../domain/request.js';
+import { dueBy, type Request } from '../domain/request.js';
 import { formatLondon } from '../domain/time.js';
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
@@ -22,7 +22,11 @@ async function register(request: Request, { store }: Dependencies) {
   if (!cohort) throw new Error(`Request ${request.requestId} has no cohort`);
   const day = stepById(programmeById(cohort.programmeId), requestStepId(request), 'development-day');
   const people = (await store.cohortParticipants(cohort.cohortId))
-    .filter((p) => takingPart.includes(p.stage))
+    // A register of one participant's own (they joined after the cohort's was answered) lists only them.
+    .filter(
+      (p) =>
+        takingPart.includes(p.stage) && (!request.participantId || p.participantId === request.participantId),
+    )
     .sort((a, b) => a.person.name.localeCompare(b.person.name, 'en-GB'));
   // Someone deferred from an earlier cohort may have this day on record already: shown, not asked again.
   const toRecord = people.filter((p) => !p.progress[day.id]);
@@ -59,7 +63,7 @@ function registerPage(
       title: `Attendance: ${day.title}`,
       intro: html`<p>${cohort.name}, ${cohort.mathsHub}.</p>
 <p>${day.residential ? 'Residential, from' : 'From'} ${formatLondon(starts)} to ${formatLondon(ends)}, at ${venue}.</p>
-<p>Choose Attended or Absent for each participant, then send the register by ${formatLondon(new Date(request.expiresAt))}.</p>
+<p>Choose Attended or Absent for each participant, then send the register by ${formatLondon(dueBy(request))}.</p>
 ${people.length === 0 && html`<p>Nobody in this cohort is taking part in this day at the moment.</p>`}`,
       fields: html`${people.map(row)}`,
       fieldOrder: people.map(field),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { stepById } from '../domain/progress.js';
-import type { Request } from '../domain/request.js';
+import { dueBy, type Request } from '../domain/request.js';
 import { formatLondon } from '../domain/time.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
@@ -37,7 +37,7 @@ function feedbackPage(ctx: Context, request: Request, values: FormValues, errors
     {
       title: `Feedback on ${ctx.about}`,
       intro: html`${whoFor(participant)}
-<p>Please give your feedback by ${formatLondon(new Date(request.expiresAt))}. ${name} will use it while completing their framework.</p>
+<p>Please give your feedback by ${formatLondon(dueBy(request))}. ${name} will use it while completing their framework.</p>
 ${answersSection(`${name}'s answers`, task.prompts, ctx.work)}`,
       fields: textareaField(
         { name: 'feedback', label: `Your feedback for ${name}`, maxLength: MAX_FEEDBACK },

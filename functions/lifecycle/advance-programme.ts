@@ -12,16 +12,16 @@ import {
   isAssessmentDecision,
   position,
 } from '../domain/progress.js';
-import { secondsUntilEarliest, stepRequestId } from '../domain/request.js';
-import { addDays } from '../domain/time.js';
-import type { EmailMessage } from '../email/message.js';
-import { calendarInvite } from '../email/message.js';
+import { dueBy, lateRegisterRequestId, secondsUntilEarliest, stepRequestId } from '../domain/request.js';
+import { addDays, fivePmDaysAfter } from '../domain/time.js';
+import { type Ask, calendarInvite, type EmailMessage } from '../email/message.js';
 import {
   accreditedEmail,
   adminAttentionEmail,
   assessmentOutcomeEmail,
   attendanceRequestEmail,
   cohortLeadAskEmail,
+  cohortLeadOverdueEmail,
   dayCancelledEmail,
   feedbackEmail,
   joiningInstructionsEmail,
@@ -31,7 +31,7 @@ import {
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
-import { type AskEmail, askByDeadline, chase, ensureRequest, lookAgainAt } from './asks.js';
+import { askByDeadline, askByDueDate, type Chase, lookAgainAt, reportOverdue } from './asks.js';
 import { accreditedYearsExecution, dueForHandOver, ExecutionFacts, programmeExecution } from './execution.js';
 import { notifyOnce } from './notify-once.js';
 import { loadParticipant } from './participant.js';
@@ -112,8 +112,8 @@ export async function advanceProgramme(
   if ('finished' in where) return finish(where.finished, ctx);
   const { at: step, attempt } = where;
   if (step.kind === 'task' || step.kind === 'framework-submission') await submission(step, attempt, ctx);
-  if (step.kind === 'formative-feedback') await askCohortLead(step, undefined, ctx);
-  if (step.kind === 'assessment') await askCohortLead(step, attempt, ctx);
+  if (step.kind === 'formative-feedback') await feedbackOrAssessment(step, undefined, ctx);
+  if (step.kind === 'assessment') await feedbackOrAssessment(step, attempt, ctx);
 
   return {
     next: 'wait',
@@ -196,20 +196,39 @@ async function developmentDay(step: StepOf<'development-day'>, ctx: Context) {
     ctx.wakeAt.push(times.ends);
     return;
   }
-  const request = await ensureRequest(
+  const { attendanceDueDaysAfterDay } = programme.cohortLeadAsks;
+  const lead = cohort.cohortLead;
+  const register = await askCohortLead(
     {
       requestId: stepRequestId(step.id, cohort.cohortId),
       kind: 'attendance',
       cohortId: cohort.cohortId,
       stepId: step.id,
-      recipient: cohort.cohortLead,
+      recipient: lead,
     },
-    cohortLeadLadder(programme),
-    deps,
+    fivePmDaysAfter(times.ends, attendanceDueDaysAfterDay),
+    (ask, due) => attendanceRequestEmail(cohort, step, ask, due),
+    `the attendance register for ${step.title} (${cohort.name})`,
+    ctx,
   );
-  await chaseAndWake(
-    request,
-    (link, reminder) => attendanceRequestEmail(cohort, step, { link, reminder }),
+  if (register.state !== 'answered') return;
+  // Outcomes go on the record before a register is closed: with none on the record as it is now, they
+  // were not on it (their senior leader signed, or they were enrolled, after it was answered). The cohort
+  // lead is asked about them on a register of their own; an absence then reaches the admin as any does.
+  const latest = await loadParticipant(deps.store, participant.participantId);
+  if (latest.progress[step.id]) return;
+  await askCohortLead(
+    {
+      requestId: lateRegisterRequestId(step.id, cohort.cohortId, participant.participantId),
+      kind: 'attendance',
+      cohortId: cohort.cohortId,
+      participantId: participant.participantId,
+      stepId: step.id,
+      recipient: lead,
+    },
+    fivePmDaysAfter(now, attendanceDueDaysAfterDay),
+    (ask, due) => attendanceRequestEmail(cohort, step, ask, due, participant),
+    `the attendance of ${participant.person.name} at ${step.title} (${cohort.name})`,
     ctx,
   );
 }
@@ -220,14 +239,33 @@ function senderAddress(from: string): string {
   return first?.address || from;
 }
 
-/** Cohort leads are reminded, never cut off: their asks stay open for a year. */
-const cohortLeadLadder = (programme: Programme) => ({
-  reminderAfterDays: programme.cohortLeadRemindersAfterDays,
-  expiresAfterDays: 365,
-});
-
-async function chaseAndWake(request: Parameters<typeof chase>[0], askEmail: AskEmail, ctx: Context) {
-  ctx.wakeAt.push(...lookAgainAt(await chase(request, askEmail, ctx.deps), ctx.now));
+/**
+ * An ask of the cohort lead: due by `due`, reminded before it, and past it the admin is told once while
+ * the ask stays open. `what` names it for the admin.
+ */
+async function askCohortLead(
+  subject: Parameters<typeof askByDueDate>[0],
+  due: Date,
+  email: (ask: Ask, due: Date) => EmailMessage,
+  what: string,
+  ctx: Context,
+): Promise<Chase> {
+  const { cohort, programme, deps } = ctx;
+  const { request, progress } = await askByDueDate(
+    subject,
+    due,
+    programme.cohortLeadAsks.remindersDaysBefore,
+    (link, reminder, dueBy) => email({ link, reminder }, dueBy),
+    deps,
+  );
+  ctx.wakeAt.push(...lookAgainAt(progress, ctx.now));
+  if (progress.state === 'open')
+    await reportOverdue(
+      request,
+      () => cohortLeadOverdueEmail(deps.settings.ADMIN_EMAIL, cohort, what, dueBy(request)),
+      deps,
+    );
+  return progress;
 }
 
 /** A task or the framework: brief and link, reminders before the deadline, the admin told if it passes. */
@@ -264,27 +302,33 @@ async function submission(
 }
 
 /** Feedback and assessment: asks of the cohort lead about this participant's work, per attempt. */
-async function askCohortLead(
+async function feedbackOrAssessment(
   step: StepOf<'formative-feedback'> | StepOf<'assessment'>,
   attempt: number | undefined,
   ctx: Context,
 ) {
-  const { participant, cohort, programme, deps } = ctx;
-  const request = await ensureRequest(
+  const { participant, cohort, programme, now } = ctx;
+  const assessing = step.kind === 'assessment';
+  const { feedbackDueDaysAfterSubmission, assessmentDueDaysAfterSubmission } = programme.cohortLeadAsks;
+  // Due so long after what it is about was submitted (for this attempt, as the record now says).
+  const submitted = participant.progress[assessing ? step.of : step.on];
+  const submittedAt = submitted?.outcome === 'submitted' ? new Date(submitted.submittedAt) : now;
+  const who = participant.person.name;
+  await askCohortLead(
     {
       requestId: stepRequestId(step.id, participant.participantId, attempt),
-      kind: step.kind === 'assessment' ? 'assessment' : 'feedback',
+      kind: assessing ? 'assessment' : 'feedback',
       participantId: participant.participantId,
       stepId: step.id,
       ...(attempt ? { attempt } : {}),
       recipient: cohort.cohortLead,
     },
-    cohortLeadLadder(programme),
-    deps,
-  );
-  await chaseAndWake(
-    request,
-    (link, reminder) => cohortLeadAskEmail(cohort, participant, step, { link, reminder }),
+    fivePmDaysAfter(
+      submittedAt,
+      assessing ? assessmentDueDaysAfterSubmission : feedbackDueDaysAfterSubmission,
+    ),
+    (ask, due) => cohortLeadAskEmail(cohort, participant, step, ask, due),
+    assessing ? `the assessment of ${who}'s submission` : `feedback to ${who} on ${step.title}`,
     ctx,
   );
 }

@@ -1,5 +1,6 @@
 import type { ReminderLadder } from '../domain/programme.js';
 import {
+  dueBy,
   hashLinkSecret,
   isExpired,
   ladderToDeadline,
@@ -68,16 +69,14 @@ export async function chase(request: Request, askEmail: AskEmail, deps: Dependen
 }
 
 /**
- * When to look at a chased request again: at its next reminder or deadline, or at once when it has been
- * answered (the answer is on the record). An expired one needs nothing more until somebody acts, which
- * wakes the execution, so it adds no time: polling it would fill the execution's history.
+ * When to look at a chased request again: at its next reminder, due date or deadline. An answered one
+ * adds no time: its outcome went on the participant's record before it was answered, bumping their
+ * revision, so a look that missed it cannot start waiting (the wait bounces straight back). An expired
+ * one needs nothing until somebody acts, which wakes the execution. Polling either would fill the
+ * execution's history.
  */
 export const lookAgainAt = (progress: Chase, now: Date): Date[] =>
-  progress.state === 'open'
-    ? [new Date(now.getTime() + progress.waitSeconds * SECOND)]
-    : progress.state === 'answered'
-      ? [now]
-      : [];
+  progress.state === 'open' ? [new Date(now.getTime() + progress.waitSeconds * SECOND)] : [];
 
 /**
  * An ask with a deadline (a submission, termly feedback, re-registration): created once, reminders the
@@ -102,6 +101,43 @@ export async function askByDeadline(
   request ??= await ensureRequest(subject, ladder, deps, deadline);
   if (!request) throw new Error(`Request ${subject.requestId} vanished`);
   return chase(request, (link, reminder) => askEmail(link, reminder, extended), deps);
+}
+
+/** Asks with a due date stay open this long after it: the cohort lead is reminded, never cut off. */
+const OPEN_AFTER_DUE_DAYS = 365;
+
+/**
+ * An ask with a due date that stays open past it (the cohort lead's): created once, due by `due` as it
+ * was when first asked, with reminders the given days before it, then chased. Every email says the
+ * same due date.
+ */
+export async function askByDueDate(
+  subject: Parameters<typeof newRequest>[0],
+  due: Date,
+  remindersDaysBefore: number[],
+  askEmail: (link: string, reminder: number, due: Date) => EmailMessage,
+  deps: Dependencies,
+): Promise<{ request: Request; progress: Chase }> {
+  const toDue = ladderToDeadline(due, remindersDaysBefore, deps.clock.now());
+  const request = await ensureRequest(
+    { ...subject, dueAt: due.toISOString() },
+    { ...toDue, expiresAfterDays: toDue.expiresAfterDays + OPEN_AFTER_DUE_DAYS },
+    deps,
+  );
+  const progress = await chase(request, (link, reminder) => askEmail(link, reminder, dueBy(request)), deps);
+  return { request, progress };
+}
+
+/**
+ * Tells the admin, once, that an open ask is past its due date; it stays open. Sent before it is marked
+ * (keyed, so a retry never sends it twice), so a failure between the two loses nothing.
+ */
+export async function reportOverdue(request: Request, email: () => EmailMessage, deps: Dependencies) {
+  const now = deps.clock.now();
+  if (request.status !== 'open' || !request.dueAt || request.overdueReportedAt || now < dueBy(request))
+    return;
+  await deps.mailer.send(email(), `${request.requestId}#${request.dueAt}#overdue`);
+  await deps.store.markOverdueReported(request.requestId, now);
 }
 
 /** Stores a link for `secret` (only hashes of it and of the address it goes to) lasting as long as the request. */

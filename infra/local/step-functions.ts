@@ -329,10 +329,11 @@ export class LocalStepFunctions {
 
   /** StopExecution: ends a running execution at once, ABORTED, as an operator or a redeploy stops one. */
   stopExecution(executionArn: string): void {
-    const execution = this.describeExecution(executionArn);
-    const abort = this.aborts.get(executionArn);
-    this.stop(execution, 'ABORTED', {});
-    abort?.();
+    this.describeExecution(executionArn);
+    const run = this.runs.get(executionArn);
+    if (!run) return;
+    this.close(run, 'ABORTED', {});
+    run.abort();
   }
 
   listExecutions(): LocalExecution[] {

@@ -97,6 +97,14 @@ describe('secondsUntilNextChase', () => {
     expect(secondsUntilNextChase(request(), at('2026-03-06T08:59:58.500Z'))).toBe(2);
   });
 
+  it('wakes at the due date of an ask that stays open past it, then waits for the person, a week at a time', () => {
+    const due = '2026-03-04T17:00:00.000Z';
+    const cohortLeads = request({ dueAt: due, reminderAfterDays: [], expiresAt: '2027-03-04T17:00:00.000Z' });
+    expect(secondsUntilNextChase(cohortLeads, created)).toBe(2 * 86_400 + 8 * 3_600);
+    expect(secondsUntilNextChase(cohortLeads, at(due))).toBe(MAX_WAIT_SECONDS);
+    expect(secondsUntilNextChase(cohortLeads, at('2026-03-05T09:00:00.000Z'))).toBe(MAX_WAIT_SECONDS);
+  });
+
   it('waits at least 1 second when the moment is now or already past', () => {
     expect(secondsUntilNextChase(request(), at('2026-03-06T09:00:00.000Z'))).toBe(1);
     expect(secondsUntilNextChase(request(), at('2026-03-06T08:59:59.999Z'))).toBe(1);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addDays,
   DAY,
+  fivePmDaysAfter,
   formatLondon,
   LONDON,
   LondonLocalTime,
@@ -88,5 +89,25 @@ describe('London local times (what admins write in schedules, extensions and rei
     expect(londonTime('2027-07-01T17:00').toISOString()).toBe('2027-07-01T16:00:00.000Z');
     expect(londonTime('2027-01-15T09:30').toISOString()).toBe('2027-01-15T09:30:00.000Z');
     expect(problem('2027-1-15T09:30')).toMatch(/like 2027-01-15T09:30/);
+  });
+});
+
+describe('fivePmDaysAfter', () => {
+  it('is 5 pm London time on the calendar day so many days after the London date, in either season', () => {
+    expect(fivePmDaysAfter(new Date('2027-01-15T16:00:00Z'), 3).toISOString()).toBe(
+      '2027-01-18T17:00:00.000Z',
+    );
+    // Across the clocks going forward: 5 pm BST is 4 pm UTC.
+    expect(fivePmDaysAfter(new Date('2027-03-26T12:00:00Z'), 3).toISOString()).toBe(
+      '2027-03-29T16:00:00.000Z',
+    );
+    // Just after midnight in London is already the next London day, though UTC is still on the last.
+    expect(fivePmDaysAfter(new Date('2027-06-30T23:30:00Z'), 1).toISOString()).toBe(
+      '2027-07-02T16:00:00.000Z',
+    );
+    // Past the month's end it rolls over.
+    expect(fivePmDaysAfter(new Date('2027-01-30T10:00:00Z'), 3).toISOString()).toBe(
+      '2027-02-02T17:00:00.000Z',
+    );
   });
 });
