@@ -275,6 +275,7 @@ export class LocalStepFunctions {
         });
         run.abort();
       },
+      { deadline: true },
     );
     execution.done = started.result.then(
       (output) => this.stop(execution, 'SUCCEEDED', { output: JSON.stringify(output) }),
