@@ -6,6 +6,7 @@ import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
 import type { NamedExecution } from '../shared/workflow.js';
 import { changeDate, createCohort } from './cohort-commands.js';
+import type { Woken } from './command.js';
 import { correctEmail } from './correct-email.js';
 import { deferParticipant } from './defer-participant.js';
 import { enrolParticipant } from './enrol-participant.js';
@@ -82,11 +83,12 @@ export type AdminCommand = z.infer<typeof AdminCommand>;
 
 export type AdminResult =
   | { command: 'create-cohort'; cohortId: string; created: boolean }
-  | { command: 'grant-extension' | 'withdraw-participant'; participantId: string }
+  | ({ command: 'grant-extension'; participantId: string } & Woken)
+  | { command: 'withdraw-participant'; participantId: string; alreadyWithdrawn: boolean }
   | { command: 'correct-email'; participantId: string; askedAgain: string[] }
   | { command: 'reinstate-accreditation'; participantId: string; executionArn: string }
   | { command: 'reach-report'; cohortId: string; leads: LeadReach[] }
-  | { command: 'change-date'; cohortId: string; participantsWoken: number }
+  | ({ command: 'change-date'; cohortId: string } & Woken)
   | { command: 'defer-participant'; participantId: string; executionArn: string }
   /** The execution that carries the participant on: already running, or started now. */
   | {

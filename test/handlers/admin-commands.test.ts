@@ -155,8 +155,18 @@ describe('admin commands', () => {
     ).rejects.toMatchObject({ message: 'No cohort "no-such-cohort"' });
     await system.admin({ command: 'withdraw-participant', participantId, reason: 'Left' });
     await expect(
-      system.admin({ command: 'withdraw-participant', participantId, reason: 'Again' }),
+      system.admin({
+        command: 'defer-participant',
+        participantId,
+        toCohortId: testCohort.cohortId,
+        reason: 'x',
+      }),
     ).rejects.toMatchObject({ message: 'Asha Patel has been withdrawn' });
+    expect(
+      await system.admin({ command: 'withdraw-participant', participantId, reason: 'Again' }),
+    ).toMatchObject({
+      alreadyWithdrawn: true,
+    });
     expect((await system.dependencies.store.getParticipant(participantId))?.withdrawal?.reason).toBe('Left');
   });
 
@@ -237,5 +247,25 @@ describe('admin commands', () => {
       });
       expect((await system.dependencies.store.getParticipant(participantId))?.execution).toBeUndefined();
     }
+  });
+
+  it('an extension or a moved date names whoever had no waiting execution to wake', async () => {
+    const cohortId = 'woken-cohort';
+    await system.admin({ command: 'create-cohort', cohort: { ...testCohort, cohortId } });
+    // On the programme, but no execution waits for them (it stopped, say).
+    const { participantId } = await participantRecord(system, cohortId, 'nobody-waiting@school.test');
+    const stranded = { participantId, name: 'Asha Patel' };
+    expect(
+      await system.admin({
+        command: 'grant-extension',
+        participantId,
+        stepId: 'interim-task',
+        until: '2099-01-01T17:00',
+      }),
+    ).toMatchObject({ waitsWoken: 0, notWoken: [stranded] });
+    const { deadline } = testCohort.schedule.pdlperf;
+    expect(
+      await system.admin({ command: 'change-date', cohortId, stepId: 'pdlperf', schedule: { deadline } }),
+    ).toEqual({ command: 'change-date', cohortId, waitsWoken: 0, notWoken: [stranded] });
   });
 });
