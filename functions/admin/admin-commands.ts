@@ -4,13 +4,16 @@ import { Cohort, DaySchedule, DeadlineSchedule } from '../domain/programme.js';
 import { LOCAL_DATE_TIME } from '../domain/time.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
+import type { NamedExecution } from '../shared/workflow.js';
 import { changeDate, createCohort } from './cohort-commands.js';
+import type { Woken } from './command.js';
 import { correctEmail } from './correct-email.js';
 import { deferParticipant } from './defer-participant.js';
 import { enrolParticipant } from './enrol-participant.js';
 import { grantExtension } from './grant-extension.js';
 import { type LeadReach, reachReport } from './reach-report.js';
 import { reinstateAccreditation } from './reinstate-accreditation.js';
+import { resumeParticipant } from './resume-participant.js';
 import { withdrawParticipant } from './withdraw-participant.js';
 
 export { AdminCommandRejected } from './command.js';
@@ -66,6 +69,10 @@ export const AdminCommand = z.discriminatedUnion('command', [
     cohortId: z.string().min(1),
   }),
   z.object({
+    command: z.literal('resume-participant'),
+    participantId: z.string().min(1),
+  }),
+  z.object({
     command: z.literal('defer-participant'),
     participantId: z.string().min(1),
     toCohortId: z.string().min(1),
@@ -76,12 +83,20 @@ export type AdminCommand = z.infer<typeof AdminCommand>;
 
 export type AdminResult =
   | { command: 'create-cohort'; cohortId: string; created: boolean }
-  | { command: 'grant-extension' | 'withdraw-participant'; participantId: string }
+  | ({ command: 'grant-extension'; participantId: string } & Woken)
+  | { command: 'withdraw-participant'; participantId: string; alreadyWithdrawn: boolean }
   | { command: 'correct-email'; participantId: string; askedAgain: string[] }
   | { command: 'reinstate-accreditation'; participantId: string; executionArn: string }
   | { command: 'reach-report'; cohortId: string; leads: LeadReach[] }
-  | { command: 'change-date'; cohortId: string; participantsWoken: number }
+  | ({ command: 'change-date'; cohortId: string } & Woken)
   | { command: 'defer-participant'; participantId: string; executionArn: string }
+  /** The execution that carries the participant on: already running, or started now. */
+  | {
+      command: 'resume-participant';
+      participantId: string;
+      execution: NamedExecution;
+      alreadyRunning: boolean;
+    }
   | {
       command: 'enrol-participant';
       participantId: string;
@@ -109,6 +124,8 @@ export async function runAdminCommand(command: AdminCommand, deps: Dependencies)
       return reachReport(command, deps);
     case 'defer-participant':
       return deferParticipant(command, deps);
+    case 'resume-participant':
+      return resumeParticipant(command, deps);
   }
 }
 

@@ -1,10 +1,9 @@
 import { Cohort } from '../domain/programme.js';
 import { scheduleProblems } from '../domain/progress.js';
-import { wakeParticipant } from '../lifecycle/wake.js';
 import { programmeById, programmes } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import type { AdminResult } from './admin-commands.js';
-import { AdminCommandRejected, type Command } from './command.js';
+import { AdminCommandRejected, type Command, wakeEach } from './command.js';
 
 export async function createCohort(cohort: Cohort, { store }: Dependencies): Promise<AdminResult> {
   const programme = programmes.get(cohort.programmeId);
@@ -32,9 +31,20 @@ export async function changeDate(command: Command<'change-date'>, deps: Dependen
     throw new AdminCommandRejected(
       `"${command.stepId}" needs ${'starts' in current ? 'starts, ends and venue' : 'a deadline'}`,
     );
+  // Run again with the same day (a retry), the calendar's sequence stays: nobody gets a second update.
+  const { schedule } = command;
+  const unchanged =
+    'starts' in current &&
+    'starts' in schedule &&
+    current.starts === schedule.starts &&
+    current.ends === schedule.ends &&
+    current.venue === schedule.venue;
   const entry =
     'starts' in command.schedule
-      ? { ...command.schedule, sequence: ('sequence' in current ? current.sequence : 0) + 1 }
+      ? {
+          ...command.schedule,
+          sequence: ('sequence' in current ? current.sequence : 0) + (unchanged ? 0 : 1),
+        }
       : command.schedule;
   const changed = Cohort.parse({ ...cohort, schedule: { ...cohort.schedule, [command.stepId]: entry } });
   const problems = scheduleProblems(programmeById(cohort.programmeId), changed);
@@ -44,10 +54,10 @@ export async function changeDate(command: Command<'change-date'>, deps: Dependen
     command.stepId,
     changed.schedule[command.stepId] ?? entry,
   );
-  const participants = await deps.store.cohortParticipants(cohort.cohortId);
-  for (const participant of participants) {
-    await deps.store.changeParticipant(participant.participantId);
-    await wakeParticipant(participant.participantId, deps);
-  }
-  return { command: 'change-date', cohortId: cohort.cohortId, participantsWoken: participants.length };
+  // Those whose programme is under way plan from the cohort's dates; the others have nothing to move.
+  const participants = (await deps.store.cohortParticipants(cohort.cohortId)).filter(
+    (p) => !p.withdrawal && (p.stage === 'ready-for-development-days' || p.stage === 'in-programme'),
+  );
+  for (const participant of participants) await deps.store.changeParticipant(participant.participantId);
+  return { command: 'change-date', cohortId: cohort.cohortId, ...(await wakeEach(participants, deps)) };
 }

@@ -1,3 +1,5 @@
+import type { Participant } from '../domain/participant.js';
+import { wakeParticipant } from '../lifecycle/wake.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import type { AdminCommand } from './admin-commands.js';
 
@@ -13,4 +15,19 @@ export async function participantFor(participantId: string, { store }: Dependenc
   if (!participant) throw new AdminCommandRejected(`No participant "${participantId}"`);
   if (participant.withdrawal) throw new AdminCommandRejected(`${participant.person.name} has been withdrawn`);
   return participant;
+}
+
+/** How many waits a change woke, and who had none to wake (no wait parked, or its token already spent). */
+export interface Woken {
+  waitsWoken: number;
+  notWoken: { participantId: string; name: string }[];
+}
+
+/** Wakes each participant's waiting execution, saying whom it could not. */
+export async function wakeEach(participants: Participant[], deps: Dependencies): Promise<Woken> {
+  const woken: Woken = { waitsWoken: 0, notWoken: [] };
+  for (const { participantId, person } of participants)
+    if (await wakeParticipant(participantId, deps)) woken.waitsWoken += 1;
+    else woken.notWoken.push({ participantId, name: person.name });
+  return woken;
 }

@@ -1,11 +1,10 @@
 import { isAccreditedYearsAsk } from '../domain/accredited-years.js';
 import { stepRequestId } from '../domain/request.js';
 import { londonTime } from '../domain/time.js';
-import { wakeParticipant } from '../lifecycle/wake.js';
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import type { AdminResult } from './admin-commands.js';
-import { AdminCommandRejected, type Command, participantFor } from './command.js';
+import { AdminCommandRejected, type Command, participantFor, wakeEach } from './command.js';
 
 /** Moves this participant's deadline; the running wait is woken and re-planned on it at once. */
 export async function grantExtension(
@@ -31,6 +30,6 @@ export async function grantExtension(
   if (londonTime(command.until) <= deps.clock.now())
     throw new AdminCommandRejected('The new deadline must be in the future');
   await deps.store.setDeadline(participant.participantId, stepId, command.until);
-  await wakeParticipant(participant.participantId, deps);
-  return { command: 'grant-extension', participantId: participant.participantId };
+  const woken = await wakeEach([participant], deps);
+  return { command: 'grant-extension', participantId: participant.participantId, ...woken };
 }

@@ -7,6 +7,7 @@ import {
   startTestSystem,
   testCohort,
 } from '../support/local-system.js';
+import { accreditedLongAgo, participantRecord } from '../support/records.js';
 
 /** The Admin function through its middy adapter, as `aws lambda invoke` reaches it. */
 let system: LocalSystem;
@@ -154,8 +155,18 @@ describe('admin commands', () => {
     ).rejects.toMatchObject({ message: 'No cohort "no-such-cohort"' });
     await system.admin({ command: 'withdraw-participant', participantId, reason: 'Left' });
     await expect(
-      system.admin({ command: 'withdraw-participant', participantId, reason: 'Again' }),
+      system.admin({
+        command: 'defer-participant',
+        participantId,
+        toCohortId: testCohort.cohortId,
+        reason: 'x',
+      }),
     ).rejects.toMatchObject({ message: 'Asha Patel has been withdrawn' });
+    expect(
+      await system.admin({ command: 'withdraw-participant', participantId, reason: 'Again' }),
+    ).toMatchObject({
+      alreadyWithdrawn: true,
+    });
     expect((await system.dependencies.store.getParticipant(participantId))?.withdrawal?.reason).toBe('Left');
   });
 
@@ -194,5 +205,67 @@ describe('admin commands', () => {
         reRegisterBy: '2099-01-01T17:00',
       }),
     ).rejects.toMatchObject({ message: "Asha Patel's accreditation has not lapsed" });
+  });
+
+  it('resume-participant: a running execution is left alone; someone with nothing to run is told which command applies', async () => {
+    const { participantId, executionArn } = await enrol(system, { email: 'resume-running@school.test' });
+    expect(await system.admin({ command: 'resume-participant', participantId })).toEqual({
+      command: 'resume-participant',
+      participantId,
+      execution: { workflow: 'ParticipantLifecycle', name: participantId },
+      alreadyRunning: true,
+    });
+    expect(system.stepFunctions.listExecutions().filter((e) => e.input.includes(participantId))).toHaveLength(
+      1,
+    );
+    expect(system.stepFunctions.describeExecution(executionArn).status).toBe('RUNNING');
+
+    const at = system.clock.now().toISOString();
+    const refused = {
+      'resume-lapsed@school.test': [
+        { ...accreditedLongAgo(system), stage: 'lapsed', lapse: { reason: 'Not re-registered', at } },
+        "Asha Patel's accreditation has lapsed: to carry on, reinstate it (reinstate-accreditation)",
+      ],
+      'resume-withdrawn@school.test': [
+        { stage: 'withdrawn', withdrawal: { reason: 'Left', at } },
+        'Asha Patel has been withdrawn: there is nothing to resume',
+      ],
+      'resume-completed@school.test': [
+        { stage: 'completed' },
+        'Asha Patel has finished the programme (completed): there is nothing to resume',
+      ],
+      'resume-not-accredited@school.test': [
+        { stage: 'not-accredited' },
+        'Asha Patel has finished the programme (not-accredited): there is nothing to resume',
+      ],
+    } as const;
+    for (const [email, [record, message]] of Object.entries(refused)) {
+      const { participantId } = await participantRecord(system, testCohort.cohortId, email, record);
+      await expect(system.admin({ command: 'resume-participant', participantId })).rejects.toMatchObject({
+        name: 'AdminCommandRejected',
+        message,
+      });
+      expect((await system.dependencies.store.getParticipant(participantId))?.execution).toBeUndefined();
+    }
+  });
+
+  it('an extension or a moved date names whoever had no waiting execution to wake', async () => {
+    const cohortId = 'woken-cohort';
+    await system.admin({ command: 'create-cohort', cohort: { ...testCohort, cohortId } });
+    // On the programme, but no execution waits for them (it stopped, say).
+    const { participantId } = await participantRecord(system, cohortId, 'nobody-waiting@school.test');
+    const stranded = { participantId, name: 'Asha Patel' };
+    expect(
+      await system.admin({
+        command: 'grant-extension',
+        participantId,
+        stepId: 'interim-task',
+        until: '2099-01-01T17:00',
+      }),
+    ).toMatchObject({ waitsWoken: 0, notWoken: [stranded] });
+    const { deadline } = testCohort.schedule.pdlperf;
+    expect(
+      await system.admin({ command: 'change-date', cohortId, stepId: 'pdlperf', schedule: { deadline } }),
+    ).toEqual({ command: 'change-date', cohortId, waitsWoken: 0, notWoken: [stranded] });
   });
 });

@@ -5,6 +5,7 @@ import { accreditedYearsExecution } from '../../functions/lifecycle/execution.js
 import type { LocalSystem } from '../../infra/local/system.js';
 import { parkedIn } from '../support/accredited-years.js';
 import {
+  enrol,
   linkIn,
   mailbox,
   recordedExecution,
@@ -12,7 +13,13 @@ import {
   waitForState,
   waitForStatus,
 } from '../support/local-system.js';
-import { advanceTo, programmeCohort, readyForDayOne, recordAttendance } from '../support/programme.js';
+import {
+  advanceTo,
+  joiningInstructions,
+  programmeCohort,
+  readyForDayOne,
+  recordAttendance,
+} from '../support/programme.js';
 import { accreditedLongAgo, participantRecord } from '../support/records.js';
 
 /**
@@ -85,6 +92,45 @@ describe('admin commands run again after a failure', () => {
     await mailbox(system).waitForEmail(lead.person.email, /^Please re-register/);
     const record = await system.dependencies.store.getParticipant(lead.participantId);
     expect(record?.reinstatements).toHaveLength(1);
+  });
+});
+
+describe('admin commands run again after a failure part-way', () => {
+  it('change-date run again with the same day sends no second calendar update', async () => {
+    const cohort = await programmeCohort(system, 'retry-change-date');
+    const who = await readyForDayOne(system, cohort.cohortId, 'change-twice@school.test');
+    await joiningInstructions(system, cohort, who);
+    const change = {
+      command: 'change-date',
+      cohortId: cohort.cohortId,
+      stepId: 'day-1',
+      schedule: { ...cohort.schedule['day-1'], venue: 'York Racecourse' },
+    };
+    expect(await system.admin(change)).toMatchObject({ waitsWoken: 1, notWoken: [] });
+    await waitForState(system, who.executionArn, 'AtDevelopmentDay');
+    await system.admin(change);
+    await system.stepFunctions.settled();
+    const updates = (await mailbox(system).emailsTo(who.participant)).filter((e) =>
+      e.subject.startsWith('Changed:'),
+    );
+    expect(updates).toHaveLength(1);
+    expect((await system.dependencies.store.getCohort(cohort.cohortId))?.schedule['day-1']).toMatchObject({
+      venue: 'York Racecourse',
+      sequence: 1,
+    });
+  });
+
+  it('withdraw-participant run again after failing to tell the commitment gate finishes the job', async () => {
+    await programmeCohort(system, 'retry-withdraw');
+    const who = await enrol(system, { email: 'withdraw-twice@school.test' }, 'retry-withdraw');
+    await waitForState(system, who.executionArn, 'AwaitCommitment');
+    vi.spyOn(system.dependencies.workflow, 'completeTask').mockRejectedValueOnce(new Error('Rate exceeded'));
+    const withdraw = () =>
+      system.admin({ command: 'withdraw-participant', participantId: who.participantId, reason: 'Left' });
+    await expect(withdraw()).rejects.toThrow('Rate exceeded');
+    expect(await withdraw()).toMatchObject({ alreadyWithdrawn: true });
+    await waitForStatus(system, who.executionArn, 'SUCCEEDED');
+    expect(system.stepFunctions.describeExecution(who.executionArn).statesEntered.at(-1)).toBe('Withdrawn');
   });
 });
 

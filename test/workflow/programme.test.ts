@@ -164,8 +164,8 @@ describe('the programme phase', () => {
       cohortId: cohort.cohortId,
       stepId: 'interim-task',
       schedule: { deadline },
-    })) as { participantsWoken: number };
-    expect(moved.participantsWoken).toBe(1);
+    })) as { waitsWoken: number; notWoken: unknown[] };
+    expect(moved).toMatchObject({ waitsWoken: 1, notWoken: [] });
     const notice = await mailbox(system).waitForEmail(
       who.participant,
       /^New deadline: Please submit your Interim task/,
@@ -204,12 +204,13 @@ describe('the programme phase', () => {
 
     // Without moving the clock: the extension wakes the wait, which emails the new deadline at once.
     const until = daysFromNow(10, '17:00', system.clock.now());
-    await system.admin({
+    const extension = {
       command: 'grant-extension',
       participantId: who.participantId,
       stepId: 'interim-task',
       until,
-    });
+    };
+    expect(await system.admin(extension)).toMatchObject({ waitsWoken: 1, notWoken: [] });
     const extended = await mailbox(system).waitForEmail(
       who.participant,
       /New deadline: Please submit your Interim task/,
