@@ -435,11 +435,14 @@ export class AccreditationStore {
     );
   }
 
-  /** Counts reminder `number` (1-based) as sent, once. */
-  markReminderSent(requestId: string, number: number): Promise<boolean> {
+  /**
+   * Counts reminders up to `number` (1-based) as sent, once: from `previous`, the count it was read at
+   * (earlier ones are skipped when a later one, or the ask itself, covers them).
+   */
+  markReminderSent(requestId: string, number: number, previous = number - 1): Promise<boolean> {
     return this.update(keys.request(requestId), 'SET remindersSent = :n', 'remindersSent = :previous', {
       ':n': number,
-      ':previous': number - 1,
+      ':previous': previous,
     });
   }
 

@@ -107,6 +107,14 @@ export function isExpired(request: Request, now: Date): boolean {
   return request.status === 'expired' || (request.status === 'open' && now >= new Date(request.expiresAt));
 }
 
+/** How many reminders have fallen due by `now` (never fewer than were sent). */
+export function remindersDueBy(request: Request, now: Date): number {
+  const due = request.reminderAfterDays.filter(
+    (days) => addDays(new Date(request.createdAt), days) <= now,
+  ).length;
+  return Math.max(due, request.remindersSent);
+}
+
 export function nextReminderAt(request: Request): Date | undefined {
   const days = request.reminderAfterDays[request.remindersSent];
   return days === undefined ? undefined : addDays(new Date(request.createdAt), days);

@@ -6,9 +6,9 @@ import {
   ladderToDeadline,
   newLinkSecret,
   newRequest,
-  nextReminderAt,
   type Request,
   recipientDigest,
+  remindersDueBy,
   secondsUntilNextChase,
 } from '../domain/request.js';
 import { SECOND } from '../domain/time.js';
@@ -52,20 +52,19 @@ export async function chase(request: Request, askEmail: AskEmail, deps: Dependen
     const latest = await store.getRequest(request.requestId);
     return { state: latest?.status === 'answered' ? 'answered' : 'expired' };
   }
-  let current = request;
+  // Reminders that fell due while nothing ran (a redriven execution) are covered by the one email that
+  // goes now, the ask or the latest reminder: never a burst of them a second apart.
+  const due = remindersDueBy(request, now);
   if (!request.invitedAt) {
     await emailWithLink(request, askEmail, 0, deps);
     await store.markInvited(request.requestId, now);
-  } else {
-    const reminderDue = nextReminderAt(request);
-    if (reminderDue && now >= reminderDue) {
-      const number = request.remindersSent + 1;
-      await emailWithLink(request, askEmail, number, deps);
-      await store.markReminderSent(request.requestId, number);
-      current = { ...request, remindersSent: number };
-    }
+    if (due > request.remindersSent)
+      await store.markReminderSent(request.requestId, due, request.remindersSent);
+  } else if (due > request.remindersSent) {
+    await emailWithLink(request, askEmail, due, deps);
+    await store.markReminderSent(request.requestId, due, request.remindersSent);
   }
-  return { state: 'open', waitSeconds: secondsUntilNextChase(current, now) };
+  return { state: 'open', waitSeconds: secondsUntilNextChase({ ...request, remindersSent: due }, now) };
 }
 
 /**

@@ -93,6 +93,17 @@ describe('AdvanceCommitment', () => {
     });
   });
 
+  it('run late, with both reminders past (a redriven execution), sends only the latest, then waits for expiry', async () => {
+    const { participantId, seniorLeader } = await participantNobodyIsRunning();
+    await advanceCommitment({ participantId }, system.dependencies);
+    system.clock.advance(9 * DAY);
+    const late = await advanceCommitment({ participantId }, system.dependencies);
+    expect(late).toEqual({ decision: 'pending', waitSeconds: 5 * 86_400 });
+    expect(await advanceCommitment({ participantId }, system.dependencies)).toEqual(late);
+    const subjects = (await mailbox(system).emailsTo(seniorLeader.email)).map((e) => e.subject);
+    expect(subjects.filter((s) => s.startsWith('Reminder:'))).toHaveLength(1);
+  });
+
   it('an unknown participant fails with ParticipantNotFound, which the workflow does not retry', async () => {
     await expect(advanceCommitment({ participantId: 'p-nobody' }, system.dependencies)).rejects.toMatchObject(
       {
