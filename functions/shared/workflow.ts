@@ -1,5 +1,8 @@
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  type ExecutionStatus,
   InvalidToken,
   SendTaskSuccessCommand,
   type SFNClient,
@@ -7,8 +10,14 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
+import type { Participant } from '../domain/participant.js';
 
 type Started = Promise<{ executionArn: string; alreadyStarted: boolean }>;
+
+/** The state machine of a participant's execution, as `participant.execution` names it. */
+type ParticipantWorkflow = NonNullable<Participant['execution']>['workflow'];
+/** Step Functions' status of an execution, or NOT_FOUND: never started, or closed over 90 days ago. */
+export type ExecutionState = { executionArn: string; status: ExecutionStatus | 'NOT_FOUND' };
 
 /** What handlers need from Step Functions. */
 export interface Workflow {
@@ -21,12 +30,16 @@ export interface Workflow {
    * recorded in the table, so the execution picks it up when it next checks.
    */
   completeTask(taskToken: string, output: object): Promise<'completed' | 'gone'>;
+  /** Where a participant's execution is (DescribeExecution by the name the record keeps). */
+  describeExecution(workflow: ParticipantWorkflow, executionName: string): Promise<ExecutionState>;
 }
 
 export function stepFunctionsWorkflow(
   sfn: SFNClient,
   stateMachineArns: { lifecycle: string; accreditedYears: string },
 ): Workflow {
+  const arnOf = (stateMachineArn: string, executionName: string) =>
+    `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
   const start = async (stateMachineArn: string, executionName: string, input: object): Started => {
     try {
       const { executionArn } = await sfn.send(
@@ -36,8 +49,7 @@ export function stepFunctionsWorkflow(
     } catch (error) {
       // Step Functions keeps names unique; an execution of this name has run or is running.
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
-      const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
-      return { executionArn, alreadyStarted: true };
+      return { executionArn: arnOf(stateMachineArn, executionName), alreadyStarted: true };
     }
   };
   return {
@@ -55,6 +67,18 @@ export function stepFunctionsWorkflow(
           error instanceof InvalidToken
         )
           return 'gone';
+        throw error;
+      }
+    },
+    async describeExecution(workflow, executionName) {
+      const stateMachineArn =
+        workflow === 'AccreditedYears' ? stateMachineArns.accreditedYears : stateMachineArns.lifecycle;
+      const executionArn = arnOf(stateMachineArn, executionName);
+      try {
+        const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        return { executionArn, status: status ?? 'NOT_FOUND' };
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) return { executionArn, status: 'NOT_FOUND' };
         throw error;
       }
     },
