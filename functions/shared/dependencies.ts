@@ -44,7 +44,7 @@ export const Settings = z.object({
   ADMIN_EMAIL: z.email(),
   FORMS_BASE_URL: z.url(),
   SES_CONFIGURATION_SET: z.string().optional(),
-  /** Only the admin function starts executions. */
+  /** The lifecycle: the admin function starts its executions, the reconciler looks them up. */
   STATE_MACHINE_ARN: z.string().default(''),
   /** The accredited years' state machine: the admin starts it again for a reinstated lead. */
   ACCREDITED_YEARS_STATE_MACHINE_ARN: z.string().default(''),
