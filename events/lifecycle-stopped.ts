@@ -17,3 +17,7 @@ export function lifecycleStoppedPattern(stateMachineArns: string[]) {
 /** The execution's page in the Step Functions console, where an admin sees the stage it stopped at. */
 export const executionConsoleUrl = (region: string, executionArn: string) =>
   `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
+
+/** A state machine's page in the console: its executions, for a participant who has none to open. */
+export const stateMachineConsoleUrl = (region: string, stateMachineArn: string) =>
+  `https://${region}.console.aws.amazon.com/states/home?region=${region}#/statemachines/view/${stateMachineArn}`;

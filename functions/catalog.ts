@@ -15,13 +15,14 @@ export const workflowTasks = {
 export type WorkflowTaskName = keyof typeof workflowTasks;
 
 /**
- * Functions people reach directly: the emailed forms (HTTP), the public certificate and directory pages
- * (HTTP), and the admin's commands.
+ * Functions reached from outside the workflows: the emailed forms (HTTP), the public certificate and
+ * directory pages (HTTP), the admin's commands, and the daily reconciler (EventBridge Scheduler).
  */
 export const entryPoints = {
   Forms: 'functions/forms/forms-handler.ts',
   Public: 'functions/public/public-handler.ts',
   Admin: 'functions/admin/admin-commands.ts',
+  Reconcile: 'functions/admin/reconcile.ts',
 } as const;
 
 export const substitutionKey = (name: WorkflowTaskName) => `${name}FunctionArn`;

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { AdminAlerts } from './constructs/admin-alerts.js';
@@ -7,6 +7,7 @@ import { EmailSending } from './constructs/email-sending.js';
 import { FormsApi } from './constructs/forms-api.js';
 import { LifecycleFunctions } from './constructs/lifecycle-functions.js';
 import { LifecycleWorkflows, workflowArn } from './constructs/lifecycle-workflows.js';
+import { Reconciler } from './constructs/reconciler.js';
 import { Uploads } from './constructs/uploads.js';
 
 export interface AccreditationStackProps extends StackProps {
@@ -18,7 +19,13 @@ export interface AccreditationStackProps extends StackProps {
 
 export class AccreditationStack extends Stack {
   /** Constructs whose generated names appear in cdk-nag findings we acknowledge. */
-  readonly nagScopes: { table: Construct; tasks: Construct[]; uploads: Uploads };
+  readonly nagScopes: {
+    table: Construct;
+    /** Functions invoked by ARN with a version wildcard: the workflow tasks and the reconciler. */
+    tasks: Construct[];
+    uploads: Uploads;
+    reconciler: Reconciler;
+  };
 
   constructor(scope: Construct, id: string, props: AccreditationStackProps) {
     super(scope, id, props);
@@ -38,8 +45,10 @@ export class AccreditationStack extends Stack {
         POWERTOOLS_METRICS_NAMESPACE: 'PdAccreditation',
         FORMS_BASE_URL: 'https://forms.invalid/',
       },
+      // The reconciler looks up every unfinished participant's execution in one run.
+      timeouts: { Reconcile: Duration.minutes(5) },
     });
-    const { Forms, Admin, Public, ...tasks } = functions.byName;
+    const { Forms, Admin, Public, Reconcile, ...tasks } = functions.byName;
     const forms = new FormsApi(this, 'Forms', { forms: Forms, publicPages: Public });
     // Files participants attach to submissions: only the forms take and show them. Issued certificates, in
     // the same bucket: AdvanceProgramme keeps each one at accreditation, the public pages serve it.
@@ -64,6 +73,14 @@ export class AccreditationStack extends Stack {
     // resume-participant and defer look up the execution a participant's record names.
     for (const machine of [lifecycle, accreditedYears])
       machine.grantExecution(Admin, 'states:DescribeExecution');
+    // Every day, anyone unfinished whose execution stopped or never started is reported to the admin.
+    const reconciler = new Reconciler(this, 'Reconciler', {
+      fn: Reconcile,
+      table: data.table,
+      idempotencyTable: data.idempotencyTable,
+      stateMachines: workflows.stateMachines,
+      alerts,
+    });
     // By name, not by reference: the forms API → Forms → state machine → AdvanceCommitment → API URL would be a cycle.
     // Everything that wakes a waiting execution: the forms, the waits themselves, and the admin's changes.
     for (const fn of [Forms, Admin, tasks.AwaitCommitment, tasks.AwaitChange])
@@ -81,6 +98,8 @@ export class AccreditationStack extends Stack {
         data.table.grantReadData(fn);
         continue;
       }
+      // The reconciler's grants are its own (infra/constructs/reconciler.ts): it reads, looks and alerts.
+      if (fn === Reconcile) continue;
       data.table.grantReadWriteData(fn);
       data.idempotencyTable.grantReadWriteData(fn);
       fn.addToRolePolicy(
@@ -94,7 +113,7 @@ export class AccreditationStack extends Stack {
       );
     }
 
-    this.nagScopes = { table: data.table, tasks: Object.values(tasks), uploads };
+    this.nagScopes = { table: data.table, tasks: [...Object.values(tasks), Reconcile], uploads, reconciler };
     new CfnOutput(this, 'FormsUrl', { value: forms.api.url });
     new CfnOutput(this, 'StateMachineArn', { value: lifecycle.stateMachineArn });
     new CfnOutput(this, 'AccreditedYearsStateMachineArn', {

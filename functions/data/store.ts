@@ -4,7 +4,7 @@
  *
  * | item        | PK                     | SK            | GSI1PK          | GSI1SK                 |
  * |-------------|------------------------|---------------|-----------------|------------------------|
- * | cohort      | COHORT#<cohortId>      | COHORT        |                 |                        |
+ * | cohort      | COHORT#<cohortId>      | COHORT        | COHORTS         | COHORT#<cohortId>      |
  * | participant | PARTICIPANT#<id>       | PARTICIPANT   | COHORT#<id>     | PARTICIPANT#<id>       |
  * | request     | REQUEST#<requestId>    | REQUEST       | PARTICIPANT#<id>| REQUEST#<requestId>    |
  * | link        | LINK#<sha256(secret)>  | LINK          |                 |                        |
@@ -13,7 +13,8 @@
  *
  * Access patterns: get cohort / participant / request / link by id (GetItem); a cohort's participants
  * and a participant's requests (Query GSI1); a participant by certificate verification code (GetItem on
- * the certificate item, then the participant); the public directory (Query GSI1). `ttl` lets DynamoDB
+ * the certificate item, then the participant); the public directory (Query GSI1); every cohort, for the
+ * daily reconciler (Query GSI1). `ttl` lets DynamoDB
  * delete spent links and requests long after they expire; correctness never depends on it (expiry is
  * checked in code).
  */
@@ -118,8 +119,19 @@ export class AccreditationStore {
   }
 
   /** Parsed on write, so no caller can store a schedule with a time that names no moment in London. */
-  async createCohort(cohort: Cohort): Promise<boolean> {
-    return this.create({ ...keys.cohort(cohort.cohortId), type: 'cohort', ...Cohort.parse(cohort) });
+  createCohort(cohort: Cohort): Promise<boolean> {
+    return this.create({
+      ...keys.cohort(cohort.cohortId),
+      GSI1PK: 'COHORTS',
+      GSI1SK: `COHORT#${cohort.cohortId}`,
+      type: 'cohort',
+      ...Cohort.parse(cohort),
+    });
+  }
+
+  /** Every cohort (Query on GSI1, so no Scan): with cohortParticipants, everyone enrolled. */
+  async listCohorts(): Promise<Cohort[]> {
+    return (await this.queryGsi1('COHORTS', 'COHORT#')).map((item) => Cohort.parse(withoutKeys(item)));
   }
 
   async getCohort(cohortId: string): Promise<Cohort | undefined> {

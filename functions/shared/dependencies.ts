@@ -4,11 +4,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import { type CertificateStore, s3CertificateStore } from '../accreditation/certificate-store.js';
 import { AccreditationStore } from '../data/store.js';
 import { type Clock, systemClock } from '../domain/time.js';
 import { type Mailer, sesMailer } from '../email/mailer.js';
+import { type AlertTopic, snsAlertTopic } from './alert-topic.js';
 import { s3Uploads, type Uploads } from './uploads.js';
 import { stepFunctionsWorkflow, type Workflow } from './workflow.js';
 
@@ -30,6 +32,8 @@ export interface Dependencies {
    * Public function serves it (their roles are granted certificates/).
    */
   certificates?: CertificateStore;
+  /** The admin's SNS topic: only the Reconcile function publishes to it (its role is granted sns:Publish). */
+  alerts?: AlertTopic;
 }
 
 /** Configuration comes from the environment (CDK sets it; the local runtime sets the same names). */
@@ -40,12 +44,14 @@ export const Settings = z.object({
   ADMIN_EMAIL: z.email(),
   FORMS_BASE_URL: z.url(),
   SES_CONFIGURATION_SET: z.string().optional(),
-  /** Only the admin function starts executions. */
+  /** The lifecycle: the admin function starts its executions, the reconciler looks them up. */
   STATE_MACHINE_ARN: z.string().default(''),
   /** The accredited years' state machine: the admin starts it again for a reinstated lead. */
   ACCREDITED_YEARS_STATE_MACHINE_ARN: z.string().default(''),
   /** The forms (attachments), AdvanceProgramme and the public pages (issued certificates). */
   UPLOADS_BUCKET: z.string().min(1).optional(),
+  /** The admin's alerts topic: only the reconciler is told it. */
+  ALERT_TOPIC_ARN: z.string().min(1).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -53,7 +59,7 @@ export type Settings = z.infer<typeof Settings>;
 export interface AwsClientOverrides {
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
-  endpoints: { dynamodb: string; ses: string; sfn: string; s3: string };
+  endpoints: { dynamodb: string; ses: string; sfn: string; s3: string; sns: string };
 }
 
 /** Wires real AWS clients from the environment. */
@@ -85,6 +91,13 @@ export function dependenciesFrom(
     clock,
     settings,
     ...(settings.UPLOADS_BUCKET && bucketStores(settings.UPLOADS_BUCKET, client('s3'), Boolean(aws))),
+    ...(settings.ALERT_TOPIC_ARN && {
+      alerts: snsAlertTopic({
+        sns: new SNSClient(client('sns')),
+        topicArn: settings.ALERT_TOPIC_ARN,
+        persistenceStore: idempotencyStore,
+      }),
+    }),
   };
 }
 

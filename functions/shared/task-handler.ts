@@ -33,6 +33,7 @@ export function defineTask<Schema extends z.ZodType, Output>(definition: TaskDef
         .handler(async (event, context: Context) => {
           const deps = dependencies();
           deps.mailer.registerLambdaContext(context);
+          deps.alerts?.registerLambdaContext(context);
           const output = await definition.run(event as z.output<Schema>, deps);
           metrics.addMetric(`${definition.name}Completed`, MetricUnit.Count, 1);
           return output;

@@ -34,6 +34,10 @@ export interface Workflow {
   completeTask(taskToken: string, output: object): Promise<'completed' | 'gone'>;
 }
 
+/** An execution's ARN, from its state machine's and its name, as Step Functions forms it. */
+export const executionArnOf = (stateMachineArn: string, name: string) =>
+  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
 export function stepFunctionsWorkflow(
   sfn: SFNClient,
   stateMachineArns: { lifecycle: string; accreditedYears: string },
@@ -41,7 +45,7 @@ export function stepFunctionsWorkflow(
   const stateMachineArn = ({ workflow }: NamedExecution) =>
     workflow === 'ParticipantLifecycle' ? stateMachineArns.lifecycle : stateMachineArns.accreditedYears;
   const executionArn = (execution: NamedExecution) =>
-    `${stateMachineArn(execution).replace(':stateMachine:', ':execution:')}:${execution.name}`;
+    executionArnOf(stateMachineArn(execution), execution.name);
   return {
     async startExecution(execution, input) {
       try {

@@ -13,7 +13,15 @@ export type FunctionName = keyof typeof workflowTasks | keyof typeof entryPoints
 export class LifecycleFunctions extends Construct {
   readonly byName: Record<FunctionName, NodejsFunction>;
 
-  constructor(scope: Construct, id: string, props: { environment: Record<string, string> }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      environment: Record<string, string>;
+      /** Functions that may need longer than the 30 seconds a step or a page gets. */
+      timeouts?: Partial<Record<FunctionName, Duration>>;
+    },
+  ) {
     super(scope, id);
     const entries = { ...workflowTasks, ...entryPoints };
     this.byName = Object.fromEntries(
@@ -25,7 +33,7 @@ export class LifecycleFunctions extends Construct {
           runtime: Runtime.NODEJS_24_X,
           architecture: Architecture.ARM_64,
           memorySize: 512,
-          timeout: Duration.seconds(30),
+          timeout: props.timeouts?.[name] ?? Duration.seconds(30),
           tracing: Tracing.ACTIVE,
           logGroup: new LogGroup(this, `${name}Logs`, { retention: RetentionDays.SIX_MONTHS }),
           environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: name },

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import sesLocal from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
@@ -31,6 +32,7 @@ import {
 } from './runtime-state.js';
 import { startLocalS3 } from './s3.js';
 import { collectSnapshot } from './snapshot.js';
+import { startLocalSns } from './sns.js';
 import { type LocalFunction, LocalStepFunctions } from './step-functions.js';
 import { stepFunctionsApi } from './step-functions-api.js';
 
@@ -72,6 +74,8 @@ export interface LocalSystem {
   dependencies: Dependencies;
   /** Runs an admin command through the real Admin handler, as `aws lambda invoke` would. */
   admin(command: unknown): Promise<unknown>;
+  /** Runs the daily reconciler through the real Reconcile handler, as its schedule would. */
+  reconcile(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -120,11 +124,28 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   });
   const app = createServer();
   const appPort = await listen(app, options.ports?.http ?? 0);
+  const adminEmail = options.adminEmail ?? 'programme-admin@accreditation.localhost';
+  const mailboxUrl = `http://localhost:${(mail.address() as AddressInfo).port}`;
+  // The admin's alerts topic, delivering to its email subscription: the admin's address in the mailbox.
+  const mailboxClient = new SESClient({ region: REGION, credentials, endpoint: mailboxUrl });
+  const sns = await startLocalSns({
+    port: 0,
+    topicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:AdminAlerts`,
+    deliver: async ({ subject, message }) => {
+      await mailboxClient.send(
+        new SendEmailCommand({
+          Source: 'PD accreditation alerts <no-reply@sns.localhost>',
+          Destination: { ToAddresses: [adminEmail] },
+          Message: { Subject: { Data: subject }, Body: { Text: { Data: message } } },
+        }),
+      );
+    },
+  });
 
   const urls = {
     app: `http://localhost:${appPort}`,
     forms: `http://localhost:${appPort}/`,
-    mailbox: `http://localhost:${(mail.address() as AddressInfo).port}`,
+    mailbox: mailboxUrl,
     dynamodb: `http://127.0.0.1:${dynamodbPort}`,
     s3: s3.url,
   };
@@ -134,7 +155,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const aws = {
     region: REGION,
     credentials,
-    endpoints: { dynamodb: urls.dynamodb, ses: urls.mailbox, sfn: urls.app, s3: urls.s3 },
+    endpoints: { dynamodb: urls.dynamodb, ses: urls.mailbox, sfn: urls.app, s3: urls.s3, sns: sns.url },
   };
   await createTables(new DynamoDBClient({ region: REGION, credentials, endpoint: urls.dynamodb }));
 
@@ -151,7 +172,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     TABLE_NAME: accreditationTable.TableName,
     IDEMPOTENCY_TABLE_NAME: idempotencyTable.TableName,
     EMAIL_FROM: 'PD Lead accreditation <no-reply@accreditation.localhost>',
-    ADMIN_EMAIL: options.adminEmail ?? 'programme-admin@accreditation.localhost',
+    ADMIN_EMAIL: adminEmail,
     FORMS_BASE_URL: urls.forms,
     STATE_MACHINE_ARN: stateMachineArn,
     ACCREDITED_YEARS_STATE_MACHINE_ARN: stateMachineArns.AccreditedYears,
@@ -174,6 +195,13 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const admin = asLocalFunction(
     'Admin',
     Admin.handler(() => dependencies),
+  );
+  // Only the reconciler is told the alerts topic, as on AWS.
+  const reconcileDependencies = dependenciesFrom({ ...env, ALERT_TOPIC_ARN: sns.topicArn }, { clock, aws });
+  const { Reconcile } = await import(resolve(root, entryPoints.Reconcile));
+  const reconcile = asLocalFunction(
+    'Reconcile',
+    Reconcile.handler(() => reconcileDependencies),
   );
   const forms = formsHandler(() => dependencies);
   const publicPages = publicHandler(() => dependencies);
@@ -219,6 +247,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     stateMachineArns,
     dependencies,
     admin,
+    reconcile: () => reconcile({}),
     async stop() {
       keeper?.stopWatching();
       // Kept as running, to be revived on the next start: stopping the local system is not StopExecution.
@@ -237,6 +266,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         ),
       );
       await s3.stop();
+      await sns.stop();
       if (!options.uploadsDir) rmSync(uploadsDir, { recursive: true, force: true });
     },
   };

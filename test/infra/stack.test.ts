@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT } from 'aws-cdk-lib/cx-api';
+import { BUNDLING_STACKS, FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CERTIFICATES_PREFIX, certificateKey } from '../../functions/accreditation/certificate-store.js';
 import {
@@ -13,6 +13,7 @@ import {
   workflowTasks,
 } from '../../functions/catalog.js';
 import { buildApp } from '../../infra/app.js';
+import { RECONCILE_AT } from '../../infra/constructs/reconciler.js';
 import { accreditationTable, idempotencyTable, timeToLiveAttribute } from '../../infra/table-design.js';
 import { readWorkflow, type WorkflowName, workflowFiles } from '../../workflows/definitions.js';
 
@@ -27,6 +28,7 @@ const adminEmail = 'programme-team@stack-test.example';
 
 interface LambdaProperties {
   Runtime: string;
+  Timeout?: number;
   Architectures?: string[];
   TracingConfig?: { Mode: string };
   Role: { 'Fn::GetAtt': [string, string] };
@@ -72,7 +74,16 @@ let stateMachineIds: Record<WorkflowName, string>;
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'pd-accreditation-stack-'));
   const { app, stack } = buildApp(
-    new App({ outdir, context: { emailFrom, adminEmail, [FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT]: false } }),
+    new App({
+      outdir,
+      context: {
+        emailFrom,
+        adminEmail,
+        [FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT]: false,
+        // No esbuild bundling of each function's code: nothing here reads it, and on a busy machine it took minutes.
+        [BUNDLING_STACKS]: [],
+      },
+    }),
   );
   const assembly = app.synth();
   assetManifestFile = join(assembly.directory, `${stack.artifactId}.assets.json`);
@@ -504,6 +515,114 @@ describe('IAM', () => {
     ).toEqual([]);
     const resources = statementsOf('Public').flatMap((s) => [s.Resource].flat().map(flatten));
     expect(resources.filter((r) => r.includes(idempotencyTableId))).toEqual([]);
+  });
+});
+
+describe('the daily reconciler', () => {
+  const reconcileId = () => functionIds.Reconcile ?? 'no Reconcile function';
+  const deadLettersId = () =>
+    template.findResources('AWS::Scheduler::Schedule')[scheduleId()]?.Properties.Target.DeadLetterConfig.Arn[
+      'Fn::GetAtt'
+    ][0] as string;
+  const scheduleId = () =>
+    onlyId('AWS::Scheduler::Schedule', { Target: { Arn: { 'Fn::GetAtt': [reconcileId(), 'Arn'] } } });
+
+  it('EventBridge Scheduler runs the Reconcile function every day at 06:00 London time, with retries and a dead-letter queue', () => {
+    expect(RECONCILE_AT).toEqual({ hour: '6', minute: '0' });
+    expect(template.findResources('AWS::Scheduler::Schedule')[scheduleId()]?.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 6 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+      State: 'ENABLED',
+      Target: {
+        Input: '{}',
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 6 * 3600 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [deadLettersId(), 'Arn'] } },
+      },
+    });
+    expect(template.findResources('AWS::SQS::Queue')).toHaveProperty([deadLettersId()]);
+    expect(lambdas[reconcileId()]).toMatchObject({ Timeout: 300 });
+  });
+
+  it("the schedule's role may only invoke the Reconcile function and send to its dead-letter queue", () => {
+    const role =
+      template.findResources('AWS::Scheduler::Schedule')[scheduleId()]?.Properties.Target.RoleArn[
+        'Fn::GetAtt'
+      ][0];
+    const statements = Object.values(
+      template.findResources('AWS::IAM::Policy', {
+        Properties: Match.objectLike({ Roles: [{ Ref: role }] }),
+      }),
+    ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[]);
+    expect(
+      statements.map((s) => ({ action: s.Action, resources: [s.Resource].flat().map(flatten) })),
+    ).toEqual([
+      {
+        action: 'lambda:InvokeFunction',
+        resources: [`<${reconcileId()}.Arn>`, `<${reconcileId()}.Arn>:*`],
+      },
+      { action: 'sqs:SendMessage', resources: [`<${deadLettersId()}.Arn>`] },
+    ]);
+  });
+
+  it('a message on the dead-letter queue (a run that could not be delivered) raises an alarm to the alerts topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLettersId(), 'QueueName'] } }],
+      Threshold: 1,
+      AlarmActions: [{ Ref: adminTopicId() }],
+    });
+  });
+
+  it('only the Reconcile function is told the alerts topic, and it is told both state machines', () => {
+    const told = Object.entries(functionIds).filter(
+      ([, id]) => lambdas[id]?.Environment?.Variables.ALERT_TOPIC_ARN !== undefined,
+    );
+    expect(told.map(([name]) => name)).toEqual(['Reconcile']);
+    expect(lambdas[reconcileId()]?.Environment?.Variables).toMatchObject({
+      ALERT_TOPIC_ARN: { Ref: adminTopicId() },
+      STATE_MACHINE_ARN: { Ref: stateMachineIds.ParticipantLifecycle },
+      ACCREDITED_YEARS_STATE_MACHINE_ARN: { Ref: stateMachineIds.AccreditedYears },
+    });
+  });
+
+  it('the Reconcile function may query and get from the table, describe executions of both state machines, publish to the alerts topic, and nothing more', () => {
+    const granted = statementsOf('Reconcile')
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) =>
+        [s.Action].flat().flatMap((action) => [s.Resource].flat().map((r) => `${action} ${flatten(r)}`)),
+      );
+    const table = `<${tableId}.Arn>`;
+    const executions = (name: WorkflowName) =>
+      `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*`;
+    expect(sorted(granted)).toEqual(
+      sorted([
+        `dynamodb:Query ${table}`,
+        `dynamodb:Query ${table}/index/GSI1`,
+        `dynamodb:GetItem ${table}`,
+        // Its idempotency records: a retried run publishes nothing twice.
+        ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].map(
+          (a) => `dynamodb:${a} <${idempotencyTableId}.Arn>`,
+        ),
+        ...workflowNames.map((name) => `states:DescribeExecution ${executions(name)}`),
+        `sns:Publish <${adminTopicId()}>`,
+        'xray:PutTelemetryRecords *',
+        'xray:PutTraceSegments *',
+      ]),
+    );
+  });
+
+  it("the alerts topic's policy refuses only plain HTTP, so the reconciler's own grant lets it publish", () => {
+    const [policy] = Object.values(
+      template.findResources('AWS::SNS::TopicPolicy', {
+        Properties: Match.objectLike({ Topics: [{ Ref: adminTopicId() }] }),
+      }),
+    );
+    const statements: { Effect: string }[] = policy?.Properties.PolicyDocument.Statement ?? [];
+    const denials = statements.filter((s) => s.Effect === 'Deny');
+    expect(denials).toEqual([
+      expect.objectContaining({ Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]);
   });
 });
 
