@@ -13,7 +13,6 @@ import { reRegistrationAnswers, termlyAnswers } from './accredited-years.js';
 import { sign } from './commitment.js';
 import { daysFromNow, enrol, linkIn, pdLeadSchedule, type SentEmail } from './local-system.js';
 import { advanceToInstant, feedbackGiven, post } from './programme.js';
-import { restartLocalSystem, type SystemDirs } from './restart.js';
 import { type SeededRandom, seededRandom } from './seeded-random.js';
 
 /**
@@ -210,8 +209,8 @@ export class JourneyScenario {
   constructor(
     public system: LocalSystem,
     readonly seed: number,
-    /** The folders to restart on, when a restart revives executions; no restart otherwise. */
-    private readonly restartOn?: SystemDirs,
+    /** Stops the system and starts it again, when a restart revives executions; no restart otherwise. */
+    private readonly restartSystem?: (system: LocalSystem) => Promise<LocalSystem>,
   ) {
     this.random = seededRandom(seed);
     this.startedAt = system.clock.now();
@@ -281,7 +280,7 @@ export class JourneyScenario {
     }
     for (const plan of cohortPlans)
       for (let i = 0; i < plan.participants; i++) this.planParticipant(plan, this.actors.length);
-    if (this.restartOn) this.at(addDays(this.startedAt, RESTART_AFTER_DAYS), () => this.restart());
+    if (this.restartSystem) this.at(addDays(this.startedAt, RESTART_AFTER_DAYS), () => this.restart());
   }
 
   private async refreshCohort(cohortId: string) {
@@ -702,8 +701,11 @@ export class JourneyScenario {
 
   /** What was sent to the old address is read first: nothing may go there once it is corrected. */
   private async correctEmail(actor: Actor, whose: 'participant' | 'senior-leader', email: string) {
+    const addresses = whose === 'participant' ? actor.addresses : actor.leaderAddresses;
+    // Two asks may bounce at once: one correction.
+    if (addresses.includes(email)) return;
     await this.readEverythingSent();
-    (whose === 'participant' ? actor.addresses : actor.leaderAddresses).push(email);
+    addresses.push(email);
     await this.adminCommand({ command: 'correct-email', participantId: actor.participantId, whose, email });
   }
 
@@ -764,12 +766,13 @@ export class JourneyScenario {
       this.problem(`${actor.name}'s link in "${subject}" still acted after they were withdrawn`);
   }
 
-  /** Stops the local system and starts it again on the same folders; every execution carries on. */
+  /** Restarts the local system once everything sent is read; every execution carries on. */
   private async restart() {
-    if (!this.restartOn) return;
+    if (!this.restartSystem) return;
+    await this.readEverythingSent();
     this.remember();
     this.transitionsBeforeRestart = this.transitions(this.system.stepFunctions.listExecutions());
-    this.system = await restartLocalSystem(this.system, this.restartOn);
+    this.system = await this.restartSystem(this.system);
     this.restarted = true;
   }
 

@@ -2,7 +2,12 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { JourneyScenario, journeySeed } from '../support/journeys.js';
-import { restartRevivesExecutions, startDurableSystem, systemDirs } from '../support/restart.js';
+import {
+  restartLocalSystem,
+  restartRevivesExecutions,
+  startDurableSystem,
+  systemDirs,
+} from '../support/restart.js';
 
 /**
  * The whole system at once: dozens of participants over several cohorts, each on a journey drawn from a
@@ -22,7 +27,11 @@ describe('random journeys through the whole lifecycle', () => {
     const started = performance.now();
     const restarts = await restartRevivesExecutions();
     system = await startDurableSystem(dirs);
-    const scenario = new JourneyScenario(system, journeySeed(), restarts ? dirs : undefined);
+    const scenario = new JourneyScenario(
+      system,
+      journeySeed(),
+      restarts ? (running) => restartLocalSystem(running, dirs) : undefined,
+    );
     const report = await scenario.run();
     system = scenario.system;
     const wallSeconds = ((performance.now() - started) / 1000).toFixed(1);
