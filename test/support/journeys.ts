@@ -44,7 +44,7 @@ export interface Journey {
   seniorLeaderAddressCorrected: boolean;
   /** The participant's first task bounces likewise. */
   participantAddressCorrected: boolean;
-  /** The development day (its place among the programme's days) they miss: the admin defers them. */
+  /** The first or second development day, which they miss: the admin defers them. */
   absentFromDay?: number;
   /** One per task or framework submission, in programme order. */
   submissions: (keyof typeof SUBMISSIONS)[];
@@ -59,8 +59,8 @@ export interface Journey {
 
 /** Always the same number of draws, so one participant's choices never shift the next one's. */
 export function drawJourney(random: SeededRandom): Journey {
-  const absent = random.next() < 0.12;
-  const absentFromDay = random.int(0, 2);
+  const absent = random.next() < 0.15;
+  const absentFromDay = random.int(0, 1);
   const withdrawn = random.next() < 0.08;
   const withdrawnAfterDays = random.int(10, 420);
   return {
@@ -77,7 +77,7 @@ export function drawJourney(random: SeededRandom): Journey {
     }),
     terms: [0, 1, 2].map(() => random.weighted({ reported: 70, missed: 20, extended: 10 })),
     reRegistration: random.weighted({ 're-registers': 60, lapses: 20, 'lapses-then-reinstated': 20 }),
-    deferredBeforeDayOne: random.next() < 0.05,
+    deferredBeforeDayOne: random.next() < 0.08,
     ...(withdrawn ? { withdrawnAfterDays } : {}),
   };
 }
