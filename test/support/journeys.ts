@@ -209,8 +209,8 @@ export class JourneyScenario {
   constructor(
     public system: LocalSystem,
     readonly seed: number,
-    /** Stops the system and starts it again, when a restart revives executions; no restart otherwise. */
-    private readonly restartSystem?: (system: LocalSystem) => Promise<LocalSystem>,
+    /** Stops the system and starts it again on the same data: every running execution is revived. */
+    private readonly restartSystem: (system: LocalSystem) => Promise<LocalSystem>,
   ) {
     this.random = seededRandom(seed);
     this.startedAt = system.clock.now();
@@ -280,7 +280,7 @@ export class JourneyScenario {
     }
     for (const plan of cohortPlans)
       for (let i = 0; i < plan.participants; i++) this.planParticipant(plan, this.actors.length);
-    if (this.restartSystem) this.at(addDays(this.startedAt, RESTART_AFTER_DAYS), () => this.restart());
+    this.at(addDays(this.startedAt, RESTART_AFTER_DAYS), () => this.restart());
   }
 
   private async refreshCohort(cohortId: string) {
@@ -768,7 +768,6 @@ export class JourneyScenario {
 
   /** Restarts the local system once everything sent is read; every execution carries on. */
   private async restart() {
-    if (!this.restartSystem) return;
     await this.readEverythingSent();
     this.remember();
     this.transitionsBeforeRestart = this.transitions(this.system.stepFunctions.listExecutions());

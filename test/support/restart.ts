@@ -1,9 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { DAY } from '../../functions/domain/time.js';
 import { type LocalSystem, startLocalSystem } from '../../infra/local/system.js';
-import { createCohort, enrol } from './local-system.js';
 
 /** Where a local system keeps what outlives it: its records and its uploaded files. */
 export interface SystemDirs {
@@ -28,28 +26,4 @@ export const startDurableSystem = (dirs: SystemDirs) => startLocalSystem({ ...di
 export async function restartLocalSystem(system: LocalSystem, dirs: SystemDirs): Promise<LocalSystem> {
   await system.stop();
   return startDurableSystem(dirs);
-}
-
-/**
- * Whether a restart revives every running execution under its name and keeps the clock. Tried on a
- * throwaway system: one enrolment waiting for its senior leader, a day on, then a restart. Until the
- * local runtime revives executions a restart loses every wait, so a scenario leaves the restart out.
- */
-export async function restartRevivesExecutions(): Promise<boolean> {
-  const dirs = systemDirs();
-  let system = await startDurableSystem(dirs);
-  try {
-    await createCohort(system);
-    const { executionArn } = await enrol(system, { email: 'restart-probe@school.test' });
-    await system.stepFunctions.settled();
-    system.clock.advance(DAY);
-    const before = system.clock.now().getTime();
-    system = await restartLocalSystem(system, dirs);
-    await system.stepFunctions.settled();
-    const revived = system.stepFunctions.listExecutions().find((e) => e.executionArn === executionArn);
-    return revived?.status === 'RUNNING' && system.clock.now().getTime() >= before;
-  } finally {
-    await system.stop();
-    dirs.remove();
-  }
 }

@@ -1,13 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
+import { expectNoBreaches } from '../support/invariants.js';
 import { JourneyScenario, journeySeed } from '../support/journeys.js';
-import {
-  restartLocalSystem,
-  restartRevivesExecutions,
-  startDurableSystem,
-  systemDirs,
-} from '../support/restart.js';
+import { restartLocalSystem, startDurableSystem, systemDirs } from '../support/restart.js';
 
 /**
  * The whole system at once: dozens of participants over several cohorts, each on a journey drawn from a
@@ -25,12 +21,9 @@ afterAll(async () => {
 describe('random journeys through the whole lifecycle', () => {
   it('end with everyone finished or parked where their record says, nothing failed, nothing sent after withdrawal', async () => {
     const started = performance.now();
-    const restarts = await restartRevivesExecutions();
     system = await startDurableSystem(dirs);
-    const scenario = new JourneyScenario(
-      system,
-      journeySeed(),
-      restarts ? (running) => restartLocalSystem(running, dirs) : undefined,
+    const scenario = new JourneyScenario(system, journeySeed(), (running) =>
+      restartLocalSystem(running, dirs),
     );
     const report = await scenario.run();
     system = scenario.system;
@@ -38,13 +31,13 @@ describe('random journeys through the whole lifecycle', () => {
     console.log(
       `Random journeys, seed ${report.seed} (JOURNEY_SEED=${report.seed} replays it): ${report.participants} participants over ${report.simulatedDays} days in ${wallSeconds} s; ` +
         `${report.emails} emails, ${report.executions} executions, ${report.transitions} state transitions; ` +
-        `${report.restarted ? 'restarted half-way' : 'restart skipped: the local runtime does not revive executions yet'}; ` +
+        `${report.restarted ? 'restarted half-way' : 'not restarted'}; ` +
         `final stages ${JSON.stringify(report.finalStages)}; admin commands ${JSON.stringify(report.interventions)}`,
     );
 
     expect(report.problems).toEqual([]);
     expect(report.participants).toBeGreaterThanOrEqual(30);
-    // Integration: the invariant checker runs here once it is on this branch:
-    // await expectNoBreaches(system);
+    expect(report.restarted).toBe(true);
+    await expectNoBreaches(system);
   }, 300_000);
 });
