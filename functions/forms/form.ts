@@ -57,21 +57,23 @@ export type LinkState =
   | { state: 'withdrawn' | 'replaced' | 'answered' | 'expired' | 'open'; request: Request };
 
 /**
- * What an emailed link leads to right now. Malformed secrets never reach the database. A link stops
- * acting once its purpose is gone: the participant it is about was withdrawn, or it was emailed to an
- * address the record no longer holds for the ask (whoever reads the old mailbox cannot answer).
+ * What an emailed link leads to right now. Malformed secrets never reach the database. An answered
+ * request's links say so (a second click keeps its page, even after the answer changed the address); an
+ * unanswered one stops acting once its purpose is gone: the participant it is about was withdrawn, or it
+ * was emailed to an address the record no longer holds for the ask (whoever reads the old mailbox
+ * cannot answer).
  */
 export async function followLink(secret: string, { store, clock }: Dependencies): Promise<LinkState> {
   if (!LinkSecret.safeParse(secret).success) return { state: 'unknown' };
   const link = await store.getLink(hashLinkSecret(secret));
   const request = link && (await store.getRequest(link.requestId));
   if (!request) return { state: 'unknown' };
+  if (request.status === 'answered') return { state: 'answered', request };
   const about = request.participantId ? await store.getParticipant(request.participantId) : undefined;
   if (about?.withdrawal) return { state: 'withdrawn', request };
   const address = about && currentAddress(request.kind, about);
   if (address && link.sentTo !== recipientDigest(link.linkHash, address))
     return { state: 'replaced', request };
-  if (request.status === 'answered') return { state: 'answered', request };
   if (isExpired(request, clock.now())) return { state: 'expired', request };
   return { state: 'open', request };
 }
