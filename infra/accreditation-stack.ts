@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { AdminAlerts } from './constructs/admin-alerts.js';
@@ -61,9 +61,20 @@ export class AccreditationStack extends Stack {
     const accreditedYears = workflows.stateMachines.AccreditedYears;
     Admin.addEnvironment('ACCREDITED_YEARS_STATE_MACHINE_ARN', accreditedYears.stateMachineArn);
     accreditedYears.grantStartExecution(Admin);
-    // resume-participant and defer look up the execution a participant's record names.
-    for (const machine of [lifecycle, accreditedYears])
-      machine.grantExecution(Admin, 'states:DescribeExecution');
+    // resume-participant and defer look up the execution a participant's record names (any name).
+    Admin.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        resources: (['ParticipantLifecycle', 'AccreditedYears'] as const).map((name) =>
+          this.formatArn({
+            service: 'states',
+            resource: 'execution',
+            resourceName: `${name}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ),
+      }),
+    );
     // By name, not by reference: the forms API → Forms → state machine → AdvanceCommitment → API URL would be a cycle.
     // Everything that wakes a waiting execution: the forms, the waits themselves, and the admin's changes.
     for (const fn of [Forms, Admin, tasks.AwaitCommitment, tasks.AwaitChange])

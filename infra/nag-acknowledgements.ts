@@ -24,6 +24,11 @@ export function acknowledgeNagFindings(
       reason:
         'Issued certificates are kept as certificates/<verification code>.pdf, one per accredited lead, so only a prefix can name them. AdvanceProgramme may get and put there (no delete, and it never replaces a certificate issued); the Public function may only get. Nothing outside the certificates/ prefix is granted.',
     },
+    ...['ParticipantLifecycle', 'AccreditedYears'].map((name) => ({
+      id: wildcard(`arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*`),
+      reason:
+        "The Admin function describes the execution a participant's record names (resume-participant, defer-participant): names are made per participant, so only the state machine's executions can be named. DescribeExecution only.",
+    })),
     {
       id: wildcard('*'),
       reason: 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions.',
