@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { AdminAlerts } from './constructs/admin-alerts.js';
@@ -70,9 +70,20 @@ export class AccreditationStack extends Stack {
     const accreditedYears = workflows.stateMachines.AccreditedYears;
     Admin.addEnvironment('ACCREDITED_YEARS_STATE_MACHINE_ARN', accreditedYears.stateMachineArn);
     accreditedYears.grantStartExecution(Admin);
-    // resume-participant and defer look up the execution a participant's record names.
-    for (const machine of [lifecycle, accreditedYears])
-      machine.grantExecution(Admin, 'states:DescribeExecution');
+    // resume-participant and defer look up the execution a participant's record names (any name).
+    Admin.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        resources: (['ParticipantLifecycle', 'AccreditedYears'] as const).map((name) =>
+          this.formatArn({
+            service: 'states',
+            resource: 'execution',
+            resourceName: `${name}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ),
+      }),
+    );
     // Every day, anyone unfinished whose execution stopped or never started is reported to the admin.
     const reconciler = new Reconciler(this, 'Reconciler', {
       fn: Reconcile,

@@ -35,7 +35,7 @@ export function acknowledgeNagFindings(
     },
     ...(['ParticipantLifecycle', 'AccreditedYears'] as const).map((name) => ({
       id: wildcard(`arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*`),
-      reason: `The reconciler may describe (only) any execution of the ${name} state machine: executions are named per participant as they start, so only a prefix can name them.`,
+      reason: `The Admin function (resume-participant, defer-participant) and the reconciler may describe (only) any execution of the ${name} state machine: executions are named per participant as they start, so only a prefix can name them.`,
     })),
     {
       id: wildcard('arn:aws:ses:<AWS::Region>:<AWS::AccountId>:identity/*'),

@@ -162,7 +162,7 @@ interface MailboxEmail extends SentEmail {
 
 interface Action {
   at: Date;
-  run: () => Promise<void>;
+  run: () => Promise<unknown>;
 }
 
 export interface JourneyReport {
@@ -228,11 +228,11 @@ export class JourneyScenario {
     this.problems.push(`${toLondonLocal(this.now)} ${text}`);
   }
 
-  private at(at: Date, run: () => Promise<void>) {
+  private at(at: Date, run: () => Promise<unknown>) {
     this.queue.push({ at, run });
   }
 
-  private soon(run: () => Promise<void>) {
+  private soon(run: () => Promise<unknown>) {
     this.at(this.now, run);
   }
 
@@ -448,12 +448,24 @@ export class JourneyScenario {
     }
   }
 
-  private async answer(actor: Actor, what: string, link: string, fields: Record<string, string>) {
+  /**
+   * Posts an answer; false if it was refused. `closedMeanwhile` says when a closed link (410) is what the
+   * system should answer, not a problem.
+   */
+  private async answer(
+    actor: Actor,
+    what: string,
+    link: string,
+    fields: Record<string, string>,
+    closedMeanwhile = () => false,
+  ): Promise<boolean> {
     const { status, page } = await post(link, fields);
-    if (status !== 200)
+    if (status === 200) return true;
+    if (status !== 410 || !closedMeanwhile())
       this.problem(
         `${actor.name}: ${what} answered ${status}: ${page.replace(/<[^>]+>/g, ' ').slice(0, 200)}`,
       );
+    return false;
   }
 
   private counted(command: string) {
@@ -548,10 +560,16 @@ export class JourneyScenario {
     if (actor.journey.participantAddressCorrected && actor.addresses.length === 1)
       return this.soon(() => this.correctEmail(actor, 'participant', `new.${actor.addresses[0]}`));
     const plan = ask.attempt > 1 ? 'on-time' : actor.journey.submissions[steps.indexOf(step)];
+    const askedIn = actor.cohortId;
     const submit = () => {
       actor.answered.add(key);
       actor.openAsk = undefined;
-      this.soon(() => this.answer(actor, step.title, link, fields));
+      this.soon(async () => {
+        // Deferred before they got to it: the old cohort's ask closed, and the later cohort asks again.
+        const deferredMeanwhile = () => actor.cohortId !== askedIn;
+        if (!(await this.answer(actor, step.title, link, fields, deferredMeanwhile)))
+          actor.answered.delete(key);
+      });
     };
     if (plan === 'on-time' && !ask.reminded) return submit();
     if (plan === 'when-reminded' && (ask.reminded || ask.extended)) return submit();
@@ -618,10 +636,11 @@ export class JourneyScenario {
         `${cohort.cohortLead.name} was reminded although they answer at once: "${subject}"`,
       );
     const link = this.link(email);
-    const attendance = /^Please record attendance for (.+) \(/.exec(subject);
+    // Each ask says by when: "Please record attendance for Development day 1[ for <late joiner>] by <London time> (<cohort>)".
+    const attendance = /^Please record attendance for (.+?)(?: for .+)? by /.exec(subject);
     if (attendance) return this.soon(() => this.register(link, attendance[1] ?? ''));
-    const feedback = /^Please give feedback to (.+)$/.exec(subject);
-    const assess = /^Please assess (.+)'s submission$/.exec(subject);
+    const feedback = /^Please give feedback to (.+) by /.exec(subject);
+    const assess = /^Please assess (.+)'s submission by /.exec(subject);
     const actor = this.actors.find((a) => a.name === (feedback?.[1] ?? assess?.[1]));
     if (!actor) return;
     if (feedback) this.soon(() => this.answer(actor, 'feedback', link, { feedback: feedbackGiven }));

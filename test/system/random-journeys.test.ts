@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LocalSystem } from '../../infra/local/system.js';
 import { expectNoBreaches } from '../support/invariants.js';
 import { JourneyScenario, journeySeed } from '../support/journeys.js';
 import { restartLocalSystem, startDurableSystem, systemDirs } from '../support/restart.js';
@@ -12,21 +11,20 @@ import { restartLocalSystem, startDurableSystem, systemDirs } from '../support/r
  * their emails; the admin only through commands.
  */
 const dirs = systemDirs();
-let system: LocalSystem | undefined;
+let scenario: JourneyScenario | undefined;
 afterAll(async () => {
-  await system?.stop();
+  // The system running now: after the restart half-way, the one the scenario started.
+  await scenario?.system.stop();
   dirs.remove();
 });
 
 describe('random journeys through the whole lifecycle', () => {
   it('end with everyone finished or parked where their record says, nothing failed, nothing sent after withdrawal', async () => {
     const started = performance.now();
-    system = await startDurableSystem(dirs);
-    const scenario = new JourneyScenario(system, journeySeed(), (running) =>
+    scenario = new JourneyScenario(await startDurableSystem(dirs), journeySeed(), (running) =>
       restartLocalSystem(running, dirs),
     );
     const report = await scenario.run();
-    system = scenario.system;
     const wallSeconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
       `Random journeys, seed ${report.seed} (JOURNEY_SEED=${report.seed} replays it): ${report.participants} participants over ${report.simulatedDays} days in ${wallSeconds} s; ` +
@@ -38,6 +36,6 @@ describe('random journeys through the whole lifecycle', () => {
     expect(report.problems).toEqual([]);
     expect(report.participants).toBeGreaterThanOrEqual(30);
     expect(report.restarted).toBe(true);
-    await expectNoBreaches(system);
+    await expectNoBreaches(scenario.system);
   }, 300_000);
 });
