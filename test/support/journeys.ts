@@ -565,9 +565,10 @@ export class JourneyScenario {
       actor.answered.add(key);
       actor.openAsk = undefined;
       this.soon(async () => {
-        // Deferred before they got to it: the old cohort's ask closed, and the later cohort asks again.
-        const deferredMeanwhile = () => actor.cohortId !== askedIn;
-        if (!(await this.answer(actor, step.title, link, fields, deferredMeanwhile)))
+        // Withdrawn before they got to it, the link is closed; deferred, the old cohort's ask closed and
+        // the later cohort asks again.
+        const closedMeanwhile = () => actor.withdrawn || actor.cohortId !== askedIn;
+        if (!(await this.answer(actor, step.title, link, fields, closedMeanwhile)))
           actor.answered.delete(key);
       });
     };
