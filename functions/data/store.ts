@@ -119,7 +119,7 @@ export class AccreditationStore {
   }
 
   /** Parsed on write, so no caller can store a schedule with a time that names no moment in London. */
-  createCohort(cohort: Cohort): Promise<boolean> {
+  async createCohort(cohort: Cohort): Promise<boolean> {
     return this.create({
       ...keys.cohort(cohort.cohortId),
       GSI1PK: 'COHORTS',

@@ -82,7 +82,7 @@ describe('a participant nothing carries on', () => {
 
   it('one Step Functions does not know is linked to its state machine', () => {
     expect(
-      notMoving(participant('in-programme', lifecycle), { executionArn, status: 'NOT_FOUND' }, arns)
+      notMoving(participant('in-programme', lifecycle), { executionArn, status: 'NOT_STARTED' }, arns)
         ?.consoleUrl,
     ).toBe(stateMachineConsoleUrl('eu-west-2', arns.ParticipantLifecycle));
   });

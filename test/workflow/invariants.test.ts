@@ -1,5 +1,8 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
+import { accreditationTable } from '../../infra/table-design.js';
 import { askedToCommit } from '../support/commitment.js';
 import { expectNoBreaches } from '../support/invariants.js';
 import { createCohort, startTestSystem, waitForState, waitForStatus } from '../support/local-system.js';
@@ -30,13 +33,31 @@ describe('the whole-system check on a running system', () => {
     await waitForStatus(system, executionArn, 'SUCCEEDED');
     await expectNoBreaches(system);
 
-    await system.dependencies.store.saveDirectoryEntry({
-      participantId,
-      programmeId: 'ncetm-pd-lead',
-      pathway: 'primary',
-      displayName: 'Asha Patel',
-      updatedAt: system.clock.now().toISOString(),
-    });
+    // Straight into the table: the store itself refuses to list anyone whose accreditation is not current.
+    const table = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        region: 'eu-west-2',
+        endpoint: system.urls.dynamodb,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    );
+    await table.send(
+      new PutCommand({
+        TableName: accreditationTable.TableName,
+        Item: {
+          PK: `DIRECTORY#${participantId}`,
+          SK: 'DIRECTORY',
+          GSI1PK: 'DIRECTORY',
+          GSI1SK: `asha patel#${participantId}`,
+          type: 'directory-entry',
+          participantId,
+          programmeId: 'ncetm-pd-lead',
+          pathway: 'primary',
+          displayName: 'Asha Patel',
+          updatedAt: system.clock.now().toISOString(),
+        },
+      }),
+    );
     await expect(expectNoBreaches(system)).rejects.toThrow(
       `directory-only-accredited (${participantId}): listed in the public directory while withdrawn`,
     );
