@@ -9,6 +9,7 @@ import { type CertificateStore, s3CertificateStore } from '../accreditation/cert
 import { AccreditationStore } from '../data/store.js';
 import { type Clock, systemClock } from '../domain/time.js';
 import { type Mailer, sesMailer } from '../email/mailer.js';
+import { tracer } from './observability.js';
 import { s3Uploads, type Uploads } from './uploads.js';
 import { stepFunctionsWorkflow, type Workflow } from './workflow.js';
 
@@ -56,7 +57,7 @@ export interface AwsClientOverrides {
   endpoints: { dynamodb: string; ses: string; sfn: string; s3: string };
 }
 
-/** Wires real AWS clients from the environment. */
+/** Wires real AWS clients from the environment, each call traced (by operation and resource, not payload). */
 export function dependenciesFrom(
   env: NodeJS.ProcessEnv,
   { clock = systemClock, aws }: { clock?: Clock; aws?: AwsClientOverrides } = {},
@@ -64,7 +65,7 @@ export function dependenciesFrom(
   const settings = Settings.parse(env);
   const client = (service: keyof AwsClientOverrides['endpoints']) =>
     aws ? { region: aws.region, credentials: aws.credentials, endpoint: aws.endpoints[service] } : {};
-  const dynamodb = new DynamoDBClient(client('dynamodb'));
+  const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient(client('dynamodb')));
   const idempotencyStore = new DynamoDBPersistenceLayer({
     tableName: settings.IDEMPOTENCY_TABLE_NAME,
     awsSdkV3Client: dynamodb,
@@ -73,12 +74,12 @@ export function dependenciesFrom(
     store: new AccreditationStore(dynamodb, settings.TABLE_NAME),
     idempotencyStore,
     mailer: sesMailer({
-      ses: new SESClient(client('ses')),
+      ses: tracer.captureAWSv3Client(new SESClient(client('ses'))),
       from: settings.EMAIL_FROM,
       configurationSet: settings.SES_CONFIGURATION_SET,
       persistenceStore: idempotencyStore,
     }),
-    workflow: stepFunctionsWorkflow(new SFNClient(client('sfn')), {
+    workflow: stepFunctionsWorkflow(tracer.captureAWSv3Client(new SFNClient(client('sfn'))), {
       lifecycle: settings.STATE_MACHINE_ARN,
       accreditedYears: settings.ACCREDITED_YEARS_STATE_MACHINE_ARN,
     }),
@@ -91,7 +92,7 @@ export function dependenciesFrom(
 /** The uploads bucket's two uses: participants' attachments and issued certificates, on one client. */
 function bucketStores(bucket: string, config: object, local: boolean) {
   // Locally S3 answers at one address for every bucket, so buckets go in the path.
-  const s3 = new S3Client({ ...config, ...(local && { forcePathStyle: true }) });
+  const s3 = tracer.captureAWSv3Client(new S3Client({ ...config, ...(local && { forcePathStyle: true }) }));
   return { uploads: s3Uploads(s3, bucket), certificates: s3CertificateStore(s3, bucket) };
 }
 
