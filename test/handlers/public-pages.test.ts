@@ -275,6 +275,29 @@ describe('the directory and the lead’s entry in it', () => {
     expect(await directoryJson()).toEqual([]);
   });
 
+  it('refuses a name, organisation or offer that would disguise itself in public, saying why on the form', async () => {
+    const { participant } = await accreditedLead('Eve Jones');
+    const link = await offerDirectoryEntry(participant, system.dependencies);
+    const refused = await answerEntryForm(link, {
+      listed: 'yes',
+      displayName: 'Eve\u202Etxt.exe',
+      organisation: 'Hillside\u200BPrimary',
+      offer: 'Maths hubs\nworkshops\u2066',
+    });
+    expect(refused.status).toBe(422);
+    const errors = await refused.text();
+    expect(errors).toContain(
+      '<a href="#displayName">Your name must not contain characters that change the text direction</a>',
+    );
+    expect(errors).toContain(
+      '<a href="#organisation">Your organisation must not contain invisible characters</a>',
+    );
+    expect(errors).toContain(
+      '<a href="#offer">The PD you offer must not contain characters that change the text direction</a>',
+    );
+    expect(await directoryJson()).toEqual([]);
+  });
+
   it('opt in with chosen fields, change them (and back), then opt out: the link stays open throughout', async () => {
     const { participant } = await accreditedLead('Eli Brooks');
     const link = await offerDirectoryEntry(participant, system.dependencies);
