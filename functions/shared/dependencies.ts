@@ -57,7 +57,7 @@ export interface AwsClientOverrides {
   endpoints: { dynamodb: string; ses: string; sfn: string; s3: string };
 }
 
-/** Wires real AWS clients from the environment, each call traced (by operation and resource, not payload). */
+/** Wires real AWS clients from the environment; DynamoDB, SES and Step Functions calls are traced (by operation and table, not payload). */
 export function dependenciesFrom(
   env: NodeJS.ProcessEnv,
   { clock = systemClock, aws }: { clock?: Clock; aws?: AwsClientOverrides } = {},
@@ -92,7 +92,8 @@ export function dependenciesFrom(
 /** The uploads bucket's two uses: participants' attachments and issued certificates, on one client. */
 function bucketStores(bucket: string, config: object, local: boolean) {
   // Locally S3 answers at one address for every bucket, so buckets go in the path.
-  const s3 = tracer.captureAWSv3Client(new S3Client({ ...config, ...(local && { forcePathStyle: true }) }));
+  // Not traced: X-Ray records S3 object keys, and an upload's key ends in the name its author gave the file.
+  const s3 = new S3Client({ ...config, ...(local && { forcePathStyle: true }) });
   return { uploads: s3Uploads(s3, bucket), certificates: s3CertificateStore(s3, bucket) };
 }
 
