@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Person, SeniorLeader } from '../domain/participant.js';
+import { OrganisationName, Person, SeniorLeader } from '../domain/participant.js';
 import { Cohort, DaySchedule, DeadlineSchedule } from '../domain/programme.js';
 import { LOCAL_DATE_TIME } from '../domain/time.js';
 import type { Dependencies } from '../shared/dependencies.js';
@@ -28,7 +28,7 @@ export const AdminCommand = z.discriminatedUnion('command', [
     command: z.literal('enrol-participant'),
     cohortId: z.string().min(1),
     participant: Person,
-    school: z.string().trim().min(1).max(200),
+    school: OrganisationName,
     seniorLeader: SeniorLeader,
   }),
   z.object({

@@ -1,16 +1,22 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Pathway } from './programme.js';
+import { publicText } from './public-text.js';
 
 /** Typed text from people: trimmed, bounded, and never allowed to smuggle markup into our pages or emails. */
-export const PersonName = z
-  .string({ error: 'Enter a name' })
-  .trim()
-  .min(1, 'Enter a name')
-  .max(100, 'Name must be 100 characters or fewer')
-  .regex(/^[^<>]*$/, 'Name must not contain < or >')
-  // A name goes on certificates, calendar invites and email headers: no line breaks or other controls.
-  .regex(/^\P{Cc}*$/u, 'Name must be on one line, with no special characters');
+export const PersonName = publicText(
+  z
+    .string({ error: 'Enter a name' })
+    .trim()
+    .min(1, 'Enter a name')
+    .max(100, 'Name must be 100 characters or fewer')
+    .regex(/^[^<>]*$/, 'Name must not contain < or >'),
+  // A name goes on certificates, calendar invites and email headers.
+  'Name',
+);
+
+/** A school or other organisation, as printed in the directory and emails. */
+export const OrganisationName = publicText(z.string().trim().min(1).max(200), 'Organisation');
 
 export const Person = z.object({
   name: PersonName,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { publicText } from './public-text.js';
 import { LondonLocalTime } from './time.js';
 
 export const Pathway = z.enum(['primary', 'secondary', 'a-level', 'further-education']);
@@ -179,7 +180,7 @@ export const DaySchedule = z
   .object({
     starts: LondonLocalTime,
     ends: LondonLocalTime,
-    venue: z.string().min(1).max(300),
+    venue: publicText(z.string().min(1).max(300), 'Venue'),
     /** Bumped each time the admin changes the day, so calendar invites update rather than duplicate. */
     sequence: z.number().int().nonnegative().default(0),
   })
@@ -194,8 +195,11 @@ export const Cohort = z.object({
   pathway: Pathway,
   /** The Maths Hub running the cohort, or "national" for the national body (A level). */
   mathsHub: z.string().min(1).max(100),
-  name: z.string().min(1).max(200),
-  cohortLead: z.object({ name: z.string().min(1).max(100), email: z.email() }),
+  name: publicText(z.string().min(1).max(200), 'Cohort name'),
+  cohortLead: z.object({
+    name: publicText(z.string().min(1).max(100), 'Cohort lead name'),
+    email: z.email(),
+  }),
   startsOn: z.iso.date(),
   /** By step id: when and where each development day is, and each submission's deadline. */
   schedule: z.record(StepId, ScheduleEntry),

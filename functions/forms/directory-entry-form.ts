@@ -41,9 +41,14 @@ const Entry = z.object({
     what: 'your name',
     maxLength: 100,
     missing: 'Enter the name to show in the directory',
+    goesPublic: { as: 'Your name' },
   }),
-  organisation: typedText({ what: 'your organisation', maxLength: 100 }),
-  region: typedText({ what: 'your region or Maths Hub', maxLength: 100 }),
+  organisation: typedText({
+    what: 'your organisation',
+    maxLength: 100,
+    goesPublic: { as: 'Your organisation' },
+  }),
+  region: typedText({ what: 'your region or Maths Hub', maxLength: 100, goesPublic: { as: 'Your region' } }),
   contactEmail: z
     .string()
     .trim()
@@ -52,7 +57,11 @@ const Entry = z.object({
       error: 'Enter an email address like name@school.org.uk, or leave it empty',
     })
     .optional(),
-  offer: typedText({ what: 'the PD you offer', maxLength: MAX_OFFER }),
+  offer: typedText({
+    what: 'the PD you offer',
+    maxLength: MAX_OFFER,
+    goesPublic: { as: 'The PD you offer', lines: true },
+  }),
 });
 
 async function context(request: Request, deps: Dependencies) {

@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { type ZodError, z } from 'zod';
 import { type Participant, type StepOutcome, Submission } from '../domain/participant.js';
 import type { Count, Programme, Prompt } from '../domain/programme.js';
+import { publicText } from '../domain/public-text.js';
 import type { Request } from '../domain/request.js';
 import { loadParticipant } from '../lifecycle/participant.js';
 import { wakeParticipant } from '../lifecycle/wake.js';
@@ -28,19 +29,17 @@ const count = (n: number) => n.toLocaleString('en-GB');
 /**
  * Typed text, bounded, and required when `missing` says what to ask for. Browsers post line breaks as
  * CRLF but count them as one character against `maxlength`, so they are normalised first: an answer
- * that fitted the box always passes.
+ * that fitted the box always passes. Text that goes public says so (`goesPublic`, how its messages name
+ * it), and then may hold nothing that disguises it (functions/domain/public-text.ts).
  */
-export function typedText(options: { what: string; maxLength: number; missing: string }): z.ZodString;
-export function typedText(options: { what: string; maxLength: number }): z.ZodOptional<z.ZodString>;
-export function typedText({
-  what,
-  maxLength,
-  missing,
-}: {
+interface TypedText {
   what: string;
   maxLength: number;
-  missing?: string;
-}) {
+  goesPublic?: { as: string; lines?: boolean };
+}
+export function typedText(options: TypedText & { missing: string }): z.ZodString;
+export function typedText(options: TypedText): z.ZodOptional<z.ZodString>;
+export function typedText({ what, maxLength, missing, goesPublic }: TypedText & { missing?: string }) {
   const text = z
     .string({ error: missing ?? `Enter ${what}` })
     .overwrite((v) => v.replace(/\r\n?/g, '\n'))
@@ -49,8 +48,9 @@ export function typedText({
       error: (issue) =>
         `Shorten ${what} to ${count(maxLength)} characters or fewer (it has ${count(String(issue.input).length)})`,
     });
+  const checked = goesPublic ? publicText(text, goesPublic.as, goesPublic) : text;
   // A field nobody has to fill in may also be left out of the post altogether.
-  return missing ? text.min(1, missing) : text.optional();
+  return missing ? checked.min(1, missing) : checked.optional();
 }
 
 /** One answer per prompt, each required and no longer than its box. */

@@ -4,16 +4,13 @@ import {
   IdempotencyConfig,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type Dependencies, IDEMPOTENCY_WINDOW_SECONDS, lambdaDependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { aboutParticipant, logger, metrics, observed, withoutPersonalData } from '../shared/observability.js';
 import { assessmentForm } from './assessment-form.js';
 import { attendanceForm } from './attendance-form.js';
 import { commitmentForm } from './commitment-form.js';
@@ -78,6 +75,7 @@ function visitOf(event: APIGatewayProxyEvent): Visit {
 /** GET: only ever shows a page. Mail scanners that prefetch links change nothing. */
 async function show(secret: string, visit: Visit, deps: Dependencies): Promise<APIGatewayProxyResult> {
   const link = await followLink(secret, deps);
+  if (link.state !== 'unknown') aboutParticipant(link.request);
   if (link.state !== 'open') return closedLinkPage(link, forms, deps);
   return forms[link.request.kind].show(link.request, deps, visit);
 }
@@ -137,6 +135,7 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
     );
     const link = await followLink(secret, deps);
     if (link.state === 'unknown') return unknownLinkPage();
+    aboutParticipant(link.request);
     const values = readFormBody(body, await forms[link.request.kind].fields(link.request, deps));
     const keyed = { secret, values, evidence, visit, idempotencyKey: postIdempotencyKey(secret, values) };
     for (let attempt = 1; ; attempt++) {
@@ -154,9 +153,7 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
 
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(httpHeaderNormalizer())
-    .use(injectLambdaContext(logger))
-    .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics))
+    .use(observed())
     .handler(async (event, context) => {
       try {
         const secret = event.pathParameters?.secret ?? '';
@@ -185,7 +182,7 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
         metrics.addMetric(`FormAnswered${result.statusCode}`, MetricUnit.Count, 1);
         return result;
       } catch (error) {
-        logger.error('Form request failed', error as Error);
+        logger.error('Form request failed', withoutPersonalData(error));
         return somethingWentWrongPage();
       }
     });

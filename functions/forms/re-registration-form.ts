@@ -49,6 +49,7 @@ const Contact = z.object({
     what: 'your school, college or organisation',
     maxLength: 100,
     missing: 'Enter your school, college or organisation',
+    goesPublic: { as: 'Your organisation' },
   }),
 });
 const Commit = z.object({

@@ -154,7 +154,7 @@ function filesSentence({ attachments, refused }: Awaited<ReturnType<typeof check
       : '';
   const notSent =
     refused.length > 0
-      ? ` We could not include ${list(refused)}: each file must be ${kindsInWords}, no more than ${fileSize(MAX_UPLOAD_BYTES)}, and at most ${MAX_ATTACHMENTS} files. Reply to the email you received if you need to send it another way.`
+      ? ` We could not include ${list(refused)}: each file must be ${kindsInWords}, no more than ${fileSize(MAX_UPLOAD_BYTES)}, named without invisible or text-direction characters, and at most ${MAX_ATTACHMENTS} files. Reply to the email you received if you need to send it another way.`
       : '';
   return { sent, notSent };
 }

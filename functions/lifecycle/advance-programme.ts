@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
 import { issueCertificate } from '../accreditation/certificate-store.js';
 import { offerDirectoryEntry } from '../accreditation/directory.js';
+import { newVerificationCode } from '../domain/directory.js';
 import type { Participant } from '../domain/participant.js';
 import type { Cohort, Programme, StepKind, StepOf } from '../domain/programme.js';
 import {
@@ -361,14 +361,8 @@ async function finish(
   const { participant, programme, now, deps } = ctx;
   const { participantId } = participant;
   if (outcome === 'accredited') {
-    // Recorded once: a rerun keeps the first accreditation's date and code.
-    const accreditation = participant.accreditation ?? {
-      verificationCode: verificationCodeFor(participantId),
-      accreditedAt: now.toISOString(),
-      listedInDirectory: false,
-    };
+    const accreditation = await accreditOnce(participant, now, deps);
     const { verificationCode } = accreditation;
-    await deps.store.recordAccreditation(participantId, accreditation);
     // Findable by its code, and the PDF kept as issued, before the email that links to it goes out.
     await deps.store.recordCertificate(verificationCode, participantId);
     await issueCertificate(participant, programme, accreditation, deps);
@@ -396,10 +390,21 @@ async function finish(
   return { next: outcome };
 }
 
-/** Printed on the certificate: short enough to type, derived from the participant so it never changes. */
-export function verificationCodeFor(participantId: string): string {
-  const digest = createHash('sha256').update(`certificate\n${participantId}`).digest('hex').toUpperCase();
-  return `${digest.slice(0, 4)}-${digest.slice(4, 8)}-${digest.slice(8, 12)}`;
+/**
+ * The accreditation as first recorded: a rerun, or a run racing this one, keeps the first date and the
+ * first (random) verification code, whichever run drew it.
+ */
+async function accreditOnce(participant: Participant, now: Date, { store }: Dependencies) {
+  if (participant.accreditation) return participant.accreditation;
+  const drawn = {
+    verificationCode: newVerificationCode(),
+    accreditedAt: now.toISOString(),
+    listedInDirectory: false,
+  };
+  if (await store.recordAccreditation(participant.participantId, drawn)) return drawn;
+  const recorded = (await store.getParticipant(participant.participantId))?.accreditation;
+  if (!recorded) throw new Error(`${participant.participantId} could not be accredited`);
+  return recorded;
 }
 
 export const AdvanceProgramme = defineTask({

@@ -1,7 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -15,7 +12,7 @@ import { page } from '../forms/pages.js';
 import { programmeById } from '../programmes/index.js';
 import { type Dependencies, lambdaDependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { aboutParticipant, logger, metrics, observed, withoutPersonalData } from '../shared/observability.js';
 
 /**
  * Pages anyone may open, with no link secret: an accredited lead's certificate (the PDF kept in S3 when it
@@ -48,6 +45,7 @@ async function accredited(code: string | undefined, { store }: Dependencies) {
   const parsed = VerificationCode.safeParse(code);
   if (!parsed.success) return undefined;
   const participant = await store.participantByCertificate(parsed.data);
+  if (participant) aboutParticipant(participant);
   const accreditation = participant?.accreditation;
   return participant && accreditation && { participant, accreditation, code: parsed.data };
 }
@@ -179,15 +177,13 @@ async function respond(
 export function publicHandler(dependencies: () => Dependencies = lambdaDependencies) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(httpHeaderNormalizer())
-    .use(injectLambdaContext(logger))
-    .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics))
+    .use(observed())
     .handler(async (event) => {
       let result: APIGatewayProxyResult;
       try {
         result = await respond(event, dependencies);
       } catch (error) {
-        logger.error('Public page failed', error as Error);
+        logger.error('Public page failed', withoutPersonalData(error));
         result = page(
           500,
           'Sorry, something went wrong',

@@ -11,6 +11,7 @@ import { AccreditationStore } from '../data/store.js';
 import { type Clock, systemClock } from '../domain/time.js';
 import { type Mailer, sesMailer } from '../email/mailer.js';
 import { type AlertTopic, snsAlertTopic } from './alert-topic.js';
+import { tracer } from './observability.js';
 import { s3Uploads, type Uploads } from './uploads.js';
 import { stepFunctionsWorkflow, type Workflow } from './workflow.js';
 
@@ -62,7 +63,7 @@ export interface AwsClientOverrides {
   endpoints: { dynamodb: string; ses: string; sfn: string; s3: string; sns: string };
 }
 
-/** Wires real AWS clients from the environment. */
+/** Wires real AWS clients from the environment; DynamoDB, SES and Step Functions calls are traced (by operation and table, not payload). */
 export function dependenciesFrom(
   env: NodeJS.ProcessEnv,
   { clock = systemClock, aws }: { clock?: Clock; aws?: AwsClientOverrides } = {},
@@ -70,7 +71,7 @@ export function dependenciesFrom(
   const settings = Settings.parse(env);
   const client = (service: keyof AwsClientOverrides['endpoints']) =>
     aws ? { region: aws.region, credentials: aws.credentials, endpoint: aws.endpoints[service] } : {};
-  const dynamodb = new DynamoDBClient(client('dynamodb'));
+  const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient(client('dynamodb')));
   const idempotencyStore = new DynamoDBPersistenceLayer({
     tableName: settings.IDEMPOTENCY_TABLE_NAME,
     awsSdkV3Client: dynamodb,
@@ -79,12 +80,12 @@ export function dependenciesFrom(
     store: new AccreditationStore(dynamodb, settings.TABLE_NAME),
     idempotencyStore,
     mailer: sesMailer({
-      ses: new SESClient(client('ses')),
+      ses: tracer.captureAWSv3Client(new SESClient(client('ses'))),
       from: settings.EMAIL_FROM,
       configurationSet: settings.SES_CONFIGURATION_SET,
       persistenceStore: idempotencyStore,
     }),
-    workflow: stepFunctionsWorkflow(new SFNClient(client('sfn')), {
+    workflow: stepFunctionsWorkflow(tracer.captureAWSv3Client(new SFNClient(client('sfn'))), {
       lifecycle: settings.STATE_MACHINE_ARN,
       accreditedYears: settings.ACCREDITED_YEARS_STATE_MACHINE_ARN,
     }),
@@ -104,6 +105,7 @@ export function dependenciesFrom(
 /** The uploads bucket's two uses: participants' attachments and issued certificates, on one client. */
 function bucketStores(bucket: string, config: object, local: boolean) {
   // Locally S3 answers at one address for every bucket, so buckets go in the path.
+  // Not traced: X-Ray records S3 object keys, and an upload's key ends in the name its author gave the file.
   const s3 = new S3Client({ ...config, ...(local && { forcePathStyle: true }) });
   return { uploads: s3Uploads(s3, bucket), certificates: s3CertificateStore(s3, bucket) };
 }

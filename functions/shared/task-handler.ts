@@ -1,13 +1,10 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { type Dependencies, lambdaDependencies } from './dependencies.js';
-import { logger, metrics, tracer } from './observability.js';
+import { aboutParticipant, logger, metrics, observed } from './observability.js';
 
 /**
  * A workflow step: a plain function of (validated input, dependencies), plus the middy adapter
@@ -26,16 +23,17 @@ export function defineTask<Schema extends z.ZodType, Output>(definition: TaskDef
     /** The Lambda entry point; `dependencies` defaults to real AWS clients from the environment. */
     handler(dependencies: () => Dependencies = lambdaDependencies) {
       return middy()
-        .use(injectLambdaContext(logger))
-        .use(captureLambdaHandler(tracer))
-        .use(logMetrics(metrics))
+        .use(observed())
         .use(parser({ schema: definition.input }))
         .handler(async (event, context: Context) => {
+          aboutParticipant(event as { participantId?: string; executionName?: string });
           const deps = dependencies();
           deps.mailer.registerLambdaContext(context);
           deps.alerts?.registerLambdaContext(context);
           const output = await definition.run(event as z.output<Schema>, deps);
           metrics.addMetric(`${definition.name}Completed`, MetricUnit.Count, 1);
+          // One line per step, keyed by the participant: how an admin follows them through the logs.
+          logger.info(`${definition.name} completed`);
           return output;
         });
     },

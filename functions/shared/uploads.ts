@@ -3,6 +3,7 @@ import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Clien
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Attachment } from '../domain/participant.js';
+import { publicTextProblem } from '../domain/public-text.js';
 
 /**
  * Files a participant adds to a task or framework submission. Our pages run no script, so the browser
@@ -151,6 +152,8 @@ export function s3Uploads(s3: S3Client, bucket: string): Uploads {
     },
 
     async check(upload) {
+      // The name is the cohort lead's download's file name: nothing that disguises what the file is.
+      if (publicTextProblem(upload.name)) return undefined;
       let head: { ContentType?: string | undefined; ContentLength?: number | undefined };
       try {
         head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: upload.key }));
@@ -166,6 +169,7 @@ export function s3Uploads(s3: S3Client, bucket: string): Uploads {
       );
       const first = (await start.Body?.transformToByteArray()) ?? new Uint8Array();
       if (!kind.magic.every((byte, i) => first[i] === byte)) return undefined;
+
       return { key: upload.key, name: upload.name, contentType: kind.contentType, bytes };
     },
 

@@ -49,7 +49,8 @@ export class LifecycleWorkflows extends Construct {
         logs: {
           destination: new LogGroup(this, `${name}Logs`, { retention: RetentionDays.ONE_YEAR }),
           level: LogLevel.ALL,
-          includeExecutionData: true,
+          // Execution data holds task tokens, names and addresses (in inputs and error causes): not for logs.
+          includeExecutionData: false,
         },
       });
       for (const fn of Object.values(props.tasks)) fn.grantInvoke(stateMachine);

@@ -2,10 +2,10 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { termlyReports } from '../../functions/domain/accredited-years.js';
 import type { DirectoryEntry } from '../../functions/domain/directory.js';
+import { newVerificationCode } from '../../functions/domain/directory.js';
 import { Participant } from '../../functions/domain/participant.js';
 import { type Request, type RequestKind, stepRequestId } from '../../functions/domain/request.js';
 import { formatLondon } from '../../functions/domain/time.js';
-import { verificationCodeFor } from '../../functions/lifecycle/advance-programme.js';
 import { ensureRequest, mintLink } from '../../functions/lifecycle/asks.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { accreditedYearsPlan } from '../support/accredited-years.js';
@@ -125,7 +125,7 @@ const directoryJson = async () =>
 
 /** Accredited as AdvanceProgramme leaves a lead: the record, and their certificate findable by its code. */
 async function accreditedLead(participantId: string, name: string, email: string, school: string) {
-  const verificationCode = verificationCodeFor(participantId);
+  const verificationCode = newVerificationCode();
   const accredited = Participant.parse({
     participantId,
     person: { name, email },

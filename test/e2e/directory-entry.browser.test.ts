@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { offerDirectoryEntry } from '../../functions/accreditation/directory.js';
+import { newVerificationCode } from '../../functions/domain/directory.js';
 import { Participant } from '../../functions/domain/participant.js';
-import { verificationCodeFor } from '../../functions/lifecycle/advance-programme.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import {
   type AccessibilityFinding,
@@ -83,7 +83,7 @@ const listedInDirectory = async () =>
 /** Accredited as AdvanceProgramme leaves a lead: the record, and their certificate findable by its code. */
 async function accreditedLead(): Promise<Participant> {
   const participantId = 'p-browser-directory';
-  const verificationCode = verificationCodeFor(participantId);
+  const verificationCode = newVerificationCode();
   const lead = Participant.parse({
     participantId,
     person: { name: 'Asha Patel', email: 'browser-directory@school.test' },

@@ -252,6 +252,10 @@ describe('files attached to a task submission', () => {
       bytes: bytes('<script>alert(1)</script>'),
     });
     expect(fake.status).toBe(303);
+    // A real PDF whose name reads backwards from where U+202E sits: "invoice‮fdp.exe" shows as "invoiceexe.pdf".
+    const pdfForm = formFor(uploadFormsIn((await get(submission.link)).page), 'pdf');
+    const disguised = await upload(pdfForm, { ...pdf, name: 'invoice\u202Efdp.exe' });
+    expect(disguised.status).toBe(303);
 
     const response = await fetch(submission.link, {
       method: 'POST',
@@ -260,7 +264,9 @@ describe('files attached to a task submission', () => {
     const page = await response.text();
     expect(response.status, page).toBe(200);
     expect(page).toContain('We have your answers and your file (Plan &amp; evaluation.pdf) for Interim task');
-    expect(page).toContain('We could not include not-a-picture.png');
+    const notIncluded = page.match(/We could not include ([^:]*):/)?.[1]?.split(', ');
+    expect(notIncluded?.sort()).toEqual(['invoice\u202Efdp.exe', 'not-a-picture.png']);
+    expect(page).toContain('named without invisible or text-direction characters');
 
     const recordedSubmission = (await progressOf(asha))?.['interim-task'];
     expect(recordedSubmission).toMatchObject({

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { certificateStore, issueCertificate } from '../../functions/accreditation/certificate-store.js';
 import { offerDirectoryEntry } from '../../functions/accreditation/directory.js';
+import { newVerificationCode } from '../../functions/domain/directory.js';
 import { Participant } from '../../functions/domain/participant.js';
-import { verificationCodeFor } from '../../functions/lifecycle/advance-programme.js';
 import { programmeById } from '../../functions/programmes/index.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { startTestSystem, testCohort } from '../support/local-system.js';
@@ -44,10 +45,12 @@ let counter = 0;
  * An accredited lead, findable by their certificate's code and with the certificate issued into S3, as
  * finish() leaves them; `issued: false` stops before the certificate is kept.
  */
-async function accreditedLead(name = 'Asha Patel', { accredited = true, issued = true } = {}) {
+async function accreditedLead(
+  name = 'Asha Patel',
+  { accredited = true, issued = true, verificationCode = newVerificationCode() } = {},
+) {
   counter += 1;
   const participantId = `p-public-${counter}`;
-  const verificationCode = verificationCodeFor(participantId);
   const participant = Participant.parse({
     participantId,
     person: { name, email: `lead-${counter}@school.test` },
@@ -155,7 +158,7 @@ describe('certificates', () => {
       code.toLowerCase(),
       code.replaceAll('-', ''),
       `${code}0`,
-      '1A2B-3C4D-5E6G',
+      '1A2B-3C4D-5E6O',
       encodeURIComponent("1A2B-3C4D-5E6F' OR 1=1"),
       'X'.repeat(500),
     ]) {
@@ -182,6 +185,23 @@ describe('certificates', () => {
     expect(page).toContain('was accredited on Thursday 1 July 2027');
     expect(page).toContain('NCETM Professional Development Lead accreditation, Primary pathway');
     expect(page).toContain(code);
+  });
+
+  it('a code issued before codes were random (a hash of the participant id, in hex) still verifies and downloads', async () => {
+    // As certificates were numbered until then; such codes are on printed certificates and stay genuine.
+    const hashed = createHash('sha256')
+      .update(`certificate\np-public-${counter + 1}`)
+      .digest('hex')
+      .toUpperCase();
+    const oldCode = `${hashed.slice(0, 4)}-${hashed.slice(4, 8)}-${hashed.slice(8, 12)}`;
+    const { code } = await accreditedLead('Asha Patel', { verificationCode: oldCode });
+    expect(code).toBe(oldCode);
+    expect(await (await fetch(url(`/certificates/${oldCode}/verify`))).text()).toContain(
+      '<h1>This certificate is genuine</h1>',
+    );
+    expect((await fetch(url(`/certificates/${oldCode}`))).headers.get('content-type')).toBe(
+      'application/pdf',
+    );
   });
 
   it('answers HEAD, and refuses anything but reading with 405', async () => {
@@ -252,6 +272,29 @@ describe('the directory and the lead’s entry in it', () => {
     expect(inputValue(errors, 'contactEmail')).toBe('not-an-email');
     expect(errors).toContain(`${'o'.repeat(501)}</textarea>`);
     expect(errors).not.toContain(SCRIPT);
+    expect(await directoryJson()).toEqual([]);
+  });
+
+  it('refuses a name, organisation or offer that would disguise itself in public, saying why on the form', async () => {
+    const { participant } = await accreditedLead('Eve Jones');
+    const link = await offerDirectoryEntry(participant, system.dependencies);
+    const refused = await answerEntryForm(link, {
+      listed: 'yes',
+      displayName: 'Eve\u202Etxt.exe',
+      organisation: 'Hillside\u200BPrimary',
+      offer: 'Maths hubs\nworkshops\u2066',
+    });
+    expect(refused.status).toBe(422);
+    const errors = await refused.text();
+    expect(errors).toContain(
+      '<a href="#displayName">Your name must not contain characters that change the text direction</a>',
+    );
+    expect(errors).toContain(
+      '<a href="#organisation">Your organisation must not contain invisible characters</a>',
+    );
+    expect(errors).toContain(
+      '<a href="#offer">The PD you offer must not contain characters that change the text direction</a>',
+    );
     expect(await directoryJson()).toEqual([]);
   });
 

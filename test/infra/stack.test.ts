@@ -223,13 +223,13 @@ function adminTopicId(): string {
 }
 
 describe.each(Object.keys(workflowFiles) as WorkflowName[])('the %s state machine', (name) => {
-  it('is STANDARD, named after its workflow, logs ALL with execution data to a log group, and is traced', () => {
+  it('is STANDARD, named after its workflow, logs ALL without execution data (task tokens, names, addresses) to a log group, and is traced', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineName: name,
       StateMachineType: 'STANDARD',
       LoggingConfiguration: {
         Level: 'ALL',
-        IncludeExecutionData: true,
+        IncludeExecutionData: false,
         Destinations: [
           { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } },
         ],
