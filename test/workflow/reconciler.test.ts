@@ -113,7 +113,9 @@ describe('the daily reconciler', () => {
     expect(entry('p-never-started')).toContain(stateMachineConsoleUrl('eu-west-2', system.stateMachineArn));
 
     expect(entry('p-accredited')).toContain('stage accredited: no running AccreditedYears execution');
-    expect(entry('p-accredited')).toContain('p-accredited-accredited-1 (AccreditedYears), status NOT_STARTED');
+    expect(entry('p-accredited')).toContain(
+      'p-accredited-accredited-1 (AccreditedYears), status NOT_STARTED',
+    );
     expect(entry('p-accredited')).toContain(
       stateMachineConsoleUrl('eu-west-2', system.stateMachineArns.AccreditedYears),
     );
