@@ -597,7 +597,10 @@ export class JourneyScenario {
     if (plan === 'reported' && !reminded) return report();
     if (plan === 'extended' && reminded && !actor.extensionAsked.has(term.id)) {
       actor.extensionAsked.add(term.id);
-      return this.soon(() => this.grantExtension(actor, term.id, 14));
+      // Not for a lead whose accreditation lapsed meanwhile: the admin is refused, as they should be.
+      return this.soon(async () => {
+        if (actor.expectedStage !== 'lapsed') await this.grantExtension(actor, term.id, 14);
+      });
     }
     if (plan === 'extended' && extended) report();
   }
