@@ -430,7 +430,12 @@ export class JourneyScenario {
    * starts, so a link from before a restart is read on today's address, as a stable domain would give.
    */
   private link(email: SentEmail) {
-    return new URL(new URL(linkIn(email)).pathname, this.system.urls.forms).href;
+    return this.onToday(linkIn(email));
+  }
+
+  /** A link on the running system's address: one kept from before a restart is used after it. */
+  private onToday(link: string) {
+    return new URL(new URL(link).pathname, this.system.urls.forms).href;
   }
 
   private route(email: MailboxEmail) {
@@ -459,7 +464,7 @@ export class JourneyScenario {
     fields: Record<string, string>,
     closedMeanwhile = () => false,
   ): Promise<boolean> {
-    const { status, page } = await post(link, fields);
+    const { status, page } = await post(this.onToday(link), fields);
     if (status === 200) return true;
     if (status !== 410 || !closedMeanwhile())
       this.problem(
@@ -653,7 +658,7 @@ export class JourneyScenario {
 
   /** The cohort lead reads the register page and marks everyone on it. */
   private async register(link: string, dayTitle: string) {
-    const page = await (await fetch(link)).text();
+    const page = await (await fetch(this.onToday(link))).text();
     const ids = [...new Set([...page.matchAll(/name="attendance-(p-[a-z0-9]+)"/g)].map((m) => m[1]))];
     const fields: Record<string, string> = {};
     for (const id of ids) {
@@ -665,7 +670,7 @@ export class JourneyScenario {
       fields[`attendance-${id}`] = absent ? 'absent' : 'attended';
     }
     if (ids.length > 0) {
-      const { status, page: reply } = await post(link, fields);
+      const { status, page: reply } = await post(this.onToday(link), fields);
       if (status !== 200) this.problem(`A register answered ${status}: ${reply.slice(0, 200)}`);
     }
   }
@@ -785,7 +790,7 @@ export class JourneyScenario {
     await this.adminCommand({ command: 'withdraw-participant', participantId: actor.participantId, reason });
     if (!actor.openAsk) return;
     const { subject, link, fields } = actor.openAsk;
-    if ((await post(link, fields)).status === 200)
+    if ((await post(this.onToday(link), fields)).status === 200)
       this.problem(`${actor.name}'s link in "${subject}" still acted after they were withdrawn`);
   }
 
