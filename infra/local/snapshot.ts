@@ -6,7 +6,6 @@ import {
   type SystemSnapshot,
 } from '../../functions/admin/invariants.js';
 import type { Participant } from '../../functions/domain/participant.js';
-import type { Cohort } from '../../functions/domain/programme.js';
 import { hashLinkSecret, type Request, stepRequestId } from '../../functions/domain/request.js';
 import { followLink } from '../../functions/forms/form.js';
 import { programmes } from '../../functions/programmes/index.js';
@@ -60,14 +59,8 @@ async function stillMoving({ stepFunctions }: LocalSystem): Promise<string[]> {
   }
 }
 
-/**
- * Collects the snapshot. Participants are found from the executions, the directory, the emailed links
- * and `cohorts` (for anyone a test wrote straight into the store), then everyone in their cohorts.
- */
-export async function collectSnapshot(
-  system: LocalSystem,
-  { cohorts: givenCohorts = [] }: { cohorts?: string[] } = {},
-): Promise<SystemSnapshot> {
+/** Collects the snapshot: every cohort, everyone enrolled in them, their asks, and what the links do now. */
+export async function collectSnapshot(system: LocalSystem): Promise<SystemSnapshot> {
   const unsettled = await stillMoving(system);
   const { store } = system.dependencies;
   const now = system.clock.now();
@@ -98,31 +91,24 @@ export async function collectSnapshot(
   }
   const directory = await store.directoryEntries();
 
+  // Everyone the executions, the directory and the links name (a test may write one straight into the
+  // store), then every cohort (Query on GSI1) and everyone enrolled in each.
   const participants = new Map<string, Participant>();
-  const cohorts = new Map<string, Cohort>();
-  const addParticipant = async (participantId: string) => {
-    if (participants.has(participantId)) return;
-    const participant = await store.getParticipant(participantId);
-    if (participant) participants.set(participantId, participant);
-  };
-  for (const id of [
+  for (const id of new Set([
     ...executions.map(participantOf),
     ...directory.map((d) => d.participantId),
     ...[...requests.values()].map((r) => r.participantId),
-  ])
-    if (id) await addParticipant(id);
-  const cohortIds = new Set([
-    ...givenCohorts,
-    ...[...participants.values()].flatMap((p) => [p.cohortId, ...p.deferrals.map((d) => d.fromCohortId)]),
-    ...[...requests.values()].flatMap((r) => (r.cohortId ? [r.cohortId] : [])),
-  ]);
-  for (const cohortId of cohortIds) {
-    const cohort = await store.getCohort(cohortId);
-    if (cohort) cohorts.set(cohortId, cohort);
+  ])) {
+    const participant = id ? await store.getParticipant(id) : undefined;
+    if (participant) participants.set(participant.participantId, participant);
+  }
+  const cohorts = await store.listCohorts();
+  for (const cohort of cohorts) {
+    const { cohortId } = cohort;
     for (const participant of await store.cohortParticipants(cohortId))
       participants.set(participant.participantId, participant);
     // The cohort's registers, by their keys: one per development day.
-    for (const step of programmes.get(cohort?.programmeId ?? '')?.steps ?? []) {
+    for (const step of programmes.get(cohort.programmeId)?.steps ?? []) {
       if (step.kind !== 'development-day') continue;
       const register = await store.getRequest(stepRequestId(step.id, cohortId));
       if (register) requests.set(register.requestId, register);
@@ -138,7 +124,7 @@ export async function collectSnapshot(
     participants: [...participants.values()],
     requests: [...requests.values()],
     links,
-    cohorts: [...cohorts.values()],
+    cohorts,
     directory,
     executions,
     emails,

@@ -227,7 +227,6 @@ browserTestFile({
   },
   // The leads are written into the store with no execution: nothing is expected to carry them on.
   invariants: {
-    cohorts: [testCohort.cohortId],
     seededWithoutExecution: ['p-browser-years', 'p-browser-lapsing'],
   },
 });

@@ -142,7 +142,7 @@ browserTestFile({
     [_context, page] = [openedContext, openedPage];
   },
   // The lead is written into the store with no execution: nothing is expected to carry them on.
-  invariants: { cohorts: [testCohort.cohortId], seededWithoutExecution: ['p-browser-directory'] },
+  invariants: { seededWithoutExecution: ['p-browser-directory'] },
 });
 
 describe.sequential("the accredited lead's directory entry in Chromium, from their link", () => {

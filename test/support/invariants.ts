@@ -11,8 +11,6 @@ import type { LocalSystem } from '../../infra/local/system.js';
 /** The whole-system invariants (functions/admin/invariants.ts), checked on a running local system. */
 
 export interface InvariantChecks {
-  /** Cohorts to look in as well, for participants a test wrote straight into the store. */
-  cohorts?: string[];
   /**
    * Participants a test wrote straight into the store to try a form, with no execution started for them:
    * nothing is expected to carry them on, so the first invariant does not apply to them (every other does).
@@ -34,7 +32,7 @@ export const describeBreach = (b: Breach) =>
  * check of this system already reported).
  */
 export async function expectNoBreaches(system: LocalSystem, checks: InvariantChecks = {}) {
-  const snapshot = await collectSnapshot(system, checks);
+  const snapshot = await collectSnapshot(system);
   const last = lastCheck.get(system);
   const found = findBreaches(snapshot, last?.snapshot).filter(
     (b) =>
