@@ -21,16 +21,16 @@ export async function followReRegisteredContact(participant: Participant, deps: 
   if (person.name === contact.name && person.email === contact.email && school === contact.organisation)
     return false;
   // What the directory entry showed of the old details follows the move; the rest is the lead's to change.
-  const entry = await deps.store.getDirectoryEntry(participant.participantId);
+  const entry = await deps.store.directory.get(participant.participantId);
   if (entry) {
     const moved = {
       organisation: entry.organisation === school ? contact.organisation : entry.organisation,
       contactEmail: entry.contactEmail === person.email ? contact.email : entry.contactEmail,
     };
     if (moved.organisation !== entry.organisation || moved.contactEmail !== entry.contactEmail)
-      await deps.store.saveDirectoryEntry({ ...entry, ...moved, updatedAt: deps.clock.now().toISOString() });
+      await deps.store.directory.save({ ...entry, ...moved, updatedAt: deps.clock.now().toISOString() });
   }
-  await deps.store.changeParticipant(participant.participantId, {
+  await deps.store.participants.change(participant.participantId, {
     person: { name: contact.name, email: contact.email },
     school: contact.organisation,
   });

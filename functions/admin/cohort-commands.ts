@@ -12,9 +12,9 @@ export async function createCohort(cohort: Cohort, { store }: Dependencies): Pro
     throw new AdminCommandRejected(`${programme.name} has no ${cohort.pathway} pathway`);
   const problems = scheduleProblems(programme, cohort);
   if (problems.length) throw new AdminCommandRejected(`Cohort schedule: ${problems.join('; ')}`);
-  const created = await store.createCohort(cohort);
+  const created = await store.cohorts.create(cohort);
   if (!created) {
-    const existing = await store.getCohort(cohort.cohortId);
+    const existing = await store.cohorts.get(cohort.cohortId);
     if (JSON.stringify(existing) !== JSON.stringify(Cohort.parse(cohort)))
       throw new AdminCommandRejected(`Cohort ${cohort.cohortId} already exists with different details`);
   }
@@ -23,7 +23,7 @@ export async function createCohort(cohort: Cohort, { store }: Dependencies): Pro
 
 /** Moves a cohort's day or deadline, earlier or later; every running execution of the cohort follows it. */
 export async function changeDate(command: Command<'change-date'>, deps: Dependencies): Promise<AdminResult> {
-  const cohort = await deps.store.getCohort(command.cohortId);
+  const cohort = await deps.store.cohorts.get(command.cohortId);
   if (!cohort) throw new AdminCommandRejected(`No cohort "${command.cohortId}"`);
   const current = cohort.schedule[command.stepId];
   if (!current) throw new AdminCommandRejected(`Cohort ${cohort.cohortId} has no step "${command.stepId}"`);
@@ -49,15 +49,15 @@ export async function changeDate(command: Command<'change-date'>, deps: Dependen
   const changed = Cohort.parse({ ...cohort, schedule: { ...cohort.schedule, [command.stepId]: entry } });
   const problems = scheduleProblems(programmeById(cohort.programmeId), changed);
   if (problems.length) throw new AdminCommandRejected(`Cohort schedule: ${problems.join('; ')}`);
-  await deps.store.updateCohortSchedule(
+  await deps.store.cohorts.updateSchedule(
     cohort.cohortId,
     command.stepId,
     changed.schedule[command.stepId] ?? entry,
   );
   // Those whose programme is under way plan from the cohort's dates; the others have nothing to move.
-  const participants = (await deps.store.cohortParticipants(cohort.cohortId)).filter(
+  const participants = (await deps.store.participants.inCohort(cohort.cohortId)).filter(
     (p) => !p.withdrawal && (p.stage === 'ready-for-development-days' || p.stage === 'in-programme'),
   );
-  for (const participant of participants) await deps.store.changeParticipant(participant.participantId);
+  for (const participant of participants) await deps.store.participants.change(participant.participantId);
   return { command: 'change-date', cohortId: cohort.cohortId, ...(await wakeEach(participants, deps)) };
 }

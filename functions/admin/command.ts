@@ -11,7 +11,7 @@ export class AdminCommandRejected extends Error {
 export type Command<C extends AdminCommand['command']> = Extract<AdminCommand, { command: C }>;
 
 export async function participantFor(participantId: string, { store }: Dependencies) {
-  const participant = await store.getParticipant(participantId);
+  const participant = await store.participants.get(participantId);
   if (!participant) throw new AdminCommandRejected(`No participant "${participantId}"`);
   if (participant.withdrawal) throw new AdminCommandRejected(`${participant.person.name} has been withdrawn`);
   return participant;

@@ -25,14 +25,14 @@ export async function correctEmail(
     command.whose === 'participant'
       ? { person: { ...participant.person, email: command.email } }
       : { seniorLeader: { ...participant.seniorLeader, email: command.email } };
-  await deps.store.changeParticipant(participantId, change);
+  await deps.store.participants.change(participantId, change);
   const now = deps.clock.now();
-  const open = (await deps.store.participantRequests(participantId)).filter(
+  const open = (await deps.store.requests.ofParticipant(participantId)).filter(
     (r) => askedOf[command.whose].has(r.kind) && !isExpired(r, now) && r.status === 'open',
   );
   const askedAgain: string[] = [];
   for (const request of open)
-    if (await deps.store.askAgain(request.requestId)) askedAgain.push(request.requestId);
+    if (await deps.store.requests.askAgain(request.requestId)) askedAgain.push(request.requestId);
   await wakeParticipant(participantId, deps);
   // The commitment gate waits on its own request: it is told to ask again.
   const commitment = open.find((r) => r.kind === 'commitment');

@@ -21,7 +21,7 @@ export async function deferParticipant(
     throw new AdminCommandRejected(
       `${participant.person.name} has finished the programme (${participant.stage}): there is nothing to defer`,
     );
-  const target = await deps.store.getCohort(command.toCohortId);
+  const target = await deps.store.cohorts.get(command.toCohortId);
   if (!target) throw new AdminCommandRejected(`No cohort "${command.toCohortId}"`);
   if (target.programmeId !== participant.programmeId)
     throw new AdminCommandRejected(`Cohort ${target.cohortId} runs a different programme`);
@@ -30,7 +30,13 @@ export async function deferParticipant(
     // finds both done and only starts it. The next generation, so the name has never been used.
     const generation = executionInput(participant, currentExecution(participant)).generation + 1;
     const next = programmeExecution(participant.participantId, target.cohortId, generation);
-    await deps.store.moveToCohort(participant, target.cohortId, command.reason, deps.clock.now(), next);
+    await deps.store.participants.moveToCohort(
+      participant,
+      target.cohortId,
+      command.reason,
+      deps.clock.now(),
+      next,
+    );
   }
   const moved = await reread(participant, deps);
   if (moved.cohortId !== target.cohortId)
@@ -38,8 +44,8 @@ export async function deferParticipant(
   // Until the new execution starts, every open ask of theirs is the old cohort's: closed, so its link
   // stops acting and nobody reports it as asked. The later cohort asks afresh when it reaches the step.
   if ((await deps.workflow.describeExecution(currentExecution(moved))) === 'NOT_STARTED')
-    for (const ask of await deps.store.participantRequests(participant.participantId))
-      if (ask.kind === 'submission' && ask.status === 'open') await deps.store.expireRequest(ask.requestId);
+    for (const ask of await deps.store.requests.ofParticipant(participant.participantId))
+      if (ask.kind === 'submission' && ask.status === 'open') await deps.store.requests.expire(ask.requestId);
   // The old execution, woken, ends as deferred.
   await wakeParticipant(participant.participantId, deps);
   const { executionArn } = await startRecordedExecution(moved, deps);

@@ -8,7 +8,7 @@ export async function enrolParticipant(
   command: Command<'enrol-participant'>,
   { store, workflow, clock }: Dependencies,
 ): Promise<AdminResult> {
-  const cohort = await store.getCohort(command.cohortId);
+  const cohort = await store.cohorts.get(command.cohortId);
   if (!cohort) throw new AdminCommandRejected(`No cohort "${command.cohortId}": create it first`);
   const participantId = participantIdFor(cohort.cohortId, command.participant.email);
   const participant = Participant.parse({
@@ -25,7 +25,7 @@ export async function enrolParticipant(
   });
   // The record names its execution before it starts; starting is idempotent by that name, so a retry
   // after a failed start simply starts it now.
-  const created = await store.createParticipant(participant);
+  const created = await store.participants.create(participant);
   const { executionArn } = await workflow.startExecution(
     enrolmentExecution(participantId),
     executionInput(participant, enrolmentExecution(participantId)),

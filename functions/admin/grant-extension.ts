@@ -21,7 +21,7 @@ export async function grantExtension(
     );
   if (isAccreditedYearsAsk(stepId)) {
     // Only an ask that is still open: a missed term is followed up by hand, a lapse is final.
-    const ask = await deps.store.getRequest(stepRequestId(stepId, participant.participantId));
+    const ask = await deps.store.requests.get(stepRequestId(stepId, participant.participantId));
     if (participant.lapse)
       throw new AdminCommandRejected(`${participant.person.name}'s accreditation has lapsed`);
     if (ask?.status !== 'open' || participant.progress[stepId])
@@ -29,7 +29,7 @@ export async function grantExtension(
   }
   if (londonTime(command.until) <= deps.clock.now())
     throw new AdminCommandRejected('The new deadline must be in the future');
-  await deps.store.setDeadline(participant.participantId, stepId, command.until);
+  await deps.store.participants.setDeadline(participant.participantId, stepId, command.until);
   const woken = await wakeEach([participant], deps);
   return { command: 'grant-extension', participantId: participant.participantId, ...woken };
 }

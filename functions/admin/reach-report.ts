@@ -21,9 +21,9 @@ export async function reachReport(
   command: Command<'reach-report'>,
   { store }: Dependencies,
 ): Promise<AdminResult> {
-  if (!(await store.getCohort(command.cohortId)))
+  if (!(await store.cohorts.get(command.cohortId)))
     throw new AdminCommandRejected(`No cohort "${command.cohortId}"`);
-  const leads = (await store.cohortParticipants(command.cohortId))
+  const leads = (await store.participants.inCohort(command.cohortId))
     .filter((p) => p.accreditation)
     .map((p): LeadReach => {
       const outcomes = Object.entries(p.progress);

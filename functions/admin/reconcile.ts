@@ -34,8 +34,8 @@ export async function reconcile(deps: Dependencies): Promise<Reconciliation> {
   if (!alerts) throw new Error('The reconciler needs the alerts topic (ALERT_TOPIC_ARN)');
   const found: NotMoving[] = [];
   let checked = 0;
-  for (const cohort of await store.listCohorts()) {
-    const participants = (await store.cohortParticipants(cohort.cohortId)).filter(expectsRunningExecution);
+  for (const cohort of await store.cohorts.list()) {
+    const participants = (await store.participants.inCohort(cohort.cohortId)).filter(expectsRunningExecution);
     checked += participants.length;
     const judged = await Promise.all(participants.map((participant) => judge(participant, deps)));
     found.push(...judged.filter((p) => p !== undefined));
@@ -68,7 +68,7 @@ async function judge(participant: Participant, { store, workflow, settings }: De
       status: await workflow.describeExecution(execution),
     };
   if (!notMoving(participant, await look(participant), stateMachineArns)) return undefined;
-  const now = await store.getParticipant(participant.participantId);
+  const now = await store.participants.get(participant.participantId);
   return now && notMoving(now, await look(now), stateMachineArns);
 }
 

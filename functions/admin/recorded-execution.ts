@@ -13,5 +13,5 @@ export function startRecordedExecution(participant: Participant, { workflow }: D
 
 /** The participant as recorded now, after the command's own writes. */
 export async function reread(participant: Participant, { store }: Dependencies): Promise<Participant> {
-  return (await store.getParticipant(participant.participantId)) ?? participant;
+  return (await store.participants.get(participant.participantId)) ?? participant;
 }

@@ -29,9 +29,9 @@ export async function reinstateAccreditation(
     );
     // The deadline first: the execution started below must find it. Then one write undoes the lapse and
     // names the accredited years that carry on, in a series of their own.
-    await deps.store.setDeadline(participant.participantId, year.id, command.reRegisterBy);
+    await deps.store.participants.setDeadline(participant.participantId, year.id, command.reRegisterBy);
     const series = `reinstated-${participant.reinstatements.length + 1}`;
-    await deps.store.reinstate(
+    await deps.store.participants.reinstate(
       participant.participantId,
       { reason: command.reason, at: deps.clock.now().toISOString(), lapse: participant.lapse },
       accreditedYearsExecution(participant.participantId, 1, series),

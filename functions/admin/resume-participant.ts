@@ -21,7 +21,7 @@ export async function resumeParticipant(
   command: Command<'resume-participant'>,
   deps: Dependencies,
 ): Promise<AdminResult> {
-  const participant = await deps.store.getParticipant(command.participantId);
+  const participant = await deps.store.participants.get(command.participantId);
   if (!participant) throw new AdminCommandRejected(`No participant "${command.participantId}"`);
   const { participantId } = participant;
   const current = currentExecution(participant);
@@ -30,7 +30,10 @@ export async function resumeParticipant(
     return { command: 'resume-participant', participantId, execution: current, alreadyRunning: true };
   const workflow = whatCarriesOn(participant);
   if (state !== 'NOT_STARTED' || current.workflow !== workflow)
-    await deps.store.recordExecution(participantId, nextExecution(participant, current, workflow));
+    await deps.store.participants.recordExecution(
+      participantId,
+      nextExecution(participant, current, workflow),
+    );
   const resumed = await reread(participant, deps);
   await startRecordedExecution(resumed, deps);
   return {

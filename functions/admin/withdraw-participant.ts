@@ -12,12 +12,12 @@ export async function withdrawParticipant(
   command: Command<'withdraw-participant'>,
   deps: Dependencies,
 ): Promise<AdminResult> {
-  const participant = await deps.store.getParticipant(command.participantId);
+  const participant = await deps.store.participants.get(command.participantId);
   if (!participant) throw new AdminCommandRejected(`No participant "${command.participantId}"`);
   const { participantId } = participant;
   const withdrawal = { reason: command.reason, at: deps.clock.now().toISOString() };
   if (!participant.withdrawal)
-    await deps.store.changeParticipant(
+    await deps.store.participants.change(
       participantId,
       { withdrawal, stage: 'withdrawn' },
       'attribute_exists(PK) AND attribute_not_exists(withdrawal)',
@@ -25,9 +25,9 @@ export async function withdrawParticipant(
   await wakeParticipant(participantId, deps);
   // Still waiting for the senior leader: that wait's token is on the commitment request, and the
   // senior leader's link now says the request has closed.
-  const ask = await deps.store.getRequest(commitmentRequestId(participantId));
+  const ask = await deps.store.requests.get(commitmentRequestId(participantId));
   if (ask && ask.status !== 'answered') {
-    await deps.store.expireRequest(ask.requestId);
+    await deps.store.requests.expire(ask.requestId);
     if (ask.taskToken) await deps.workflow.completeTask(ask.taskToken, { decision: 'withdrawn' });
   }
   return {

@@ -18,10 +18,10 @@ const field = (p: Participant) => `${prefix}${p.participantId}`;
 
 /** The cohort's register for one development day, in name order. */
 async function register(request: Request, { store }: Dependencies) {
-  const cohort = await store.getCohort(request.cohortId ?? '');
+  const cohort = await store.cohorts.get(request.cohortId ?? '');
   if (!cohort) throw new Error(`Request ${request.requestId} has no cohort`);
   const day = stepById(programmeById(cohort.programmeId), requestStepId(request), 'development-day');
-  const people = (await store.cohortParticipants(cohort.cohortId))
+  const people = (await store.participants.inCohort(cohort.cohortId))
     // A register of one participant's own (they joined after the cohort's was answered) lists only them.
     .filter(
       (p) =>

@@ -48,9 +48,9 @@ export const commitmentForm: RequestForm = {
       textVersion: programme.commitment.textVersion,
       ...evidence,
     });
-    const answered = await deps.store.answerRequest(request.requestId, commitment, now);
+    const answered = await deps.store.requests.answer(request.requestId, commitment, now);
     if (!answered) return expiredLinkPage();
-    await deps.store.recordCommitment(participant.participantId, commitment);
+    await deps.store.participants.recordCommitment(participant.participantId, commitment);
     if (answered.taskToken)
       await deps.workflow.completeTask(answered.taskToken, { decision: commitment.decision });
     return answerRecordedPage(participant, commitment);

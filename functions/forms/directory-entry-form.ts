@@ -66,7 +66,7 @@ const Entry = z.object({
 
 async function context(request: Request, deps: Dependencies) {
   const { participant, programme } = await participantContext(request, deps);
-  const entry = await deps.store.getDirectoryEntry(participant.participantId);
+  const entry = await deps.store.directory.get(participant.participantId);
   return { participant, programme, entry };
 }
 type Context = Awaited<ReturnType<typeof context>>;
@@ -82,7 +82,7 @@ async function startingValues({ participant, entry }: Context, deps: Dependencie
       contactEmail: entry.contactEmail ?? '',
       offer: entry.offer ?? '',
     };
-  const cohort = await deps.store.getCohort(participant.cohortId);
+  const cohort = await deps.store.cohorts.get(participant.cohortId);
   return {
     displayName: participant.person.name,
     organisation: participant.school,
@@ -174,8 +174,8 @@ async function save(participant: Participant, entry: z.infer<typeof Entry>, deps
   };
   // The entry item is what the public sees, so it is written first; the flag follows it. The store lists
   // only a lead whose accreditation is still current.
-  if (!(await deps.store.saveDirectoryEntry(listed))) return false;
-  await deps.store.setListedInDirectory(participant.participantId, true);
+  if (!(await deps.store.directory.save(listed))) return false;
+  await deps.store.participants.setListedInDirectory(participant.participantId, true);
   return true;
 }
 
@@ -195,8 +195,8 @@ export const directoryEntryForm: RequestForm = {
     const listed = Listed.safeParse(values);
     // Leaving needs nothing else; otherwise every problem is listed at once.
     if (listed.success && listed.data.listed === 'no') {
-      await deps.store.removeDirectoryEntry(participant.participantId);
-      await deps.store.setListedInDirectory(participant.participantId, false);
+      await deps.store.directory.remove(participant.participantId);
+      await deps.store.participants.setListedInDirectory(participant.participantId, false);
       return savedPage(false, request);
     }
     const entry = Entry.safeParse(values);

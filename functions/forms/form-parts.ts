@@ -113,9 +113,9 @@ export async function recordAnswer(
   const attempt = request.attempt ?? 1;
   const replace = attempt > 1 ? { attemptBelow: attempt } : undefined;
   const recorded = await Promise.all(
-    outcomes.map(([id, outcome]) => deps.store.recordStepOutcome(id, stepId, outcome, replace)),
+    outcomes.map(([id, outcome]) => deps.store.participants.recordStepOutcome(id, stepId, outcome, replace)),
   );
-  await deps.store.answerRequest(
+  await deps.store.requests.answer(
     request.requestId,
     { answeredAt: now.toISOString(), answeredBy: request.recipient.name },
     now,

@@ -65,11 +65,11 @@ export type LinkState =
  */
 export async function followLink(secret: string, { store, clock }: Dependencies): Promise<LinkState> {
   if (!LinkSecret.safeParse(secret).success) return { state: 'unknown' };
-  const link = await store.getLink(hashLinkSecret(secret));
-  const request = link && (await store.getRequest(link.requestId));
+  const link = await store.links.get(hashLinkSecret(secret));
+  const request = link && (await store.requests.get(link.requestId));
   if (!request) return { state: 'unknown' };
   if (request.status === 'answered') return { state: 'answered', request };
-  const about = request.participantId ? await store.getParticipant(request.participantId) : undefined;
+  const about = request.participantId ? await store.participants.get(request.participantId) : undefined;
   if (about?.withdrawal) return { state: 'withdrawn', request };
   const address = about && currentAddress(request.kind, about);
   if (address && link.sentTo !== recipientDigest(link.linkHash, address))

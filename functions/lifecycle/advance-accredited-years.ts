@@ -81,7 +81,7 @@ export async function advanceAccreditedYears(
   const { generation = 1, series = 'accredited' } = execution.input;
   if (dueForHandOver(execution, ctx.now)) {
     const next = accreditedYearsExecution(participantId, generation + 1, series);
-    await deps.store.recordExecution(participantId, next);
+    await deps.store.participants.recordExecution(participantId, next);
     return {
       next: 'continue-in-new-execution',
       executionName: next.name,
@@ -121,7 +121,7 @@ async function termlyFeedback(ctx: Context): Promise<boolean> {
     if (progress.state === 'open') open = true;
     if (progress.state === 'expired') {
       // Missing a term does not lapse an accreditation; the programme team follows it up.
-      await deps.store.recordStepOutcome(participant.participantId, report.id, {
+      await deps.store.participants.recordStepOutcome(participant.participantId, report.id, {
         outcome: 'missed',
         at: now.toISOString(),
       });
@@ -210,7 +210,7 @@ async function lapse(ctx: Context): Promise<AccreditedYearsProgress> {
   const due = deadlineOf(participant, year);
   await leaveDirectory(ctx);
   if (!participant.lapse)
-    await deps.store.changeParticipant(participant.participantId, {
+    await deps.store.participants.change(participant.participantId, {
       lapse: {
         reason: `Not re-registered for year ${year.year} by ${formatLondon(due)}`,
         at: now.toISOString(),
@@ -233,9 +233,9 @@ async function lapse(ctx: Context): Promise<AccreditedYearsProgress> {
 }
 
 async function leaveDirectory({ participant, deps }: Context) {
-  await deps.store.removeDirectoryEntry(participant.participantId);
+  await deps.store.directory.remove(participant.participantId);
   if (participant.accreditation?.listedInDirectory)
-    await deps.store.setListedInDirectory(participant.participantId, false);
+    await deps.store.participants.setListedInDirectory(participant.participantId, false);
 }
 
 export const AdvanceAccreditedYears = defineTask({

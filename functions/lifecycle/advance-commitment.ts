@@ -25,7 +25,7 @@ export async function advanceCommitment(
   const participant = await loadParticipant(deps.store, participantId);
   if (participant.withdrawal) return { decision: 'withdrawn', waitSeconds: 0 };
   const requestId = commitmentRequestId(participantId);
-  const existing = await deps.store.getRequest(requestId);
+  const existing = await deps.store.requests.get(requestId);
   const answer = participant.commitment ?? existingCommitment(existing);
   if (answer) return { decision: answer.decision, waitSeconds: 0 };
 
@@ -51,7 +51,7 @@ export async function advanceCommitment(
   );
   if (progress.state === 'open') return { decision: 'pending', waitSeconds: progress.waitSeconds };
   if (progress.state === 'expired') return { decision: 'expired', waitSeconds: 0 };
-  const answered = existingCommitment(await deps.store.getRequest(requestId));
+  const answered = existingCommitment(await deps.store.requests.get(requestId));
   return { decision: answered?.decision ?? 'expired', waitSeconds: 0 };
 }
 

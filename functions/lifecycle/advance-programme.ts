@@ -69,7 +69,7 @@ export async function advanceProgramme(
 ): Promise<ProgrammeProgress> {
   const participant = await loadParticipant(deps.store, participantId);
   const { cohortId = participant.cohortId, generation = 1 } = execution.input;
-  const cohort = await deps.store.getCohort(cohortId);
+  const cohort = await deps.store.cohorts.get(cohortId);
   if (!cohort) throw new Error(`No cohort ${cohortId}`);
   const ctx: Context = {
     participant,
@@ -92,7 +92,7 @@ export async function advanceProgramme(
   }
   if (dueForHandOver(execution, ctx.now)) {
     const next = programmeExecution(participantId, cohortId, generation + 1);
-    await deps.store.recordExecution(participantId, next);
+    await deps.store.participants.recordExecution(participantId, next);
     return {
       next: 'continue-in-new-execution',
       executionName: next.name,
@@ -101,7 +101,7 @@ export async function advanceProgramme(
     };
   }
   if (participant.stage === 'ready-for-development-days')
-    await deps.store.setStage(participantId, 'in-programme');
+    await deps.store.participants.setStage(participantId, 'in-programme');
 
   // Development days happen on the cohort's dates whatever else the participant is doing.
   for (const step of ctx.programme.steps)
@@ -364,7 +364,7 @@ async function finish(
     const accreditation = await accreditOnce(participant, now, deps);
     const { verificationCode } = accreditation;
     // Findable by its code, and the PDF kept as issued, before the email that links to it goes out.
-    await deps.store.recordCertificate(verificationCode, participantId);
+    await deps.store.certificates.record(verificationCode, participantId);
     await issueCertificate(participant, programme, accreditation, deps);
     const base = deps.settings.FORMS_BASE_URL.replace(/\/?$/, '/');
     // A fresh link each time it is offered: only mint one when the email is still to be sent.
@@ -381,10 +381,10 @@ async function finish(
   }
   if (outcome === 'completed')
     await once(ctx, 'completed', () => programmeCompletedEmail(participant, programme));
-  await deps.store.setStage(participantId, outcome);
+  await deps.store.participants.setStage(participantId, outcome);
   if (outcome === 'accredited') {
     const accreditedYears = accreditedYearsExecution(participantId, 1);
-    await deps.store.recordExecution(participantId, accreditedYears);
+    await deps.store.participants.recordExecution(participantId, accreditedYears);
     return { next: outcome, accreditedYears: { executionName: accreditedYears.name } };
   }
   return { next: outcome };
@@ -401,8 +401,8 @@ async function accreditOnce(participant: Participant, now: Date, { store }: Depe
     accreditedAt: now.toISOString(),
     listedInDirectory: false,
   };
-  if (await store.recordAccreditation(participant.participantId, drawn)) return drawn;
-  const recorded = (await store.getParticipant(participant.participantId))?.accreditation;
+  if (await store.participants.recordAccreditation(participant.participantId, drawn)) return drawn;
+  const recorded = (await store.participants.get(participant.participantId))?.accreditation;
   if (!recorded) throw new Error(`${participant.participantId} could not be accredited`);
   return recorded;
 }

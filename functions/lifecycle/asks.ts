@@ -23,12 +23,12 @@ export async function ensureRequest(
   deadline?: Date,
 ): Promise<Request> {
   // Read first: on every look after the first, the request is there, and one read is all it costs.
-  const existing = await store.getRequest(subject.requestId);
+  const existing = await store.requests.get(subject.requestId);
   if (existing) return existing;
   const created = newRequest(subject, ladder, clock.now(), deadline);
-  if (await store.createRequest(created)) return created;
+  if (await store.requests.create(created)) return created;
   // Created in between by a concurrent run: that one is the request.
-  const request = await store.getRequest(subject.requestId);
+  const request = await store.requests.get(subject.requestId);
   if (!request) throw new Error(`Request ${subject.requestId} vanished after creation`);
   return request;
 }
@@ -47,9 +47,9 @@ export async function chase(request: Request, askEmail: AskEmail, deps: Dependen
   if (request.status === 'answered') return { state: 'answered' };
   const now = clock.now();
   if (isExpired(request, now)) {
-    if (await store.expireRequest(request.requestId)) return { state: 'expired' };
+    if (await store.requests.expire(request.requestId)) return { state: 'expired' };
     // Answered in the instant between our read and the expiry: the answer wins.
-    const latest = await store.getRequest(request.requestId);
+    const latest = await store.requests.get(request.requestId);
     return { state: latest?.status === 'answered' ? 'answered' : 'expired' };
   }
   // Reminders that fell due while nothing ran (a redriven execution) are covered by the one email that
@@ -57,12 +57,12 @@ export async function chase(request: Request, askEmail: AskEmail, deps: Dependen
   const due = remindersDueBy(request, now);
   if (!request.invitedAt) {
     await emailWithLink(request, askEmail, 0, deps);
-    await store.markInvited(request.requestId, now);
+    await store.requests.markInvited(request.requestId, now);
     if (due > request.remindersSent)
-      await store.markReminderSent(request.requestId, due, request.remindersSent);
+      await store.requests.markReminderSent(request.requestId, due, request.remindersSent);
   } else if (due > request.remindersSent) {
     await emailWithLink(request, askEmail, due, deps);
-    await store.markReminderSent(request.requestId, due, request.remindersSent);
+    await store.requests.markReminderSent(request.requestId, due, request.remindersSent);
   }
   return { state: 'open', waitSeconds: secondsUntilNextChase({ ...request, remindersSent: due }, now) };
 }
@@ -91,11 +91,11 @@ export async function askByDeadline(
 ): Promise<Chase> {
   const now = deps.clock.now();
   const ladder = ladderToDeadline(deadline, remindersDaysBefore, now);
-  let request = await deps.store.getRequest(subject.requestId);
+  let request = await deps.store.requests.get(subject.requestId);
   const extended = Boolean(request && request.expiresAt !== deadline.toISOString());
   if (request && extended && request.status !== 'answered') {
-    await deps.store.reopenRequest(subject.requestId, deadline, ladder.reminderAfterDays, now);
-    request = await deps.store.getRequest(subject.requestId);
+    await deps.store.requests.reopen(subject.requestId, deadline, ladder.reminderAfterDays, now);
+    request = await deps.store.requests.get(subject.requestId);
   }
   request ??= await ensureRequest(subject, ladder, deps, deadline);
   if (!request) throw new Error(`Request ${subject.requestId} vanished`);
@@ -136,13 +136,13 @@ export async function reportOverdue(request: Request, email: () => EmailMessage,
   if (request.status !== 'open' || !request.dueAt || request.overdueReportedAt || now < dueBy(request))
     return;
   await deps.mailer.send(email(), `${request.requestId}#${request.dueAt}#overdue`);
-  await deps.store.markOverdueReported(request.requestId, now);
+  await deps.store.requests.markOverdueReported(request.requestId, now);
 }
 
 /** Stores a link for `secret` (only hashes of it and of the address it goes to) lasting as long as the request. */
 async function keepLink(secret: string, request: Request, sentTo: string, deps: Dependencies) {
   const linkHash = hashLinkSecret(secret);
-  await deps.store.createLink({
+  await deps.store.links.create({
     linkHash,
     requestId: request.requestId,
     sentTo: recipientDigest(linkHash, sentTo),

@@ -12,7 +12,7 @@ export async function awaitChange(
   { participantId, revision, taskToken }: { participantId: string; revision: number; taskToken: string },
   { store, workflow }: Dependencies,
 ): Promise<{ waiting: boolean }> {
-  if (await store.saveWaitToken(participantId, taskToken, revision)) return { waiting: true };
+  if (await store.participants.saveWaitToken(participantId, taskToken, revision)) return { waiting: true };
   await workflow.completeTask(taskToken, { changed: true });
   return { waiting: false };
 }

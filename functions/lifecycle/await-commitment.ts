@@ -14,9 +14,9 @@ export async function awaitCommitment(
   { store, workflow }: Dependencies,
 ): Promise<{ waiting: boolean }> {
   const requestId = commitmentRequestId(participantId);
-  if (await store.saveTaskToken(requestId, taskToken)) return { waiting: true };
-  const request = await store.getRequest(requestId);
-  const participant = await store.getParticipant(participantId);
+  if (await store.requests.saveTaskToken(requestId, taskToken)) return { waiting: true };
+  const request = await store.requests.get(requestId);
+  const participant = await store.participants.get(participantId);
   const answer = participant?.commitment ?? existingCommitment(request);
   const decision = answer?.decision ?? (request?.status === 'expired' ? 'expired' : undefined);
   if (!decision) throw new Error(`Request ${requestId} is neither open nor answered`);

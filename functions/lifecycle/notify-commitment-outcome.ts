@@ -32,13 +32,13 @@ export async function notifyCommitmentOutcome(
   let participant = await loadParticipant(store, participantId);
   if (outcome !== 'expired' && !participant.commitment) {
     // The form answered the request first; copy that answer onto the participant, the record of truth.
-    const answer = existingCommitment(await store.getRequest(commitmentRequestId(participantId)));
+    const answer = existingCommitment(await store.requests.get(commitmentRequestId(participantId)));
     if (!answer) throw new Error(`No recorded answer for ${participantId}`);
-    await store.recordCommitment(participantId, answer);
+    await store.participants.recordCommitment(participantId, answer);
     participant = await loadParticipant(store, participantId);
   }
   const stage = stageAfter[outcome];
-  await store.setStage(participantId, stage);
+  await store.participants.setStage(participantId, stage);
   const notifiedKey = `commitment-${outcome}`;
   if (participant.notified[notifiedKey]) return { stage };
 
@@ -51,7 +51,7 @@ export async function notifyCommitmentOutcome(
   for (const [index, email] of emails.entries()) {
     await mailer.send(email, `${participantId}#${notifiedKey}#${index}`);
   }
-  await store.markNotified(participantId, notifiedKey, clock.now());
+  await store.participants.markNotified(participantId, notifiedKey, clock.now());
   return { stage };
 }
 

@@ -15,5 +15,5 @@ export async function notifyOnce(
   if (participant.notified[key]) return;
   const message = email();
   if (message) await deps.mailer.send(message, `${participant.participantId}#${key}`);
-  await deps.store.markNotified(participant.participantId, key, deps.clock.now());
+  await deps.store.participants.markNotified(participant.participantId, key, deps.clock.now());
 }

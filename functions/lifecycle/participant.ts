@@ -10,7 +10,7 @@ export async function loadParticipant(
   store: AccreditationStore,
   participantId: string,
 ): Promise<Participant> {
-  const participant = await store.getParticipant(participantId);
+  const participant = await store.participants.get(participantId);
   if (!participant) throw new ParticipantNotFound(`No participant ${participantId}`);
   return participant;
 }

@@ -14,7 +14,7 @@ export async function reportLifecycleFailure(
   { participantId, executionName, error }: z.output<typeof Input>,
   { store, mailer, settings }: Dependencies,
 ): Promise<{ reported: true }> {
-  const participant = await store.getParticipant(participantId);
+  const participant = await store.participants.get(participantId);
   const who = participant ? `${participant.person.name} (${participant.cohortId})` : participantId;
   await mailer.send(
     composeEmail({

@@ -7,7 +7,7 @@ import type { Dependencies } from '../shared/dependencies.js';
  * wake-up is ever lost.
  */
 export async function wakeParticipant(participantId: string, { store, workflow }: Dependencies) {
-  const participant = await store.getParticipant(participantId);
+  const participant = await store.participants.get(participantId);
   if (!participant?.waitToken) return false;
   return (await workflow.completeTask(participant.waitToken, { woken: true })) === 'completed';
 }

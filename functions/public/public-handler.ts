@@ -44,7 +44,7 @@ const notFound = () =>
 async function accredited(code: string | undefined, { store }: Dependencies) {
   const parsed = VerificationCode.safeParse(code);
   if (!parsed.success) return undefined;
-  const participant = await store.participantByCertificate(parsed.data);
+  const participant = await store.certificates.participantWith(parsed.data);
   if (participant) aboutParticipant(participant);
   const accreditation = participant?.accreditation;
   return participant && accreditation && { participant, accreditation, code: parsed.data };
@@ -116,9 +116,7 @@ function published(entry: DirectoryEntry) {
 type PublishedLead = ReturnType<typeof published>;
 
 async function listedLeads({ store }: Dependencies): Promise<PublishedLead[]> {
-  return (await store.directoryEntries())
-    .map(published)
-    .sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+  return (await store.directory.list()).map(published).sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
 }
 
 const leadEntry = (lead: PublishedLead) => {

@@ -89,7 +89,7 @@ export async function collectSnapshot(system: LocalSystem): Promise<SystemSnapsh
       acts: followed.state === 'open',
     });
   }
-  const directory = await store.directoryEntries();
+  const directory = await store.directory.list();
 
   // Everyone the executions, the directory and the links name (a test may write one straight into the
   // store), then every cohort (Query on GSI1) and everyone enrolled in each.
@@ -99,23 +99,23 @@ export async function collectSnapshot(system: LocalSystem): Promise<SystemSnapsh
     ...directory.map((d) => d.participantId),
     ...[...requests.values()].map((r) => r.participantId),
   ])) {
-    const participant = id ? await store.getParticipant(id) : undefined;
+    const participant = id ? await store.participants.get(id) : undefined;
     if (participant) participants.set(participant.participantId, participant);
   }
-  const cohorts = await store.listCohorts();
+  const cohorts = await store.cohorts.list();
   for (const cohort of cohorts) {
     const { cohortId } = cohort;
-    for (const participant of await store.cohortParticipants(cohortId))
+    for (const participant of await store.participants.inCohort(cohortId))
       participants.set(participant.participantId, participant);
     // The cohort's registers, by their keys: one per development day.
     for (const step of programmes.get(cohort.programmeId)?.steps ?? []) {
       if (step.kind !== 'development-day') continue;
-      const register = await store.getRequest(stepRequestId(step.id, cohortId));
+      const register = await store.requests.get(stepRequestId(step.id, cohortId));
       if (register) requests.set(register.requestId, register);
     }
   }
   for (const participantId of participants.keys())
-    for (const request of await store.participantRequests(participantId))
+    for (const request of await store.requests.ofParticipant(participantId))
       requests.set(request.requestId, request);
 
   return {

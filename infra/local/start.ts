@@ -24,7 +24,7 @@ const system = await startLocalSystem({
 });
 // Dated from the day the demo cohort is first created, so its days are ahead of the clock.
 const schedule = pdLeadSchedule(system.clock.now());
-const existing = await system.dependencies.store.getCohort(demoCohort.cohortId);
+const existing = await system.dependencies.store.cohorts.get(demoCohort.cohortId);
 if (!existing)
   await system.admin({
     command: 'create-cohort',

@@ -241,7 +241,7 @@ async function runCohort(label: string, count: number): Promise<CohortRun> {
     if ((await act()) !== false) await movedOn(before);
   };
   await movedOn(new Map());
-  const first = await system.dependencies.store.getParticipant(ids[0] ?? '');
+  const first = await system.dependencies.store.participants.get(ids[0] ?? '');
   const accreditedAt = new Date(first?.accreditation?.accreditedAt ?? '');
   const plan = programmeById('ncetm-pd-lead').accreditation;
   if (!plan) throw new Error('The PD Lead programme accredits');

@@ -113,12 +113,12 @@ const termlyField = fieldsOf(termly.labels);
 const reField = fieldsOf(reRegistration.labels);
 const mainText = () => page.locator('main').innerText();
 const recordOf = async (who: Participant) => {
-  const record = await system.dependencies.store.getParticipant(who.participantId);
+  const record = await system.dependencies.store.participants.get(who.participantId);
   if (!record) throw new Error(`${who.participantId} is not in the store`);
   return record;
 };
 const requestStatus = async (request: Request) =>
-  (await system.dependencies.store.getRequest(request.requestId))?.status;
+  (await system.dependencies.store.requests.get(request.requestId))?.status;
 const directoryJson = async () =>
   ((await (await fetch(`${system.urls.app}/directory.json`)).json()) as { leads: Record<string, string>[] })
     .leads;
@@ -138,8 +138,8 @@ async function accreditedLead(participantId: string, name: string, email: string
     enrolledAt: '2026-01-05T09:00:00.000Z',
     accreditation: { verificationCode, accreditedAt: ACCREDITED_AT, listedInDirectory: true },
   });
-  await system.dependencies.store.createParticipant(accredited);
-  await system.dependencies.store.recordCertificate(verificationCode, participantId);
+  await system.dependencies.store.participants.create(accredited);
+  await system.dependencies.store.certificates.record(verificationCode, participantId);
   return accredited;
 }
 
@@ -218,7 +218,7 @@ browserTestFile({
       'browser-lapsing@school.test',
       'Oak Lane',
     );
-    await system.dependencies.store.saveDirectoryEntry(listedEntry());
+    await system.dependencies.store.directory.save(listedEntry());
     termlyAsk = await ask(lead, 'termly-feedback', TERM.id);
     reRegistrationAsk = await ask(lead, 're-registration', RE_REGISTRATION);
   },
@@ -432,7 +432,7 @@ describe.sequential("an accredited lead's yearly forms in Chromium, from their l
       expect(unchanged.progress[RE_REGISTRATION]).toBeUndefined();
       expect(unchanged.person.email).toBe('browser-years@school.test');
       expect(unchanged.school).toBe('Hillside Primary');
-      expect(await system.dependencies.store.getDirectoryEntry(lead.participantId)).toEqual(listedEntry());
+      expect(await system.dependencies.store.directory.get(lead.participantId)).toEqual(listedEntry());
       expect(await requestStatus(reRegistrationAsk.request)).toBe('open');
 
       // Put right on the page that came back: the new email, and the tick.
@@ -470,7 +470,7 @@ describe.sequential("an accredited lead's yearly forms in Chromium, from their l
     });
 
     it('the directory entry that showed the old organisation and email now shows the new ones', async () => {
-      const entry = await system.dependencies.store.getDirectoryEntry(lead.participantId);
+      const entry = await system.dependencies.store.directory.get(lead.participantId);
       expect(entry).toEqual({
         ...listedEntry(),
         organisation: reRegistration.moved.organisation,

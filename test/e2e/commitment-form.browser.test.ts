@@ -72,7 +72,7 @@ const asked = (email: string) => askedToCommit(system, email);
 
 const send = () => submitWith(page, 'Send my answer');
 const requestStatus = async (requestId: string) =>
-  (await system.dependencies.store.getRequest(requestId))?.status;
+  (await system.dependencies.store.requests.get(requestId))?.status;
 
 describe('the commitment form in Chromium', () => {
   it('opened from the emailed ask: shows the commitment, signs, and records the evidence', async () => {
@@ -106,7 +106,7 @@ describe('the commitment form in Chromium', () => {
     await mailbox(system).waitForEmail(participant, /ready to start/);
     await mailbox(system).waitForEmail(leader, /commitment to support Asha Patel is recorded/);
 
-    const { commitment } = (await system.dependencies.store.getParticipant(participantId)) ?? {};
+    const { commitment } = (await system.dependencies.store.participants.get(participantId)) ?? {};
     expect(commitment).toMatchObject({
       decision: 'signed',
       signedBy: 'Sam Okafor',
@@ -224,7 +224,7 @@ describe('the commitment form in Chromium', () => {
     expect(sent.status()).toBe(200);
     expect(await heading(page)).toBe('Thank you: your answer is recorded');
     await expectPastCommitmentGate(system, executionArn);
-    expect((await system.dependencies.store.getParticipant(participantId))?.commitment).toMatchObject({
+    expect((await system.dependencies.store.participants.get(participantId))?.commitment).toMatchObject({
       decision: 'signed',
       signedBy: 'Sam Okafor',
       role: 'Head teacher',
@@ -284,7 +284,7 @@ describe('the commitment form in Chromium', () => {
     expect(system.stepFunctions.describeExecution(executionArn).statesEntered.at(-1)).toBe(
       'CommitmentDeclined',
     );
-    expect((await system.dependencies.store.getParticipant(participantId))?.commitment).toMatchObject({
+    expect((await system.dependencies.store.participants.get(participantId))?.commitment).toMatchObject({
       decision: 'declined',
       reason: 'Staffing cuts this year',
     });

@@ -77,7 +77,7 @@ const mainText = () => page.locator('main').innerText();
 const directoryJson = async () =>
   ((await (await fetch(url('/directory.json'))).json()) as { leads: Record<string, string>[] }).leads;
 const listedInDirectory = async () =>
-  (await system.dependencies.store.getParticipant(participant.participantId))?.accreditation
+  (await system.dependencies.store.participants.get(participant.participantId))?.accreditation
     ?.listedInDirectory;
 
 /** Accredited as AdvanceProgramme leaves a lead: the record, and their certificate findable by its code. */
@@ -100,8 +100,8 @@ async function accreditedLead(): Promise<Participant> {
     enrolledAt: '2026-09-01T09:00:00.000Z',
     accreditation: { verificationCode, accreditedAt: '2027-07-01T09:00:00.000Z', listedInDirectory: false },
   });
-  await system.dependencies.store.createParticipant(lead);
-  await system.dependencies.store.recordCertificate(verificationCode, participantId);
+  await system.dependencies.store.participants.create(lead);
+  await system.dependencies.store.certificates.record(verificationCode, participantId);
   return lead;
 }
 
@@ -306,7 +306,7 @@ describe.sequential("the accredited lead's directory entry in Chromium, from the
     await checkPage('directory entry removed');
     expect(await listedInDirectory()).toBe(false);
     expect(
-      (await system.dependencies.store.getRequest(`directory-entry-${participant.participantId}`))?.status,
+      (await system.dependencies.store.requests.get(`directory-entry-${participant.participantId}`))?.status,
     ).toBe('open');
 
     await openDirectory();
@@ -333,7 +333,7 @@ describe.sequential("the accredited lead's directory entry in Chromium, from the
   });
 
   it('once the accreditation lapses, the link says why it no longer lists them, and they are off the directory', async () => {
-    await system.dependencies.store.changeParticipant(participant.participantId, {
+    await system.dependencies.store.participants.change(participant.participantId, {
       lapse: { reason: 'Not re-registered', at: system.clock.now().toISOString() },
       stage: 'lapsed',
     });
@@ -353,7 +353,7 @@ describe.sequential("the accredited lead's directory entry in Chromium, from the
       stage: 'accredited',
       lapse: undefined,
     });
-    await system.dependencies.store.createParticipant(moved);
+    await system.dependencies.store.participants.create(moved);
     const oldLink = await offerDirectoryEntry(moved, system.dependencies);
     await system.admin({
       command: 'correct-email',

@@ -66,7 +66,7 @@ async function waiting(email: string) {
   const subject = await askedToCommit(system, email);
   await vi.waitFor(
     async () =>
-      expect((await system.dependencies.store.getRequest(subject.requestId))?.taskToken).toBeDefined(),
+      expect((await system.dependencies.store.requests.get(subject.requestId))?.taskToken).toBeDefined(),
     { timeout: 10_000, interval: 20 },
   );
   return { ...subject, before: await snapshot(subject) };
@@ -89,8 +89,8 @@ async function snapshot({ participantId, requestId, executionArn, leader, partic
   const { status, statesEntered } = system.stepFunctions.describeExecution(executionArn);
   const subjects = async (address: string) => (await mailbox(system).emailsTo(address)).map((e) => e.subject);
   return {
-    participant: await system.dependencies.store.getParticipant(participantId),
-    request: await system.dependencies.store.getRequest(requestId),
+    participant: await system.dependencies.store.participants.get(participantId),
+    request: await system.dependencies.store.requests.get(requestId),
     execution: { status, statesEntered: [...statesEntered] },
     toLeader: await subjects(leader),
     toParticipant: await subjects(participant),
@@ -258,7 +258,9 @@ describe('the forms endpoint with anything but a good answer', () => {
     expect(reply.status).toBe(200);
     expect(reply.page.toLowerCase()).not.toContain('<script');
     await waitForStatus(system, executionArn, 'SUCCEEDED');
-    expect((await system.dependencies.store.getParticipant(participantId))?.commitment?.reason).toBe(reason);
+    expect((await system.dependencies.store.participants.get(participantId))?.commitment?.reason).toBe(
+      reason,
+    );
 
     const toAdmin = await vi.waitFor(
       async () => {
@@ -315,7 +317,7 @@ describe('the forms endpoint with anything but a good answer', () => {
     const first = await post(link, sign);
     expect(first.status).toBe(200);
     expect(heading(first.page)).toBe('Thank you: your answer is recorded');
-    const recorded = (await system.dependencies.store.getParticipant(participantId))?.commitment;
+    const recorded = (await system.dependencies.store.participants.get(participantId))?.commitment;
     expect(recorded).toMatchObject({ decision: 'signed', signedBy: 'Sam Okafor' });
 
     const replay = await post(link, sign, { 'user-agent': 'a different browser' });
@@ -353,8 +355,8 @@ describe('the forms endpoint with anything but a good answer', () => {
     const head = await request(link, { method: 'HEAD' });
     expect(head.status).toBe(409);
     await settle();
-    expect((await system.dependencies.store.getParticipant(participantId))?.commitment).toEqual(recorded);
-    expect((await system.dependencies.store.getRequest(requestId))?.status).toBe('answered');
+    expect((await system.dependencies.store.participants.get(participantId))?.commitment).toEqual(recorded);
+    expect((await system.dependencies.store.requests.get(requestId))?.status).toBe('answered');
     expect(await mailbox(system).emailsTo(participant)).toHaveLength(1);
     expect(await mailbox(system).emailsTo(leader)).toHaveLength(2);
   });
@@ -366,7 +368,7 @@ describe('the forms endpoint with anything but a good answer', () => {
     expect(second.page).toBe(first.page);
     await mailbox(system).waitForEmail(participant, /ready to start/);
     await settle();
-    expect((await system.dependencies.store.getParticipant(participantId))?.commitment?.signedBy).toBe(
+    expect((await system.dependencies.store.participants.get(participantId))?.commitment?.signedBy).toBe(
       'Sam Okafor',
     );
     expect(await mailbox(system).emailsTo(participant)).toHaveLength(1);
@@ -418,8 +420,8 @@ describe('the forms endpoint with anything but a good answer', () => {
       if (reply.page) expect(heading(reply.page)).toBe('This link has expired');
     }
     await settle();
-    expect((await system.dependencies.store.getRequest(requestId))?.status).toBe('expired');
-    const record = await system.dependencies.store.getParticipant(participantId);
+    expect((await system.dependencies.store.requests.get(requestId))?.status).toBe('expired');
+    const record = await system.dependencies.store.participants.get(participantId);
     expect(record?.commitment).toBeUndefined();
     expect(record?.stage).toBe('commitment-expired');
     expect((await mailbox(system).emailsTo(subject.participant)).map((e) => e.subject)).toEqual(

@@ -87,7 +87,7 @@ async function parked(who: Enrolled, state: string) {
   await waitForState(system, who.executionArn, state);
   const look = async () => {
     const { statesEntered } = system.stepFunctions.describeExecution(who.executionArn);
-    const { waitToken } = (await system.dependencies.store.getParticipant(who.participantId)) ?? {};
+    const { waitToken } = (await system.dependencies.store.participants.get(who.participantId)) ?? {};
     return { entered: statesEntered.length, at: statesEntered.at(-1), waitToken };
   };
   await vi.waitFor(
@@ -107,7 +107,7 @@ async function parked(who: Enrolled, state: string) {
 const send = (button: string) => submitWith(page, button);
 const mainText = () => page.locator('main').innerText();
 const progressOf = async (who: Enrolled) =>
-  (await system.dependencies.store.getParticipant(who.participantId))?.progress;
+  (await system.dependencies.store.participants.get(who.participantId))?.progress;
 
 /** Every error page here says so in its title first, then its summary is read as on any form. */
 async function errorSummary() {

@@ -61,7 +61,7 @@ async function lead({
         }
       : {}),
   });
-  await store().createParticipant(created);
+  await store().participants.create(created);
   return created;
 }
 
@@ -104,11 +104,11 @@ const reRegistrationAsk = (p: Participant, year = 1) =>
 const answer = (form: RequestForm, req: Request, values: FormValues) =>
   form.answer(req, values, evidence, deps());
 const recordOf = async (p: Participant) => {
-  const found = await store().getParticipant(p.participantId);
+  const found = await store().participants.get(p.participantId);
   if (!found) throw new Error(`${p.participantId} vanished`);
   return found;
 };
-const statusOf = async (r: Request) => (await store().getRequest(r.requestId))?.status;
+const statusOf = async (r: Request) => (await store().requests.get(r.requestId))?.status;
 const textarea = (page: APIGatewayProxyResult, name: string) =>
   page.body.match(new RegExp(`<textarea id="${name}"[^>]*>\\n([\\s\\S]*?)</textarea>`))?.[1];
 const input = (page: APIGatewayProxyResult, name: string) =>
@@ -264,7 +264,7 @@ describe('termly feedback form', () => {
     const reportedAt = (recorded.progress['termly-spring-2027'] as { reportedAt: string }).reportedAt;
     expect(reportedAt >= before && reportedAt <= system.clock.now().toISOString()).toBe(true);
     expect(recorded.revision).toBe(p.revision + 1);
-    expect(await store().getRequest(req.requestId)).toMatchObject({
+    expect(await store().requests.get(req.requestId)).toMatchObject({
       status: 'answered',
       answer: { answeredBy: 'Asha Patel', answeredAt: reportedAt },
     });
@@ -399,9 +399,7 @@ describe('re-registration form', () => {
 
   it('records the re-registration, updates the contact details and moves the directory entry that showed them', async () => {
     const p = await lead();
-    await store().saveDirectoryEntry(
-      directoryEntry(p, { organisation: p.school, contactEmail: p.person.email }),
-    );
+    await store().directory.save(directoryEntry(p, { organisation: p.school, contactEmail: p.person.email }));
     const req = await reRegistrationAsk(p);
     const page = await answer(reRegistrationForm, req, {
       name: ' Asha Patel-Jones ',
@@ -424,11 +422,11 @@ describe('re-registration form', () => {
       counts: { teachers: 40, schools: 6 },
       pledges: plan.reRegistration.pledges,
     });
-    expect(await store().getRequest(req.requestId)).toMatchObject({
+    expect(await store().requests.get(req.requestId)).toMatchObject({
       status: 'answered',
       answer: { answeredBy: 'Asha Patel' },
     });
-    const entry = await store().getDirectoryEntry(p.participantId);
+    const entry = await store().directory.get(p.participantId);
     expect(entry).toMatchObject({
       displayName: 'Asha P.',
       organisation: 'Riverside Academy',
@@ -450,7 +448,7 @@ describe('re-registration form', () => {
     expect(after.person).toEqual(record.person);
     expect(after.school).toBe('Riverside Academy');
     expect(after.progress).toEqual(record.progress);
-    expect(await store().getDirectoryEntry(p.participantId)).toEqual(entry);
+    expect(await store().directory.get(p.participantId)).toEqual(entry);
     expect((await reRegistrationForm.alreadyAnswered(req, deps())).statusCode).toBe(409);
   });
 
@@ -458,12 +456,12 @@ describe('re-registration form', () => {
     // The outcome was recorded, then the post stopped before the contact details changed.
     const stopped = async () => {
       const p = await lead();
-      await store().saveDirectoryEntry(
+      await store().directory.save(
         directoryEntry(p, { organisation: p.school, contactEmail: p.person.email }),
       );
       const req = await reRegistrationAsk(p);
       const contact = { name: 'Asha Patel', email: 'asha@riverside.test', organisation: 'Riverside Academy' };
-      await store().recordStepOutcome(p.participantId, 're-registration-1', {
+      await store().participants.recordStepOutcome(p.participantId, 're-registration-1', {
         outcome: 're-registered',
         reRegisteredAt: system.clock.now().toISOString(),
         contact,
@@ -477,7 +475,7 @@ describe('re-registration form', () => {
       const record = await recordOf(p);
       expect(record.person.email).toBe(contact.email);
       expect(record.school).toBe(contact.organisation);
-      expect(await store().getDirectoryEntry(p.participantId)).toMatchObject({
+      expect(await store().directory.get(p.participantId)).toMatchObject({
         organisation: contact.organisation,
         contactEmail: contact.email,
       });
@@ -507,7 +505,7 @@ describe('re-registration form', () => {
 
   it('leaves what a directory entry showed of its own (another organisation) and moves only the old email', async () => {
     const p = await lead();
-    await store().saveDirectoryEntry(
+    await store().directory.save(
       directoryEntry(p, { organisation: 'North Star Maths Hub', contactEmail: p.person.email }),
     );
     const req = await reRegistrationAsk(p);
@@ -518,7 +516,7 @@ describe('re-registration form', () => {
       ...pledgesAndCounts,
     });
     expect(page.statusCode).toBe(200);
-    expect(await store().getDirectoryEntry(p.participantId)).toMatchObject({
+    expect(await store().directory.get(p.participantId)).toMatchObject({
       organisation: 'North Star Maths Hub',
       contactEmail: 'asha@riverside.test',
     });
@@ -527,7 +525,7 @@ describe('re-registration form', () => {
   it('leaves a directory entry alone when what it shows is not the old contact details', async () => {
     const p = await lead();
     const listed = directoryEntry(p, { organisation: 'North Star Maths Hub', contactEmail: 'hub@hub.test' });
-    await store().saveDirectoryEntry(listed);
+    await store().directory.save(listed);
     const req = await reRegistrationAsk(p);
     const page = await answer(reRegistrationForm, req, {
       name: 'Asha Patel',
@@ -536,7 +534,7 @@ describe('re-registration form', () => {
       ...pledgesAndCounts,
     });
     expect(page.statusCode).toBe(200);
-    expect(await store().getDirectoryEntry(p.participantId)).toEqual(listed);
+    expect(await store().directory.get(p.participantId)).toEqual(listed);
     expect((await recordOf(p)).school).toBe('Riverside Academy');
   });
 
@@ -550,7 +548,7 @@ describe('re-registration form', () => {
       ...pledgesAndCounts,
     });
     expect(page.statusCode).toBe(200);
-    expect(await store().getDirectoryEntry(p.participantId)).toBeUndefined();
+    expect(await store().directory.get(p.participantId)).toBeUndefined();
     const record = await recordOf(p);
     expect(record.person).toEqual(p.person);
     expect(record.progress['re-registration-1']).toMatchObject({ outcome: 're-registered' });

@@ -102,11 +102,11 @@ describe('admin commands', () => {
       message: expect.stringContaining('is not a task or framework submission'),
     });
     await expect(extend('interim-task', 'next Friday')).rejects.toMatchObject({ name: 'ParseError' });
-    expect((await system.dependencies.store.getParticipant(participantId))?.deadlines).toEqual({});
+    expect((await system.dependencies.store.participants.get(participantId))?.deadlines).toEqual({});
   });
 
   it('refuses to change a day with a deadline, or a date out of order, and changes nothing', async () => {
-    const before = (await system.dependencies.store.getCohort(testCohort.cohortId))?.schedule;
+    const before = (await system.dependencies.store.cohorts.get(testCohort.cohortId))?.schedule;
     const change = (stepId: string, schedule: object) =>
       system.admin({ command: 'change-date', cohortId: testCohort.cohortId, stepId, schedule });
     await expect(change('day-1', { deadline: '2099-01-01T17:00' })).rejects.toMatchObject({
@@ -115,7 +115,7 @@ describe('admin commands', () => {
     await expect(
       change('day-2', { starts: '2000-01-01T09:00', ends: '2000-01-01T16:00', venue: 'Leeds' }),
     ).rejects.toMatchObject({ message: expect.stringContaining('day-2: starts before the step it follows') });
-    expect((await system.dependencies.store.getCohort(testCohort.cohortId))?.schedule).toEqual(before);
+    expect((await system.dependencies.store.cohorts.get(testCohort.cohortId))?.schedule).toEqual(before);
   });
 
   it('refuses to defer into a cohort of another programme, and to act on a withdrawn participant', async () => {
@@ -167,12 +167,14 @@ describe('admin commands', () => {
     ).toMatchObject({
       alreadyWithdrawn: true,
     });
-    expect((await system.dependencies.store.getParticipant(participantId))?.withdrawal?.reason).toBe('Left');
+    expect((await system.dependencies.store.participants.get(participantId))?.withdrawal?.reason).toBe(
+      'Left',
+    );
   });
 
   it('refuses what does not apply: deferring a finished participant, extending or reinstating what is not there', async () => {
     const { participantId } = await enrol(system, { email: 'finished@school.test' });
-    await system.dependencies.store.setStage(participantId, 'accredited');
+    await system.dependencies.store.participants.setStage(participantId, 'accredited');
     await expect(
       system.admin({
         command: 'defer-participant',
@@ -245,7 +247,7 @@ describe('admin commands', () => {
         name: 'AdminCommandRejected',
         message,
       });
-      expect((await system.dependencies.store.getParticipant(participantId))?.execution).toBeUndefined();
+      expect((await system.dependencies.store.participants.get(participantId))?.execution).toBeUndefined();
     }
   });
 

@@ -36,7 +36,7 @@ async function participant(progress: Record<string, unknown> = {}): Promise<Part
     enrolledAt: system.clock.now().toISOString(),
     progress,
   });
-  await store().createParticipant(created);
+  await store().participants.create(created);
   return created;
 }
 
@@ -50,7 +50,7 @@ async function requestWithLink(
     { reminderAfterDays: [], expiresAfterDays: 14 },
     system.clock.now(),
   );
-  await store().createRequest(request);
+  await store().requests.create(request);
   return { request, link: await mintLink(request, request.recipient.email, system.dependencies) };
 }
 
@@ -119,7 +119,7 @@ const bytes = (text: string, size = text.length) => {
 };
 const pdf = { name: 'Plan & evaluation.pdf', bytes: bytes('%PDF-1.7\n% our plan\n', 3000) };
 
-const progressOf = async (p: Participant) => (await store().getParticipant(p.participantId))?.progress;
+const progressOf = async (p: Participant) => (await store().participants.get(p.participantId))?.progress;
 
 /** A first framework submission that carried `file`. */
 const frameworkSentWith = (file: unknown) => ({

@@ -35,7 +35,7 @@ async function participantNobodyIsRunning(): Promise<Participant> {
     enrolledAt: system.clock.now().toISOString(),
     notified: {},
   });
-  await system.dependencies.store.createParticipant(participant);
+  await system.dependencies.store.participants.create(participant);
   return participant;
 }
 
@@ -150,9 +150,9 @@ describe('AwaitCommitment', () => {
     expect(await awaitCommitment({ participantId, taskToken: 'token-2' }, system.dependencies)).toEqual({
       waiting: true,
     });
-    expect((await system.dependencies.store.getRequest(commitmentRequestId(participantId)))?.taskToken).toBe(
-      'token-2',
-    );
+    expect(
+      (await system.dependencies.store.requests.get(commitmentRequestId(participantId)))?.taskToken,
+    ).toBe('token-2');
   });
 });
 
@@ -172,7 +172,7 @@ describe('NotifyCommitmentOutcome', () => {
     });
     await notifyCommitmentOutcome({ participantId, outcome: 'declined' }, system.dependencies);
     await notifyCommitmentOutcome({ participantId, outcome: 'declined' }, system.dependencies);
-    const record = await system.dependencies.store.getParticipant(participantId);
+    const record = await system.dependencies.store.participants.get(participantId);
     expect(record?.stage).toBe('commitment-declined');
     expect(record?.commitment?.reason).toBe('Ofsted week');
     expect(await mailbox(system).emailsTo(person.email)).toHaveLength(1);

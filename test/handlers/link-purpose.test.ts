@@ -61,7 +61,7 @@ async function participant(stage: 'in-programme' | 'accredited'): Promise<Partic
       },
     }),
   });
-  await store().createParticipant(created);
+  await store().participants.create(created);
   return created;
 }
 
@@ -105,8 +105,8 @@ describe('a corrected address', () => {
     const posted = await pageOf(await post(oldLink, sign));
     expect(posted.status).toBe(410);
     expect(posted.body).toContain(REPLACED);
-    expect((await store().getParticipant(participantId))?.commitment).toBeUndefined();
-    expect((await store().getRequest(`commitment-${participantId}`))?.status).toBe('open');
+    expect((await store().participants.get(participantId))?.commitment).toBeUndefined();
+    expect((await store().requests.get(`commitment-${participantId}`))?.status).toBe('open');
 
     expect((await fetch(newLink)).status).toBe(200);
   });
@@ -137,10 +137,10 @@ describe('a corrected address', () => {
     expect(
       (await pageOf(await post(links.directory, { listed: 'yes', displayName: 'Someone Else' }))).status,
     ).toBe(410);
-    expect((await store().getParticipant(lead.participantId))?.progress).toEqual({});
-    expect(await store().getDirectoryEntry(lead.participantId)).toBeUndefined();
+    expect((await store().participants.get(lead.participantId))?.progress).toEqual({});
+    expect(await store().directory.get(lead.participantId)).toBeUndefined();
 
-    const updated = await store().getParticipant(lead.participantId);
+    const updated = await store().participants.get(lead.participantId);
     if (!updated) throw new Error('The lead vanished');
     expect((await fetch(await offerDirectoryEntry(updated, deps()))).status).toBe(200);
   });
@@ -167,8 +167,8 @@ describe('a withdrawn participant', () => {
     expect(posted.status).toBe(410);
     expect(posted.body).toContain(WITHDRAWN);
     expect((await pageOf(await post(links.feedback, { feedback: 'Good work' }))).status).toBe(410);
-    expect((await store().getParticipant(p.participantId))?.progress).toEqual({});
-    expect((await store().getRequest(stepRequestId('interim-task', p.participantId)))?.status).toBe('open');
+    expect((await store().participants.get(p.participantId))?.progress).toEqual({});
+    expect((await store().requests.get(stepRequestId('interim-task', p.participantId)))?.status).toBe('open');
   });
 
   it("an accredited lead's termly, re-registration and directory links close too", async () => {
@@ -203,7 +203,7 @@ describe('a withdrawn participant', () => {
       { reminderAfterDays: [], expiresAfterDays: 30 },
       deps(),
     );
-    await store().changeParticipant(p.participantId, {
+    await store().participants.change(p.participantId, {
       withdrawal: { reason: 'Left', at: system.clock.now().toISOString() },
       stage: 'withdrawn',
     });
@@ -214,9 +214,11 @@ describe('a withdrawn participant', () => {
       submittedAt: now.toISOString(),
       answers: interimAnswers,
     };
-    expect(await store().recordStepOutcome(p.participantId, 'interim-task', submitted)).toBe(false);
+    expect(await store().participants.recordStepOutcome(p.participantId, 'interim-task', submitted)).toBe(
+      false,
+    );
     const by = { answeredAt: now.toISOString(), answeredBy: p.person.name };
-    expect(await store().answerRequest(asked.requestId, by, now)).toBeUndefined();
+    expect(await store().requests.answer(asked.requestId, by, now)).toBeUndefined();
     const commitment = {
       decision: 'signed' as const,
       signedBy: 'Sam Okafor',
@@ -226,11 +228,11 @@ describe('a withdrawn participant', () => {
       ipAddress: '192.0.2.1',
       userAgent: 'test',
     };
-    expect(await store().recordCommitment(p.participantId, commitment)).toBe(false);
-    const record = await store().getParticipant(p.participantId);
+    expect(await store().participants.recordCommitment(p.participantId, commitment)).toBe(false);
+    const record = await store().participants.get(p.participantId);
     expect(record?.progress).toEqual({});
     expect(record?.commitment).toBeUndefined();
-    expect((await store().getRequest(asked.requestId))?.status).toBe('open');
+    expect((await store().requests.get(asked.requestId))?.status).toBe('open');
   });
 });
 
@@ -243,7 +245,7 @@ describe('the directory lists only leads whose accreditation is current', () => 
     updatedAt: '2027-03-01T09:00:00.000Z',
   });
   const lapse = (p: Participant) =>
-    store().changeParticipant(p.participantId, {
+    store().participants.change(p.participantId, {
       lapse: { reason: 'Not re-registered', at: system.clock.now().toISOString() },
       stage: 'lapsed',
     });
@@ -257,8 +259,8 @@ describe('the directory lists only leads whose accreditation is current', () => 
     expect(shown.body).toContain('Your accreditation has lapsed');
     const posted = await pageOf(await post(link, { listed: 'yes', displayName: 'Asha Patel', pageId: 'x' }));
     expect(posted.status).toBe(410);
-    expect(await store().getDirectoryEntry(lead.participantId)).toBeUndefined();
-    expect((await store().directoryEntries()).map((e) => e.participantId)).not.toContain(lead.participantId);
+    expect(await store().directory.get(lead.participantId)).toBeUndefined();
+    expect((await store().directory.list()).map((e) => e.participantId)).not.toContain(lead.participantId);
   });
 
   it('the store refuses an entry for a lead who is not currently accredited, whoever writes it', async () => {
@@ -266,27 +268,27 @@ describe('the directory lists only leads whose accreditation is current', () => 
     await lapse(lapsed);
     const notYet = await participant('in-programme');
     for (const p of [lapsed, notYet]) {
-      expect(await store().saveDirectoryEntry(entryOf(p))).toBe(false);
-      expect(await store().getDirectoryEntry(p.participantId)).toBeUndefined();
+      expect(await store().directory.save(entryOf(p))).toBe(false);
+      expect(await store().directory.get(p.participantId)).toBeUndefined();
     }
-    expect(await store().setListedInDirectory(lapsed.participantId, true)).toBe(false);
+    expect(await store().participants.setListedInDirectory(lapsed.participantId, true)).toBe(false);
   });
 
   it('a withdrawal or lapse takes the entry down, even one saved between the lapse step’s removal and its record', async () => {
     const withdrawn = await participant('accredited');
-    expect(await store().saveDirectoryEntry(entryOf(withdrawn))).toBe(true);
+    expect(await store().directory.save(entryOf(withdrawn))).toBe(true);
     await system.admin({
       command: 'withdraw-participant',
       participantId: withdrawn.participantId,
       reason: 'Left',
     });
-    expect(await store().getDirectoryEntry(withdrawn.participantId)).toBeUndefined();
+    expect(await store().directory.get(withdrawn.participantId)).toBeUndefined();
 
     // The lapse step takes the entry down first, then records the lapse: a save in between is undone.
     const lapsing = await participant('accredited');
-    await store().removeDirectoryEntry(lapsing.participantId);
-    expect(await store().saveDirectoryEntry(entryOf(lapsing))).toBe(true);
+    await store().directory.remove(lapsing.participantId);
+    expect(await store().directory.save(entryOf(lapsing))).toBe(true);
     await lapse(lapsing);
-    expect(await store().getDirectoryEntry(lapsing.participantId)).toBeUndefined();
+    expect(await store().directory.get(lapsing.participantId)).toBeUndefined();
   });
 });

@@ -36,7 +36,7 @@ describe('impossible London times', () => {
     expect(await refusalOf({ command: 'create-cohort', cohort })).toMatch(
       /"2027-01-14T25:00 is not a London time: [^"]*00:00 to 23:59\)","path":\["cohort","schedule","day-1","starts"\]/,
     );
-    expect(await store().getCohort('hour-25')).toBeUndefined();
+    expect(await store().cohorts.get('hour-25')).toBeUndefined();
   });
 
   it('create-cohort refuses 29 February in a year that has none, rather than 1 March', async () => {
@@ -44,11 +44,11 @@ describe('impossible London times', () => {
     expect(await refusalOf({ command: 'create-cohort', cohort })).toMatch(
       /"2099-02-29T17:00 is not a London time: February 2099 has no day 29","path":\["cohort","schedule","interim-task","deadline"\]/,
     );
-    expect(await store().getCohort('no-leap-day')).toBeUndefined();
+    expect(await store().cohorts.get('no-leap-day')).toBeUndefined();
   });
 
   it('change-date refuses 30 February, and the schedule stays as it was', async () => {
-    const before = (await store().getCohort(testCohort.cohortId))?.schedule;
+    const before = (await store().cohorts.get(testCohort.cohortId))?.schedule;
     const refusal = await refusalOf({
       command: 'change-date',
       cohortId: testCohort.cohortId,
@@ -58,7 +58,7 @@ describe('impossible London times', () => {
     expect(refusal).toMatch(
       /"2099-02-30T17:00 is not a London time: February 2099 has no day 30","path":\["schedule","deadline"\]/,
     );
-    expect((await store().getCohort(testCohort.cohortId))?.schedule).toEqual(before);
+    expect((await store().cohorts.get(testCohort.cohortId))?.schedule).toEqual(before);
   });
 
   it('grant-extension refuses a day the month does not have, and records no deadline', async () => {
@@ -67,34 +67,34 @@ describe('impossible London times', () => {
     expect(
       await refusalOf({ command: 'grant-extension', participantId, stepId: 'interim-task', until }),
     ).toMatch(/February 2099 has no day 29/);
-    expect((await store().getParticipant(participantId))?.deadlines).toEqual({});
+    expect((await store().participants.get(participantId))?.deadlines).toEqual({});
   });
 
   it('the store refuses to write one, whoever asks', async () => {
     const day2 = { ...testCohort.schedule['day-2'], ends: '2099-06-31T16:00' };
     await expect(
-      store().createCohort(withSchedule('store-refuses', { 'day-2': day2 }) as never),
+      store().cohorts.create(withSchedule('store-refuses', { 'day-2': day2 }) as never),
     ).rejects.toThrow(/June 2099 has no day 31/);
-    expect(await store().getCohort('store-refuses')).toBeUndefined();
+    expect(await store().cohorts.get('store-refuses')).toBeUndefined();
 
-    const before = (await store().getCohort(testCohort.cohortId))?.schedule;
+    const before = (await store().cohorts.get(testCohort.cohortId))?.schedule;
     await expect(
-      store().updateCohortSchedule(testCohort.cohortId, 'interim-task', { deadline: '2099-03-10T24:00' }),
+      store().cohorts.updateSchedule(testCohort.cohortId, 'interim-task', { deadline: '2099-03-10T24:00' }),
     ).rejects.toThrow(/2099-03-10T24:00 is not a London time/);
     await expect(
-      store().updateCohortSchedule(testCohort.cohortId, 'day-2', {
+      store().cohorts.updateSchedule(testCohort.cohortId, 'day-2', {
         starts: '2099-03-29T01:30',
         ends: '2099-03-29T16:00',
         venue: 'Leeds',
         sequence: 1,
       }),
     ).rejects.toThrow(/01:30 on 2099-03-29 does not exist in London/);
-    expect((await store().getCohort(testCohort.cohortId))?.schedule).toEqual(before);
+    expect((await store().cohorts.get(testCohort.cohortId))?.schedule).toEqual(before);
 
     const { participantId } = await enrol(system, { email: 'store-deadline@school.test' });
-    await expect(store().setDeadline(participantId, 'interim-task', '2099-02-29T17:00')).rejects.toThrow(
-      /February 2099 has no day 29/,
-    );
-    expect((await store().getParticipant(participantId))?.deadlines).toEqual({});
+    await expect(
+      store().participants.setDeadline(participantId, 'interim-task', '2099-02-29T17:00'),
+    ).rejects.toThrow(/February 2099 has no day 29/);
+    expect((await store().participants.get(participantId))?.deadlines).toEqual({});
   });
 });

@@ -48,7 +48,7 @@ async function participant(
     enrolledAt: system.clock.now().toISOString(),
     progress,
   });
-  await store().createParticipant(created);
+  await store().participants.create(created);
   return created;
 }
 
@@ -59,7 +59,7 @@ async function request(subject: Omit<Parameters<typeof newRequest>[0], 'requestI
     { reminderAfterDays: [], expiresAfterDays: 14 },
     system.clock.now(),
   );
-  await store().createRequest(created);
+  await store().requests.create(created);
   return created;
 }
 
@@ -83,8 +83,8 @@ const stepRequest = (
 
 const answer = (form: RequestForm, req: Request, values: FormValues) =>
   form.answer(req, values, evidence, deps());
-const progressOf = async (p: Participant) => (await store().getParticipant(p.participantId))?.progress;
-const statusOf = async (r: Request) => (await store().getRequest(r.requestId))?.status;
+const progressOf = async (p: Participant) => (await store().participants.get(p.participantId))?.progress;
+const statusOf = async (r: Request) => (await store().requests.get(r.requestId))?.status;
 const textarea = (page: APIGatewayProxyResult, name: string) =>
   page.body.match(new RegExp(`<textarea id="${name}"[^>]*>\\n([\\s\\S]*?)</textarea>`))?.[1];
 
@@ -151,7 +151,7 @@ describe('submission form', () => {
       attempt: 1,
       answers: { plan: 'Year 3 team\nweekly', whatHappened: 'It went well', evaluation: SCRIPT },
     });
-    const answered = await store().getRequest(req.requestId);
+    const answered = await store().requests.get(req.requestId);
     expect(answered).toMatchObject({ status: 'answered', answer: { answeredBy: 'Asha Patel' } });
 
     const again = await answer(submissionForm, req, { ...values, whatHappened: 'Changed my mind' });
@@ -427,7 +427,7 @@ describe('attendance form', () => {
     expect(page.body).toContain('We will tell the programme team who was absent');
     expect((await progressOf(ada))?.['day-1']).toMatchObject({ outcome: 'attended', recordedBy: lead.name });
     expect((await progressOf(ben))?.['day-1']).toMatchObject({ outcome: 'absent', recordedBy: lead.name });
-    expect(await store().getRequest(req.requestId)).toMatchObject({
+    expect(await store().requests.get(req.requestId)).toMatchObject({
       status: 'answered',
       answer: { answeredBy: lead.name },
     });
@@ -435,7 +435,7 @@ describe('attendance form', () => {
     const again = await answer(attendanceForm, req, { [field(ben)]: 'attended', [field(ada)]: 'absent' });
     expect(again.statusCode).toBe(409);
     expect(
-      await store().recordStepOutcome(ben.participantId, 'day-1', {
+      await store().participants.recordStepOutcome(ben.participantId, 'day-1', {
         outcome: 'attended',
         recordedAt: system.clock.now().toISOString(),
         recordedBy: lead.name,

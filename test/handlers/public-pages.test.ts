@@ -63,9 +63,9 @@ async function accreditedLead(
     enrolledAt: '2026-09-01T09:00:00.000Z',
     ...(accredited ? { accreditation: { verificationCode, accreditedAt, listedInDirectory: false } } : {}),
   });
-  await store().createParticipant(participant);
+  await store().participants.create(participant);
   if (participant.accreditation) {
-    await store().recordCertificate(verificationCode, participantId);
+    await store().certificates.record(verificationCode, participantId);
     if (issued)
       await issueCertificate(participant, programme, participant.accreditation, system.dependencies);
   }
@@ -145,13 +145,13 @@ describe('certificates', () => {
     expect(await unknown.text()).toContain('We cannot find that certificate');
 
     const { participant } = await accreditedLead('Not Yet', { accredited: false });
-    await store().recordCertificate('ABCD-ABCD-ABCD', participant.participantId);
+    await store().certificates.record('ABCD-ABCD-ABCD', participant.participantId);
     expect((await fetch(url('/certificates/ABCD-ABCD-ABCD'))).status).toBe(404);
     expect((await fetch(url('/certificates/ABCD-ABCD-ABCD/verify'))).status).toBe(404);
   });
 
   it('a malformed code gets the same 404 without touching the database or S3', async () => {
-    const lookups = vi.spyOn(store(), 'participantByCertificate');
+    const lookups = vi.spyOn(store().certificates, 'participantWith');
     const reads = vi.spyOn(certificateStore(system.dependencies), 'issuedCertificate');
     const { code } = await accreditedLead();
     for (const malformed of [
@@ -327,9 +327,9 @@ describe('the directory and the lead’s entry in it', () => {
     expect(page).not.toContain('Hillside Primary');
     expect(page).not.toContain(participant.person.email);
     expect(page).not.toContain(SCRIPT);
-    expect((await store().getParticipant(participant.participantId))?.accreditation?.listedInDirectory).toBe(
-      true,
-    );
+    expect(
+      (await store().participants.get(participant.participantId))?.accreditation?.listedInDirectory,
+    ).toBe(true);
 
     const again = await (await fetch(link)).text();
     expect(again).toContain('value="yes" checked');
@@ -351,10 +351,10 @@ describe('the directory and the lead’s entry in it', () => {
     expect(left.status).toBe(200);
     expect(await left.text()).toContain('You are not listed in the directory.');
     expect(await directoryJson()).toEqual([]);
-    expect((await store().getParticipant(participant.participantId))?.accreditation?.listedInDirectory).toBe(
-      false,
-    );
-    expect((await store().getRequest(`directory-entry-${participant.participantId}`))?.status).toBe('open');
+    expect(
+      (await store().participants.get(participant.participantId))?.accreditation?.listedInDirectory,
+    ).toBe(false);
+    expect((await store().requests.get(`directory-entry-${participant.participantId}`))?.status).toBe('open');
   });
 
   it('lists several leads in name order, each from a link of their own', async () => {
@@ -385,6 +385,6 @@ describe('the directory and the lead’s entry in it', () => {
     const link = await offerDirectoryEntry(participant, system.dependencies);
     expect((await fetch(link)).status).toBe(403);
     expect((await answerEntryForm(link, { listed: 'yes', displayName: 'Fay Ng' })).status).toBe(403);
-    expect(await store().getDirectoryEntry(participant.participantId)).toBeUndefined();
+    expect(await store().directory.get(participant.participantId)).toBeUndefined();
   });
 });

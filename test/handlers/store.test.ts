@@ -39,39 +39,39 @@ describe('AccreditationStore', () => {
     const { store } = system.dependencies;
     const now = new Date('2026-11-02T09:00:00Z');
     const request = commitmentRequest('p-first-wins', now);
-    expect(await store.createRequest(request)).toBe(true);
-    expect(await store.createRequest(request)).toBe(false);
-    await store.saveTaskToken(request.requestId, 'token-a');
+    expect(await store.requests.create(request)).toBe(true);
+    expect(await store.requests.create(request)).toBe(false);
+    await store.requests.saveTaskToken(request.requestId, 'token-a');
 
-    const first = await store.answerRequest(request.requestId, answer('Sam Okafor', now), now);
+    const first = await store.requests.answer(request.requestId, answer('Sam Okafor', now), now);
     expect(first).toMatchObject({
       status: 'answered',
       taskToken: 'token-a',
       answer: { signedBy: 'Sam Okafor' },
     });
-    expect(await store.answerRequest(request.requestId, answer('Someone Else', now), now)).toBeUndefined();
-    expect((await store.getRequest(request.requestId))?.answer).toMatchObject({ signedBy: 'Sam Okafor' });
-    expect(await store.saveTaskToken(request.requestId, 'token-b')).toBe(false);
+    expect(await store.requests.answer(request.requestId, answer('Someone Else', now), now)).toBeUndefined();
+    expect((await store.requests.get(request.requestId))?.answer).toMatchObject({ signedBy: 'Sam Okafor' });
+    expect(await store.requests.saveTaskToken(request.requestId, 'token-b')).toBe(false);
   });
 
   it('an answer after expiry is refused, even before the workflow marks it expired', async () => {
     const { store } = system.dependencies;
     const created = new Date('2026-11-02T09:00:00Z');
     const request = commitmentRequest('p-too-late', created);
-    await store.createRequest(request);
+    await store.requests.create(request);
     const late = new Date('2026-11-16T09:00:01Z');
-    expect(await store.answerRequest(request.requestId, answer('Sam Okafor', late), late)).toBeUndefined();
-    expect(await store.expireRequest(request.requestId)).toBe(true);
-    expect(await store.expireRequest(request.requestId)).toBe(false);
+    expect(await store.requests.answer(request.requestId, answer('Sam Okafor', late), late)).toBeUndefined();
+    expect(await store.requests.expire(request.requestId)).toBe(true);
+    expect(await store.requests.expire(request.requestId)).toBe(false);
   });
 
   it('counts each reminder once', async () => {
     const { store } = system.dependencies;
     const request = commitmentRequest('p-reminders', new Date());
-    await store.createRequest(request);
-    expect(await store.markReminderSent(request.requestId, 1)).toBe(true);
-    expect(await store.markReminderSent(request.requestId, 1)).toBe(false);
-    expect(await store.markReminderSent(request.requestId, 3)).toBe(false);
-    expect((await store.getRequest(request.requestId))?.remindersSent).toBe(1);
+    await store.requests.create(request);
+    expect(await store.requests.markReminderSent(request.requestId, 1)).toBe(true);
+    expect(await store.requests.markReminderSent(request.requestId, 1)).toBe(false);
+    expect(await store.requests.markReminderSent(request.requestId, 3)).toBe(false);
+    expect((await store.requests.get(request.requestId))?.remindersSent).toBe(1);
   });
 });

@@ -284,7 +284,7 @@ export class JourneyScenario {
   }
 
   private async refreshCohort(cohortId: string) {
-    const cohort = await this.system.dependencies.store.getCohort(cohortId);
+    const cohort = await this.system.dependencies.store.cohorts.get(cohortId);
     if (!cohort) throw new Error(`No cohort ${cohortId}`);
     this.cohorts.set(cohortId, cohort);
   }
@@ -627,7 +627,7 @@ export class JourneyScenario {
   /** Accredited: their accredited years are dated from the record's accreditation. */
   private async accredited(actor: Actor) {
     actor.expectedStage = 'accredited';
-    const record = await this.system.dependencies.store.getParticipant(actor.participantId);
+    const record = await this.system.dependencies.store.participants.get(actor.participantId);
     const plan = actor.programme.accreditation;
     if (!record?.accreditation || !plan)
       return this.problem(`${actor.name} accredited without a record of it`);
@@ -831,7 +831,7 @@ export class JourneyScenario {
       if (execution.status === 'FAILED')
         this.problem(`Execution ${execution.name} failed: ${execution.error} ${execution.cause}`);
     for (const actor of this.actors) {
-      const record = await this.system.dependencies.store.getParticipant(actor.participantId);
+      const record = await this.system.dependencies.store.participants.get(actor.participantId);
       if (record?.stage !== actor.expectedStage)
         this.problem(`${actor.name} is ${record?.stage}, expected ${actor.expectedStage}`);
       const running = executions.filter(
@@ -852,7 +852,7 @@ export class JourneyScenario {
     const finalStages: Record<string, number> = {};
     for (const actor of this.actors) {
       const stage =
-        (await this.system.dependencies.store.getParticipant(actor.participantId))?.stage ?? 'none';
+        (await this.system.dependencies.store.participants.get(actor.participantId))?.stage ?? 'none';
       finalStages[stage] = (finalStages[stage] ?? 0) + 1;
     }
     return {

@@ -125,7 +125,7 @@ export const waitForState = (system: LocalSystem, executionArn: string, state: s
  * whatever starts an execution records its name first.
  */
 export async function recordedExecution(system: LocalSystem, participantId: string) {
-  const named = (await system.dependencies.store.getParticipant(participantId))?.execution;
+  const named = (await system.dependencies.store.participants.get(participantId))?.execution;
   expect(named, `${participantId} names no execution`).toBeDefined();
   const execution = system.stepFunctions
     .listExecutions()

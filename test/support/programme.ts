@@ -103,7 +103,7 @@ export async function expectAccredited(
   ])
     expect(execution.statesEntered).toContain(state);
 
-  const record = await system.dependencies.store.getParticipant(who.participantId);
+  const record = await system.dependencies.store.participants.get(who.participantId);
   expect(record?.stage).toBe('accredited');
   // The record names the accredited years it handed over to, and that execution runs.
   expect((await recordedExecution(system, who.participantId)).name).toBe(`${who.participantId}-accredited-1`);

@@ -27,7 +27,7 @@ export async function participantRecord(
     enrolledAt: system.clock.now().toISOString(),
     ...record,
   });
-  await system.dependencies.store.createParticipant(participant);
+  await system.dependencies.store.participants.create(participant);
   return participant;
 }
 

@@ -82,7 +82,7 @@ describe('the accredited years', () => {
     const reported = await post(linkIn(reportAsk), termlyAnswers);
     expect(reported.status, reported.page).toBe(200);
     await parkedIn(system, lead.participantId, 'Accredited');
-    const afterSpring = await system.dependencies.store.getParticipant(lead.participantId);
+    const afterSpring = await system.dependencies.store.participants.get(lead.participantId);
     expect(afterSpring?.progress[spring.id]).toMatchObject({
       outcome: 'reported',
       counts: { teachers: 14, schools: 3 },
@@ -148,7 +148,7 @@ describe('the accredited years', () => {
     );
     expect(confirmed.subject).toContain(String(Number(toLondonLocal(year.due).slice(0, 4)) + 1));
     await parkedIn(system, lead.participantId, 'Accredited');
-    const record = await system.dependencies.store.getParticipant(lead.participantId);
+    const record = await system.dependencies.store.participants.get(lead.participantId);
     expect(record?.person.email).toBe('asha@riverside.test');
     expect(record?.school).toBe('Riverside Academy');
     expect(record?.stage).toBe('accredited');
@@ -158,7 +158,7 @@ describe('the accredited years', () => {
       counts: { teachers: 40, schools: 6 },
       pledges: accreditedYearsPlan().reRegistration.pledges,
     });
-    expect(await system.dependencies.store.getDirectoryEntry(lead.participantId)).toMatchObject({
+    expect(await system.dependencies.store.directory.get(lead.participantId)).toMatchObject({
       organisation: 'Riverside Academy',
       contactEmail: 'asha@riverside.test',
       offer: 'Work groups on fractions',
@@ -242,11 +242,11 @@ describe('the accredited years', () => {
     await waitForStatus(system, execution?.executionArn ?? '', 'SUCCEEDED');
     expect(execution?.statesEntered.at(-1)).toBe('AccreditationLapsed');
 
-    const record = await system.dependencies.store.getParticipant(lead.participantId);
+    const record = await system.dependencies.store.participants.get(lead.participantId);
     expect(record?.stage).toBe('lapsed');
     expect(record?.lapse?.reason).toContain('Not re-registered for year 1');
     expect(record?.accreditation?.listedInDirectory).toBe(false);
-    expect(await system.dependencies.store.getDirectoryEntry(lead.participantId)).toBeUndefined();
+    expect(await system.dependencies.store.directory.get(lead.participantId)).toBeUndefined();
     expect((await directory()).leads.map((l) => l.name)).not.toContain('Asha Patel');
     // The certificate stays genuine, but says it is no longer current; the link says it is too late.
     const code = record?.accreditation?.verificationCode;
@@ -279,7 +279,7 @@ describe('the accredited years', () => {
     expect(back.status, back.page).toBe(200);
     const confirmed = await mail.waitForEmail(lead.participant, /^You are re-registered/);
     await parkedIn(system, lead.participantId, 'Accredited');
-    const reinstatedRecord = await system.dependencies.store.getParticipant(lead.participantId);
+    const reinstatedRecord = await system.dependencies.store.participants.get(lead.participantId);
     expect(reinstatedRecord?.stage).toBe('accredited');
     expect(reinstatedRecord?.lapse).toBeUndefined();
     expect(reinstatedRecord?.reinstatements).toEqual([
@@ -339,7 +339,7 @@ describe('the accredited years', () => {
 
     advanceToInstant(system, year.due, DAY);
     await parkedIn(system, lead.participantId, 'AtReRegistration');
-    expect((await system.dependencies.store.getParticipant(lead.participantId))?.stage).toBe('accredited');
+    expect((await system.dependencies.store.participants.get(lead.participantId))?.stage).toBe('accredited');
     const answer = await post(linkIn(extended), reRegistrationAnswers(lead.participant));
     expect(answer.status, answer.page).toBe(200);
     await mail.waitForEmail(lead.participant, /^You are re-registered/);
@@ -358,7 +358,7 @@ describe('the accredited years', () => {
     const execution = accreditedYearsExecutions(system, lead.participantId).at(-1);
     await waitForStatus(system, execution?.executionArn ?? '', 'SUCCEEDED');
     expect(execution?.statesEntered.at(-1)).toBe('Withdrawn');
-    expect(await system.dependencies.store.getDirectoryEntry(lead.participantId)).toBeUndefined();
+    expect(await system.dependencies.store.directory.get(lead.participantId)).toBeUndefined();
   });
 
   it('started for someone not accredited, it stops at once and tells the admin', async () => {

@@ -90,7 +90,7 @@ describe('admin commands run again after a failure', () => {
     await parkedIn(system, lead.participantId, 'AtReRegistration');
     expect((await recordedExecution(system, lead.participantId)).executionArn).toBe(reinstated.executionArn);
     await mailbox(system).waitForEmail(lead.person.email, /^Please re-register/);
-    const record = await system.dependencies.store.getParticipant(lead.participantId);
+    const record = await system.dependencies.store.participants.get(lead.participantId);
     expect(record?.reinstatements).toHaveLength(1);
   });
 });
@@ -114,7 +114,7 @@ describe('admin commands run again after a failure part-way', () => {
       e.subject.startsWith('Changed:'),
     );
     expect(updates).toHaveLength(1);
-    expect((await system.dependencies.store.getCohort(cohort.cohortId))?.schedule['day-1']).toMatchObject({
+    expect((await system.dependencies.store.cohorts.get(cohort.cohortId))?.schedule['day-1']).toMatchObject({
       venue: 'York Racecourse',
       sequence: 1,
     });
@@ -163,7 +163,7 @@ describe('what an admin command reports is what happens', () => {
     await system.stepFunctions.settled();
     // Every ask it reports has gone again, to the corrected address, by the time the execution rests.
     for (const requestId of askedAgain)
-      expect((await system.dependencies.store.getRequest(requestId))?.invitedAt, requestId).toBeDefined();
+      expect((await system.dependencies.store.requests.get(requestId))?.invitedAt, requestId).toBeDefined();
     expect(await mailbox(system).emailsTo(corrected)).toHaveLength(askedAgain.length);
 
     // The later cohort asks the task of them, at the corrected address, after its own day 1.

@@ -66,7 +66,7 @@ describe("the cohort lead's asks", () => {
       /^Absent from Development day 1: Ben Jones/,
     );
     await waitForState(system, late.executionArn, 'AtTask');
-    const record = await system.dependencies.store.getParticipant(late.participantId);
+    const record = await system.dependencies.store.participants.get(late.participantId);
     expect(record?.progress['day-1']).toMatchObject({ outcome: 'absent', recordedBy: 'Casey Lead' });
   });
 

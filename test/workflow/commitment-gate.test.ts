@@ -58,7 +58,7 @@ describe('the senior-leader commitment gate', () => {
 
     const execution = system.stepFunctions.describeExecution(executionArn);
     expect(execution.statesEntered).toContain('ReadyForDevelopmentDays');
-    const record = await system.dependencies.store.getParticipant(participantId);
+    const record = await system.dependencies.store.participants.get(participantId);
     expect(record?.stage).toBe('in-programme');
     expect(record?.commitment).toMatchObject({
       decision: 'signed',
@@ -85,7 +85,7 @@ describe('the senior-leader commitment gate', () => {
     expect(system.stepFunctions.describeExecution(executionArn).statesEntered.at(-1)).toBe(
       'CommitmentDeclined',
     );
-    expect((await system.dependencies.store.getParticipant(participantId))?.stage).toBe(
+    expect((await system.dependencies.store.participants.get(participantId))?.stage).toBe(
       'commitment-declined',
     );
     await mailbox(system).waitForEmail(participant, /cannot go ahead/);
@@ -131,7 +131,7 @@ describe('the senior-leader commitment gate', () => {
       'CommitmentExpired',
     );
     await mailbox(system).waitForEmail(system.dependencies.settings.ADMIN_EMAIL, /No commitment signed/);
-    expect((await system.dependencies.store.getRequest(`commitment-${participantId}`))?.status).toBe(
+    expect((await system.dependencies.store.requests.get(`commitment-${participantId}`))?.status).toBe(
       'expired',
     );
     expect((await fetch(linkIn(ask))).status).toBe(410);
@@ -143,7 +143,7 @@ describe('the senior-leader commitment gate', () => {
     await waitForState(system, executionArn, 'AtDevelopmentDay');
     await vi.waitFor(async () =>
       expect(
-        (await system.dependencies.store.getParticipant(participantId))?.notified['commitment-signed'],
+        (await system.dependencies.store.participants.get(participantId))?.notified['commitment-signed'],
       ).toBeDefined(),
     );
     const sentBefore = (await mailbox(system).all()).length;
@@ -177,7 +177,7 @@ describe('the senior-leader commitment gate', () => {
       'Withdrawn',
     ]);
     expect((await fetch(linkIn(ask))).status).toBe(410);
-    expect(await system.dependencies.store.getParticipant(participantId)).toMatchObject({
+    expect(await system.dependencies.store.participants.get(participantId)).toMatchObject({
       stage: 'withdrawn',
     });
   });
@@ -204,7 +204,7 @@ describe('the senior-leader commitment gate', () => {
 
     expect((await answer(linkIn(again), sign)).status).toBe(200);
     await waitForState(system, executionArn, 'AtDevelopmentDay');
-    const record = await system.dependencies.store.getParticipant(participantId);
+    const record = await system.dependencies.store.participants.get(participantId);
     expect(record?.seniorLeader.email).toBe('sam.okafor@school.test');
     expect(record?.commitment?.decision).toBe('signed');
   });

@@ -80,7 +80,7 @@ describe('the Primary Mastery Specialist development year', () => {
     const execution = system.stepFunctions.describeExecution(who.executionArn);
     expect(execution.statesEntered.at(-1)).toBe('ProgrammeCompleted');
     expect(execution.statesEntered).not.toContain('AtAssessment');
-    const record = await system.dependencies.store.getParticipant(who.participantId);
+    const record = await system.dependencies.store.participants.get(who.participantId);
     expect(record?.stage).toBe('completed');
     expect(Object.keys(record?.progress ?? {}).sort()).toEqual(Object.keys(schedule).sort());
   });

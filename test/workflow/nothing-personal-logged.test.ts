@@ -109,17 +109,20 @@ const secrets = () => [...personal, ...taskTokens, ...linkSecrets];
 beforeAll(async () => {
   system = await startTestSystem();
   // Task tokens, as the waits park them on the record and on requests.
-  const store = system.dependencies.store;
-  for (const method of ['saveWaitToken', 'saveTaskToken'] as const) {
-    const save = store[method].bind(store);
-    vi.spyOn(store, method).mockImplementation((id: string, token: string, ...rest: [number?]) => {
-      taskTokens.add(token);
-      return (save as (...args: unknown[]) => Promise<boolean>)(id, token, ...rest);
-    });
-  }
+  const { participants, requests } = system.dependencies.store;
+  const saveWaitToken = participants.saveWaitToken.bind(participants);
+  vi.spyOn(participants, 'saveWaitToken').mockImplementation((id, token, revision) => {
+    taskTokens.add(token);
+    return saveWaitToken(id, token, revision);
+  });
+  const saveTaskToken = requests.saveTaskToken.bind(requests);
+  vi.spyOn(requests, 'saveTaskToken').mockImplementation((id, token) => {
+    taskTokens.add(token);
+    return saveTaskToken(id, token);
+  });
   recordLogsAndTraces();
   const accredited = await accreditedLead(system, 'privacy-cohort', participantEmail);
-  const code = (await system.dependencies.store.getParticipant(accredited.participantId))?.accreditation
+  const code = (await system.dependencies.store.participants.get(accredited.participantId))?.accreditation
     ?.verificationCode;
   expect((await fetch(`${system.urls.app}/certificates/${code}/verify`)).status).toBe(200);
   // Every link secret emailed during the run.

@@ -121,7 +121,7 @@ describe('the programme phase', () => {
     const secondAssessment = (await asks())[1] as SentEmail;
     expect((await post(linkIn(secondAssessment), { decision: 'accredited' })).status).toBe(200);
     await waitForStatus(system, who.executionArn, 'SUCCEEDED');
-    const record = await system.dependencies.store.getParticipant(who.participantId);
+    const record = await system.dependencies.store.participants.get(who.participantId);
     expect(record?.progress.pdlperf).toMatchObject({
       attempt: 2,
       answers: { evaluation: 'Now with pupil outcomes.' },
@@ -144,7 +144,7 @@ describe('the programme phase', () => {
     expect(system.stepFunctions.describeExecution(who.executionArn).statesEntered.at(-1)).toBe(
       'NotAccredited',
     );
-    const record = await system.dependencies.store.getParticipant(who.participantId);
+    const record = await system.dependencies.store.participants.get(who.participantId);
     expect(record?.stage).toBe('not-accredited');
     expect(record?.progress.assessment).toMatchObject({
       outcome: 'not-accredited',
@@ -173,7 +173,7 @@ describe('the programme phase', () => {
     expect(notice.body.text).toContain(
       `Your deadline has changed: it is now ${formatLondon(londonTime(deadline))}.`,
     );
-    const request = await system.dependencies.store.getRequest(`interim-task#1-${who.participantId}`);
+    const request = await system.dependencies.store.requests.get(`interim-task#1-${who.participantId}`);
     expect(request?.expiresAt).toBe(londonTime(deadline).toISOString());
     expect((await post(linkIn(notice), interimAnswers)).status).toBe(200);
     // The first link still worked until the answer: both belong to the same request, now answered.
@@ -275,7 +275,7 @@ describe('the programme phase', () => {
     await waitForState(system, deferral.executionArn, 'AtDevelopmentDay');
     const resumed = system.stepFunctions.describeExecution(deferral.executionArn).statesEntered;
     expect(resumed).not.toContain('AwaitCommitment');
-    const record = await system.dependencies.store.getParticipant(who.participantId);
+    const record = await system.dependencies.store.participants.get(who.participantId);
     expect(record).toMatchObject({ cohortId: later.cohortId, commitment: { decision: 'signed' } });
     expect(record?.progress['day-1']).toBeUndefined();
     expect(record?.deferrals).toEqual([expect.objectContaining({ fromCohortId: cohort.cohortId })]);
@@ -293,7 +293,7 @@ describe('the programme phase', () => {
     expect(system.stepFunctions.describeExecution(who.executionArn).statesEntered.at(-1)).toBe('Withdrawn');
     const sent = (await mailbox(system).emailsTo(who.participant)).length;
     advanceTo(system, cohort.schedule['day-1'].ends);
-    const record = await system.dependencies.store.getParticipant(who.participantId);
+    const record = await system.dependencies.store.participants.get(who.participantId);
     expect(record).toMatchObject({ stage: 'withdrawn', withdrawal: { reason: 'Left teaching' } });
     expect(await mailbox(system).emailsTo(who.participant)).toHaveLength(sent);
   });

@@ -40,7 +40,7 @@ async function recorded(participantId: string, stage: Stage, execution?: Partici
     enrolledAt: system.clock.now().toISOString(),
     ...(execution && { execution }),
   });
-  expect(await system.dependencies.store.createParticipant(participant)).toBe(true);
+  expect(await system.dependencies.store.participants.create(participant)).toBe(true);
 }
 
 /** A participant whose lifecycle runs, started as every start is: its name recorded on them first. */

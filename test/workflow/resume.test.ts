@@ -88,7 +88,7 @@ describe('resume-participant', () => {
     );
     await failed.done;
     expect(failed.error).toBe('AccreditedYearsFailed');
-    await system.dependencies.store.recordAccreditation(participantId, {
+    await system.dependencies.store.participants.recordAccreditation(participantId, {
       verificationCode: 'TEST-0000-0002',
       accreditedAt: system.clock.now().toISOString(),
       listedInDirectory: false,

@@ -1,0 +1,157 @@
+import { Request } from '../domain/request.js';
+import type { ParticipantItems } from './participants.js';
+import { keys, type Table, ttlAfter } from './table.js';
+
+/** Requests: the asks the system makes of someone (commitment, attendance, task, feedback, …). */
+export class RequestItems {
+  constructor(
+    private readonly table: Table,
+    private readonly participants: Pick<ParticipantItems, 'get'>,
+  ) {}
+
+  create(request: Request): Promise<boolean> {
+    return this.table.create({
+      ...keys.request(request.requestId),
+      GSI1PK: request.participantId ? `PARTICIPANT#${request.participantId}` : `COHORT#${request.cohortId}`,
+      GSI1SK: `REQUEST#${request.requestId}`,
+      type: 'request',
+      ttl: ttlAfter(request.expiresAt),
+      ...request,
+    });
+  }
+
+  async get(requestId: string): Promise<Request | undefined> {
+    const item = await this.table.get(keys.request(requestId));
+    return item && Request.parse(item);
+  }
+
+  markInvited(requestId: string, at: Date): Promise<boolean> {
+    return this.table.update(
+      keys.request(requestId),
+      'SET invitedAt = :at',
+      'attribute_not_exists(invitedAt)',
+      {
+        ':at': at.toISOString(),
+      },
+    );
+  }
+
+  /**
+   * An open ask to be made again at once (its recipient's address was corrected): the next chase sends
+   * it afresh with a new link; its deadline and the reminders already sent stay as they were.
+   */
+  askAgain(requestId: string): Promise<boolean> {
+    return this.table.update(
+      keys.request(requestId),
+      'REMOVE invitedAt',
+      '#status = :open',
+      { ':open': 'open' },
+      {
+        '#status': 'status',
+      },
+    );
+  }
+
+  /** A participant's own requests (their commitment and their asks), each read itself, consistently. */
+  async ofParticipant(participantId: string): Promise<Request[]> {
+    const items = await this.table.queryGsi1(`PARTICIPANT#${participantId}`, 'REQUEST#');
+    const found: Request[] = [];
+    for (const item of items) {
+      const request = await this.get(String(item.requestId));
+      if (request) found.push(request);
+    }
+    return found;
+  }
+
+  /** Records that the admin was told an ask is past its due date, once. */
+  markOverdueReported(requestId: string, at: Date): Promise<boolean> {
+    return this.table.update(
+      keys.request(requestId),
+      'SET overdueReportedAt = :at',
+      'attribute_not_exists(overdueReportedAt)',
+      { ':at': at.toISOString() },
+    );
+  }
+
+  /**
+   * Counts reminders up to `number` (1-based) as sent, once: from `previous`, the count it was read at
+   * (earlier ones are skipped when a later one, or the ask itself, covers them).
+   */
+  markReminderSent(requestId: string, number: number, previous = number - 1): Promise<boolean> {
+    return this.table.update(keys.request(requestId), 'SET remindersSent = :n', 'remindersSent = :previous', {
+      ':n': number,
+      ':previous': previous,
+    });
+  }
+
+  /** Only an open request can be waited on; the token is overwritten by each new wait. */
+  saveTaskToken(requestId: string, taskToken: string): Promise<boolean> {
+    return this.table.update(
+      keys.request(requestId),
+      'SET taskToken = :token',
+      '#status = :open',
+      {
+        ':token': taskToken,
+        ':open': 'open',
+      },
+      { '#status': 'status' },
+    );
+  }
+
+  /**
+   * Answers an open, unexpired request, returning it as answered (with the token of whichever wait is
+   * running at that instant); undefined if it was already answered or had expired, or is about a
+   * participant who has been withdrawn. (That last is a look before the write: the participant's own
+   * record refuses their outcomes atomically, see `participants.recordStepOutcome`.)
+   */
+  async answer(
+    requestId: string,
+    answer: NonNullable<Request['answer']>,
+    now: Date,
+  ): Promise<Request | undefined> {
+    const about = (await this.get(requestId))?.participantId;
+    if (about && (await this.participants.get(about))?.withdrawal) return undefined;
+    const answered = await this.table.updateReturning(
+      keys.request(requestId),
+      'SET #status = :answered, answer = :answer',
+      '#status = :open AND expiresAt > :now',
+      { ':answered': 'answered', ':answer': answer, ':open': 'open', ':now': now.toISOString() },
+      { '#status': 'status' },
+    );
+    return answered && Request.parse(answered);
+  }
+
+  /**
+   * A new deadline for an unanswered request (an extension, or a moved date): open again, reminders
+   * counted afresh from now, and a new ask due. Answered requests stay answered.
+   */
+  reopen(requestId: string, expiresAt: Date, reminderAfterDays: number[], now: Date): Promise<boolean> {
+    return this.table.update(
+      keys.request(requestId),
+      'SET #status = :open, expiresAt = :expiresAt, reminderAfterDays = :reminders, remindersSent = :zero, createdAt = :now REMOVE invitedAt',
+      '#status <> :answered',
+      {
+        ':open': 'open',
+        ':answered': 'answered',
+        ':expiresAt': expiresAt.toISOString(),
+        ':reminders': reminderAfterDays,
+        ':zero': 0,
+        ':now': now.toISOString(),
+      },
+      { '#status': 'status' },
+    );
+  }
+
+  expire(requestId: string): Promise<boolean> {
+    return this.table.update(
+      keys.request(requestId),
+      'SET #status = :expired',
+      '#status = :open',
+      {
+        ':expired': 'expired',
+        ':open': 'open',
+      },
+      { '#status': 'status' },
+    );
+  }
+}

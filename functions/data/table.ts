@@ -1,0 +1,184 @@
+/**
+ * The accreditation table: one DynamoDB table, single-item conditional writes only (no transactions),
+ * so every write is atomic on its own and safe to retry. One file per kind of item holds its reads and
+ * writes (`cohorts.ts`, `participants.ts`, `requests.ts`, `links.ts`, `certificates.ts`, `directory.ts`);
+ * `store.ts` puts them together.
+ *
+ * | item        | PK                     | SK            | GSI1PK          | GSI1SK                 |
+ * |-------------|------------------------|---------------|-----------------|------------------------|
+ * | cohort      | COHORT#<cohortId>      | COHORT        | COHORTS         | COHORT#<cohortId>      |
+ * | participant | PARTICIPANT#<id>       | PARTICIPANT   | COHORT#<id>     | PARTICIPANT#<id>       |
+ * | request     | REQUEST#<requestId>    | REQUEST       | PARTICIPANT#<id>| REQUEST#<requestId>    |
+ * | link        | LINK#<sha256(secret)>  | LINK          |                 |                        |
+ * | certificate | CERTIFICATE#<code>     | CERTIFICATE   |                 |                        |
+ * | directory   | DIRECTORY#<participant>| DIRECTORY     | DIRECTORY       | <name>#<participantId> |
+ *
+ * Access patterns: get cohort / participant / request / link by id (GetItem); a cohort's participants
+ * and a participant's requests (Query GSI1); a participant by certificate verification code (GetItem on
+ * the certificate item, then the participant); the public directory (Query GSI1); every cohort, for the
+ * daily reconciler (Query GSI1). `ttl` lets DynamoDB
+ * delete spent links and requests long after they expire; correctness never depends on it (expiry is
+ * checked in code).
+ */
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { DAY } from '../domain/time.js';
+
+export const keys = {
+  cohort: (id: string) => ({ PK: `COHORT#${id}`, SK: 'COHORT' }),
+  participant: (id: string) => ({ PK: `PARTICIPANT#${id}`, SK: 'PARTICIPANT' }),
+  request: (id: string) => ({ PK: `REQUEST#${id}`, SK: 'REQUEST' }),
+  link: (hash: string) => ({ PK: `LINK#${hash}`, SK: 'LINK' }),
+  certificate: (code: string) => ({ PK: `CERTIFICATE#${code}`, SK: 'CERTIFICATE' }),
+  directoryEntry: (participantId: string) => ({ PK: `DIRECTORY#${participantId}`, SK: 'DIRECTORY' }),
+};
+
+type Key = Record<string, string>;
+export type Item = Record<string, unknown>;
+
+/** Spent asks are kept for a year after expiry for the record, then DynamoDB may remove them. */
+export const ttlAfter = (iso: string) => Math.floor((new Date(iso).getTime() + 365 * DAY) / 1000);
+
+const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'type', 'ttl'];
+export function withoutKeys(item: Item): Item {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_ATTRIBUTES.includes(k)));
+}
+
+/** The table's few ways of reading and writing, shared by every kind of item. */
+export class Table {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async get(key: Key): Promise<Item | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    return Item && withoutKeys(Item);
+  }
+
+  /** Put only if absent. Returns false when the item already exists. */
+  create(item: Item): Promise<boolean> {
+    return this.conditionally(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+  }
+
+  /** Put whatever is there (the latest write wins). */
+  async put(item: Item): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
+  async delete(key: Key): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: key }));
+  }
+
+  /** Runs a conditional write: false when its condition failed, any other error thrown. */
+  async conditionally(write: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await write();
+      return true;
+    } catch (error) {
+      if (
+        error instanceof ConditionalCheckFailedException ||
+        (error as Error).name === 'ConditionalCheckFailedException'
+      )
+        return false;
+      throw error;
+    }
+  }
+
+  update(
+    key: Key,
+    update: string,
+    condition: string,
+    values: Record<string, unknown>,
+    names?: Record<string, string>,
+  ): Promise<boolean> {
+    return this.conditionally(() =>
+      this.doc.send(new UpdateCommand(this.updateInput(key, update, condition, values, names))),
+    );
+  }
+
+  /** A conditional update returning the item as written; undefined when its condition failed. */
+  async updateReturning(
+    key: Key,
+    update: string,
+    condition: string,
+    values: Record<string, unknown>,
+    names?: Record<string, string>,
+  ): Promise<Item | undefined> {
+    let written: Item | undefined;
+    await this.conditionally(async () => {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          ...this.updateInput(key, update, condition, values, names),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      written = withoutKeys(Attributes ?? {});
+    });
+    return written;
+  }
+
+  private updateInput(
+    key: Key,
+    update: string,
+    condition: string,
+    values: Record<string, unknown>,
+    names?: Record<string, string>,
+  ): UpdateCommandInput {
+    return {
+      TableName: this.tableName,
+      Key: key,
+      UpdateExpression: update,
+      ConditionExpression: condition,
+      ExpressionAttributeValues: values,
+      ...(names ? { ExpressionAttributeNames: names } : {}),
+    };
+  }
+
+  /** Every item under one GSI1 partition (and sort-key prefix), page by page. Eventually consistent. */
+  async queryGsi1(partition: string, sortKeyPrefix?: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Item | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: sortKeyPrefix
+            ? 'GSI1PK = :partition AND begins_with(GSI1SK, :prefix)'
+            : 'GSI1PK = :partition',
+          ExpressionAttributeValues: {
+            ':partition': partition,
+            ...(sortKeyPrefix ? { ':prefix': sortKeyPrefix } : {}),
+          },
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+}
