@@ -5,7 +5,7 @@ import { type FunctionName, permissions } from '../functions/permissions.js';
 import { AdminAlerts } from './constructs/admin-alerts.js';
 import { DataStore } from './constructs/data-store.js';
 import { EmailSending } from './constructs/email-sending.js';
-import { FormsApi } from './constructs/forms-api.js';
+import { FormsApi, type FormsDomain } from './constructs/forms-api.js';
 import { grantDeclared } from './constructs/function-permissions.js';
 import { LifecycleFunctions } from './constructs/lifecycle-functions.js';
 import { LifecycleWorkflows } from './constructs/lifecycle-workflows.js';
@@ -17,6 +17,10 @@ export interface AccreditationStackProps extends StackProps {
   emailFrom: string;
   /** Where failures and outcomes for the programme team go. */
   adminEmail: string;
+  /** Requests one client (IP address) may make to the forms in 5 minutes. */
+  formsRequestsPerClientPer5Minutes: number;
+  /** The forms' own domain and its certificate; without one, links use the API's address. */
+  formsDomain?: FormsDomain;
 }
 
 export class AccreditationStack extends Stack {
@@ -35,7 +39,6 @@ export class AccreditationStack extends Stack {
     const alerts = new AdminAlerts(this, 'AdminAlerts', { adminEmail: props.adminEmail });
     alerts.tellWhenEmailUndeliverable();
 
-    // Functions that email links need the forms URL; the Forms function itself does not, which avoids a cycle.
     const functions = new LifecycleFunctions(this, 'Functions', {
       environment: {
         TABLE_NAME: data.table.tableName,
@@ -44,21 +47,24 @@ export class AccreditationStack extends Stack {
         ADMIN_EMAIL: props.adminEmail,
         SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
         POWERTOOLS_METRICS_NAMESPACE: 'PdAccreditation',
-        FORMS_BASE_URL: 'https://forms.invalid/',
       },
       // The reconciler looks up every unfinished participant's execution in one run.
       timeouts: { Reconcile: Duration.minutes(5) },
     });
     const { Forms, Admin, Public, Reconcile, ...tasks } = functions.byName;
-    const forms = new FormsApi(this, 'Forms', { forms: Forms, publicPages: Public });
+    const forms = new FormsApi(this, 'Forms', {
+      forms: Forms,
+      publicPages: Public,
+      requestsPerClientPer5Minutes: props.formsRequestsPerClientPer5Minutes,
+      domain: props.formsDomain,
+    });
+    // Links, certificate and directory addresses, and the upload forms' way back: always the configured URL.
+    for (const fn of Object.values(functions.byName)) fn.addEnvironment('FORMS_BASE_URL', forms.baseUrl);
     // Files participants attach to submissions: only the forms take and show them. Issued certificates, in
     // the same bucket: AdvanceProgramme keeps each one at accreditation, the public pages serve it.
     const uploads = new Uploads(this, 'Uploads');
     for (const fn of [Forms, tasks.AdvanceProgramme, Public])
       fn.addEnvironment('UPLOADS_BUCKET', uploads.bucket.bucketName);
-    // The steps that email links (and certificate and directory addresses) need the real forms URL.
-    for (const fn of [tasks.AdvanceCommitment, tasks.AdvanceProgramme, tasks.AdvanceAccreditedYears])
-      fn.addEnvironment('FORMS_BASE_URL', forms.api.url);
 
     const workflows = new LifecycleWorkflows(this, 'Lifecycle', { tasks, alerts });
     const lifecycle = workflows.stateMachines.ParticipantLifecycle;
@@ -86,7 +92,7 @@ export class AccreditationStack extends Stack {
     }
 
     this.nagScopes = { tasks: [...Object.values(tasks), Reconcile], uploads, reconciler };
-    new CfnOutput(this, 'FormsUrl', { value: forms.api.url });
+    new CfnOutput(this, 'FormsUrl', { value: forms.baseUrl });
     new CfnOutput(this, 'StateMachineArn', { value: lifecycle.stateMachineArn });
     new CfnOutput(this, 'AccreditedYearsStateMachineArn', {
       value: workflows.stateMachines.AccreditedYears.stateMachineArn,

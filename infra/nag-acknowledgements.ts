@@ -53,11 +53,6 @@ export function acknowledgeNagFindings(
         'The forms handler validates every request with zod and answers with a readable page and the right status; API Gateway validation would return JSON that senior leaders cannot read.',
     },
     {
-      id: 'AwsSolutions::AwsSolutions-APIG3',
-      reason:
-        'The forms are reached only through 256-bit secrets in emailed links, and the stage is throttled (20 requests/s, burst 40). A WAF web ACL can be associated by the deployer without code changes.',
-    },
-    {
       id: 'AwsSolutions::AwsSolutions-APIG4',
       reason:
         'Senior leaders and participants have no accounts: the link secret (stored hashed, with expiry) is the authorisation, checked by the handler.',
