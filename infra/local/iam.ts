@@ -7,6 +7,7 @@ import {
   permissions,
   type Resource,
 } from '../../functions/permissions.js';
+import { iamActionOf } from '../iam-actions.js';
 import { accreditationTable, idempotencyTable } from '../table-design.js';
 
 /**
@@ -40,7 +41,7 @@ export function enforceGrants(client: object) {
       const caller = invoking.getStore();
       if (caller) {
         const allowed = new Set(grantsOf(permissions[caller]));
-        const needed = grantsFor(context.commandName ?? '', args.input as Record<string, string>);
+        const needed = grantsFor(context.commandName ?? '', args.input as Record<string, unknown>);
         const refused =
           needed.length === 0 ? [`${context.commandName}`] : needed.filter((g) => !allowed.has(g));
         if (refused.length > 0)
@@ -61,42 +62,24 @@ const tables: Record<string, 'Accreditation' | 'Idempotency'> = {
   [accreditationTable.TableName]: 'Accreditation',
   [idempotencyTable.TableName]: 'Idempotency',
 };
-const dynamodbActions: Record<string, string> = {
-  GetItemCommand: 'GetItem',
-  PutItemCommand: 'PutItem',
-  UpdateItemCommand: 'UpdateItem',
-  DeleteItemCommand: 'DeleteItem',
-  QueryCommand: 'Query',
-};
-const s3Actions: Record<string, string> = {
-  GetObjectCommand: 'GetObject',
-  HeadObjectCommand: 'GetObject',
-  PutObjectCommand: 'PutObject',
-  ListObjectsV2Command: 'ListBucket',
-};
 const machineOf = (arn = '') => (arn.split(/:(?:stateMachine|execution):/)[1] ?? '').split(':')[0];
 
 /** What a call needs, as grants; none for a call this system never makes (refused). */
-function grantsFor(command: string, input: Record<string, string>): Grant[] {
-  const table = tables[input.TableName ?? ''];
-  const dynamodb = dynamodbActions[command];
-  if (table && dynamodb) {
-    const resource = (input.IndexName ? `${table}/index/${input.IndexName}` : table) as Resource;
-    return [grantOf(resource, `dynamodb:${dynamodb}`)];
-  }
-  const s3 = s3Actions[command];
-  const prefix = (input.Key ?? input.Prefix ?? '').split('/')[0];
-  if (s3 && (prefix === 'uploads' || prefix === 'certificates')) return [grantOf(`${prefix}/`, `s3:${s3}`)];
-  if (command === 'SendEmailCommand' || command === 'SendRawEmailCommand')
-    return [grantOf('email', `ses:${command.replace(/Command$/, '')}`)];
-  if (command === 'PublishCommand') return [grantOf('alerts', 'sns:Publish')];
-  const machine = machineOf(input.stateMachineArn ?? input.executionArn);
-  if ((command === 'StartExecutionCommand' || command === 'DescribeExecutionCommand') && machine)
-    return [grantOf(machine as Resource, `states:${command.replace(/Command$/, '')}`)];
+function grantsFor(command: string, input: Record<string, unknown>): Grant[] {
+  const action = iamActionOf[command] ?? '';
+  const [service] = action.split(':');
+  const text = (field: string) => (typeof input[field] === 'string' ? input[field] : '');
+  const on = (resource: string) => [grantOf(resource as Resource, action)];
+  const table = tables[text('TableName')];
+  if (service === 'dynamodb' && table)
+    return on(input.IndexName ? `${table}/index/${text('IndexName')}` : table);
+  const prefix = (text('Key') || text('Prefix')).split('/')[0];
+  if (service === 's3' && (prefix === 'uploads' || prefix === 'certificates')) return on(`${prefix}/`);
+  if (service === 'ses') return on('email');
+  if (service === 'sns') return on('alerts');
   // A task token does not say whose it is: granted on both state machines, as the declaration does.
-  if (command === 'SendTaskSuccessCommand')
-    return (['ParticipantLifecycle', 'AccreditedYears'] as const).map((m) =>
-      grantOf(m, 'states:SendTaskSuccess'),
-    );
+  if (action === 'states:SendTaskSuccess') return [...on('ParticipantLifecycle'), ...on('AccreditedYears')];
+  const machine = machineOf(text('stateMachineArn') || text('executionArn'));
+  if (service === 'states' && machine) return on(machine);
   return [];
 }

@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { type Grant, grantOf, type Resource } from '../../functions/permissions.js';
+import { iamActionOf } from '../../infra/iam-actions.js';
 
 /**
  * The AWS actions a Lambda function's code can call, read from its source with the TypeScript checker.
@@ -28,30 +29,6 @@ const resourcesByFile: Record<string, Resource[]> = {
   'functions/shared/alert-topic.ts': ['alerts'],
   // The Workflow port starts and wakes executions of either state machine, as its caller says.
   'functions/shared/workflow.ts': ['ParticipantLifecycle', 'AccreditedYears'],
-};
-
-/**
- * A command's IAM actions. Reading an object (head or get) needs ListBucket on its prefix as well: without
- * it S3 answers a missing key with 403, not the 404 the code expects.
- */
-const actionsOfCommand: Record<string, string[]> = {
-  GetCommand: ['dynamodb:GetItem'],
-  PutCommand: ['dynamodb:PutItem'],
-  UpdateCommand: ['dynamodb:UpdateItem'],
-  DeleteCommand: ['dynamodb:DeleteItem'],
-  QueryCommand: ['dynamodb:Query'],
-  HeadObjectCommand: ['s3:GetObject', 's3:ListBucket'],
-  GetObjectCommand: ['s3:GetObject', 's3:ListBucket'],
-  PutObjectCommand: ['s3:PutObject'],
-  ListObjectsV2Command: ['s3:ListBucket'],
-  SendEmailCommand: ['ses:SendEmail'],
-  SendRawEmailCommand: ['ses:SendRawEmail'],
-  PublishCommand: ['sns:Publish'],
-  StartExecutionCommand: ['states:StartExecution'],
-  DescribeExecutionCommand: ['states:DescribeExecution'],
-  SendTaskSuccessCommand: ['states:SendTaskSuccess'],
-  SendTaskFailureCommand: ['states:SendTaskFailure'],
-  SendTaskHeartbeatCommand: ['states:SendTaskHeartbeat'],
 };
 
 /** Powertools' DynamoDB persistence layer gets, puts, updates and deletes its records. */
@@ -180,7 +157,10 @@ function callsFrom(
   const record = (from: ts.Node, what: string) => {
     const file = relative(root, from.getSourceFile().fileName);
     const place = Object.keys(resourcesByFile).find((prefix) => file.startsWith(prefix));
-    const actions = actionsOfCommand[what];
+    const action = iamActionOf[what];
+    // Reading an object needs ListBucket on its prefix too: without it S3 answers a missing key with 403,
+    // not the 404 the code expects.
+    const actions = action?.startsWith('s3:Get') ? [action, 's3:ListBucket'] : action && [action];
     if (!actions || !place) {
       unknown.push(`${what} in ${file}`);
       return;
