@@ -38,7 +38,7 @@ const idempotencyApi = new Set(['makeIdempotent', 'makeHandlerIdempotent', 'idem
 export interface AwsCalls {
   /** `<resource> <action>`, as `grantOf` writes them. */
   grants: Set<Grant>;
-  /** What could not be placed: a command the table above does not know, or sent from an unknown file. */
+  /** What could not be placed: a command infra/iam-actions.ts does not know, or one sent from a file not above. */
   unknown: string[];
 }
 
