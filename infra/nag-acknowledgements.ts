@@ -6,7 +6,6 @@ import { CERTIFICATES_PREFIX, UPLOADS_PREFIX } from './constructs/uploads.js';
 export function acknowledgeNagFindings(
   stack: Stack,
   scoped: {
-    table: IConstruct;
     tasks: IConstruct[];
     uploads: { bucket: IConstruct };
     reconciler: { deadLetters: IConstruct };
@@ -15,9 +14,8 @@ export function acknowledgeNagFindings(
   const logicalId = (c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
   const wildcard = (resource: string) => `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`;
   const grants =
-    'Wildcards from CDK grants on our own resources: table index ARNs (index/*) and the Lambda versions of our own functions invoked by the state machines and by the reconciler’s schedule.';
+    'Wildcards from CDK grants on our own resources: the Lambda versions of our own functions invoked by the state machines and by the reconciler’s schedule.';
   Validations.of(stack).acknowledge(
-    { id: wildcard(`<${logicalId(scoped.table)}.Arn>/index/*`), reason: grants },
     ...scoped.tasks.map((fn) => ({ id: wildcard(`<${logicalId(fn)}.Arn>:*`), reason: grants })),
     {
       id: wildcard(`<${logicalId(scoped.uploads.bucket)}.Arn>/${UPLOADS_PREFIX}*`),
@@ -38,7 +36,7 @@ export function acknowledgeNagFindings(
       reason: `The Admin function (resume-participant, defer-participant) and the reconciler may describe (only) any execution of the ${name} state machine: executions are named per participant as they start, so only a prefix can name them.`,
     })),
     {
-      id: wildcard('arn:aws:ses:<AWS::Region>:<AWS::AccountId>:identity/*'),
+      id: wildcard('arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*'),
       reason: 'SES identity/* so a verified domain or address can replace another without redeploying roles.',
     },
     {
@@ -53,11 +51,6 @@ export function acknowledgeNagFindings(
       id: 'AwsSolutions::AwsSolutions-APIG2',
       reason:
         'The forms handler validates every request with zod and answers with a readable page and the right status; API Gateway validation would return JSON that senior leaders cannot read.',
-    },
-    {
-      id: 'AwsSolutions::AwsSolutions-APIG3',
-      reason:
-        'The forms are reached only through 256-bit secrets in emailed links, and the stage is throttled (20 requests/s, burst 40). A WAF web ACL can be associated by the deployer without code changes.',
     },
     {
       id: 'AwsSolutions::AwsSolutions-APIG4',

@@ -37,3 +37,11 @@ export function workflowSubstitutions(
     AccreditedYearsStateMachineArn: accreditedYearsArn,
   };
 }
+
+/** The Lambda tasks a workflow invokes: those whose function ARN its ASL names. */
+export function tasksOf(name: WorkflowName): WorkflowTaskName[] {
+  const definition = readWorkflow(name);
+  return (Object.keys(workflowTasks) as WorkflowTaskName[]).filter((task) =>
+    definition.includes(`\${${substitutionKey(task)}}`),
+  );
+}

@@ -2,6 +2,7 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } 
 import type { Participant } from '../domain/participant.js';
 import type { Programme } from '../domain/programme.js';
 import type { Dependencies } from '../shared/dependencies.js';
+import { formsUrl } from '../shared/forms-url.js';
 import { certificatePdf } from './certificate.js';
 
 /**
@@ -86,14 +87,13 @@ export async function issueCertificate(
   deps: Dependencies,
 ): Promise<boolean> {
   const { verificationCode } = accreditation;
-  const base = deps.settings.FORMS_BASE_URL.replace(/\/?$/, '/');
   const pdf = await certificatePdf({
     name: participant.person.name,
     programmeName: programme.name,
     pathway: participant.pathway,
     accreditedAt: new Date(accreditation.accreditedAt),
     verificationCode,
-    verifyUrl: `${base}certificates/${verificationCode}/verify`,
+    verifyUrl: formsUrl(deps.settings, `certificates/${verificationCode}/verify`),
   });
   return certificateStore(deps).keepCertificate(verificationCode, pdf);
 }

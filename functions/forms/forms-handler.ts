@@ -9,6 +9,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type Dependencies, IDEMPOTENCY_WINDOW_SECONDS, lambdaDependencies } from '../shared/dependencies.js';
+import { formsUrl } from '../shared/forms-url.js';
 import { html } from '../shared/html.js';
 import { aboutParticipant, logger, metrics, observed, withoutPersonalData } from '../shared/observability.js';
 import { assessmentForm } from './assessment-form.js';
@@ -62,14 +63,14 @@ interface PostedAnswer {
 }
 
 /**
- * The page's own address as the person reached it: API Gateway's domain and path (with its stage), so it
- * is right without the function knowing its API's URL (the Forms function is not told it: see the stack).
+ * The page's own address: its link on the configured forms URL, never the request's Host or
+ * X-Forwarded-* headers, so nobody can have S3 send a participant's browser elsewhere.
  */
-function visitOf(event: APIGatewayProxyEvent): Visit {
-  const scheme = event.headers?.['x-forwarded-proto'] ?? 'https';
-  const host = event.requestContext?.domainName ?? event.headers?.host;
-  const path = event.requestContext?.path ?? event.path;
-  return { pageUrl: `${scheme}://${host}${path}`, query: event.queryStringParameters ?? {} };
+function visitOf(event: APIGatewayProxyEvent, secret: string, { settings }: Dependencies): Visit {
+  return {
+    pageUrl: formsUrl(settings, `r/${encodeURIComponent(secret)}`),
+    query: event.queryStringParameters ?? {},
+  };
 }
 
 /** GET: only ever shows a page. Mail scanners that prefetch links change nothing. */
@@ -159,7 +160,8 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
         const secret = event.pathParameters?.secret ?? '';
         if (event.httpMethod === 'GET' || event.httpMethod === 'HEAD') {
           metrics.addMetric('FormViewed', MetricUnit.Count, 1);
-          return await show(secret, visitOf(event), dependencies());
+          const deps = dependencies();
+          return await show(secret, visitOf(event, secret, deps), deps);
         }
         if (event.httpMethod !== 'POST')
           return withHeaders(page(405, 'Not allowed', html`<h1>Not allowed</h1>`), { Allow: 'GET, POST' });
@@ -175,7 +177,7 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
               ipAddress: event.requestContext?.identity?.sourceIp ?? 'unknown',
               userAgent: event.headers?.['user-agent'] ?? 'unknown',
             },
-            visit: visitOf(event),
+            visit: visitOf(event, secret, dependencies()),
           },
           context,
         );

@@ -6,16 +6,24 @@ import { formatLondon } from '../domain/time.js';
 import { html, type SafeHtml } from '../shared/html.js';
 
 /**
- * Security headers for every page: the link secret must never leak through a referrer or a cache. Forms
- * post back to the page itself; `formActions` adds the origins one page's forms may also post to (the
- * submission page's upload forms post straight to S3), each reduced to its origin.
+ * Headers for every response, page or file: HTTPS only, for a year, on this host and any below it (HSTS);
+ * the link secret must never leak through a referrer or a cache.
  */
-const headersFor = (formActions: string[] = []) => ({
-  'Content-Type': 'text/html; charset=utf-8',
+export const securityHeaders = {
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
   'Cache-Control': 'no-store',
   'Referrer-Policy': 'no-referrer',
   'X-Robots-Tag': 'noindex',
   'X-Content-Type-Options': 'nosniff',
+};
+
+/**
+ * A page's headers. Forms post back to the page itself; `formActions` adds the origins one page's forms
+ * may also post to (the submission page's upload forms post straight to S3), each reduced to its origin.
+ */
+const headersFor = (formActions: string[] = []) => ({
+  'Content-Type': 'text/html; charset=utf-8',
+  ...securityHeaders,
   'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${["'self'", ...new Set(formActions.map((url) => new URL(url).origin))].join(' ')}; frame-ancestors 'none'`,
 });
 

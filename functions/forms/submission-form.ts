@@ -10,6 +10,7 @@ import {
   type FileKind,
   MAX_ATTACHMENTS,
   MAX_UPLOAD_BYTES,
+  UPLOAD_FORM_SECONDS,
   type UploadForm,
 } from '../shared/uploads.js';
 import type { FormValues, RequestForm, Visit } from './form.js';
@@ -64,7 +65,8 @@ function uploadForm({ kind, action, fields }: UploadForm) {
   return html`<form method="post" action="${action}" enctype="multipart/form-data">
 ${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
 <label for="file-${kind.id}">Choose ${kind.label}</label>
-<input type="file" id="file-${kind.id}" name="file" accept="${kind.accept}" required style="display:block;font-size:19px;max-width:100%">
+<span class="hint" id="file-${kind.id}-hint">This upload works for ${UPLOAD_FORM_SECONDS / 60} minutes after the page opens: if it has been longer, reload the page first.</span>
+<input type="file" id="file-${kind.id}" name="file" accept="${kind.accept}" required aria-describedby="file-${kind.id}-hint" style="display:block;font-size:19px;max-width:100%">
 <button type="submit" style="margin-top:12px">Upload ${kind.label}</button>
 </form>
 <p>Not ${kind.label}? Add ${others.map(

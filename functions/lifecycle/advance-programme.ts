@@ -30,6 +30,7 @@ import {
 } from '../email/programme-emails.js';
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
+import { formsUrl } from '../shared/forms-url.js';
 import { defineTask } from '../shared/task-handler.js';
 import { askByDeadline, askByDueDate, type Chase, lookAgainAt, reportOverdue } from './asks.js';
 import { accreditedYearsExecution, dueForHandOver, ExecutionFacts, programmeExecution } from './execution.js';
@@ -366,15 +367,14 @@ async function finish(
     // Findable by its code, and the PDF kept as issued, before the email that links to it goes out.
     await deps.store.certificates.record(verificationCode, participantId);
     await issueCertificate(participant, programme, accreditation, deps);
-    const base = deps.settings.FORMS_BASE_URL.replace(/\/?$/, '/');
     // A fresh link each time it is offered: only mint one when the email is still to be sent.
     const directoryEntry = participant.notified.accredited
       ? ''
       : await offerDirectoryEntry(participant, deps);
     await once(ctx, 'accredited', () =>
       accreditedEmail(participant, programme, {
-        certificate: `${base}certificates/${verificationCode}`,
-        directory: `${base}directory`,
+        certificate: formsUrl(deps.settings, `certificates/${verificationCode}`),
+        directory: formsUrl(deps.settings, 'directory'),
         directoryEntry,
       }),
     );

@@ -14,6 +14,7 @@ import {
 import { SECOND } from '../domain/time.js';
 import type { EmailMessage } from '../email/message.js';
 import type { Dependencies } from '../shared/dependencies.js';
+import { formsUrl } from '../shared/forms-url.js';
 
 /** The request, created on first use: every step that asks someone something starts here. */
 export async function ensureRequest(
@@ -151,8 +152,7 @@ async function keepLink(secret: string, request: Request, sentTo: string, deps: 
   });
 }
 
-const formUrl = (secret: string, deps: Dependencies) =>
-  new URL(`r/${secret}`, withTrailingSlash(deps.settings.FORMS_BASE_URL)).toString();
+const formUrl = (secret: string, deps: Dependencies) => formsUrl(deps.settings, `r/${secret}`);
 
 /** A fresh link to the request's form, for the address it will be emailed to. */
 export async function mintLink(request: Request, sentTo: string, deps: Dependencies): Promise<string> {
@@ -173,5 +173,3 @@ async function emailWithLink(request: Request, askEmail: AskEmail, reminder: num
   // sends a second email, while an extension (a new deadline) or a corrected address is a new ask.
   await deps.mailer.send(email, `${request.requestId}#${request.expiresAt}#${email.to}#ask#${reminder}`);
 }
-
-const withTrailingSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);

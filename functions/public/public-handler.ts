@@ -8,7 +8,7 @@ import type { Participant } from '../domain/participant.js';
 import { pathwayNames } from '../domain/programme.js';
 import { formatLondonDate } from '../domain/time.js';
 import { textBlock } from '../forms/form-parts.js';
-import { page } from '../forms/pages.js';
+import { page, securityHeaders } from '../forms/pages.js';
 import { programmeById } from '../programmes/index.js';
 import { type Dependencies, lambdaDependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
@@ -19,14 +19,6 @@ import { aboutParticipant, logger, metrics, observed, withoutPersonalData } from
  * was issued) and its verification, and the directory of leads who chose to be listed. Read-only: GET (and
  * HEAD) and nothing else.
  */
-
-/** As pages.ts's, for what is not HTML. No CSP on the PDF: some browsers' viewers will not run under one. */
-const fileHeaders = {
-  'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
-  'X-Robots-Tag': 'noindex',
-  'X-Content-Type-Options': 'nosniff',
-};
 
 const certificateNotFound = () =>
   page(
@@ -66,8 +58,9 @@ async function certificate(event: APIGatewayProxyEvent, deps: Dependencies): Pro
   metrics.addMetric('CertificateDownloaded', MetricUnit.Count, 1);
   return {
     statusCode: 200,
+    // No CSP on the PDF: some browsers' viewers will not run under one.
     headers: {
-      ...fileHeaders,
+      ...securityHeaders,
       'Content-Type': 'application/pdf',
       'Content-Disposition': `inline; filename="certificate-${code}.pdf"`,
     },
@@ -141,7 +134,7 @@ async function directoryJson(deps: Dependencies): Promise<APIGatewayProxyResult>
   return {
     statusCode: 200,
     headers: {
-      ...fileHeaders,
+      ...securityHeaders,
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
     },

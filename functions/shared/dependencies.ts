@@ -61,6 +61,8 @@ export interface AwsClientOverrides {
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
   endpoints: { dynamodb: string; ses: string; sfn: string; s3: string; sns: string };
+  /** Checks each client's calls against the calling function's grants, as IAM would (infra/local/iam.ts). */
+  guard?: (client: object) => void;
 }
 
 /** Wires real AWS clients from the environment; DynamoDB, SES and Step Functions calls are traced (by operation and table, not payload). */
@@ -71,7 +73,11 @@ export function dependenciesFrom(
   const settings = Settings.parse(env);
   const client = (service: keyof AwsClientOverrides['endpoints']) =>
     aws ? { region: aws.region, credentials: aws.credentials, endpoint: aws.endpoints[service] } : {};
-  const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient(client('dynamodb')));
+  const guarded = <T extends object>(sdkClient: T) => {
+    aws?.guard?.(sdkClient);
+    return sdkClient;
+  };
+  const dynamodb = tracer.captureAWSv3Client(guarded(new DynamoDBClient(client('dynamodb'))));
   const idempotencyStore = new DynamoDBPersistenceLayer({
     tableName: settings.IDEMPOTENCY_TABLE_NAME,
     awsSdkV3Client: dynamodb,
@@ -80,21 +86,25 @@ export function dependenciesFrom(
     store: new AccreditationStore(dynamodb, settings.TABLE_NAME),
     idempotencyStore,
     mailer: sesMailer({
-      ses: tracer.captureAWSv3Client(new SESClient(client('ses'))),
+      ses: tracer.captureAWSv3Client(guarded(new SESClient(client('ses')))),
       from: settings.EMAIL_FROM,
       configurationSet: settings.SES_CONFIGURATION_SET,
       persistenceStore: idempotencyStore,
     }),
-    workflow: stepFunctionsWorkflow(tracer.captureAWSv3Client(new SFNClient(client('sfn'))), {
+    workflow: stepFunctionsWorkflow(tracer.captureAWSv3Client(guarded(new SFNClient(client('sfn')))), {
       lifecycle: settings.STATE_MACHINE_ARN,
       accreditedYears: settings.ACCREDITED_YEARS_STATE_MACHINE_ARN,
     }),
     clock,
     settings,
-    ...(settings.UPLOADS_BUCKET && bucketStores(settings.UPLOADS_BUCKET, client('s3'), Boolean(aws))),
+    ...(settings.UPLOADS_BUCKET &&
+      bucketStores(
+        guarded(new S3Client({ ...client('s3'), ...(aws && { forcePathStyle: true }) })),
+        settings.UPLOADS_BUCKET,
+      )),
     ...(settings.ALERT_TOPIC_ARN && {
       alerts: snsAlertTopic({
-        sns: new SNSClient(client('sns')),
+        sns: guarded(new SNSClient(client('sns'))),
         topicArn: settings.ALERT_TOPIC_ARN,
         persistenceStore: idempotencyStore,
       }),
@@ -102,11 +112,12 @@ export function dependenciesFrom(
   };
 }
 
-/** The uploads bucket's two uses: participants' attachments and issued certificates, on one client. */
-function bucketStores(bucket: string, config: object, local: boolean) {
-  // Locally S3 answers at one address for every bucket, so buckets go in the path.
-  // Not traced: X-Ray records S3 object keys, and an upload's key ends in the name its author gave the file.
-  const s3 = new S3Client({ ...config, ...(local && { forcePathStyle: true }) });
+/**
+ * The uploads bucket's two uses: participants' attachments and issued certificates, on one client (locally
+ * S3 answers at one address for every bucket, so buckets go in the path). Not traced: X-Ray records S3
+ * object keys, and an upload's key ends in the name its author gave the file.
+ */
+function bucketStores(s3: S3Client, bucket: string) {
   return { uploads: s3Uploads(s3, bucket), certificates: s3CertificateStore(s3, bucket) };
 }
 

@@ -16,8 +16,11 @@ import { publicTextProblem } from '../domain/public-text.js';
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 /** The most files recorded with one submission; the page stops offering uploads at this many. */
 export const MAX_ATTACHMENTS = 10;
-/** How long an upload form works once the page is shown. */
-export const UPLOAD_FORM_SECONDS = 60 * 60;
+/**
+ * How long an upload form works once the page is shown: long enough to find the file, short enough that a
+ * copied form (its policy is a bearer grant to write under the request's prefix) is soon useless.
+ */
+export const UPLOAD_FORM_SECONDS = 15 * 60;
 /** How long a download link on the cohort lead's page works. */
 export const DOWNLOAD_LINK_SECONDS = 15 * 60;
 

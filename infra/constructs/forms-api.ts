@@ -1,22 +1,53 @@
+import { Stack } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
+  EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
   RestApi,
+  SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+
+/** The API's stage: part of every link's address unless a custom domain maps to it. */
+const STAGE = 'forms';
+
+/** The forms' own domain, so links and certificate addresses outlive the API (ACM, in the API's region). */
+export interface FormsDomain {
+  domainName: string;
+  certificateArn: string;
+}
 
 /**
  * The public endpoint behind every emailed link (GET /r/{secret} shows, POST /r/{secret} answers), and the
- * pages anyone may read: certificates, their verification, and the directory of accredited leads.
+ * pages anyone may read: certificates, their verification, and the directory of accredited leads. The
+ * stage is throttled as a whole, and a WAF rule limits each client (IP address) on its own.
  */
 export class FormsApi extends Construct {
   readonly api: RestApi;
+  /**
+   * Where links point (FORMS_BASE_URL): the custom domain if there is one, else the API's own address,
+   * built from its id and stage name rather than `api.url`, which would make every function that is
+   * told it depend on the stage, and so on the functions it serves: a cycle.
+   */
+  readonly baseUrl: string;
 
-  constructor(scope: Construct, id: string, props: { forms: IFunction; publicPages: IFunction }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      forms: IFunction;
+      publicPages: IFunction;
+      /** Requests one IP address may make in 5 minutes before WAF blocks it until it slows down. */
+      requestsPerClientPer5Minutes: number;
+      domain?: FormsDomain;
+    },
+  ) {
     super(scope, id);
     this.api = new RestApi(this, 'Api', {
       description: 'Emailed forms for senior leaders and participants; certificates and the directory',
@@ -25,7 +56,7 @@ export class FormsApi extends Construct {
       // binary. Text answers pass through unchanged, and the forms handler decodes base64 posted bodies.
       binaryMediaTypes: ['*/*'],
       deployOptions: {
-        stageName: 'forms',
+        stageName: STAGE,
         throttlingRateLimit: 20,
         throttlingBurstLimit: 40,
         tracingEnabled: true,
@@ -51,5 +82,45 @@ export class FormsApi extends Construct {
     ];
     for (const resource of readOnly)
       for (const method of ['GET', 'HEAD']) resource.addMethod(method, publicPages);
+
+    this.limitEachClient(props.requestsPerClientPer5Minutes);
+    const stack = Stack.of(this);
+    if (props.domain) {
+      this.api.addDomainName('Domain', {
+        domainName: props.domain.domainName,
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+        endpointType: EndpointType.REGIONAL,
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+      this.baseUrl = `https://${props.domain.domainName}/`;
+    } else
+      this.baseUrl = `https://${this.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${STAGE}/`;
+  }
+
+  /** A WAF rate-based rule on the stage: one client cannot use up the stage's throttle for everyone. */
+  private limitEachClient(limit: number) {
+    const visibility = (metricName: string) => ({
+      cloudWatchMetricsEnabled: true,
+      metricName,
+      sampledRequestsEnabled: false,
+    });
+    const acl = new CfnWebACL(this, 'PerClientLimit', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('FormsApi'),
+      rules: [
+        {
+          name: 'RequestsPerClient',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { aggregateKeyType: 'IP', limit, evaluationWindowSec: 300 } },
+          visibilityConfig: visibility('FormsApiRequestsPerClient'),
+        },
+      ],
+    });
+    new CfnWebACLAssociation(this, 'PerClientLimitOnStage', {
+      resourceArn: this.api.deploymentStage.stageArn,
+      webAclArn: acl.attrArn,
+    });
   }
 }

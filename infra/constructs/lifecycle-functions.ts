@@ -5,9 +5,9 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { entryPoints, workflowTasks } from '../../functions/catalog.js';
+import type { FunctionName } from '../../functions/permissions.js';
 
 const root = resolve(import.meta.dirname, '../..');
-export type FunctionName = keyof typeof workflowTasks | keyof typeof entryPoints;
 
 /** One NodejsFunction per entry in functions/catalog.ts: the same handlers the local runtime runs. */
 export class LifecycleFunctions extends Construct {

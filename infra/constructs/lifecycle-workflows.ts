@@ -5,7 +5,12 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { WorkflowTaskName } from '../../functions/catalog.js';
-import { type WorkflowName, workflowFiles, workflowSubstitutions } from '../../workflows/definitions.js';
+import {
+  tasksOf,
+  type WorkflowName,
+  workflowFiles,
+  workflowSubstitutions,
+} from '../../workflows/definitions.js';
 import type { AdminAlerts } from './admin-alerts.js';
 
 /**
@@ -53,7 +58,8 @@ export class LifecycleWorkflows extends Construct {
           includeExecutionData: false,
         },
       });
-      for (const fn of Object.values(props.tasks)) fn.grantInvoke(stateMachine);
+      // Each state machine may invoke only the tasks its own ASL names.
+      for (const task of tasksOf(name)) props.tasks[task].grantInvoke(stateMachine);
       // A year-old execution hands over to a new one of the same state machine (ContinueInNewExecution).
       // By name: a reference to its own ARN in its own role's policy would be a circular dependency.
       stateMachine.addToRolePolicy(

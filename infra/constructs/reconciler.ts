@@ -1,6 +1,4 @@
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Duration, TimeZone } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -15,9 +13,9 @@ export const RECONCILE_AT = { hour: '6', minute: '0' } as const;
 
 /**
  * The daily reconciler: EventBridge Scheduler runs the Reconcile function, which looks up every unfinished
- * participant's execution and tells the admin's topic about any that has stopped or never started. It may
- * only read the table (GetItem, and Query on the table and GSI1: no Scan), describe executions of the two
- * state machines, publish to the topic, and keep its idempotency records.
+ * participant's execution and tells the admin's topic about any that has stopped or never started. What
+ * it may do (read the table by key and GSI1, describe executions, publish to the topic, keep its
+ * idempotency records) is its line in functions/permissions.ts.
  */
 export class Reconciler extends Construct {
   /** Invocations the scheduler could not deliver, after its retries. */
@@ -28,42 +26,15 @@ export class Reconciler extends Construct {
     id: string,
     props: {
       fn: IFunction & { addEnvironment(key: string, value: string): unknown };
-      table: ITable;
-      idempotencyTable: ITable;
       stateMachines: Record<WorkflowName, IStateMachine>;
       alerts: AdminAlerts;
     },
   ) {
     super(scope, id);
-    const { fn, table, stateMachines, alerts } = props;
+    const { fn, stateMachines, alerts } = props;
     fn.addEnvironment('ALERT_TOPIC_ARN', alerts.topic.topicArn);
     fn.addEnvironment('STATE_MACHINE_ARN', stateMachines.ParticipantLifecycle.stateMachineArn);
     fn.addEnvironment('ACCREDITED_YEARS_STATE_MACHINE_ARN', stateMachines.AccreditedYears.stateMachineArn);
-
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: [table.tableArn, `${table.tableArn}/index/GSI1`],
-      }),
-    );
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] }));
-    // Powertools idempotency: a retried run publishes nothing twice.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-        resources: [props.idempotencyTable.tableArn],
-      }),
-    );
-    const stack = Stack.of(this);
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['states:DescribeExecution'],
-        resources: Object.keys(stateMachines).map(
-          (name) => `arn:${stack.partition}:states:${stack.region}:${stack.account}:execution:${name}:*`,
-        ),
-      }),
-    );
-    alerts.topic.grantPublish(fn);
 
     this.deadLetters = new Queue(this, 'DeadLetters', {
       enforceSSL: true,

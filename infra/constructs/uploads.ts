@@ -47,44 +47,26 @@ export class Uploads extends Construct {
   }
 
   /**
-   * What the Forms function needs, on the uploads prefix only: PutObject (the presigned POST is signed with
-   * its credentials, so S3 checks the upload against its permissions), GetObject (HeadObject, the first
-   * bytes, presigned downloads) and ListBucket (the files a request has so far).
+   * Object `actions` under `prefix` (functions/permissions.ts says whose); ListBucket is limited to listing
+   * that prefix, which also lets S3 answer a missing key under it with 404 rather than 403.
    */
-  grantForms(grantee: IGrantable) {
-    this.grantUnder(UPLOADS_PREFIX, ['s3:PutObject', 's3:GetObject'], grantee);
-  }
-
-  /**
-   * What AdvanceProgramme needs to keep a certificate at accreditation: GetObject (HeadObject, to leave one
-   * already issued alone) and PutObject, on the certificates prefix only.
-   */
-  grantIssueCertificates(grantee: IGrantable) {
-    this.grantUnder(CERTIFICATES_PREFIX, ['s3:PutObject', 's3:GetObject'], grantee);
-  }
-
-  /**
-   * What the Public function needs to serve an issued certificate: GetObject on the certificates prefix
-   * (and listing it, so a lead accredited without a kept certificate gets the 404 page, not an error).
-   */
-  grantReadCertificates(grantee: IGrantable) {
-    this.grantUnder(CERTIFICATES_PREFIX, ['s3:GetObject'], grantee);
-  }
-
-  /**
-   * `actions` on the objects under `prefix`, and ListBucket limited to that prefix: with it, S3 answers a
-   * missing key under the prefix with 404 rather than 403, so "not there" is not mistaken for "not allowed".
-   */
-  private grantUnder(prefix: string, actions: string[], grantee: IGrantable) {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ actions, resources: [this.bucket.arnForObjects(`${prefix}*`)] }),
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [this.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
-      }),
-    );
+  grantUnder(
+    prefix: string,
+    actions: readonly ('GetObject' | 'PutObject' | 'ListBucket')[],
+    grantee: IGrantable,
+  ) {
+    const onObjects = actions.filter((a) => a !== 'ListBucket').map((a) => `s3:${a}`);
+    if (onObjects.length > 0)
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({ actions: onObjects, resources: [this.bucket.arnForObjects(`${prefix}*`)] }),
+      );
+    if (actions.includes('ListBucket'))
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [this.bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+        }),
+      );
   }
 }

@@ -11,6 +11,7 @@ import dynalite from 'dynalite';
 import { findBreaches } from '../../functions/admin/invariants.js';
 import { entryPoints, type WorkflowTaskName, workflowTasks } from '../../functions/catalog.js';
 import { formsHandler } from '../../functions/forms/forms-handler.js';
+import type { FunctionName } from '../../functions/permissions.js';
 import { publicHandler } from '../../functions/public/public-handler.js';
 import { type Dependencies, dependenciesFrom } from '../../functions/shared/dependencies.js';
 import {
@@ -22,6 +23,7 @@ import {
 } from '../../workflows/definitions.js';
 import { accreditationTable, idempotencyTable } from '../table-design.js';
 import { ControllableClock } from './clock.js';
+import { asFunction, enforceGrants } from './iam.js';
 import { lambdaContext } from './lambda-context.js';
 import {
   keepRuntimeState,
@@ -94,11 +96,11 @@ async function createTables(client: DynamoDBClient) {
   }
 }
 
-/** A middy handler as Lambda would call it, with a fresh context per invocation. */
+/** A middy handler as Lambda would call it, with a fresh context per invocation and its role's grants. */
 const asLocalFunction =
-  (name: string, handler: (event: never, context: never) => Promise<unknown>): LocalFunction =>
+  (name: FunctionName, handler: (event: never, context: never) => Promise<unknown>): LocalFunction =>
   (payload) =>
-    handler(payload as never, lambdaContext(name) as never);
+    asFunction(name, () => handler(payload as never, lambdaContext(name) as never));
 
 /** Starts everything `cdk deploy` would create, on this machine, wired to the real handlers and ASL. */
 export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
@@ -178,7 +180,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     ACCREDITED_YEARS_STATE_MACHINE_ARN: stateMachineArns.AccreditedYears,
     UPLOADS_BUCKET,
   };
-  const dependencies = dependenciesFrom(env, { clock, aws });
+  const dependencies = dependenciesFrom(env, { clock, aws: { ...aws, guard: enforceGrants } });
 
   const functions = new Map<string, LocalFunction>();
   for (const name of Object.keys(workflowTasks) as WorkflowTaskName[]) {
@@ -197,7 +199,10 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     Admin.handler(() => dependencies),
   );
   // Only the reconciler is told the alerts topic, as on AWS.
-  const reconcileDependencies = dependenciesFrom({ ...env, ALERT_TOPIC_ARN: sns.topicArn }, { clock, aws });
+  const reconcileDependencies = dependenciesFrom(
+    { ...env, ALERT_TOPIC_ARN: sns.topicArn },
+    { clock, aws: { ...aws, guard: enforceGrants } },
+  );
   const { Reconcile } = await import(resolve(root, entryPoints.Reconcile));
   const reconcile = asLocalFunction(
     'Reconcile',
@@ -289,7 +294,7 @@ async function serveForm(
   // A mangled link (bad percent-encoding) is just an unknown link, as API Gateway would pass it on.
   const secret = safeDecode(url.pathname.slice('/r/'.length));
   const event = await apiGatewayEvent(request, url, '/r/{secret}', { secret });
-  respond(request, response, await forms(event, lambdaContext('Forms')));
+  respond(request, response, await asFunction('Forms', () => forms(event, lambdaContext('Forms'))));
 }
 
 /** A request as API Gateway's REST proxy integration hands it to a function. */
@@ -356,7 +361,7 @@ async function servePublic(
     resource,
     code === undefined ? null : { code: safeDecode(code) },
   );
-  respond(request, response, await publicPages(event, lambdaContext('Public')));
+  respond(request, response, await asFunction('Public', () => publicPages(event, lambdaContext('Public'))));
 }
 
 /** The admin's commands (JSON, as for `aws lambda invoke`), the invariants check and the local-only clock control. */

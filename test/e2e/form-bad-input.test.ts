@@ -35,6 +35,7 @@ function expectSecurityHeaders({ headers, status }: Reply) {
   const context = `on a ${status}`;
   expect(headers.get('content-type'), context).toBe('text/html; charset=utf-8');
   expect(headers.get('cache-control'), context).toBe('no-store');
+  expect(headers.get('strict-transport-security'), context).toBe('max-age=31536000; includeSubDomains');
   expect(headers.get('referrer-policy'), context).toBe('no-referrer');
   expect(headers.get('x-content-type-options'), context).toBe('nosniff');
   expect(headers.get('x-robots-tag'), context).toBe('noindex');

@@ -1,8 +1,11 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Attachment, Participant } from '../../functions/domain/participant.js';
 import { newRequest, type Request } from '../../functions/domain/request.js';
+import { formsHandler } from '../../functions/forms/forms-handler.js';
 import { mintLink } from '../../functions/lifecycle/asks.js';
-import { FILE_KINDS, MAX_UPLOAD_BYTES } from '../../functions/shared/uploads.js';
+import { FILE_KINDS, MAX_UPLOAD_BYTES, UPLOAD_FORM_SECONDS } from '../../functions/shared/uploads.js';
+import { lambdaContext } from '../../infra/local/lambda-context.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { startTestSystem } from '../support/local-system.js';
 
@@ -178,6 +181,9 @@ describe('files attached to a task submission', () => {
       expect(fields['X-Amz-Signature']).toMatch(/^[0-9a-f]{64}$/);
       const policy = JSON.parse(Buffer.from(fields.Policy ?? '', 'base64').toString('utf8'));
       expect(Date.parse(policy.expiration)).toBeGreaterThan(Date.now());
+      // Minutes, not an hour: a copied form is soon useless.
+      expect(UPLOAD_FORM_SECONDS).toBe(15 * 60);
+      expect(Date.parse(policy.expiration)).toBeLessThanOrEqual(Date.now() + UPLOAD_FORM_SECONDS * 1000);
       expect(policy.conditions).toEqual(
         expect.arrayContaining([
           ['content-length-range', 1, MAX_UPLOAD_BYTES],
@@ -187,6 +193,46 @@ describe('files attached to a task submission', () => {
           ['starts-with', '$key', (fields.key ?? '').replace(FILENAME, '')],
         ]),
       );
+    }
+  });
+
+  it('a request whose Host and X-Forwarded-* headers name another site still gets the page, and S3 sends the browser back, on the configured forms URL', async () => {
+    const secret = new URL(submission.link).pathname.split('/').pop() ?? '';
+    const hostile = 'evil.example';
+    const request = (httpMethod: string, body: string | null) =>
+      ({
+        httpMethod,
+        path: `/r/${secret}`,
+        resource: '/r/{secret}',
+        pathParameters: { secret },
+        queryStringParameters: null,
+        headers: {
+          host: hostile,
+          'x-forwarded-host': hostile,
+          'x-forwarded-proto': 'http',
+          'x-forwarded-port': '8080',
+          forwarded: `host=${hostile};proto=http`,
+        },
+        multiValueHeaders: {},
+        body,
+        isBase64Encoded: false,
+        requestContext: {
+          domainName: hostile,
+          path: `/elsewhere/r/${secret}`,
+          identity: { sourceIp: '192.0.2.7' },
+        },
+      }) as unknown as APIGatewayProxyEvent;
+    const forms = formsHandler(() => system.dependencies);
+    expect(submission.link.startsWith(system.urls.forms)).toBe(true);
+    // Shown (GET), and shown again with its errors (a POST of no answers): both carry upload forms.
+    for (const [method, body] of [
+      ['GET', null],
+      ['POST', ''],
+    ] as const) {
+      const result = await forms(request(method, body), lambdaContext('Forms'));
+      const [form] = uploadFormsIn(result.body);
+      expect(Object.fromEntries(form?.fields ?? []).success_action_redirect, method).toBe(submission.link);
+      expect(result.body, method).not.toContain(hostile);
     }
   });
 

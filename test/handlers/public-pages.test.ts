@@ -84,6 +84,7 @@ describe('certificates', () => {
     expect(response.headers.get('content-disposition')).toBe(`inline; filename="certificate-${code}.pdf"`);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
     const served = new Uint8Array(await response.arrayBuffer());
     // Byte for byte what is kept, under certificates/<code>.pdf.
     expect(Buffer.from(served).equals(Buffer.from((await issued(code)) ?? []))).toBe(true);

@@ -35,11 +35,11 @@ interface Finding {
 const outdirs: string[] = [];
 
 /** Builds the app as infra/app.ts does, lets `change` alter the stack, synthesizes, and reads AwsSolutions' report. */
-function synthWithNag(change?: (stack: AccreditationStack) => void) {
+function synthWithNag(change?: (stack: AccreditationStack) => void, context: Record<string, string> = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'pd-accreditation-nag-'));
   outdirs.push(outdir);
   // No esbuild bundling of each function's code: no AwsSolutions rule reads it, and on a busy machine it took minutes.
-  const { app, stack } = buildApp(new App({ outdir, context: { [BUNDLING_STACKS]: [] } }));
+  const { app, stack } = buildApp(new App({ outdir, context: { ...context, [BUNDLING_STACKS]: [] } }));
   change?.(stack);
   let synthError: unknown;
   try {
@@ -60,11 +60,17 @@ function synthWithNag(change?: (stack: AccreditationStack) => void) {
 
 let compliant: ReturnType<typeof synthWithNag>;
 let withUnsafeTopic: ReturnType<typeof synthWithNag>;
+let withOwnDomain: ReturnType<typeof synthWithNag>;
 
 beforeAll(() => {
   compliant = synthWithNag();
   // A topic that accepts publishing over plain HTTP: AwsSolutions-SNS3 must report it.
   withUnsafeTopic = synthWithNag((stack) => new Topic(stack, 'UnsafeTopic'));
+  withOwnDomain = synthWithNag(undefined, {
+    formsDomain: 'forms.example.org',
+    formsCertificateArn:
+      'arn:aws:acm:eu-west-2:111122223333:certificate/0f1e2d3c-aaaa-bbbb-cccc-444455556666',
+  });
 }, 240_000);
 
 afterAll(() => {
@@ -77,6 +83,12 @@ describe('cdk-nag AwsSolutions checks', () => {
     expect(compliant.findings).toEqual([]);
     expect(compliant.nag?.conclusion).toBe('success');
     expect(compliant.synthError).toBeUndefined();
+  });
+
+  it('leave none with the forms on a custom domain either', () => {
+    expect(withOwnDomain.findings).toEqual([]);
+    expect(withOwnDomain.nag?.conclusion).toBe('success');
+    expect(withOwnDomain.synthError).toBeUndefined();
   });
 
   it('every acknowledged finding carries its reason', () => {

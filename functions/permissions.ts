@@ -1,0 +1,99 @@
+import type { entryPoints, workflowTasks } from './catalog.js';
+
+export type FunctionName = keyof typeof workflowTasks | keyof typeof entryPoints;
+
+/** What a function's code calls on AWS, by resource. CDK grants exactly this and nothing more. */
+export interface Permissions {
+  /** On the Accreditation table's items. Never Scan: every read is by key or by index. */
+  table?: ('GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query')[];
+  /** Query on the table's GSI1: every cohort, a cohort's participants, a participant's requests, the directory. */
+  queryGsi1?: true;
+  /** Powertools idempotency records (get, put, update, delete): whoever emails, publishes or replays a post. */
+  idempotency?: true;
+  /** SES SendEmail and SendRawEmail (invites are raw), as our identity through our configuration set. */
+  email?: true;
+  /** On both state machines; DescribeExecution on their executions. */
+  workflows?: ('StartExecution' | 'DescribeExecution' | 'SendTaskSuccess')[];
+  /**
+   * On a prefix of the uploads bucket: participants' files (`uploads`) or issued certificates
+   * (`certificates`). Whoever reads may also list the prefix, so a missing key is S3's 404, not a 403.
+   */
+  uploads?: ('GetObject' | 'PutObject' | 'ListBucket')[];
+  certificates?: ('GetObject' | 'PutObject' | 'ListBucket')[];
+  /** sns:Publish to the admin's alerts topic. */
+  alerts?: true;
+}
+
+/** Every email is sent once: through Powertools idempotency. */
+const emails = { idempotency: true, email: true } as const;
+/** Hands an answer or a change to a waiting execution. */
+const wakes: Permissions['workflows'] = ['SendTaskSuccess'];
+
+/**
+ * Every function's permissions, one entry each, as its code needs them: test/infra/least-privilege.test.ts
+ * reads the code (every AWS call reachable from the handler) and the synthesized template, and fails on
+ * any difference either way. A new function, or a new call, adds its entry or action here.
+ */
+export const permissions: Record<FunctionName, Permissions> = {
+  AdvanceCommitment: { table: ['GetItem', 'PutItem', 'UpdateItem'], ...emails },
+  AwaitCommitment: { table: ['GetItem', 'UpdateItem'], workflows: wakes },
+  NotifyCommitmentOutcome: { table: ['GetItem', 'UpdateItem'], ...emails },
+  AdvanceProgramme: {
+    table: ['GetItem', 'PutItem', 'UpdateItem'],
+    ...emails,
+    certificates: ['GetObject', 'PutObject', 'ListBucket'],
+  },
+  AwaitChange: { table: ['UpdateItem'], workflows: wakes },
+  AdvanceAccreditedYears: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], ...emails },
+  ReportLifecycleFailure: { table: ['GetItem'], ...emails },
+  Forms: {
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    queryGsi1: true,
+    idempotency: true,
+    workflows: wakes,
+    uploads: ['GetObject', 'PutObject', 'ListBucket'],
+  },
+  Public: { table: ['GetItem'], queryGsi1: true, certificates: ['GetObject', 'ListBucket'] },
+  Admin: {
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    queryGsi1: true,
+    workflows: ['StartExecution', 'DescribeExecution', 'SendTaskSuccess'],
+  },
+  Reconcile: {
+    table: ['GetItem'],
+    queryGsi1: true,
+    idempotency: true,
+    workflows: ['DescribeExecution'],
+    alerts: true,
+  },
+};
+
+export type Resource =
+  | 'Accreditation'
+  | `Accreditation/index/${string}`
+  | 'Idempotency'
+  | 'email'
+  | 'ParticipantLifecycle'
+  | 'AccreditedYears'
+  | 'uploads/'
+  | 'certificates/'
+  | 'alerts';
+/** An IAM action on one of our resources: `Accreditation dynamodb:GetItem`. */
+export type Grant = `${Resource} ${string}`;
+export const grantOf = (resource: Resource, action: string): Grant => `${resource} ${action}`;
+
+/** The declaration as grants, one per resource and action. */
+export function grantsOf(p: Permissions): Grant[] {
+  const on = (resources: Resource[], service: string, actions: readonly string[] = []) =>
+    resources.flatMap((resource) => actions.map((action) => grantOf(resource, `${service}:${action}`)));
+  return [
+    ...on(['Accreditation'], 'dynamodb', p.table),
+    ...on(['Accreditation/index/GSI1'], 'dynamodb', p.queryGsi1 && ['Query']),
+    ...on(['Idempotency'], 'dynamodb', p.idempotency && ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
+    ...on(['email'], 'ses', p.email && ['SendEmail', 'SendRawEmail']),
+    ...on(['ParticipantLifecycle', 'AccreditedYears'], 'states', p.workflows),
+    ...on(['uploads/'], 's3', p.uploads),
+    ...on(['certificates/'], 's3', p.certificates),
+    ...on(['alerts'], 'sns', p.alerts && ['Publish']),
+  ];
+}

@@ -1,0 +1,85 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  type FunctionName,
+  type Grant,
+  grantOf,
+  grantsOf,
+  permissions,
+  type Resource,
+} from '../../functions/permissions.js';
+import { iamActionOf } from '../iam-actions.js';
+import { accreditationTable, idempotencyTable } from '../table-design.js';
+
+/**
+ * IAM, locally: a call a function's role would not allow fails as AWS fails it (AccessDeniedException),
+ * so every test that runs a function also proves functions/permissions.ts grants what it calls. The
+ * function under way is known by an AsyncLocalStorage set where the local runtime invokes it; calls from
+ * outside any function (the runtime itself, tests) are not checked.
+ */
+const invoking = new AsyncLocalStorage<FunctionName>();
+
+/** Runs `invocation` as the named function: its AWS calls are checked against its grants. */
+export const asFunction = <T>(name: FunctionName, invocation: () => Promise<T>): Promise<T> =>
+  invoking.run(name, invocation);
+
+interface Guardable {
+  middlewareStack: {
+    add(
+      middleware: (
+        next: (args: { input: object }) => Promise<unknown>,
+        context: { commandName?: string },
+      ) => (args: { input: object }) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+/** Checks every call made through `client` against the calling function's grants. */
+export function enforceGrants(client: object) {
+  (client as Guardable).middlewareStack.add(
+    (next, context) => async (args) => {
+      const caller = invoking.getStore();
+      if (caller) {
+        const allowed = new Set(grantsOf(permissions[caller]));
+        const needed = grantsFor(context.commandName ?? '', args.input as Record<string, unknown>);
+        const refused =
+          needed.length === 0 ? [`${context.commandName}`] : needed.filter((g) => !allowed.has(g));
+        if (refused.length > 0)
+          throw Object.assign(
+            new Error(
+              `${caller} is not authorized to perform: ${refused.join(', ')} (functions/permissions.ts)`,
+            ),
+            { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } },
+          );
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'localIamGrants' },
+  );
+}
+
+const tables: Record<string, 'Accreditation' | 'Idempotency'> = {
+  [accreditationTable.TableName]: 'Accreditation',
+  [idempotencyTable.TableName]: 'Idempotency',
+};
+const machineOf = (arn = '') => (arn.split(/:(?:stateMachine|execution):/)[1] ?? '').split(':')[0];
+
+/** What a call needs, as grants; none for a call this system never makes (refused). */
+function grantsFor(command: string, input: Record<string, unknown>): Grant[] {
+  const action = iamActionOf[command] ?? '';
+  const [service] = action.split(':');
+  const text = (field: string) => (typeof input[field] === 'string' ? input[field] : '');
+  const on = (resource: string) => [grantOf(resource as Resource, action)];
+  const table = tables[text('TableName')];
+  if (service === 'dynamodb' && table)
+    return on(input.IndexName ? `${table}/index/${text('IndexName')}` : table);
+  const prefix = (text('Key') || text('Prefix')).split('/')[0];
+  if (service === 's3' && (prefix === 'uploads' || prefix === 'certificates')) return on(`${prefix}/`);
+  if (service === 'ses') return on('email');
+  if (service === 'sns') return on('alerts');
+  // A task token does not say whose it is: granted on both state machines, as the declaration does.
+  if (action === 'states:SendTaskSuccess') return [...on('ParticipantLifecycle'), ...on('AccreditedYears')];
+  const machine = machineOf(text('stateMachineArn') || text('executionArn'));
+  if (service === 'states' && machine) return on(machine);
+  return [];
+}

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asFunction } from '../../infra/local/iam.js';
+import type { LocalSystem } from '../../infra/local/system.js';
+import { startTestSystem } from '../support/local-system.js';
+
+/**
+ * IAM, locally: each function's AWS calls are checked against its entry in functions/permissions.ts, so
+ * every test that runs a function proves its grants, as AWS would with an AccessDeniedException.
+ */
+let system: LocalSystem;
+beforeAll(async () => {
+  system = await startTestSystem();
+});
+afterAll(() => system?.stop());
+
+const deps = () => system.dependencies;
+const refused = (what: string) =>
+  expect.objectContaining({ name: 'AccessDeniedException', message: expect.stringContaining(what) });
+
+describe('the local runtime checks each call against the calling function’s grants', () => {
+  it('a call the function is not granted fails with AccessDeniedException, naming the grant', async () => {
+    await expect(asFunction('Public', () => deps().store.setStage('p-nobody', 'withdrawn'))).rejects.toEqual(
+      refused('Public is not authorized to perform: Accreditation dynamodb:UpdateItem'),
+    );
+    const execution = { workflow: 'ParticipantLifecycle', name: 'p-nobody' } as const;
+    await expect(
+      asFunction('Reconcile', () => deps().workflow.startExecution(execution, {})),
+    ).rejects.toEqual(
+      refused('Reconcile is not authorized to perform: ParticipantLifecycle states:StartExecution'),
+    );
+    await expect(asFunction('Forms', () => deps().workflow.describeExecution(execution))).rejects.toEqual(
+      refused('Forms is not authorized to perform: ParticipantLifecycle states:DescribeExecution'),
+    );
+  });
+
+  it('what the function is granted goes through, and calls from outside any function are not checked', async () => {
+    await expect(
+      asFunction('Public', () => deps().store.getCohort('no-such-cohort')),
+    ).resolves.toBeUndefined();
+    await expect(asFunction('Admin', () => deps().store.getParticipant('p-nobody'))).resolves.toBeUndefined();
+    await expect(deps().store.setStage('p-nobody', 'withdrawn')).resolves.toBe(false);
+  });
+});
