@@ -19,9 +19,9 @@ const refused = (what: string) =>
 
 describe('the local runtime checks each call against the calling function’s grants', () => {
   it('a call the function is not granted fails with AccessDeniedException, naming the grant', async () => {
-    await expect(asFunction('Public', () => deps().store.setStage('p-nobody', 'withdrawn'))).rejects.toEqual(
-      refused('Public is not authorized to perform: Accreditation dynamodb:UpdateItem'),
-    );
+    await expect(
+      asFunction('Public', () => deps().store.participants.setStage('p-nobody', 'withdrawn')),
+    ).rejects.toEqual(refused('Public is not authorized to perform: Accreditation dynamodb:UpdateItem'));
     const execution = { workflow: 'ParticipantLifecycle', name: 'p-nobody' } as const;
     await expect(
       asFunction('Reconcile', () => deps().workflow.startExecution(execution, {})),
@@ -35,9 +35,11 @@ describe('the local runtime checks each call against the calling function’s gr
 
   it('what the function is granted goes through, and calls from outside any function are not checked', async () => {
     await expect(
-      asFunction('Public', () => deps().store.getCohort('no-such-cohort')),
+      asFunction('Public', () => deps().store.cohorts.get('no-such-cohort')),
     ).resolves.toBeUndefined();
-    await expect(asFunction('Admin', () => deps().store.getParticipant('p-nobody'))).resolves.toBeUndefined();
-    await expect(deps().store.setStage('p-nobody', 'withdrawn')).resolves.toBe(false);
+    await expect(
+      asFunction('Admin', () => deps().store.participants.get('p-nobody')),
+    ).resolves.toBeUndefined();
+    await expect(deps().store.participants.setStage('p-nobody', 'withdrawn')).resolves.toBe(false);
   });
 });
