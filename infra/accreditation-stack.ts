@@ -8,6 +8,7 @@ import { FormsApi } from './constructs/forms-api.js';
 import { LifecycleFunctions } from './constructs/lifecycle-functions.js';
 import { LifecycleWorkflows, workflowArn } from './constructs/lifecycle-workflows.js';
 import { Reconciler } from './constructs/reconciler.js';
+import { DEFAULT_RETENTION_YEARS, Retention } from './constructs/retention.js';
 import { Uploads } from './constructs/uploads.js';
 
 export interface AccreditationStackProps extends StackProps {
@@ -15,6 +16,8 @@ export interface AccreditationStackProps extends StackProps {
   emailFrom: string;
   /** Where failures and outcomes for the programme team go. */
   adminEmail: string;
+  /** Years after the last activity on a finished participant's record before it is anonymised (default 6). */
+  retentionYears?: number;
 }
 
 export class AccreditationStack extends Stack {
@@ -25,6 +28,7 @@ export class AccreditationStack extends Stack {
     tasks: Construct[];
     uploads: Uploads;
     reconciler: Reconciler;
+    retention: Retention;
   };
 
   constructor(scope: Construct, id: string, props: AccreditationStackProps) {
@@ -48,7 +52,7 @@ export class AccreditationStack extends Stack {
       // The reconciler looks up every unfinished participant's execution in one run.
       timeouts: { Reconcile: Duration.minutes(5) },
     });
-    const { Forms, Admin, Public, Reconcile, ...tasks } = functions.byName;
+    const { Forms, Admin, Public, Reconcile, Retention: RetentionFn, ...tasks } = functions.byName;
     const forms = new FormsApi(this, 'Forms', { forms: Forms, publicPages: Public });
     // Files participants attach to submissions: only the forms take and show them. Issued certificates, in
     // the same bucket: AdvanceProgramme keeps each one at accreditation, the public pages serve it.
@@ -92,6 +96,32 @@ export class AccreditationStack extends Stack {
       stateMachines: workflows.stateMachines,
       alerts,
     });
+    // UK GDPR: the Admin exports and erases a person's data (erase-person stops their execution and deletes
+    // their files); the retention job anonymises those kept past the retention period.
+    Admin.addEnvironment('UPLOADS_BUCKET', uploads.bucket.bucketName);
+    uploads.grantErase(Admin);
+    Admin.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:StopExecution'],
+        resources: (['ParticipantLifecycle', 'AccreditedYears'] as const).map((name) =>
+          this.formatArn({
+            service: 'states',
+            resource: 'execution',
+            resourceName: `${name}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ),
+      }),
+    );
+    const retention = new Retention(this, 'Retention', {
+      fn: RetentionFn,
+      table: data.table,
+      idempotencyTable: data.idempotencyTable,
+      stateMachines: workflows.stateMachines,
+      uploads,
+      alerts,
+      retentionYears: props.retentionYears ?? DEFAULT_RETENTION_YEARS,
+    });
     // By name, not by reference: the forms API → Forms → state machine → AdvanceCommitment → API URL would be a cycle.
     // Everything that wakes a waiting execution: the forms, the waits themselves, and the admin's changes.
     for (const fn of [Forms, Admin, tasks.AwaitCommitment, tasks.AwaitChange])
@@ -110,7 +140,7 @@ export class AccreditationStack extends Stack {
         continue;
       }
       // The reconciler's grants are its own (infra/constructs/reconciler.ts): it reads, looks and alerts.
-      if (fn === Reconcile) continue;
+      if (fn === Reconcile || fn === RetentionFn) continue;
       data.table.grantReadWriteData(fn);
       data.idempotencyTable.grantReadWriteData(fn);
       fn.addToRolePolicy(
@@ -124,7 +154,13 @@ export class AccreditationStack extends Stack {
       );
     }
 
-    this.nagScopes = { table: data.table, tasks: [...Object.values(tasks), Reconcile], uploads, reconciler };
+    this.nagScopes = {
+      table: data.table,
+      tasks: [...Object.values(tasks), Reconcile, RetentionFn],
+      uploads,
+      reconciler,
+      retention,
+    };
     new CfnOutput(this, 'FormsUrl', { value: forms.api.url });
     new CfnOutput(this, 'StateMachineArn', { value: lifecycle.stateMachineArn });
     new CfnOutput(this, 'AccreditedYearsStateMachineArn', {

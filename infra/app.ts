@@ -12,6 +12,9 @@ export function buildApp(app = new App()) {
   const stack = new AccreditationStack(app, 'PdAccreditation', {
     emailFrom: app.node.tryGetContext('emailFrom') ?? 'accreditation@example.org',
     adminEmail: app.node.tryGetContext('adminEmail') ?? 'programme-team@example.org',
+    ...(app.node.tryGetContext('retentionYears') && {
+      retentionYears: Number(app.node.tryGetContext('retentionYears')),
+    }),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   acknowledgeNagFindings(stack, stack.nagScopes);

@@ -224,6 +224,11 @@ export class ParticipantItems {
     );
   }
 
+  /** The last step of erasing someone's data: their record itself (its anonymous copy is kept apart). */
+  remove(participantId: string): Promise<void> {
+    return this.table.delete(keys.participant(participantId));
+  }
+
   /** Accreditation is recorded once, with the verification code printed on the certificate. */
   recordAccreditation(participantId: string, accreditation: NonNullable<Participant['accreditation']>) {
     return this.setOnce(participantId, 'accreditation', accreditation);

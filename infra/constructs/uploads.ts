@@ -72,6 +72,15 @@ export class Uploads extends Construct {
   }
 
   /**
+   * What erasing a person's data needs (the Admin's erase-person, the retention job): listing and deleting
+   * their uploads and their issued certificate. Export lists uploads too.
+   */
+  grantErase(grantee: IGrantable) {
+    this.grantUnder(UPLOADS_PREFIX, ['s3:DeleteObject'], grantee);
+    this.grantUnder(CERTIFICATES_PREFIX, ['s3:DeleteObject'], grantee);
+  }
+
+  /**
    * `actions` on the objects under `prefix`, and ListBucket limited to that prefix: with it, S3 answers a
    * missing key under the prefix with 404 rather than 403, so "not there" is not mistaken for "not allowed".
    */

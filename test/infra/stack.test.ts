@@ -732,25 +732,38 @@ describe('the uploads bucket', () => {
     },
   ];
 
-  it('only Forms, AdvanceProgramme and Public are told the bucket', () => {
+  it('only Forms, AdvanceProgramme, Public, and the Admin and Retention (which erase) are told the bucket', () => {
     const told = Object.entries(functionIds).filter(
       ([, id]) => lambdas[id]?.Environment?.Variables.UPLOADS_BUCKET !== undefined,
     );
-    expect(sorted(told.map(([name]) => name))).toEqual(['AdvanceProgramme', 'Forms', 'Public']);
+    expect(sorted(told.map(([name]) => name))).toEqual([
+      'Admin',
+      'AdvanceProgramme',
+      'Forms',
+      'Public',
+      'Retention',
+    ]);
     for (const [, id] of told)
       expect(lambdas[id]?.Environment?.Variables.UPLOADS_BUCKET).toEqual({ Ref: uploadsId() });
   });
 
-  it('Forms may put, get and list under uploads/; AdvanceProgramme under certificates/; Public only read certificates/; nobody else anything', () => {
+  it('Forms may put, get and list under uploads/; AdvanceProgramme under certificates/; Public only read certificates/; only the Admin and Retention delete (erasure); nobody else anything', () => {
     expect(CERTIFICATES_PREFIX).toBe('certificates/');
     expect(certificateKey('1A2B-3C4D-5E6F').startsWith(CERTIFICATES_PREFIX)).toBe(true);
     expect(s3('Forms')).toEqual(under('uploads/', ['s3:GetObject', 's3:PutObject']));
     expect(s3('AdvanceProgramme')).toEqual(under(CERTIFICATES_PREFIX, ['s3:GetObject', 's3:PutObject']));
     expect(s3('Public')).toEqual(under(CERTIFICATES_PREFIX, 's3:GetObject'));
-    for (const name of catalogNames.filter((n) => !['Forms', 'AdvanceProgramme', 'Public'].includes(n)))
-      expect(s3(name), name).toEqual([]);
-    // Nobody may delete from the bucket, or touch it beyond these prefixes.
-    const actions = catalogNames.flatMap((name) => s3(name).flatMap((s) => [s.Action].flat()));
+    for (const name of ['Admin', 'Retention'])
+      expect(s3(name), name).toEqual([
+        ...under('uploads/', 's3:DeleteObject'),
+        ...under(CERTIFICATES_PREFIX, 's3:DeleteObject'),
+      ]);
+    const granted = ['Forms', 'AdvanceProgramme', 'Public', 'Admin', 'Retention'];
+    for (const name of catalogNames.filter((n) => !granted.includes(n))) expect(s3(name), name).toEqual([]);
+    // Nobody else may delete from the bucket, or touch it beyond these prefixes.
+    const actions = catalogNames
+      .filter((name) => !['Admin', 'Retention'].includes(name))
+      .flatMap((name) => s3(name).flatMap((s) => [s.Action].flat()));
     expect(actions.filter((a) => !['s3:GetObject', 's3:PutObject', 's3:ListBucket'].includes(a))).toEqual([]);
   });
 });
