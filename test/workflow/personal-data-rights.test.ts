@@ -1,11 +1,10 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { termlyReports } from '../../functions/domain/accredited-years.js';
 import type { Participant } from '../../functions/domain/participant.js';
 import type { LocalSystem } from '../../infra/local/system.js';
-import { accreditationTable, idempotencyTable } from '../../infra/table-design.js';
 import { accreditedYearsPlan, parkedIn } from '../support/accredited-years.js';
+import { BUCKET, everythingHeld, localS3, whereHeld } from '../support/held-data.js';
 import { checkInvariantsAfterEach } from '../support/invariants.js';
 import { linkIn, mailbox, startTestSystem, waitForState, waitForStatus } from '../support/local-system.js';
 import {
@@ -87,40 +86,6 @@ const identifiers = (p: Person) => [
   p.offer,
 ];
 
-const aws = { region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-const s3 = () => new S3Client({ ...aws, endpoint: system.urls.s3, forcePathStyle: true });
-const BUCKET = 'pd-accreditation-uploads';
-
-/** Everything the system holds, as text: both tables scanned raw, every S3 object (key and bytes), every execution. */
-async function everythingHeld(): Promise<{ where: string; text: string }[]> {
-  const dynamodb = new DynamoDBClient({ ...aws, endpoint: system.urls.dynamodb });
-  const held: { where: string; text: string }[] = [];
-  for (const table of [accreditationTable.TableName, idempotencyTable.TableName]) {
-    let ExclusiveStartKey: Record<string, never> | undefined;
-    do {
-      const page = await dynamodb.send(new ScanCommand({ TableName: table, ExclusiveStartKey }));
-      for (const item of page.Items ?? [])
-        held.push({ where: `${table} ${JSON.stringify(item.PK ?? item.id)}`, text: JSON.stringify(item) });
-      ExclusiveStartKey = page.LastEvaluatedKey as typeof ExclusiveStartKey;
-    } while (ExclusiveStartKey);
-  }
-  const listed = await s3().send(new ListObjectsV2Command({ Bucket: BUCKET }));
-  for (const { Key } of listed.Contents ?? []) {
-    const object = await s3().send(new GetObjectCommand({ Bucket: BUCKET, Key }));
-    held.push({ where: `s3 ${Key}`, text: `${Key}\n${await object.Body?.transformToString('latin1')}` });
-  }
-  for (const e of system.stepFunctions.listExecutions())
-    held.push({
-      where: `execution ${e.name}`,
-      text: JSON.stringify({ input: e.input, output: e.output, cause: e.cause }),
-    });
-  return held;
-}
-
-/** Where any of `values` is held, as "<value> in <where>". The PDF's text is compressed, so its name is looked for in the key. */
-const whereHeld = (held: { where: string; text: string }[], values: string[]) =>
-  values.flatMap((value) => held.filter((h) => h.text.includes(value)).map((h) => `${value} in ${h.where}`));
-
 async function enrolled(person: Person) {
   return (await system.admin({
     command: 'enrol-participant',
@@ -135,7 +100,7 @@ async function enrolled(person: Person) {
 async function uploadFor(participantId: string, person: Person) {
   const requests = await system.dependencies.store.requests.ofParticipant(participantId);
   const ask = requests.find((r) => r.kind === 'submission' && r.stepId === 'interim-task');
-  await s3().send(
+  await localS3(system).send(
     new PutObjectCommand({
       Bucket: BUCKET,
       Key: `uploads/${ask?.requestId}/folder/${person.file}`,
@@ -204,7 +169,7 @@ checkInvariantsAfterEach(() => system);
 
 describe('before anything is erased', () => {
   it('both people are held everywhere the test looks: tables, replay pages, files, certificates', async () => {
-    const held = await everythingHeld();
+    const held = await everythingHeld(system);
     for (const { person, code } of Object.values(journeys)) {
       expect(whereHeld(held, identifiers(person)).length).toBeGreaterThan(identifiers(person).length);
       expect(held.some((h) => h.where.startsWith('Idempotency') && h.text.includes(person.name))).toBe(true);
@@ -303,7 +268,7 @@ describe('erase-person', () => {
   }, 60_000);
 
   it('leaves none of their identifiers anywhere the system keeps data, and all of the other person’s', async () => {
-    const held = await everythingHeld();
+    const held = await everythingHeld(system);
     expect(whereHeld(held, identifiers(journeys.erased.person))).toEqual([]);
     const kept = whereHeld(held, identifiers(journeys.kept.person));
     for (const value of identifiers(journeys.kept.person))
