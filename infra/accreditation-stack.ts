@@ -74,10 +74,11 @@ export class AccreditationStack extends Stack {
     const accreditedYears = workflows.stateMachines.AccreditedYears;
     Admin.addEnvironment('ACCREDITED_YEARS_STATE_MACHINE_ARN', accreditedYears.stateMachineArn);
     accreditedYears.grantStartExecution(Admin);
-    // resume-participant and defer look up the execution a participant's record names (any name).
+    // resume-participant and defer look up the execution a participant's record names (any name);
+    // erase-person stops it.
     Admin.addToRolePolicy(
       new PolicyStatement({
-        actions: ['states:DescribeExecution'],
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
         resources: (['ParticipantLifecycle', 'AccreditedYears'] as const).map((name) =>
           this.formatArn({
             service: 'states',
@@ -96,23 +97,10 @@ export class AccreditationStack extends Stack {
       stateMachines: workflows.stateMachines,
       alerts,
     });
-    // UK GDPR: the Admin exports and erases a person's data (erase-person stops their execution and deletes
-    // their files); the retention job anonymises those kept past the retention period.
+    // UK GDPR: the Admin exports and erases a person's data (erase-person deletes their files); the
+    // retention job anonymises those kept past the retention period.
     Admin.addEnvironment('UPLOADS_BUCKET', uploads.bucket.bucketName);
     uploads.grantErase(Admin);
-    Admin.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['states:StopExecution'],
-        resources: (['ParticipantLifecycle', 'AccreditedYears'] as const).map((name) =>
-          this.formatArn({
-            service: 'states',
-            resource: 'execution',
-            resourceName: `${name}:*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ),
-      }),
-    );
     const retention = new Retention(this, 'Retention', {
       fn: RetentionFn,
       table: data.table,

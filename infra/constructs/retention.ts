@@ -1,14 +1,7 @@
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { WorkflowName } from '../../workflows/definitions.js';
-import type { AdminAlerts } from './admin-alerts.js';
+import { type DailyJobProps, grantLookingAtEveryone, runDaily } from './daily-job.js';
 import type { Uploads } from './uploads.js';
 
 /** 03:00 in London, every day: out of hours, and before the reconciler's 06:00 look. */
@@ -31,29 +24,16 @@ export class Retention extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: {
-      fn: IFunction & { addEnvironment(key: string, value: string): unknown };
-      table: ITable;
-      idempotencyTable: ITable;
-      stateMachines: Record<WorkflowName, IStateMachine>;
-      uploads: Uploads;
-      alerts: AdminAlerts;
-      retentionYears: number;
-    },
+    props: DailyJobProps & { uploads: Uploads; retentionYears: number },
   ) {
     super(scope, id);
-    const { fn, table, stateMachines, uploads, alerts } = props;
+    const { fn, table, stateMachines, uploads } = props;
     fn.addEnvironment('RETENTION_YEARS', String(props.retentionYears));
     fn.addEnvironment('STATE_MACHINE_ARN', stateMachines.ParticipantLifecycle.stateMachineArn);
     fn.addEnvironment('ACCREDITED_YEARS_STATE_MACHINE_ARN', stateMachines.AccreditedYears.stateMachineArn);
     fn.addEnvironment('UPLOADS_BUCKET', uploads.bucket.bucketName);
 
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: [table.tableArn, `${table.tableArn}/index/GSI1`],
-      }),
-    );
+    grantLookingAtEveryone(this, props, true);
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
@@ -64,36 +44,13 @@ export class Retention extends Construct {
     fn.addToRolePolicy(
       new PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [props.idempotencyTable.tableArn] }),
     );
-    const stack = Stack.of(this);
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['states:DescribeExecution', 'states:StopExecution'],
-        resources: Object.keys(stateMachines).map(
-          (name) => `arn:${stack.partition}:states:${stack.region}:${stack.account}:execution:${name}:*`,
-        ),
-      }),
-    );
     uploads.grantErase(fn);
 
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
-    });
-    new Schedule(this, 'Daily', {
+    this.deadLetters = runDaily(this, props, {
+      at: RETENTION_AT,
       description: `Every day: anonymise participants whose programme ended and whose record has been idle for ${props.retentionYears} years.`,
-      schedule: ScheduleExpression.cron({ ...RETENTION_AT, timeZone: TimeZone.EUROPE_LONDON }),
-      target: new LambdaInvoke(fn, {
-        input: ScheduleTargetInput.fromObject({}),
-        retryAttempts: 3,
-        maxEventAge: Duration.hours(6),
-        deadLetterQueue: this.deadLetters,
-      }),
+      alarm: 'RetentionNotRun',
+      notRun: 'The daily retention job could not be run: look at its dead-letter queue.',
     });
-    alerts.alarmOnAny(
-      'RetentionNotRun',
-      this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      'The daily retention job could not be run: look at its dead-letter queue.',
-    );
   }
 }

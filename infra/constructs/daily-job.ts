@@ -1,0 +1,79 @@
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import type { WorkflowName } from '../../workflows/definitions.js';
+import type { AdminAlerts } from './admin-alerts.js';
+
+/** What a daily job over every participant is given: the reconciler and the retention job. */
+export interface DailyJobProps {
+  fn: IFunction & { addEnvironment(key: string, value: string): unknown };
+  table: ITable;
+  idempotencyTable: ITable;
+  stateMachines: Record<WorkflowName, IStateMachine>;
+  alerts: AdminAlerts;
+}
+
+/**
+ * Runs `fn` every day at a London time with EventBridge Scheduler (retries, then a dead-letter queue whose
+ * messages raise an alarm to the admin). Returns the dead-letter queue. Its children are `scope`'s own
+ * (`DeadLetters`, `Daily`), so their logical ids are the construct's.
+ */
+export function runDaily(
+  scope: Construct,
+  { fn, alerts }: DailyJobProps,
+  job: { at: { hour: string; minute: string }; description: string; alarm: string; notRun: string },
+): Queue {
+  const deadLetters = new Queue(scope, 'DeadLetters', {
+    enforceSSL: true,
+    encryption: QueueEncryption.SQS_MANAGED,
+    retentionPeriod: Duration.days(14),
+  });
+  new Schedule(scope, 'Daily', {
+    description: job.description,
+    schedule: ScheduleExpression.cron({ ...job.at, timeZone: TimeZone.EUROPE_LONDON }),
+    target: new LambdaInvoke(fn, {
+      input: ScheduleTargetInput.fromObject({}),
+      retryAttempts: 3,
+      maxEventAge: Duration.hours(6),
+      deadLetterQueue: deadLetters,
+    }),
+  });
+  alerts.alarmOnAny(
+    job.alarm,
+    deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+    job.notRun,
+  );
+  return deadLetters;
+}
+
+/**
+ * Lets the job read every cohort and participant (Query on the table and GSI1, no Scan) and look at (and,
+ * with `stop`, stop) any execution of the state machines, named per participant as they start.
+ */
+export function grantLookingAtEveryone(
+  scope: Construct,
+  { fn, table, stateMachines }: DailyJobProps,
+  stop = false,
+) {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [table.tableArn, `${table.tableArn}/index/GSI1`],
+    }),
+  );
+  const stack = Stack.of(scope);
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['states:DescribeExecution', ...(stop ? ['states:StopExecution'] : [])],
+      resources: Object.keys(stateMachines).map(
+        (name) => `arn:${stack.partition}:states:${stack.region}:${stack.account}:execution:${name}:*`,
+      ),
+    }),
+  );
+}
