@@ -82,20 +82,26 @@ export const AdminCommand = z.discriminatedUnion('command', [
     reason: z.string().trim().min(1).max(1000),
   }),
   /** UK GDPR access: one enrolment by participant id, or everything under an address (participant or senior leader). */
-  z
+  aboutOnePerson('export-person'),
+  /** UK GDPR erasure, by the same: one enrolment, or every part an address has (participant or senior leader). */
+  aboutOnePerson('erase-person'),
+  z.object({ command: z.literal('retention-run'), dryRun: z.boolean().default(true) }),
+]);
+export type AdminCommand = z.infer<typeof AdminCommand>;
+
+/** A command about one person: by participant id (one enrolment) or by email address (every part they have). */
+function aboutOnePerson<C extends string>(command: C) {
+  return z
     .object({
-      command: z.literal('export-person'),
+      command: z.literal(command),
       participantId: z.string().min(1).optional(),
       email: z.email().optional(),
     })
     .refine(
       (c) => Boolean(c.participantId) !== Boolean(c.email),
       'Give a participantId or an email, not both',
-    ),
-  z.object({ command: z.literal('erase-person'), participantId: z.string().min(1) }),
-  z.object({ command: z.literal('retention-run'), dryRun: z.boolean().default(true) }),
-]);
-export type AdminCommand = z.infer<typeof AdminCommand>;
+    );
+}
 
 export type AdminResult =
   | { command: 'create-cohort'; cohortId: string; created: boolean }
@@ -107,8 +113,15 @@ export type AdminResult =
   | ({ command: 'change-date'; cohortId: string } & Woken)
   | { command: 'defer-participant'; participantId: string; executionArn: string }
   | { command: 'export-person'; asParticipant: object[]; asSeniorLeader: object[] }
-  /** The participant id now leads nowhere; the anonymous record kept for reporting has a new, random id. */
-  | { command: 'erase-person'; participantId: string; anonymousId: string }
+  /**
+   * Each participant id erased now leads nowhere (its anonymous record, kept for reporting, has a new random
+   * id); a senior leader is erased from the records of the participants they were asked to support.
+   */
+  | {
+      command: 'erase-person';
+      erased: { participantId: string; anonymousId: string }[];
+      seniorLeaderErasedFrom: string[];
+    }
   | ({ command: 'retention-run' } & RetentionRun)
   /** The execution that carries the participant on: already running, or started now. */
   | {

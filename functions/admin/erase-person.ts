@@ -1,28 +1,83 @@
 import { certificateStore } from '../accreditation/certificate-store.js';
-import { anonymised, anonymousParticipantId, ERASED, isFinished } from '../domain/erasure.js';
+import {
+  anonymised,
+  anonymousCommitment,
+  anonymousParticipantId,
+  ERASED,
+  isFinished,
+  NOBODY,
+} from '../domain/erasure.js';
 import type { Participant } from '../domain/participant.js';
+import { commitmentRequestId } from '../domain/request.js';
 import { forgetReplays } from '../forms/replays.js';
 import { currentExecution } from '../lifecycle/execution.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import type { AdminResult } from './admin-commands.js';
-import { AdminCommandRejected, type Command } from './command.js';
+import { AdminCommandRejected, type Command, participantNamed } from './command.js';
+import { enrolmentsUnder } from './enrolments-under.js';
 import { reread } from './recorded-execution.js';
 
 /**
- * UK GDPR erasure of one participant (one enrolment): see `eraseParticipant`. Run again after a failure
- * part-way, it finishes what the first run left; once done, the participant id leads nowhere.
+ * UK GDPR erasure: one enrolment by participant id, or every part an email address has (each enrolment as
+ * the participant, and as the senior leader asked to support one). Checked before anything is erased; run
+ * again after a failure part-way, it finishes what the first run left.
  */
 export async function erasePerson(
   command: Command<'erase-person'>,
   deps: Dependencies,
 ): Promise<AdminResult> {
-  const participant = await deps.store.participants.get(command.participantId);
-  if (!participant)
+  const { asParticipant, asSeniorLeader } = command.participantId
+    ? { asParticipant: [await participantToErase(command.participantId, deps)], asSeniorLeader: [] }
+    : await enrolmentsUnder(command.email ?? '', deps);
+  // A senior leader still asked to commit is still needed: someone must answer, or the participant leave.
+  const waiting = asSeniorLeader.find((p) => p.stage === 'awaiting-commitment');
+  if (waiting)
     throw new AdminCommandRejected(
-      `No participant "${command.participantId}" (never enrolled, or erased already)`,
+      `${participantNamed(waiting)} still waits for this senior leader's commitment: correct-email to another senior leader, or withdraw the participant, first`,
     );
-  const anonymousId = await eraseParticipant(participant, deps);
-  return { command: 'erase-person', participantId: participant.participantId, anonymousId };
+  const erased = [];
+  for (const participant of asParticipant)
+    erased.push({
+      participantId: participant.participantId,
+      anonymousId: await eraseParticipant(participant, deps),
+    });
+  for (const participant of asSeniorLeader) await eraseSeniorLeader(participant, deps);
+  return {
+    command: 'erase-person',
+    erased,
+    seniorLeaderErasedFrom: asSeniorLeader.map((p) => p.participantId),
+  };
+}
+
+async function participantToErase(participantId: string, { store }: Dependencies) {
+  const participant = await store.participants.get(participantId);
+  if (!participant)
+    throw new AdminCommandRejected(`No participant "${participantId}" (never enrolled, or erased already)`);
+  return participant;
+}
+
+/**
+ * Erases a senior leader from a participant's record: their details and their commitment's signer, role,
+ * IP address, user agent and reason (the decision, when and on which text stay, as the participant's
+ * evidence), and from the commitment ask: its recipient, its links (each holds a digest of their address)
+ * and its replay pages. The ask first, so a retry finds the record still naming them.
+ */
+async function eraseSeniorLeader(participant: Participant, deps: Dependencies) {
+  const { store } = deps;
+  const ask = await store.requests.get(commitmentRequestId(participant.participantId));
+  if (ask) {
+    for (const link of await store.links.ofRequest(ask.requestId)) await store.links.remove(link.linkHash);
+    await forgetReplays(ask.replays ?? [], deps);
+    const answer = ask.answer && 'decision' in ask.answer ? anonymousCommitment(ask.answer) : ask.answer;
+    await store.requests.forgetRecipient(ask.requestId, NOBODY, answer);
+  }
+  const commitment = participant.commitment && anonymousCommitment(participant.commitment);
+  await store.participants.forgetSeniorLeader(
+    participant.participantId,
+    participant.seniorLeader.email,
+    NOBODY,
+    commitment,
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import { currentAddress, type Request } from '../domain/request.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import type { AdminResult } from './admin-commands.js';
 import { AdminCommandRejected, type Command } from './command.js';
+import { enrolmentsUnder } from './enrolments-under.js';
 
 /** Where another person's name or address stood in what is exported: who they are to the person, not who. */
 const SENIOR_LEADER = 'their senior leader';
@@ -29,18 +30,11 @@ export async function exportPerson(
       asSeniorLeader: [],
     };
   }
-  const address = (command.email ?? '').trim().toLowerCase();
-  const everyone: Participant[] = [];
-  for (const cohort of await store.cohorts.list())
-    everyone.push(...(await store.participants.inCohort(cohort.cohortId)));
-  // An anonymous record of an erased participant is nobody's.
-  const known = everyone.filter((p) => !p.erasure);
-  const participantRecords = known.filter((p) => p.person.email.toLowerCase() === address);
-  const ledFor = known.filter((p) => p.seniorLeader.email.toLowerCase() === address);
+  const found = await enrolmentsUnder(command.email ?? '', deps);
   return {
     command: 'export-person',
-    asParticipant: await Promise.all(participantRecords.map((p) => asParticipant(p, deps))),
-    asSeniorLeader: await Promise.all(ledFor.map((p) => asSeniorLeader(p, deps))),
+    asParticipant: await Promise.all(found.asParticipant.map((p) => asParticipant(p, deps))),
+    asSeniorLeader: await Promise.all(found.asSeniorLeader.map((p) => asSeniorLeader(p, deps))),
   };
 }
 

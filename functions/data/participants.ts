@@ -1,4 +1,10 @@
-import { type Commitment, Participant, type Stage, type StepOutcome } from '../domain/participant.js';
+import {
+  type Commitment,
+  Participant,
+  type SeniorLeader,
+  type Stage,
+  type StepOutcome,
+} from '../domain/participant.js';
 import { LondonLocalTime } from '../domain/time.js';
 import { keys, type Table } from './table.js';
 
@@ -221,6 +227,19 @@ export class ParticipantItems {
         ':one': 1,
       },
       removals.length ? names : undefined,
+    );
+  }
+
+  /**
+   * Erases a senior leader from a participant's record (their details, and their commitment as given), while
+   * it still names them: the participant's own data stays.
+   */
+  forgetSeniorLeader(participantId: string, address: string, nobody: SeniorLeader, commitment?: Commitment) {
+    return this.table.update(
+      keys.participant(participantId),
+      `SET seniorLeader = :nobody${commitment ? ', commitment = :commitment' : ''}`,
+      'seniorLeader.email = :address',
+      { ':nobody': nobody, ':address': address, ...(commitment && { ':commitment': commitment }) },
     );
   }
 

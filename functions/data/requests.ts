@@ -76,6 +76,19 @@ export class RequestItems {
     );
   }
 
+  /**
+   * Erasing the person an ask about someone else went to (a senior leader): it names nobody, its answer is
+   * `answer` (the anonymous one), and the keys of its replay pages, forgotten with them, go too.
+   */
+  forgetRecipient(requestId: string, nobody: Request['recipient'], answer?: Request['answer']) {
+    return this.table.update(
+      keys.request(requestId),
+      `SET recipient = :nobody${answer ? ', answer = :answer' : ''} REMOVE replays`,
+      'attribute_exists(PK)',
+      { ':nobody': nobody, ...(answer && { ':answer': answer }) },
+    );
+  }
+
   /** Erasing someone's data: their asks go (the anonymous record keeps what they led to). */
   remove(requestId: string): Promise<void> {
     return this.table.delete(keys.request(requestId));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { FINAL_STAGES, type Participant, type StepOutcome } from './participant.js';
+import { type Commitment, FINAL_STAGES, type Participant, type StepOutcome } from './participant.js';
 
 /**
  * UK GDPR erasure and retention: what is left of a participant once their personal data is erased. The
@@ -12,7 +12,8 @@ import { FINAL_STAGES, type Participant, type StepOutcome } from './participant.
 /** What stands where a name, an address or free text was. */
 export const ERASED = 'Erased';
 const ERASED_ADDRESS = 'erased@erased.invalid';
-const nobody = { name: ERASED, email: ERASED_ADDRESS };
+/** Who stands where a person was named: nobody, at an address that can receive nothing. */
+export const NOBODY = { name: ERASED, email: ERASED_ADDRESS };
 
 /** A fresh anonymous participant id: random, so it cannot be linked back to the person. */
 export const anonymousParticipantId = () => `p-erased-${randomBytes(9).toString('hex')}`;
@@ -44,11 +45,22 @@ function anonymousOutcome(outcome: StepOutcome): StepOutcome {
     case 'reported':
       return { ...outcome, answers: {} };
     case 're-registered':
-      return { ...outcome, contact: { ...nobody, organisation: ERASED }, pledges: [] };
+      return { ...outcome, contact: { ...NOBODY, organisation: ERASED }, pledges: [] };
     case 'missed':
       return outcome;
   }
 }
+
+/** A senior leader's answer without them: what was decided, when, on which text; not who, how or why. */
+export const anonymousCommitment = (commitment: Commitment): Commitment => ({
+  decision: commitment.decision,
+  signedBy: ERASED,
+  role: ERASED,
+  answeredAt: commitment.answeredAt,
+  textVersion: commitment.textVersion,
+  ipAddress: ERASED,
+  userAgent: ERASED,
+});
 
 /** Whether the participant's programme is over: a final stage, and for an accredited lead, once it ended. */
 export const isFinished = (participant: Participant) =>
@@ -64,25 +76,15 @@ export function anonymised(participant: Participant, anonymousId: string, at: Da
   const ended = (event: { at: string } | undefined) => event && { reason: ERASED, at: event.at };
   return {
     participantId: anonymousId,
-    person: nobody,
+    person: NOBODY,
     school: ERASED,
-    seniorLeader: nobody,
+    seniorLeader: NOBODY,
     programmeId: participant.programmeId,
     pathway: participant.pathway,
     cohortId: participant.cohortId,
     stage: isFinished(participant) ? participant.stage : 'withdrawn',
     enrolledAt: participant.enrolledAt,
-    ...(participant.commitment && {
-      commitment: {
-        decision: participant.commitment.decision,
-        signedBy: ERASED,
-        role: ERASED,
-        answeredAt: participant.commitment.answeredAt,
-        textVersion: participant.commitment.textVersion,
-        ipAddress: ERASED,
-        userAgent: ERASED,
-      },
-    }),
+    ...(participant.commitment && { commitment: anonymousCommitment(participant.commitment) }),
     notified: {},
     progress: Object.fromEntries(
       Object.entries(participant.progress).map(([stepId, outcome]) => [stepId, anonymousOutcome(outcome)]),

@@ -262,9 +262,13 @@ describe('erase-person', () => {
     const retried = (await system.admin({
       command: 'erase-person',
       participantId: erased.participantId,
-    })) as { anonymousId: string };
+    })) as { erased: { anonymousId: string }[]; seniorLeaderErasedFrom: string[] };
     failOnce.mockRestore();
-    anonymousId = retried.anonymousId;
+    expect(retried).toMatchObject({
+      erased: [{ participantId: erased.participantId }],
+      seniorLeaderErasedFrom: [],
+    });
+    anonymousId = retried.erased[0]?.anonymousId ?? '';
   }, 60_000);
 
   it('leaves none of their identifiers anywhere the system keeps data, and all of the other person’s', async () => {
@@ -364,3 +368,66 @@ async function accreditedYearsArn(participantId: string) {
   return system.stepFunctions.listExecutions().find((e) => e.name === `${participantId}-accredited-1`)
     ?.executionArn;
 }
+
+describe("erase-person by a senior leader's address", () => {
+  const leader = { name: 'Olwen Baptiste', email: 'olwen.baptiste@ysgol.test', role: 'Pennaeth' };
+  const participant = { name: 'Rhodri Evans', email: 'rhodri@ysgol.test', school: 'Ysgol y Bryn' };
+  let signedFor = { participantId: '', executionArn: '' };
+
+  beforeAll(async () => {
+    await programmeCohort(system, 'gdpr-later-cohort', 30);
+    signedFor = (await system.admin({
+      command: 'enrol-participant',
+      cohortId: 'gdpr-later-cohort',
+      participant: { name: participant.name, email: participant.email },
+      school: participant.school,
+      seniorLeader: leader,
+    })) as typeof signedFor;
+    const ask = await mailbox(system).waitForEmail(leader.email, /^Please confirm your support/);
+    await waitForState(system, signedFor.executionArn, 'AwaitCommitment');
+    const signed = await post(linkIn(ask), {
+      decision: 'signed',
+      signedBy: leader.name,
+      role: leader.role,
+      agree: 'yes',
+    });
+    expect(signed.status, signed.page).toBe(200);
+    await waitForState(system, signedFor.executionArn, 'AtDevelopmentDay');
+  }, 60_000);
+
+  it('is refused while a participant still waits for their commitment, naming the participant by id', async () => {
+    const waiting = (await system.admin({
+      command: 'enrol-participant',
+      cohortId: 'gdpr-later-cohort',
+      participant: { name: 'Siân Roberts', email: 'sian@ysgol.test' },
+      school: participant.school,
+      seniorLeader: { name: 'Iolo Morgan', email: 'iolo@ysgol.test' },
+    })) as typeof signedFor;
+    await waitForState(system, waiting.executionArn, 'AwaitCommitment');
+    await expect(system.admin({ command: 'erase-person', email: 'iolo@ysgol.test' })).rejects.toMatchObject({
+      name: 'AdminCommandRejected',
+      message: `Participant ${waiting.participantId} still waits for this senior leader's commitment: correct-email to another senior leader, or withdraw the participant, first`,
+    });
+    expect((await system.dependencies.store.participants.get(waiting.participantId))?.seniorLeader.name).toBe(
+      'Iolo Morgan',
+    );
+  });
+
+  it('erases them from the record, the commitment and its ask, and leaves the participant on the programme', async () => {
+    expect(await system.admin({ command: 'erase-person', email: leader.email })).toEqual({
+      command: 'erase-person',
+      erased: [],
+      seniorLeaderErasedFrom: [signedFor.participantId],
+    });
+    const held = await everythingHeld(system);
+    expect(whereHeld(held, [leader.name, leader.email, leader.role])).toEqual([]);
+    for (const value of Object.values(participant))
+      expect(whereHeld(held, [value]).length, value).toBeGreaterThan(0);
+    const record = await system.dependencies.store.participants.get(signedFor.participantId);
+    expect(record).toMatchObject({
+      stage: 'in-programme',
+      commitment: { decision: 'signed', signedBy: 'Erased' },
+    });
+    expect(system.stepFunctions.describeExecution(signedFor.executionArn).status).toBe('RUNNING');
+  });
+});
