@@ -14,6 +14,7 @@ import {
 } from '../../functions/catalog.js';
 import { buildApp } from '../../infra/app.js';
 import { RECONCILE_AT } from '../../infra/constructs/reconciler.js';
+import { RETENTION_AT } from '../../infra/constructs/retention.js';
 import { accreditationTable, idempotencyTable, timeToLiveAttribute } from '../../infra/table-design.js';
 import { readWorkflow, type WorkflowName, workflowFiles } from '../../workflows/definitions.js';
 
@@ -623,6 +624,62 @@ describe('the daily reconciler', () => {
     expect(denials).toEqual([
       expect.objectContaining({ Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     ]);
+  });
+});
+
+describe('the daily retention job', () => {
+  const retentionId = () => functionIds.Retention ?? 'no Retention function';
+  const scheduleId = () =>
+    onlyId('AWS::Scheduler::Schedule', { Target: { Arn: { 'Fn::GetAtt': [retentionId(), 'Arn'] } } });
+  const deadLettersId = () =>
+    template.findResources('AWS::Scheduler::Schedule')[scheduleId()]?.Properties.Target.DeadLetterConfig.Arn[
+      'Fn::GetAtt'
+    ][0] as string;
+
+  it('EventBridge Scheduler runs the Retention function every day at 03:00 London time, with retries and a dead-letter queue that raises an alarm', () => {
+    expect(RETENTION_AT).toEqual({ hour: '3', minute: '0' });
+    expect(template.findResources('AWS::Scheduler::Schedule')[scheduleId()]?.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 3 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+      Target: { Input: '{}', RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 6 * 3600 } },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLettersId(), 'QueueName'] } }],
+      AlarmActions: [{ Ref: adminTopicId() }],
+    });
+    expect(lambdas[retentionId()]?.Environment?.Variables).toMatchObject({ RETENTION_YEARS: '6' });
+  });
+
+  it('may read everyone, write and delete their items, delete form replay pages, describe and stop executions, delete their files, and nothing more', () => {
+    const granted = statementsOf('Retention')
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) =>
+        [s.Action].flat().flatMap((action) => [s.Resource].flat().map((r) => `${action} ${flatten(r)}`)),
+      );
+    const table = `<${tableId}.Arn>`;
+    const executions = (name: WorkflowName) =>
+      `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*`;
+    // The bucket it is told: the uploads bucket.
+    const told = lambdas[retentionId()]?.Environment?.Variables.UPLOADS_BUCKET as { Ref: string };
+    const bucket = `<${told.Ref}.Arn>`;
+    expect(sorted(granted)).toEqual(
+      sorted([
+        `dynamodb:Query ${table}`,
+        `dynamodb:Query ${table}/index/GSI1`,
+        ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].map((a) => `dynamodb:${a} ${table}`),
+        `dynamodb:DeleteItem <${idempotencyTableId}.Arn>`,
+        ...workflowNames.flatMap((name) =>
+          ['DescribeExecution', 'StopExecution'].map((a) => `states:${a} ${executions(name)}`),
+        ),
+        ...['uploads/', 'certificates/'].flatMap((prefix) => [
+          `s3:DeleteObject ${bucket}/${prefix}*`,
+          `s3:ListBucket ${bucket}`,
+        ]),
+        'xray:PutTelemetryRecords *',
+        'xray:PutTraceSegments *',
+      ]),
+    );
   });
 });
 
