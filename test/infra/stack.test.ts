@@ -468,6 +468,19 @@ describe('alarms', () => {
   });
 });
 
+/** Each action allowed to the named function on each resource, as "<action> <resource>". */
+function grantsOf(functionName: string): string[] {
+  return statementsOf(functionName)
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) =>
+      [s.Action].flat().flatMap((action) => [s.Resource].flat().map((r) => `${action} ${flatten(r)}`)),
+    );
+}
+
+/** Any execution of the named state machine, as a policy names them. */
+const executions = (name: WorkflowName) =>
+  `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*`;
+
 /** Every statement of the policies attached to the named function's role. */
 function statementsOf(functionName: string): PolicyStatement[] {
   const role = lambdas[functionIds[functionName] ?? '']?.Role['Fn::GetAtt'][0];
@@ -588,14 +601,8 @@ describe('the daily reconciler', () => {
   });
 
   it('the Reconcile function may query and get from the table, describe executions of both state machines, publish to the alerts topic, and nothing more', () => {
-    const granted = statementsOf('Reconcile')
-      .filter((s) => s.Effect === 'Allow')
-      .flatMap((s) =>
-        [s.Action].flat().flatMap((action) => [s.Resource].flat().map((r) => `${action} ${flatten(r)}`)),
-      );
+    const granted = grantsOf('Reconcile');
     const table = `<${tableId}.Arn>`;
-    const executions = (name: WorkflowName) =>
-      `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*`;
     expect(sorted(granted)).toEqual(
       sorted([
         `dynamodb:Query ${table}`,
@@ -652,14 +659,8 @@ describe('the daily retention job', () => {
   });
 
   it('may read everyone, write and delete their items, delete form replay pages, describe and stop executions, delete their files, and nothing more', () => {
-    const granted = statementsOf('Retention')
-      .filter((s) => s.Effect === 'Allow')
-      .flatMap((s) =>
-        [s.Action].flat().flatMap((action) => [s.Resource].flat().map((r) => `${action} ${flatten(r)}`)),
-      );
+    const granted = grantsOf('Retention');
     const table = `<${tableId}.Arn>`;
-    const executions = (name: WorkflowName) =>
-      `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*`;
     // The bucket it is told: the uploads bucket.
     const told = lambdas[retentionId()]?.Environment?.Variables.UPLOADS_BUCKET as { Ref: string };
     const bucket = `<${told.Ref}.Arn>`;
