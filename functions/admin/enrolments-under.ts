@@ -1,3 +1,4 @@
+import { isAnonymous } from '../domain/erasure.js';
 import type { Participant } from '../domain/participant.js';
 import type { Dependencies } from '../shared/dependencies.js';
 
@@ -11,7 +12,7 @@ export async function enrolmentsUnder(email: string, { store }: Dependencies) {
   const everyone: Participant[] = [];
   for (const cohort of await store.cohorts.list())
     everyone.push(...(await store.participants.inCohort(cohort.cohortId)));
-  const known = everyone.filter((p) => !p.erasure);
+  const known = everyone.filter((p) => !isAnonymous(p));
   return {
     asParticipant: known.filter((p) => p.person.email.toLowerCase() === address),
     asSeniorLeader: known.filter((p) => p.seniorLeader.email.toLowerCase() === address),

@@ -4,6 +4,7 @@ import {
   anonymousCommitment,
   anonymousParticipantId,
   ERASED,
+  isAnonymous,
   isFinished,
   NOBODY,
 } from '../domain/erasure.js';
@@ -53,6 +54,10 @@ async function participantToErase(participantId: string, { store }: Dependencies
   const participant = await store.participants.get(participantId);
   if (!participant)
     throw new AdminCommandRejected(`No participant "${participantId}" (never enrolled, or erased already)`);
+  if (isAnonymous(participant))
+    throw new AdminCommandRejected(
+      `${participantNamed(participant)} is the anonymous record of an erased participant`,
+    );
   return participant;
 }
 

@@ -62,6 +62,10 @@ export const anonymousCommitment = (commitment: Commitment): Commitment => ({
   userAgent: ERASED,
 });
 
+/** The anonymous record kept after an erasure (the record being erased names its anonymous copy instead). */
+export const isAnonymous = (participant: Participant) =>
+  Boolean(participant.erasure) && !participant.erasure?.anonymousId;
+
 /** Whether the participant's programme is over: a final stage, and for an accredited lead, once it ended. */
 export const isFinished = (participant: Participant) =>
   FINAL_STAGES.has(participant.stage) && participant.stage !== 'accredited';
@@ -139,10 +143,12 @@ function outcomeAt(outcome: StepOutcome): string {
 
 /**
  * Due for anonymising by the retention job: finished (an accredited lead once their accreditation lapsed
- * or was withdrawn), not anonymised already, and nothing has happened for `years` years.
+ * or was withdrawn), not anonymised already, and nothing has happened for `years` years; or an erasure
+ * that stopped part-way, to finish.
  */
 export function dueForRetention(participant: Participant, years: number, now: Date): boolean {
-  if (participant.erasure || !isFinished(participant)) return false;
+  if (participant.erasure) return !isAnonymous(participant);
+  if (!isFinished(participant)) return false;
   const keptUntil = new Date(lastActivity(participant));
   keptUntil.setUTCFullYear(keptUntil.getUTCFullYear() + years);
   return keptUntil <= now;

@@ -127,6 +127,15 @@ describe('retention', () => {
     expect(lastActivity(lead).toISOString()).toBe(at('2029-06-01'));
   });
 
+  it('is due at once for an erasure that stopped part-way, so the next run finishes it', () => {
+    const halfErased = {
+      ...lead,
+      stage: 'in-programme' as const,
+      erasure: { at: at('2035-01-01'), anonymousId: 'p-erased-1' },
+    };
+    expect(dueForRetention(halfErased, 6, new Date(at('2035-01-02')))).toBe(true);
+  });
+
   it('is due once the record has been idle for the retention period, and only for the finished', () => {
     const idleUntil = new Date(at('2035-06-01'));
     expect(dueForRetention(lead, 6, new Date(idleUntil.getTime() - 1))).toBe(false);

@@ -354,7 +354,12 @@ describe('erase-person', () => {
     ).toEqual([]);
   });
 
-  it('run again, says there is nobody of that id', async () => {
+  it('run again, says there is nobody of that id; run on the anonymous record, says what it is', async () => {
+    await expect(system.admin({ command: 'erase-person', participantId: anonymousId })).rejects.toMatchObject(
+      {
+        message: `Participant ${anonymousId} is the anonymous record of an erased participant`,
+      },
+    );
     await expect(
       system.admin({ command: 'erase-person', participantId: journeys.erased.participantId }),
     ).rejects.toMatchObject({
