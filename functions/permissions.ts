@@ -2,6 +2,8 @@ import type { entryPoints, workflowTasks } from './catalog.js';
 
 export type FunctionName = keyof typeof workflowTasks | keyof typeof entryPoints;
 
+type S3Action = 'GetObject' | 'PutObject' | 'DeleteObject' | 'ListBucket';
+
 /** What a function's code calls on AWS, by resource. CDK grants exactly this and nothing more. */
 export interface Permissions {
   /** On the Accreditation table's items. Never Scan: every read is by key or by index. */
@@ -10,16 +12,18 @@ export interface Permissions {
   queryGsi1?: true;
   /** Powertools idempotency records (get, put, update, delete): whoever emails, publishes or replays a post. */
   idempotency?: true;
+  /** DeleteItem only on the idempotency records: erasing a person forgets the replay pages of their answers. */
+  forgetsReplays?: true;
   /** SES SendEmail and SendRawEmail (invites are raw), as our identity through our configuration set. */
   email?: true;
-  /** On both state machines; DescribeExecution on their executions. */
-  workflows?: ('StartExecution' | 'DescribeExecution' | 'SendTaskSuccess')[];
+  /** On both state machines; DescribeExecution and StopExecution on their executions. */
+  workflows?: ('StartExecution' | 'DescribeExecution' | 'StopExecution' | 'SendTaskSuccess')[];
   /**
    * On a prefix of the uploads bucket: participants' files (`uploads`) or issued certificates
    * (`certificates`). Whoever reads may also list the prefix, so a missing key is S3's 404, not a 403.
    */
-  uploads?: ('GetObject' | 'PutObject' | 'ListBucket')[];
-  certificates?: ('GetObject' | 'PutObject' | 'ListBucket')[];
+  uploads?: S3Action[];
+  certificates?: S3Action[];
   /** sns:Publish to the admin's alerts topic. */
   alerts?: true;
 }
@@ -57,7 +61,10 @@ export const permissions: Record<FunctionName, Permissions> = {
   Admin: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     queryGsi1: true,
-    workflows: ['StartExecution', 'DescribeExecution', 'SendTaskSuccess'],
+    forgetsReplays: true,
+    workflows: ['StartExecution', 'DescribeExecution', 'StopExecution', 'SendTaskSuccess'],
+    uploads: ['ListBucket', 'DeleteObject'],
+    certificates: ['DeleteObject'],
   },
   Reconcile: {
     table: ['GetItem'],
@@ -65,6 +72,14 @@ export const permissions: Record<FunctionName, Permissions> = {
     idempotency: true,
     workflows: ['DescribeExecution'],
     alerts: true,
+  },
+  Retention: {
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    queryGsi1: true,
+    forgetsReplays: true,
+    workflows: ['DescribeExecution', 'StopExecution'],
+    uploads: ['ListBucket', 'DeleteObject'],
+    certificates: ['DeleteObject'],
   },
 };
 
@@ -90,6 +105,7 @@ export function grantsOf(p: Permissions): Grant[] {
     ...on(['Accreditation'], 'dynamodb', p.table),
     ...on(['Accreditation/index/GSI1'], 'dynamodb', p.queryGsi1 && ['Query']),
     ...on(['Idempotency'], 'dynamodb', p.idempotency && ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
+    ...on(['Idempotency'], 'dynamodb', p.forgetsReplays && !p.idempotency ? ['DeleteItem'] : []),
     ...on(['email'], 'ses', p.email && ['SendEmail', 'SendRawEmail']),
     ...on(['ParticipantLifecycle', 'AccreditedYears'], 'states', p.workflows),
     ...on(['uploads/'], 's3', p.uploads),

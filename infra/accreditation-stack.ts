@@ -10,6 +10,7 @@ import { grantDeclared } from './constructs/function-permissions.js';
 import { LifecycleFunctions } from './constructs/lifecycle-functions.js';
 import { LifecycleWorkflows } from './constructs/lifecycle-workflows.js';
 import { Reconciler } from './constructs/reconciler.js';
+import { DEFAULT_RETENTION_YEARS, Retention } from './constructs/retention.js';
 import { Uploads } from './constructs/uploads.js';
 
 export interface AccreditationStackProps extends StackProps {
@@ -21,6 +22,8 @@ export interface AccreditationStackProps extends StackProps {
   formsRequestsPerClientPer5Minutes: number;
   /** The forms' own domain and its certificate; without one, links use the API's address. */
   formsDomain?: FormsDomain;
+  /** Years after the last activity on a finished participant's record before it is anonymised (default 6). */
+  retentionYears?: number;
 }
 
 export class AccreditationStack extends Stack {
@@ -30,6 +33,7 @@ export class AccreditationStack extends Stack {
     tasks: Construct[];
     uploads: Uploads;
     reconciler: Reconciler;
+    retention: Retention;
   };
 
   constructor(scope: Construct, id: string, props: AccreditationStackProps) {
@@ -51,7 +55,7 @@ export class AccreditationStack extends Stack {
       // The reconciler looks up every unfinished participant's execution in one run.
       timeouts: { Reconcile: Duration.minutes(5) },
     });
-    const { Forms, Admin, Public, Reconcile, ...tasks } = functions.byName;
+    const { Forms, Admin, Public, Reconcile, Retention: RetentionFn, ...tasks } = functions.byName;
     const forms = new FormsApi(this, 'Forms', {
       forms: Forms,
       publicPages: Public,
@@ -78,6 +82,16 @@ export class AccreditationStack extends Stack {
       stateMachines: workflows.stateMachines,
       alerts,
     });
+    // UK GDPR: the Admin exports and erases a person's data (erase-person deletes their files); the
+    // retention job anonymises those kept past the retention period.
+    Admin.addEnvironment('UPLOADS_BUCKET', uploads.bucket.bucketName);
+    const retention = new Retention(this, 'Retention', {
+      fn: RetentionFn,
+      stateMachines: workflows.stateMachines,
+      uploads,
+      alerts,
+      retentionYears: props.retentionYears ?? DEFAULT_RETENTION_YEARS,
+    });
     // Each function may do what its code calls, as functions/permissions.ts declares, and nothing more.
     const targets = {
       table: data.table,
@@ -91,7 +105,12 @@ export class AccreditationStack extends Stack {
       alerts.alarmOnAny(`${name}Errors`, fn.metricErrors(), `The ${name} function is failing.`);
     }
 
-    this.nagScopes = { tasks: [...Object.values(tasks), Reconcile], uploads, reconciler };
+    this.nagScopes = {
+      tasks: [...Object.values(tasks), Reconcile, RetentionFn],
+      uploads,
+      reconciler,
+      retention,
+    };
     new CfnOutput(this, 'FormsUrl', { value: forms.baseUrl });
     new CfnOutput(this, 'StateMachineArn', { value: lifecycle.stateMachineArn });
     new CfnOutput(this, 'AccreditedYearsStateMachineArn', {

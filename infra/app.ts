@@ -17,6 +17,7 @@ export function buildApp(app = new App()) {
     adminEmail: context('adminEmail') ?? 'programme-team@example.org',
     formsRequestsPerClientPer5Minutes: rateLimit(context('formsRateLimit') ?? '300'),
     formsDomain: formsDomain(context('formsDomain'), context('formsCertificateArn')),
+    ...(context('retentionYears') && { retentionYears: Number(context('retentionYears')) }),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   acknowledgeNagFindings(stack, stack.nagScopes);

@@ -9,6 +9,7 @@ export function acknowledgeNagFindings(
     tasks: IConstruct[];
     uploads: { bucket: IConstruct };
     reconciler: { deadLetters: IConstruct };
+    retention: { deadLetters: IConstruct };
   },
 ) {
   const logicalId = (c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
@@ -20,12 +21,12 @@ export function acknowledgeNagFindings(
     {
       id: wildcard(`<${logicalId(scoped.uploads.bucket)}.Arn>/${UPLOADS_PREFIX}*`),
       reason:
-        'The Forms function reads and presigns uploads under uploads/<requestId>/<random>/<file name>: keys made per request and per upload, so only a prefix can name them. Nothing outside the uploads/ prefix is granted.',
+        "The Forms function reads and presigns uploads under uploads/<requestId>/<random>/<file name>: keys made per request and per upload, so only a prefix can name them; the Admin (erase-person) and the retention job delete a person's uploads there. Nothing outside the uploads/ prefix is granted.",
     },
     {
       id: wildcard(`<${logicalId(scoped.uploads.bucket)}.Arn>/${CERTIFICATES_PREFIX}*`),
       reason:
-        'Issued certificates are kept as certificates/<verification code>.pdf, one per accredited lead, so only a prefix can name them. AdvanceProgramme may get and put there (no delete, and it never replaces a certificate issued); the Public function may only get. Nothing outside the certificates/ prefix is granted.',
+        "Issued certificates are kept as certificates/<verification code>.pdf, one per accredited lead, so only a prefix can name them. AdvanceProgramme may get and put there (no delete, and it never replaces a certificate issued); the Public function may only get; only the Admin (erase-person) and the retention job delete, when the lead's data is erased. Nothing outside the certificates/ prefix is granted.",
     },
     {
       id: wildcard('*'),
@@ -33,7 +34,7 @@ export function acknowledgeNagFindings(
     },
     ...(['ParticipantLifecycle', 'AccreditedYears'] as const).map((name) => ({
       id: wildcard(`arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*`),
-      reason: `The Admin function (resume-participant, defer-participant) and the reconciler may describe (only) any execution of the ${name} state machine: executions are named per participant as they start, so only a prefix can name them.`,
+      reason: `The Admin function (resume-participant, defer-participant) and the reconciler may describe any execution of the ${name} state machine, and the Admin (erase-person) and the retention job stop one: executions are named per participant as they start, so only a prefix can name them.`,
     })),
     {
       id: wildcard('arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*'),
@@ -63,10 +64,13 @@ export function acknowledgeNagFindings(
         'No Cognito by design: the link secret is the authorisation for these public forms (see APIG4).',
     },
   );
-  // Only the reconciler's dead-letter queue: any other queue without a DLQ must still be reported.
-  Validations.of(scoped.reconciler.deadLetters).acknowledge({
-    id: 'AwsSolutions::AwsSolutions-SQS3',
-    reason:
-      "This queue is the dead-letter queue of the reconciler's schedule target (EventBridge Scheduler's own DLQ setting, which cdk-nag does not see); a message in it raises an alarm to the admin.",
-  });
+  // Only the scheduled jobs' dead-letter queues: any other queue without a DLQ must still be reported.
+  for (const [job, { deadLetters }] of Object.entries({
+    reconciler: scoped.reconciler,
+    'retention job': scoped.retention,
+  }))
+    Validations.of(deadLetters).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: `This queue is the dead-letter queue of the ${job}'s schedule target (EventBridge Scheduler's own DLQ setting, which cdk-nag does not see); a message in it raises an alarm to the admin.`,
+    });
 }

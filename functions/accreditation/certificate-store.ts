@@ -1,4 +1,10 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { Participant } from '../domain/participant.js';
 import type { Programme } from '../domain/programme.js';
 import type { Dependencies } from '../shared/dependencies.js';
@@ -18,6 +24,8 @@ export interface CertificateStore {
   keepCertificate(code: string, pdf: Uint8Array): Promise<boolean>;
   /** The certificate as issued, or undefined if none is kept under this code. */
   issuedCertificate(code: string): Promise<Uint8Array | undefined>;
+  /** Deletes the issued certificate (it prints the lead's name) when their data is erased. */
+  withdrawCertificate(code: string): Promise<void>;
 }
 
 /** Where the certificates go in the uploads bucket (infra/constructs/uploads.ts grants this prefix). */
@@ -57,6 +65,10 @@ export function s3CertificateStore(s3: S3Client, bucket: string): CertificateSto
       }
     },
 
+    async withdrawCertificate(code) {
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: certificateKey(code) }));
+    },
+
     async issuedCertificate(code) {
       try {
         const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: certificateKey(code) }));
@@ -69,7 +81,7 @@ export function s3CertificateStore(s3: S3Client, bucket: string): CertificateSto
   };
 }
 
-/** The certificate store, which the functions told UPLOADS_BUCKET have (AdvanceProgramme and Public). */
+/** The certificate store, which the functions told UPLOADS_BUCKET have (AdvanceProgramme, Public, Admin, Retention). */
 export function certificateStore(deps: Dependencies): CertificateStore {
   if (!deps.certificates) throw new Error('No certificate store: UPLOADS_BUCKET is not set');
   return deps.certificates;

@@ -10,10 +10,13 @@ import type { Woken } from './command.js';
 import { correctEmail } from './correct-email.js';
 import { deferParticipant } from './defer-participant.js';
 import { enrolParticipant } from './enrol-participant.js';
+import { erasePerson } from './erase-person.js';
+import { exportPerson } from './export-person.js';
 import { grantExtension } from './grant-extension.js';
 import { type LeadReach, reachReport } from './reach-report.js';
 import { reinstateAccreditation } from './reinstate-accreditation.js';
 import { resumeParticipant } from './resume-participant.js';
+import { type RetentionRun, runRetention } from './retention.js';
 import { withdrawParticipant } from './withdraw-participant.js';
 
 export { AdminCommandRejected } from './command.js';
@@ -78,8 +81,27 @@ export const AdminCommand = z.discriminatedUnion('command', [
     toCohortId: z.string().min(1),
     reason: z.string().trim().min(1).max(1000),
   }),
+  /** UK GDPR access: one enrolment by participant id, or everything under an address (participant or senior leader). */
+  aboutOnePerson('export-person'),
+  /** UK GDPR erasure, by the same: one enrolment, or every part an address has (participant or senior leader). */
+  aboutOnePerson('erase-person'),
+  z.object({ command: z.literal('retention-run'), dryRun: z.boolean().default(true) }),
 ]);
 export type AdminCommand = z.infer<typeof AdminCommand>;
+
+/** A command about one person: by participant id (one enrolment) or by email address (every part they have). */
+function aboutOnePerson<C extends string>(command: C) {
+  return z
+    .object({
+      command: z.literal(command),
+      participantId: z.string().min(1).optional(),
+      email: z.email().optional(),
+    })
+    .refine(
+      (c) => Boolean(c.participantId) !== Boolean(c.email),
+      'Give a participantId or an email, not both',
+    );
+}
 
 export type AdminResult =
   | { command: 'create-cohort'; cohortId: string; created: boolean }
@@ -90,6 +112,17 @@ export type AdminResult =
   | { command: 'reach-report'; cohortId: string; leads: LeadReach[] }
   | ({ command: 'change-date'; cohortId: string } & Woken)
   | { command: 'defer-participant'; participantId: string; executionArn: string }
+  | { command: 'export-person'; asParticipant: object[]; asSeniorLeader: object[] }
+  /**
+   * Each participant id erased now leads nowhere (its anonymous record, kept for reporting, has a new random
+   * id); a senior leader is erased from the records of the participants they were asked to support.
+   */
+  | {
+      command: 'erase-person';
+      erased: { participantId: string; anonymousId: string }[];
+      seniorLeaderErasedFrom: string[];
+    }
+  | ({ command: 'retention-run' } & RetentionRun)
   /** The execution that carries the participant on: already running, or started now. */
   | {
       command: 'resume-participant';
@@ -126,6 +159,12 @@ export async function runAdminCommand(command: AdminCommand, deps: Dependencies)
       return deferParticipant(command, deps);
     case 'resume-participant':
       return resumeParticipant(command, deps);
+    case 'export-person':
+      return exportPerson(command, deps);
+    case 'erase-person':
+      return erasePerson(command, deps);
+    case 'retention-run':
+      return { command: 'retention-run', ...(await runRetention(command, deps)) };
   }
 }
 

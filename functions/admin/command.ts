@@ -3,17 +3,25 @@ import { wakeParticipant } from '../lifecycle/wake.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import type { AdminCommand } from './admin-commands.js';
 
-/** A command the data says no to: answered with a reason, never half-done. */
+/**
+ * A command the data says no to: answered with a reason, never half-done. The reason names people by
+ * id only (`participant p-…`), never by name or address: it is the Lambda's error, so it reaches the logs.
+ */
 export class AdminCommandRejected extends Error {
   override name = 'AdminCommandRejected';
 }
+
+/** How a rejection names a participant: by id, which the admin gave and the console and logs show. */
+export const participantNamed = ({ participantId }: { participantId: string }) =>
+  `Participant ${participantId}`;
 
 export type Command<C extends AdminCommand['command']> = Extract<AdminCommand, { command: C }>;
 
 export async function participantFor(participantId: string, { store }: Dependencies) {
   const participant = await store.participants.get(participantId);
   if (!participant) throw new AdminCommandRejected(`No participant "${participantId}"`);
-  if (participant.withdrawal) throw new AdminCommandRejected(`${participant.person.name} has been withdrawn`);
+  if (participant.withdrawal)
+    throw new AdminCommandRejected(`${participantNamed(participant)} has been withdrawn`);
   return participant;
 }
 

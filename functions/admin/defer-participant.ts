@@ -3,7 +3,7 @@ import { currentExecution, executionInput, programmeExecution } from '../lifecyc
 import { wakeParticipant } from '../lifecycle/wake.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import type { AdminResult } from './admin-commands.js';
-import { AdminCommandRejected, type Command, participantFor } from './command.js';
+import { AdminCommandRejected, type Command, participantFor, participantNamed } from './command.js';
 import { reread, startRecordedExecution } from './recorded-execution.js';
 
 /**
@@ -19,7 +19,7 @@ export async function deferParticipant(
   // Only someone still on the programme can move to a later cohort of it.
   if (FINAL_STAGES.has(participant.stage))
     throw new AdminCommandRejected(
-      `${participant.person.name} has finished the programme (${participant.stage}): there is nothing to defer`,
+      `${participantNamed(participant)} has finished the programme (${participant.stage}): there is nothing to defer`,
     );
   const target = await deps.store.cohorts.get(command.toCohortId);
   if (!target) throw new AdminCommandRejected(`No cohort "${command.toCohortId}"`);
@@ -40,7 +40,9 @@ export async function deferParticipant(
   }
   const moved = await reread(participant, deps);
   if (moved.cohortId !== target.cohortId)
-    throw new AdminCommandRejected(`${participant.person.name} moved to cohort ${moved.cohortId} meanwhile`);
+    throw new AdminCommandRejected(
+      `${participantNamed(participant)} moved to cohort ${moved.cohortId} meanwhile`,
+    );
   // Until the new execution starts, every open ask of theirs is the old cohort's: closed, so its link
   // stops acting and nobody reports it as asked. The later cohort asks afresh when it reaches the step.
   if ((await deps.workflow.describeExecution(currentExecution(moved))) === 'NOT_STARTED')

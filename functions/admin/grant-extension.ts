@@ -4,7 +4,7 @@ import { londonTime } from '../domain/time.js';
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import type { AdminResult } from './admin-commands.js';
-import { AdminCommandRejected, type Command, participantFor, wakeEach } from './command.js';
+import { AdminCommandRejected, type Command, participantFor, participantNamed, wakeEach } from './command.js';
 
 /** Moves this participant's deadline; the running wait is woken and re-planned on it at once. */
 export async function grantExtension(
@@ -23,9 +23,9 @@ export async function grantExtension(
     // Only an ask that is still open: a missed term is followed up by hand, a lapse is final.
     const ask = await deps.store.requests.get(stepRequestId(stepId, participant.participantId));
     if (participant.lapse)
-      throw new AdminCommandRejected(`${participant.person.name}'s accreditation has lapsed`);
+      throw new AdminCommandRejected(`${participantNamed(participant)}: the accreditation has lapsed`);
     if (ask?.status !== 'open' || participant.progress[stepId])
-      throw new AdminCommandRejected(`${participant.person.name} has no open ask "${stepId}"`);
+      throw new AdminCommandRejected(`${participantNamed(participant)} has no open ask "${stepId}"`);
   }
   if (londonTime(command.until) <= deps.clock.now())
     throw new AdminCommandRejected('The new deadline must be in the future');

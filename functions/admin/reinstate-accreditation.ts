@@ -5,7 +5,7 @@ import { accreditedYearsExecution, currentExecution, executionInput } from '../l
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import type { AdminResult } from './admin-commands.js';
-import { AdminCommandRejected, type Command, participantFor } from './command.js';
+import { AdminCommandRejected, type Command, participantFor, participantNamed } from './command.js';
 import { reread, startRecordedExecution } from './recorded-execution.js';
 
 /**
@@ -37,7 +37,7 @@ export async function reinstateAccreditation(
       accreditedYearsExecution(participant.participantId, 1, series),
     );
   } else if (!carriedOnByLatestReinstatement(participant))
-    throw new AdminCommandRejected(`${participant.person.name}'s accreditation has not lapsed`);
+    throw new AdminCommandRejected(`${participantNamed(participant)}: the accreditation has not lapsed`);
   // Reinstated now, or by an earlier run of this command whose start failed: start what the record names.
   const { executionArn } = await startRecordedExecution(await reread(participant, deps), deps);
   return { command: 'reinstate-accreditation', participantId: participant.participantId, executionArn };

@@ -9,7 +9,7 @@ import {
 import type { Dependencies } from '../shared/dependencies.js';
 import type { NamedExecution } from '../shared/workflow.js';
 import type { AdminResult } from './admin-commands.js';
-import { AdminCommandRejected, type Command } from './command.js';
+import { AdminCommandRejected, type Command, participantNamed } from './command.js';
 import { reread, startRecordedExecution } from './recorded-execution.js';
 
 /**
@@ -46,12 +46,12 @@ export async function resumeParticipant(
 
 /** Which state machine carries the participant on from here, or why nothing does. */
 function whatCarriesOn(participant: Participant): NamedExecution['workflow'] {
-  const { name } = participant.person;
+  const name = participantNamed(participant);
   if (participant.withdrawal)
     throw new AdminCommandRejected(`${name} has been withdrawn: there is nothing to resume`);
   if (participant.lapse)
     throw new AdminCommandRejected(
-      `${name}'s accreditation has lapsed: to carry on, reinstate it (reinstate-accreditation)`,
+      `${name}: the accreditation has lapsed; to carry on, reinstate it (reinstate-accreditation)`,
     );
   switch (participant.stage) {
     case 'awaiting-commitment':
@@ -64,7 +64,7 @@ function whatCarriesOn(participant: Participant): NamedExecution['workflow'] {
     case 'commitment-declined':
     case 'commitment-expired':
       throw new AdminCommandRejected(
-        `${name}'s senior leader did not commit (${participant.stage}): there is nothing to resume; enrol them in a later cohort`,
+        `${name}: the senior leader did not commit (${participant.stage}): there is nothing to resume; enrol them in a later cohort`,
       );
   }
   throw new AdminCommandRejected(

@@ -17,6 +17,22 @@ export class CertificateItems {
     return this.table.create({ ...keys.certificate(verificationCode), type: 'certificate', participantId });
   }
 
+  /**
+   * The lead's data was erased: the code no longer leads to anyone, but stays known as issued, so its
+   * verify page can say it cannot be shown rather than that it is not ours.
+   */
+  async erase(verificationCode: string, at: Date): Promise<void> {
+    await this.table.put({
+      ...keys.certificate(verificationCode),
+      type: 'certificate',
+      erasedAt: at.toISOString(),
+    });
+  }
+
+  async isErased(verificationCode: string): Promise<boolean> {
+    return typeof (await this.table.get(keys.certificate(verificationCode)))?.erasedAt === 'string';
+  }
+
   /** The accredited participant a verification code belongs to, if any. */
   async participantWith(verificationCode: string): Promise<Participant | undefined> {
     const certificate = await this.table.get(keys.certificate(verificationCode));

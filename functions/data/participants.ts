@@ -1,4 +1,10 @@
-import { type Commitment, Participant, type Stage, type StepOutcome } from '../domain/participant.js';
+import {
+  type Commitment,
+  Participant,
+  type SeniorLeader,
+  type Stage,
+  type StepOutcome,
+} from '../domain/participant.js';
 import { LondonLocalTime } from '../domain/time.js';
 import { keys, type Table } from './table.js';
 
@@ -222,6 +228,24 @@ export class ParticipantItems {
       },
       removals.length ? names : undefined,
     );
+  }
+
+  /**
+   * Erases a senior leader from a participant's record (their details, and their commitment as given), while
+   * it still names them: the participant's own data stays.
+   */
+  forgetSeniorLeader(participantId: string, address: string, nobody: SeniorLeader, commitment?: Commitment) {
+    return this.table.update(
+      keys.participant(participantId),
+      `SET seniorLeader = :nobody${commitment ? ', commitment = :commitment' : ''}`,
+      'seniorLeader.email = :address',
+      { ':nobody': nobody, ':address': address, ...(commitment && { ':commitment': commitment }) },
+    );
+  }
+
+  /** The last step of erasing someone's data: their record itself (its anonymous copy is kept apart). */
+  remove(participantId: string): Promise<void> {
+    return this.table.delete(keys.participant(participantId));
   }
 
   /** Accreditation is recorded once, with the verification code printed on the certificate. */

@@ -63,6 +63,37 @@ export class RequestItems {
     return found;
   }
 
+  /**
+   * Notes the idempotency key of an answer posted to it, before its replay page is stored: so the page
+   * can be found and forgotten with the person's data.
+   */
+  noteReplay(requestId: string, idempotencyKey: string): Promise<boolean> {
+    return this.table.update(
+      keys.request(requestId),
+      'SET replays = list_append(if_not_exists(replays, :none), :key)',
+      'attribute_exists(PK) AND NOT contains(replays, :one)',
+      { ':none': [], ':key': [idempotencyKey], ':one': idempotencyKey },
+    );
+  }
+
+  /**
+   * Erasing the person an ask about someone else went to (a senior leader): it names nobody, its answer is
+   * `answer` (the anonymous one), and the keys of its replay pages, forgotten with them, go too.
+   */
+  forgetRecipient(requestId: string, nobody: Request['recipient'], answer?: Request['answer']) {
+    return this.table.update(
+      keys.request(requestId),
+      `SET recipient = :nobody${answer ? ', answer = :answer' : ''} REMOVE replays`,
+      'attribute_exists(PK)',
+      { ':nobody': nobody, ...(answer && { ':answer': answer }) },
+    );
+  }
+
+  /** Erasing someone's data: their asks go (the anonymous record keeps what they led to). */
+  remove(requestId: string): Promise<void> {
+    return this.table.delete(keys.request(requestId));
+  }
+
   /** Records that the admin was told an ask is past its due date, once. */
   markOverdueReported(requestId: string, at: Date): Promise<boolean> {
     return this.table.update(

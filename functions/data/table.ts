@@ -9,14 +9,14 @@
  * | cohort      | COHORT#<cohortId>      | COHORT        | COHORTS         | COHORT#<cohortId>      |
  * | participant | PARTICIPANT#<id>       | PARTICIPANT   | COHORT#<id>     | PARTICIPANT#<id>       |
  * | request     | REQUEST#<requestId>    | REQUEST       | PARTICIPANT#<id>| REQUEST#<requestId>    |
- * | link        | LINK#<sha256(secret)>  | LINK          |                 |                        |
+ * | link        | LINK#<sha256(secret)>  | LINK          | REQUEST#<id>    | LINK#<sha256(secret)>  |
  * | certificate | CERTIFICATE#<code>     | CERTIFICATE   |                 |                        |
  * | directory   | DIRECTORY#<participant>| DIRECTORY     | DIRECTORY       | <name>#<participantId> |
  *
  * Access patterns: get cohort / participant / request / link by id (GetItem); a cohort's participants
  * and a participant's requests (Query GSI1); a participant by certificate verification code (GetItem on
  * the certificate item, then the participant); the public directory (Query GSI1); every cohort, for the
- * daily reconciler (Query GSI1). `ttl` lets DynamoDB
+ * daily reconciler (Query GSI1); a request's links, to export or erase a person's data (Query GSI1). `ttl` lets DynamoDB
  * delete spent links and requests long after they expire; correctness never depends on it (expiry is
  * checked in code).
  */

@@ -187,6 +187,11 @@ export const Participant = z.object({
   lapse: Lapse.optional(),
   /** Lapses the programme team undid, with why and when. */
   reinstatements: z.array(z.object({ reason: z.string(), at: z.iso.datetime(), lapse: Lapse })).default([]),
+  /**
+   * Their personal data is being erased (UK GDPR), or was: on the record being erased, the id of the
+   * anonymous record that keeps its counts and outcomes; on that anonymous record, only when.
+   */
+  erasure: z.object({ at: z.iso.datetime(), anonymousId: z.string().optional() }).optional(),
 });
 export type Participant = z.infer<typeof Participant>;
 

@@ -47,6 +47,11 @@ export const Request = z.object({
    */
   dueAt: z.iso.datetime().optional(),
   overdueReportedAt: z.iso.datetime().optional(),
+  /**
+   * Idempotency keys of the answers posted through its links: their replay pages (which may name people)
+   * are found by them, and forgotten when the person's data is erased.
+   */
+  replays: z.array(z.string()).optional(),
   /** Set only by the waiting workflow step; never leaves our own storage. */
   taskToken: z.string().optional(),
   /** A commitment, or the time and person that answered a programme step (its outcome is on the participant). */

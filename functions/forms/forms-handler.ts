@@ -1,14 +1,10 @@
 import { setTimeout } from 'node:timers/promises';
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  makeIdempotent,
-} from '@aws-lambda-powertools/idempotency';
+import { IdempotencyAlreadyInProgressError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { type Dependencies, IDEMPOTENCY_WINDOW_SECONDS, lambdaDependencies } from '../shared/dependencies.js';
+import { type Dependencies, lambdaDependencies } from '../shared/dependencies.js';
 import { formsUrl } from '../shared/forms-url.js';
 import { html } from '../shared/html.js';
 import { aboutParticipant, logger, metrics, observed, withoutPersonalData } from '../shared/observability.js';
@@ -28,6 +24,7 @@ import {
 } from './form.js';
 import { page, somethingWentWrongPage, tooLargePage, unknownLinkPage } from './pages.js';
 import { reRegistrationForm } from './re-registration-form.js';
+import { REPLAY_KEY_PREFIX, replayConfig } from './replays.js';
 import { submissionForm } from './submission-form.js';
 import { termlyFeedbackForm } from './termly-feedback-form.js';
 
@@ -115,11 +112,8 @@ const withHeaders = (result: APIGatewayProxyResult, headers: Record<string, stri
 });
 
 export function formsHandler(dependencies: () => Dependencies = lambdaDependencies) {
-  type KeyedAnswer = Parameters<typeof answer>[0] & { idempotencyKey: string };
-  const config = new IdempotencyConfig({
-    eventKeyJmesPath: 'idempotencyKey',
-    expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
-  });
+  type KeyedAnswer = Parameters<typeof answer>[0] & { idempotencyKey: string; requestId: string };
+  const config = replayConfig();
   let answerOnce: ((posted: KeyedAnswer) => Promise<APIGatewayProxyResult>) | undefined;
   const answerIdempotently = async ({ secret, body, evidence, visit }: PostedAnswer, context: Context) => {
     const deps = dependencies();
@@ -130,15 +124,24 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
       async (posted: KeyedAnswer) => {
         const result = await answer(posted, deps);
         if (result.statusCode !== 200) throw new NotRecorded(result);
+        // Noted before the page is stored, so no stored page is left that erasure cannot find.
+        await deps.store.requests.noteReplay(posted.requestId, posted.idempotencyKey);
         return result;
       },
-      { persistenceStore: deps.idempotencyStore, config },
+      { persistenceStore: deps.formReplays, config, keyPrefix: REPLAY_KEY_PREFIX },
     );
     const link = await followLink(secret, deps);
     if (link.state === 'unknown') return unknownLinkPage();
     aboutParticipant(link.request);
     const values = readFormBody(body, await forms[link.request.kind].fields(link.request, deps));
-    const keyed = { secret, values, evidence, visit, idempotencyKey: postIdempotencyKey(secret, values) };
+    const keyed = {
+      secret,
+      values,
+      evidence,
+      visit,
+      idempotencyKey: postIdempotencyKey(secret, values),
+      requestId: link.request.requestId,
+    };
     for (let attempt = 1; ; attempt++) {
       try {
         return await answerOnce(keyed);

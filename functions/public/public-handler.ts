@@ -29,6 +29,23 @@ const certificateNotFound = () =>
 <p>If it still cannot be found, the certificate is not one we issued.</p>`,
   );
 
+/** The lead's personal data was erased at their request: the code was ours, but there is no one to show. */
+const certificateErased = () =>
+  page(
+    410,
+    'This certificate cannot be shown',
+    html`<h1>This certificate cannot be shown</h1>
+<p>We issued a certificate with this verification code, but the details of the person it was issued to have since been erased at their request, so we cannot show or confirm them.</p>`,
+  );
+
+/** No certificate to show for a code: erased, or never ours. */
+async function noCertificate(code: string | undefined, { store }: Dependencies) {
+  const parsed = VerificationCode.safeParse(code);
+  return parsed.success && (await store.certificates.isErased(parsed.data))
+    ? certificateErased()
+    : certificateNotFound();
+}
+
 const notFound = () =>
   page(404, 'Page not found', html`<h1>Page not found</h1><p>Please check the address.</p>`);
 
@@ -48,7 +65,7 @@ async function accredited(code: string | undefined, { store }: Dependencies) {
  */
 async function certificate(event: APIGatewayProxyEvent, deps: Dependencies): Promise<APIGatewayProxyResult> {
   const found = await accredited(event.pathParameters?.code, deps);
-  if (!found) return certificateNotFound();
+  if (!found) return noCertificate(event.pathParameters?.code, deps);
   const { code } = found;
   const pdf = await certificateStore(deps).issuedCertificate(code);
   if (!pdf) {
@@ -80,7 +97,7 @@ function currentness({ lapse, withdrawal }: Participant): string {
 
 async function verification(event: APIGatewayProxyEvent, deps: Dependencies): Promise<APIGatewayProxyResult> {
   const found = await accredited(event.pathParameters?.code, deps);
-  if (!found) return certificateNotFound();
+  if (!found) return noCertificate(event.pathParameters?.code, deps);
   const { participant, accreditation, code } = found;
   const programme = programmeById(participant.programmeId);
   return page(

@@ -23,6 +23,11 @@ export interface Dependencies {
   mailer: Mailer;
   /** Powertools idempotency records: what makes a retried send or a double-posted form harmless. */
   idempotencyStore: BasePersistenceLayer;
+  /**
+   * The forms' replay pages, in the same table under a key prefix of their own (`forms/replays.ts`), on a
+   * layer of their own: Powertools keeps one key prefix per layer.
+   */
+  formReplays: BasePersistenceLayer;
   workflow: Workflow;
   clock: Clock;
   settings: Settings;
@@ -51,6 +56,8 @@ export const Settings = z.object({
   ACCREDITED_YEARS_STATE_MACHINE_ARN: z.string().default(''),
   /** The forms (attachments), AdvanceProgramme and the public pages (issued certificates). */
   UPLOADS_BUCKET: z.string().min(1).optional(),
+  /** How long after the last activity on a finished participant's record the retention job anonymises it. */
+  RETENTION_YEARS: z.coerce.number().int().positive().default(6),
   /** The admin's alerts topic: only the reconciler is told it. */
   ALERT_TOPIC_ARN: z.string().min(1).optional(),
 });
@@ -78,13 +85,13 @@ export function dependenciesFrom(
     return sdkClient;
   };
   const dynamodb = tracer.captureAWSv3Client(guarded(new DynamoDBClient(client('dynamodb'))));
-  const idempotencyStore = new DynamoDBPersistenceLayer({
-    tableName: settings.IDEMPOTENCY_TABLE_NAME,
-    awsSdkV3Client: dynamodb,
-  });
+  const idempotencyLayer = () =>
+    new DynamoDBPersistenceLayer({ tableName: settings.IDEMPOTENCY_TABLE_NAME, awsSdkV3Client: dynamodb });
+  const idempotencyStore = idempotencyLayer();
   return {
     store: new AccreditationStore(dynamodb, settings.TABLE_NAME),
     idempotencyStore,
+    formReplays: idempotencyLayer(),
     mailer: sesMailer({
       ses: tracer.captureAWSv3Client(guarded(new SESClient(client('ses')))),
       from: settings.EMAIL_FROM,

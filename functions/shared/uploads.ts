@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Attachment } from '../domain/participant.js';
@@ -110,6 +116,8 @@ export interface Uploads {
   check(upload: Upload): Promise<Attachment | undefined>;
   /** A link that downloads the file for the next DOWNLOAD_LINK_SECONDS. */
   downloadUrl(attachment: Attachment): Promise<string>;
+  /** Deletes every file uploaded for the request (its author's data is erased); how many there were. */
+  forget(requestId: string): Promise<number>;
 }
 
 const prefixOf = (requestId: string) => `uploads/${requestId}/`;
@@ -174,6 +182,16 @@ export function s3Uploads(s3: S3Client, bucket: string): Uploads {
       if (!kind.magic.every((byte, i) => first[i] === byte)) return undefined;
 
       return { key: upload.key, name: upload.name, contentType: kind.contentType, bytes };
+    },
+
+    async forget(requestId) {
+      // Every key under the prefix, named or not: an upload S3 kept but the form never took is theirs too.
+      const listed = await s3.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefixOf(requestId), MaxKeys: 1000 }),
+      );
+      const keys = (listed.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : []));
+      for (const Key of keys) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
+      return keys.length;
     },
 
     downloadUrl(attachment) {

@@ -7,6 +7,7 @@ import {
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
+  StopExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
@@ -32,6 +33,11 @@ export interface Workflow {
    * recorded in the table, so the execution picks it up when it next checks.
    */
   completeTask(taskToken: string, output: object): Promise<'completed' | 'gone'>;
+  /**
+   * Stops a running execution at once (ABORTED; no Catch runs): for a person whose data is erased, so
+   * nothing more is done for them. False when it was not running (stopped already, or never started).
+   */
+  stopExecution(execution: NamedExecution): Promise<boolean>;
 }
 
 /** An execution's ARN, from its state machine's and its name, as Step Functions forms it. */
@@ -46,6 +52,18 @@ export function stepFunctionsWorkflow(
     workflow === 'ParticipantLifecycle' ? stateMachineArns.lifecycle : stateMachineArns.accreditedYears;
   const executionArn = (execution: NamedExecution) =>
     executionArnOf(stateMachineArn(execution), execution.name);
+  async function describeExecution(execution: NamedExecution): Promise<ExecutionState> {
+    try {
+      const { status } = await sfn.send(
+        new DescribeExecutionCommand({ executionArn: executionArn(execution) }),
+      );
+      if (!status) throw new Error(`No status for ${execution.name}`);
+      return status;
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return 'NOT_STARTED';
+      throw error;
+    }
+  }
   return {
     async startExecution(execution, input) {
       try {
@@ -63,18 +81,7 @@ export function stepFunctionsWorkflow(
         return { executionArn: executionArn(execution), alreadyStarted: true };
       }
     },
-    async describeExecution(execution) {
-      try {
-        const { status } = await sfn.send(
-          new DescribeExecutionCommand({ executionArn: executionArn(execution) }),
-        );
-        if (!status) throw new Error(`No status for ${execution.name}`);
-        return status;
-      } catch (error) {
-        if (error instanceof ExecutionDoesNotExist) return 'NOT_STARTED';
-        throw error;
-      }
-    },
+    describeExecution,
     async completeTask(taskToken, output) {
       try {
         await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
@@ -88,6 +95,15 @@ export function stepFunctionsWorkflow(
           return 'gone';
         throw error;
       }
+    },
+    async stopExecution(execution) {
+      // Describe first: StopExecution of a stopped execution succeeds, and says nothing of whether it ran.
+      if ((await describeExecution(execution)) !== 'RUNNING') return false;
+      // The cause goes into the execution's history: no personal data, only why.
+      await sfn.send(
+        new StopExecutionCommand({ executionArn: executionArn(execution), cause: 'Personal data erased' }),
+      );
+      return true;
     },
   };
 }

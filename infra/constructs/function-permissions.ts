@@ -44,6 +44,7 @@ export function grantDeclared(
       ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       [idempotencyTable.tableArn],
     );
+  else if (p.forgetsReplays) allow(['dynamodb:DeleteItem'], [idempotencyTable.tableArn]);
   if (p.email)
     allow(
       ['ses:SendEmail', 'ses:SendRawEmail'],
@@ -56,8 +57,9 @@ export function grantDeclared(
         }),
       ],
     );
-  const onExecutions = (p.workflows ?? []).filter((a) => a === 'DescribeExecution');
-  const onStateMachines = (p.workflows ?? []).filter((a) => a !== 'DescribeExecution');
+  const onExecution = (a: string) => a === 'DescribeExecution' || a === 'StopExecution';
+  const onExecutions = (p.workflows ?? []).filter(onExecution);
+  const onStateMachines = (p.workflows ?? []).filter((a) => !onExecution(a));
   allow(
     onStateMachines.map((a) => `states:${a}`),
     workflows.map((name) => workflowArn(scope, name)),

@@ -1,12 +1,6 @@
-import { Duration, TimeZone } from 'aws-cdk-lib';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { WorkflowName } from '../../workflows/definitions.js';
-import type { AdminAlerts } from './admin-alerts.js';
+import { type DailyJobProps, runDaily } from './daily-job.js';
 
 /** 06:00 in London, every day: before the programme team starts work. */
 export const RECONCILE_AT = { hour: '6', minute: '0' } as const;
@@ -21,41 +15,19 @@ export class Reconciler extends Construct {
   /** Invocations the scheduler could not deliver, after its retries. */
   readonly deadLetters: Queue;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: {
-      fn: IFunction & { addEnvironment(key: string, value: string): unknown };
-      stateMachines: Record<WorkflowName, IStateMachine>;
-      alerts: AdminAlerts;
-    },
-  ) {
+  constructor(scope: Construct, id: string, props: DailyJobProps) {
     super(scope, id);
     const { fn, stateMachines, alerts } = props;
     fn.addEnvironment('ALERT_TOPIC_ARN', alerts.topic.topicArn);
     fn.addEnvironment('STATE_MACHINE_ARN', stateMachines.ParticipantLifecycle.stateMachineArn);
     fn.addEnvironment('ACCREDITED_YEARS_STATE_MACHINE_ARN', stateMachines.AccreditedYears.stateMachineArn);
 
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
-    });
-    new Schedule(this, 'Daily', {
+    this.deadLetters = runDaily(this, props, {
+      at: RECONCILE_AT,
       description:
         'Every day: tell the admin about unfinished participants whose execution stopped or never started.',
-      schedule: ScheduleExpression.cron({ ...RECONCILE_AT, timeZone: TimeZone.EUROPE_LONDON }),
-      target: new LambdaInvoke(fn, {
-        input: ScheduleTargetInput.fromObject({}),
-        retryAttempts: 3,
-        maxEventAge: Duration.hours(6),
-        deadLetterQueue: this.deadLetters,
-      }),
+      alarm: 'ReconcilerNotRun',
+      notRun: 'The daily reconciler could not be run: look at its dead-letter queue.',
     });
-    alerts.alarmOnAny(
-      'ReconcilerNotRun',
-      this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      'The daily reconciler could not be run: look at its dead-letter queue.',
-    );
   }
 }

@@ -52,7 +52,7 @@ export class Uploads extends Construct {
    */
   grantUnder(
     prefix: string,
-    actions: readonly ('GetObject' | 'PutObject' | 'ListBucket')[],
+    actions: readonly ('GetObject' | 'PutObject' | 'DeleteObject' | 'ListBucket')[],
     grantee: IGrantable,
   ) {
     const onObjects = actions.filter((a) => a !== 'ListBucket').map((a) => `s3:${a}`);

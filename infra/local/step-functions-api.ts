@@ -30,6 +30,10 @@ export function stepFunctionsApi(sfn: LocalStepFunctions) {
     },
     DescribeExecution: (b) => describe(sfn.describeExecution(b.executionArn ?? '')),
     ListExecutions: () => ({ executions: sfn.listExecutions().map(describe) }),
+    StopExecution: (b) => {
+      sfn.stopExecution(b.executionArn ?? '');
+      return { stopDate: epochSeconds(new Date()) };
+    },
     SendTaskSuccess: (b) => {
       sfn.sendTaskSuccess(b.taskToken ?? '', b.output ?? '{}');
       return {};

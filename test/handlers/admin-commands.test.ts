@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Participant } from '../../functions/domain/participant.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import {
   createCohort,
@@ -161,7 +162,7 @@ describe('admin commands', () => {
         toCohortId: testCohort.cohortId,
         reason: 'x',
       }),
-    ).rejects.toMatchObject({ message: 'Asha Patel has been withdrawn' });
+    ).rejects.toMatchObject({ message: `Participant ${participantId} has been withdrawn` });
     expect(
       await system.admin({ command: 'withdraw-participant', participantId, reason: 'Again' }),
     ).toMatchObject({
@@ -183,12 +184,12 @@ describe('admin commands', () => {
         reason: 'x',
       }),
     ).rejects.toMatchObject({
-      message: 'Asha Patel has finished the programme (accredited): there is nothing to defer',
+      message: `Participant ${participantId} has finished the programme (accredited): there is nothing to defer`,
     });
     for (const stepId of ['re-registration-1', 'termly-spring-2027'])
       await expect(
         system.admin({ command: 'grant-extension', participantId, stepId, until: '2099-01-01T17:00' }),
-      ).rejects.toMatchObject({ message: `Asha Patel has no open ask "${stepId}"` });
+      ).rejects.toMatchObject({ message: `Participant ${participantId} has no open ask "${stepId}"` });
     await expect(
       system.admin({ command: 'grant-extension', participantId, stepId: 'day-1', until: '2099-01-01T17:00' }),
     ).rejects.toMatchObject({
@@ -206,7 +207,9 @@ describe('admin commands', () => {
         reason: 'x',
         reRegisterBy: '2099-01-01T17:00',
       }),
-    ).rejects.toMatchObject({ message: "Asha Patel's accreditation has not lapsed" });
+    ).rejects.toMatchObject({
+      message: `Participant ${participantId}: the accreditation has not lapsed`,
+    });
   });
 
   it('resume-participant: a running execution is left alone; someone with nothing to run is told which command applies', async () => {
@@ -226,29 +229,75 @@ describe('admin commands', () => {
     const refused = {
       'resume-lapsed@school.test': [
         { ...accreditedLongAgo(system), stage: 'lapsed', lapse: { reason: 'Not re-registered', at } },
-        "Asha Patel's accreditation has lapsed: to carry on, reinstate it (reinstate-accreditation)",
+        ': the accreditation has lapsed; to carry on, reinstate it (reinstate-accreditation)',
       ],
       'resume-withdrawn@school.test': [
         { stage: 'withdrawn', withdrawal: { reason: 'Left', at } },
-        'Asha Patel has been withdrawn: there is nothing to resume',
+        ' has been withdrawn: there is nothing to resume',
       ],
       'resume-completed@school.test': [
         { stage: 'completed' },
-        'Asha Patel has finished the programme (completed): there is nothing to resume',
+        ' has finished the programme (completed): there is nothing to resume',
       ],
       'resume-not-accredited@school.test': [
         { stage: 'not-accredited' },
-        'Asha Patel has finished the programme (not-accredited): there is nothing to resume',
+        ' has finished the programme (not-accredited): there is nothing to resume',
       ],
     } as const;
     for (const [email, [record, message]] of Object.entries(refused)) {
       const { participantId } = await participantRecord(system, testCohort.cohortId, email, record);
       await expect(system.admin({ command: 'resume-participant', participantId })).rejects.toMatchObject({
         name: 'AdminCommandRejected',
-        message,
+        message: `Participant ${participantId}${message}`,
       });
       expect((await system.dependencies.store.participants.get(participantId))?.execution).toBeUndefined();
     }
+  });
+
+  it('a rejection names the participant by id, never by name or address (it is the error the logs keep)', async () => {
+    const at = system.clock.now().toISOString();
+    const person = { name: 'Zofia Wiśniewska', email: 'zofia@rejections.test' };
+    const rejectionsOf = async (email: string, record: Partial<Participant>, commands: object[]) => {
+      const { participantId } = await participantRecord(system, testCohort.cohortId, email, {
+        ...record,
+        person: { ...person, email },
+      });
+      const messages: string[] = [];
+      for (const command of commands)
+        await system.admin({ participantId, ...command }).catch((error: Error) => {
+          expect(error.name).toBe('AdminCommandRejected');
+          messages.push(error.message);
+        });
+      expect(messages).toHaveLength(commands.length);
+      return { participantId, messages };
+    };
+    const extension = { command: 'grant-extension', stepId: 're-registration-1', until: '2099-01-01T17:00' };
+    const reinstatement = {
+      command: 'reinstate-accreditation',
+      reason: 'x',
+      reRegisterBy: '2099-01-01T17:00',
+    };
+    const deferral = { command: 'defer-participant', toCohortId: testCohort.cohortId, reason: 'x' };
+    const resume = { command: 'resume-participant' };
+    const all = [
+      await rejectionsOf(
+        'withdrawn@rejections.test',
+        { stage: 'withdrawn', withdrawal: { reason: 'Left', at } },
+        [extension, deferral, reinstatement, resume],
+      ),
+      await rejectionsOf(
+        'lapsed@rejections.test',
+        { ...accreditedLongAgo(system), stage: 'lapsed', lapse: { reason: 'Not re-registered', at } },
+        [extension, deferral, resume],
+      ),
+      await rejectionsOf('accredited@rejections.test', { stage: 'accredited' }, [extension, reinstatement]),
+      await rejectionsOf('declined@rejections.test', { stage: 'commitment-declined' }, [resume]),
+    ];
+    for (const { participantId, messages } of all)
+      for (const message of messages) {
+        expect(message).toContain(participantId);
+        expect(message).not.toMatch(/Zofia|Wiśniewska|@rejections\.test/);
+      }
   });
 
   it('an extension or a moved date names whoever had no waiting execution to wake', async () => {

@@ -109,7 +109,7 @@ function resourceName(action: string, resource: unknown, statement: Statement, n
       return /^\/([a-z]+\/)\*$/.exec(rest ?? '')?.[1];
     }
     if (workflowNames.includes(name as WorkflowName))
-      return rest === '' && action !== 'states:DescribeExecution' ? name : undefined;
+      return rest === '' && !onExecutions(action) ? name : undefined;
     if (name && functionNames.includes(name as FunctionName))
       return ['', ':*'].includes(rest ?? '') ? name : undefined;
     return name && `${name}${rest}`;
@@ -123,12 +123,15 @@ function resourceName(action: string, resource: unknown, statement: Statement, n
       : undefined;
   }
   if (service === 'states') {
-    const describes = action === 'states:DescribeExecution';
-    const machine = (describes ? /^execution:(\w+):\*$/ : /^stateMachine:(\w+)$/).exec(path)?.[1];
+    const machine = (onExecutions(action) ? /^execution:(\w+):\*$/ : /^stateMachine:(\w+)$/).exec(path)?.[1];
     return workflowNames.includes(machine as WorkflowName) ? machine : undefined;
   }
   return undefined;
 }
+
+/** Actions on a state machine's executions (named per participant as they start), not on the machine. */
+const onExecutions = (action: string) =>
+  ['states:DescribeExecution', 'states:StopExecution'].includes(action);
 
 /** Every role's owner: a catalog function, a state machine, or the service roles the stack needs. */
 function roleOwners(t: TemplateJson, names: Map<string, string>): Map<string, string> {
@@ -138,7 +141,10 @@ function roleOwners(t: TemplateJson, names: Map<string, string>): Map<string, st
   for (const [, r] of resourcesOf(t, 'AWS::StepFunctions::StateMachine'))
     owners.set(roleOf(r.Properties?.RoleArn), r.Properties?.StateMachineName);
   for (const [, r] of resourcesOf(t, 'AWS::Scheduler::Schedule'))
-    owners.set(roleOf(r.Properties?.Target?.RoleArn), 'reconciler schedule');
+    owners.set(
+      roleOf(r.Properties?.Target?.RoleArn),
+      `${names.get(flatten(r.Properties?.Target?.Arn).replace(/^<|\.Arn>$/g, ''))} schedule`,
+    );
   for (const [, r] of resourcesOf(t, 'AWS::ApiGateway::Account'))
     owners.set(roleOf(r.Properties?.CloudWatchRoleArn), 'API Gateway logging');
   return owners;
@@ -148,8 +154,8 @@ function roleOwners(t: TemplateJson, names: Map<string, string>): Map<string, st
 function needs(owner: string): Set<string> {
   if (functionNames.includes(owner as FunctionName)) return calls[owner]?.grants ?? new Set();
   if (workflowNames.includes(owner as WorkflowName)) return aslNeeds(owner as WorkflowName);
-  if (owner === 'reconciler schedule')
-    return new Set(['Reconcile lambda:InvokeFunction', 'dead letters sqs:SendMessage']);
+  const scheduled = /^(\w+) schedule$/.exec(owner)?.[1];
+  if (scheduled) return new Set([`${scheduled} lambda:InvokeFunction`, 'dead letters sqs:SendMessage']);
   return new Set();
 }
 
@@ -362,7 +368,7 @@ describe('least privilege', () => {
     const declared = {
       ...permissions,
       Public: { ...permissions.Public, table: ['GetItem', 'PutItem'] },
-      Admin: { ...permissions.Admin, workflows: ['DescribeExecution', 'SendTaskSuccess'] },
+      Admin: { ...permissions.Admin, workflows: ['DescribeExecution', 'StopExecution', 'SendTaskSuccess'] },
     } satisfies Record<FunctionName, Permissions>;
     expect(declarationFindings(declared)).toEqual([
       'Admin needs AccreditedYears states:StartExecution, which it is not declared',

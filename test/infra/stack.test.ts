@@ -14,6 +14,7 @@ import {
 } from '../../functions/catalog.js';
 import { buildApp } from '../../infra/app.js';
 import { RECONCILE_AT } from '../../infra/constructs/reconciler.js';
+import { RETENTION_AT } from '../../infra/constructs/retention.js';
 import { accreditationTable, idempotencyTable, timeToLiveAttribute } from '../../infra/table-design.js';
 import { readWorkflow, type WorkflowName, workflowFiles } from '../../workflows/definitions.js';
 import { flatten } from '../support/template.js';
@@ -455,6 +456,19 @@ describe('alarms', () => {
   });
 });
 
+/** Each action allowed to the named function on each resource, as "<action> <resource>". */
+function grantsOf(functionName: string): string[] {
+  return statementsOf(functionName)
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) =>
+      [s.Action].flat().flatMap((action) => [s.Resource].flat().map((r) => `${action} ${flatten(r)}`)),
+    );
+}
+
+/** Any execution of the named state machine, as a policy names them. */
+const executions = (name: WorkflowName) =>
+  `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*`;
+
 /** Every statement of the policies attached to the named function's role. */
 function statementsOf(functionName: string): PolicyStatement[] {
   const role = lambdas[functionIds[functionName] ?? '']?.Role['Fn::GetAtt'][0];
@@ -575,14 +589,8 @@ describe('the daily reconciler', () => {
   });
 
   it("the Reconcile function may query the table's GSI1 and get from the table, describe executions of both state machines, publish to the alerts topic, and nothing more", () => {
-    const granted = statementsOf('Reconcile')
-      .filter((s) => s.Effect === 'Allow')
-      .flatMap((s) =>
-        [s.Action].flat().flatMap((action) => [s.Resource].flat().map((r) => `${action} ${flatten(r)}`)),
-      );
+    const granted = grantsOf('Reconcile');
     const table = `<${tableId}.Arn>`;
-    const executions = (name: WorkflowName) =>
-      `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*`;
     expect(sorted(granted)).toEqual(
       sorted([
         `dynamodb:Query ${table}/index/GSI1`,
@@ -610,6 +618,54 @@ describe('the daily reconciler', () => {
     expect(denials).toEqual([
       expect.objectContaining({ Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     ]);
+  });
+});
+
+describe('the daily retention job', () => {
+  const retentionId = () => functionIds.Retention ?? 'no Retention function';
+  const scheduleId = () =>
+    onlyId('AWS::Scheduler::Schedule', { Target: { Arn: { 'Fn::GetAtt': [retentionId(), 'Arn'] } } });
+  const deadLettersId = () =>
+    template.findResources('AWS::Scheduler::Schedule')[scheduleId()]?.Properties.Target.DeadLetterConfig.Arn[
+      'Fn::GetAtt'
+    ][0] as string;
+
+  it('EventBridge Scheduler runs the Retention function every day at 03:00 London time, with retries and a dead-letter queue that raises an alarm', () => {
+    expect(RETENTION_AT).toEqual({ hour: '3', minute: '0' });
+    expect(template.findResources('AWS::Scheduler::Schedule')[scheduleId()]?.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 3 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+      Target: { Input: '{}', RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 6 * 3600 } },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLettersId(), 'QueueName'] } }],
+      AlarmActions: [{ Ref: adminTopicId() }],
+    });
+    expect(lambdas[retentionId()]?.Environment?.Variables).toMatchObject({ RETENTION_YEARS: '6' });
+  });
+
+  it('may read everyone, write and delete their items, delete form replay pages, describe and stop executions, delete their files, and nothing more', () => {
+    const granted = grantsOf('Retention');
+    const table = `<${tableId}.Arn>`;
+    // The bucket it is told: the uploads bucket.
+    const told = lambdas[retentionId()]?.Environment?.Variables.UPLOADS_BUCKET as { Ref: string };
+    const bucket = `<${told.Ref}.Arn>`;
+    expect(sorted(granted)).toEqual(
+      sorted([
+        `dynamodb:Query ${table}/index/GSI1`,
+        ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].map((a) => `dynamodb:${a} ${table}`),
+        `dynamodb:DeleteItem <${idempotencyTableId}.Arn>`,
+        ...workflowNames.flatMap((name) =>
+          ['DescribeExecution', 'StopExecution'].map((a) => `states:${a} ${executions(name)}`),
+        ),
+        `s3:DeleteObject ${bucket}/uploads/*`,
+        `s3:ListBucket ${bucket}`,
+        `s3:DeleteObject ${bucket}/certificates/*`,
+        'xray:PutTelemetryRecords *',
+        'xray:PutTraceSegments *',
+      ]),
+    );
   });
 });
 
@@ -719,25 +775,39 @@ describe('the uploads bucket', () => {
     },
   ];
 
-  it('only Forms, AdvanceProgramme and Public are told the bucket', () => {
+  it('only Forms, AdvanceProgramme, Public, and the Admin and Retention (which erase) are told the bucket', () => {
     const told = Object.entries(functionIds).filter(
       ([, id]) => lambdas[id]?.Environment?.Variables.UPLOADS_BUCKET !== undefined,
     );
-    expect(sorted(told.map(([name]) => name))).toEqual(['AdvanceProgramme', 'Forms', 'Public']);
+    expect(sorted(told.map(([name]) => name))).toEqual([
+      'Admin',
+      'AdvanceProgramme',
+      'Forms',
+      'Public',
+      'Retention',
+    ]);
     for (const [, id] of told)
       expect(lambdas[id]?.Environment?.Variables.UPLOADS_BUCKET).toEqual({ Ref: uploadsId() });
   });
 
-  it('Forms may put, get and list under uploads/; AdvanceProgramme under certificates/; Public only read certificates/; nobody else anything', () => {
+  it('Forms may put, get and list under uploads/; AdvanceProgramme under certificates/; Public only read certificates/; only the Admin and Retention delete (erasure); nobody else anything', () => {
     expect(CERTIFICATES_PREFIX).toBe('certificates/');
     expect(certificateKey('1A2B-3C4D-5E6F').startsWith(CERTIFICATES_PREFIX)).toBe(true);
     expect(s3('Forms')).toEqual(under('uploads/', ['s3:GetObject', 's3:PutObject']));
     expect(s3('AdvanceProgramme')).toEqual(under(CERTIFICATES_PREFIX, ['s3:GetObject', 's3:PutObject']));
     expect(s3('Public')).toEqual(under(CERTIFICATES_PREFIX, 's3:GetObject'));
-    for (const name of catalogNames.filter((n) => !['Forms', 'AdvanceProgramme', 'Public'].includes(n)))
-      expect(s3(name), name).toEqual([]);
-    // Nobody may delete from the bucket, or touch it beyond these prefixes.
-    const actions = catalogNames.flatMap((name) => s3(name).flatMap((s) => [s.Action].flat()));
+    for (const name of ['Admin', 'Retention'])
+      expect(s3(name), name).toEqual([
+        ...under('uploads/', 's3:DeleteObject'),
+        // A certificate is deleted by its key: nothing under the prefix is listed.
+        under(CERTIFICATES_PREFIX, 's3:DeleteObject')[0],
+      ]);
+    const granted = ['Forms', 'AdvanceProgramme', 'Public', 'Admin', 'Retention'];
+    for (const name of catalogNames.filter((n) => !granted.includes(n))) expect(s3(name), name).toEqual([]);
+    // Nobody else may delete from the bucket, or touch it beyond these prefixes.
+    const actions = catalogNames
+      .filter((name) => !['Admin', 'Retention'].includes(name))
+      .flatMap((name) => s3(name).flatMap((s) => [s.Action].flat()));
     expect(actions.filter((a) => !['s3:GetObject', 's3:PutObject', 's3:ListBucket'].includes(a))).toEqual([]);
   });
 });

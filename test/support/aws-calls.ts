@@ -179,6 +179,9 @@ function callsFrom(
         const fromPackage = (name: string) => file.includes(`/node_modules/${name}/`);
         if (fromPackage('@aws-lambda-powertools/idempotency') && idempotencyApi.has(symbol.name))
           for (const action of idempotencyActions) grants.add(grantOf('Idempotency', action));
+        // Forgetting one record (a replay page of erased answers) deletes it, and nothing else.
+        else if (fromPackage('@aws-lambda-powertools/idempotency') && symbol.name === 'deleteRecord')
+          grants.add(grantOf('Idempotency', 'dynamodb:DeleteItem'));
         else if (fromPackage('@aws-sdk/s3-presigned-post') && symbol.name === 'createPresignedPost')
           record(from, 'PutObjectCommand');
         else if (/\/node_modules\/@aws-sdk\/(client|lib)-/.test(file) && symbol.name.endsWith('Command'))

@@ -1,0 +1,52 @@
+import { Duration, TimeZone } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import type { WorkflowName } from '../../workflows/definitions.js';
+import type { AdminAlerts } from './admin-alerts.js';
+
+/**
+ * What a daily job over every participant is given: the reconciler and the retention job. What each may
+ * do is its line in functions/permissions.ts.
+ */
+export interface DailyJobProps {
+  fn: IFunction & { addEnvironment(key: string, value: string): unknown };
+  stateMachines: Record<WorkflowName, IStateMachine>;
+  alerts: AdminAlerts;
+}
+
+/**
+ * Runs `fn` every day at a London time with EventBridge Scheduler (retries, then a dead-letter queue whose
+ * messages raise an alarm to the admin). Returns the dead-letter queue. Its children are `scope`'s own
+ * (`DeadLetters`, `Daily`), so their logical ids are the construct's.
+ */
+export function runDaily(
+  scope: Construct,
+  { fn, alerts }: DailyJobProps,
+  job: { at: { hour: string; minute: string }; description: string; alarm: string; notRun: string },
+): Queue {
+  const deadLetters = new Queue(scope, 'DeadLetters', {
+    enforceSSL: true,
+    encryption: QueueEncryption.SQS_MANAGED,
+    retentionPeriod: Duration.days(14),
+  });
+  new Schedule(scope, 'Daily', {
+    description: job.description,
+    schedule: ScheduleExpression.cron({ ...job.at, timeZone: TimeZone.EUROPE_LONDON }),
+    target: new LambdaInvoke(fn, {
+      input: ScheduleTargetInput.fromObject({}),
+      retryAttempts: 3,
+      maxEventAge: Duration.hours(6),
+      deadLetterQueue: deadLetters,
+    }),
+  });
+  alerts.alarmOnAny(
+    job.alarm,
+    deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+    job.notRun,
+  );
+  return deadLetters;
+}
