@@ -1,6 +1,7 @@
 import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../functions/shared/metric-names.js';
 import { AdminAlerts } from './constructs/admin-alerts.js';
 import { DataStore } from './constructs/data-store.js';
 import { EmailSending } from './constructs/email-sending.js';
@@ -42,7 +43,7 @@ export class AccreditationStack extends Stack {
         EMAIL_FROM: props.emailFrom,
         ADMIN_EMAIL: props.adminEmail,
         SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
-        POWERTOOLS_METRICS_NAMESPACE: 'PdAccreditation',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         FORMS_BASE_URL: 'https://forms.invalid/',
       },
       // The reconciler looks up every unfinished participant's execution in one run.

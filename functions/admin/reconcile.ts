@@ -9,6 +9,7 @@ import {
   reconciliationAlerts,
 } from '../domain/reconciliation.js';
 import type { Dependencies } from '../shared/dependencies.js';
+import { METRIC } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/observability.js';
 import { defineTask } from '../shared/task-handler.js';
 import { executionArnOf } from '../shared/workflow.js';
@@ -48,7 +49,7 @@ export async function reconcile(deps: Dependencies): Promise<Reconciliation> {
     await alerts.publish(alert, `reconcile#${day}#${digest}`);
   }
   const result = { checked, notMoving: found.map((p) => p.participantId), alertsPublished: messages.length };
-  metrics.addMetric('ParticipantsNotMoving', MetricUnit.Count, found.length);
+  metrics.addMetric(METRIC.participantsNotMoving, MetricUnit.Count, found.length);
   logger.info('Reconciled participants with their executions', { ...result });
   return result;
 }

@@ -10,6 +10,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type Dependencies, IDEMPOTENCY_WINDOW_SECONDS, lambdaDependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
+import { METRIC } from '../shared/metric-names.js';
 import { aboutParticipant, logger, metrics, observed, withoutPersonalData } from '../shared/observability.js';
 import { assessmentForm } from './assessment-form.js';
 import { attendanceForm } from './attendance-form.js';
@@ -158,7 +159,7 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
       try {
         const secret = event.pathParameters?.secret ?? '';
         if (event.httpMethod === 'GET' || event.httpMethod === 'HEAD') {
-          metrics.addMetric('FormViewed', MetricUnit.Count, 1);
+          metrics.addMetric(METRIC.formViewed, MetricUnit.Count, 1);
           return await show(secret, visitOf(event), dependencies());
         }
         if (event.httpMethod !== 'POST')
@@ -179,10 +180,11 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
           },
           context,
         );
-        metrics.addMetric(`FormAnswered${result.statusCode}`, MetricUnit.Count, 1);
+        metrics.addMetric(METRIC.formAnswered(result.statusCode), MetricUnit.Count, 1);
         return result;
       } catch (error) {
         logger.error('Form request failed', withoutPersonalData(error));
+        metrics.addMetric(METRIC.formFailed, MetricUnit.Count, 1);
         return somethingWentWrongPage();
       }
     });
