@@ -8,6 +8,7 @@ import { EmailSending } from './constructs/email-sending.js';
 import { FormsApi } from './constructs/forms-api.js';
 import { LifecycleFunctions } from './constructs/lifecycle-functions.js';
 import { LifecycleWorkflows, workflowArn } from './constructs/lifecycle-workflows.js';
+import { MilestonePublishing, type MilestoneSubscriber } from './constructs/milestone-publishing.js';
 import { Reconciler } from './constructs/reconciler.js';
 import { Uploads } from './constructs/uploads.js';
 
@@ -16,6 +17,8 @@ export interface AccreditationStackProps extends StackProps {
   emailFrom: string;
   /** Where failures and outcomes for the programme team go. */
   adminEmail: string;
+  /** Maths Hubs whose own event bus gets their cohorts' milestones. */
+  milestoneSubscribers?: MilestoneSubscriber[];
 }
 
 export class AccreditationStack extends Stack {
@@ -49,7 +52,7 @@ export class AccreditationStack extends Stack {
       // The reconciler looks up every unfinished participant's execution in one run.
       timeouts: { Reconcile: Duration.minutes(5) },
     });
-    const { Forms, Admin, Public, Reconcile, ...tasks } = functions.byName;
+    const { Forms, Admin, Public, Reconcile, PublishMilestones, ...tasks } = functions.byName;
     const forms = new FormsApi(this, 'Forms', { forms: Forms, publicPages: Public });
     // Files participants attach to submissions: only the forms take and show them. Issued certificates, in
     // the same bucket: AdvanceProgramme keeps each one at accreditation, the public pages serve it.
@@ -103,6 +106,14 @@ export class AccreditationStack extends Stack {
         }),
       );
 
+    // Milestones from the table's stream to their bus: the publisher's grants are its own.
+    new MilestonePublishing(this, 'Milestones', {
+      fn: PublishMilestones,
+      table: data.table,
+      alerts,
+      subscribers: props.milestoneSubscribers,
+    });
+
     for (const [name, fn] of Object.entries(functions.byName)) {
       alerts.alarmOnAny(`${name}Errors`, fn.metricErrors(), `The ${name} function is failing.`);
       // The public pages only read: a certificate (its record here, its PDF in S3), its verification, the directory.
@@ -111,7 +122,7 @@ export class AccreditationStack extends Stack {
         continue;
       }
       // The reconciler's grants are its own (infra/constructs/reconciler.ts): it reads, looks and alerts.
-      if (fn === Reconcile) continue;
+      if (fn === Reconcile || fn === PublishMilestones) continue;
       data.table.grantReadWriteData(fn);
       data.idempotencyTable.grantReadWriteData(fn);
       fn.addToRolePolicy(

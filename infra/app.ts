@@ -12,10 +12,15 @@ export function buildApp(app = new App()) {
   const stack = new AccreditationStack(app, 'PdAccreditation', {
     emailFrom: app.node.tryGetContext('emailFrom') ?? 'accreditation@example.org',
     adminEmail: app.node.tryGetContext('adminEmail') ?? 'programme-team@example.org',
+    // -c milestoneSubscribers='[{"mathsHub":"…","eventBusArn":"arn:aws:events:…"}]'
+    milestoneSubscribers: parseContext(app.node.tryGetContext('milestoneSubscribers')),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   acknowledgeNagFindings(stack, stack.nagScopes);
   return { app, stack };
 }
+
+/** Context given on the command line is a string; given in cdk.json or a test, already an object. */
+const parseContext = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
 
 if (import.meta.url === `file://${process.argv[1]}`) buildApp().app.synth();
