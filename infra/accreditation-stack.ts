@@ -3,6 +3,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../functions/shared/metric-names.js';
 import { AdminAlerts } from './constructs/admin-alerts.js';
+import { OperationsDashboard } from './constructs/dashboard.js';
 import { DataStore } from './constructs/data-store.js';
 import { EmailSending } from './constructs/email-sending.js';
 import { FormsApi } from './constructs/forms-api.js';
@@ -29,6 +30,7 @@ export class AccreditationStack extends Stack {
     tasks: Construct[];
     uploads: Uploads;
     reconciler: Reconciler;
+    milestones: MilestonePublishing;
   };
 
   constructor(scope: Construct, id: string, props: AccreditationStackProps) {
@@ -106,8 +108,9 @@ export class AccreditationStack extends Stack {
         }),
       );
 
+    new OperationsDashboard(this, 'Operations', { stateMachines: workflows.stateMachines });
     // Milestones from the table's stream to their bus: the publisher's grants are its own.
-    new MilestonePublishing(this, 'Milestones', {
+    const milestones = new MilestonePublishing(this, 'Milestones', {
       fn: PublishMilestones,
       table: data.table,
       alerts,
@@ -136,7 +139,13 @@ export class AccreditationStack extends Stack {
       );
     }
 
-    this.nagScopes = { table: data.table, tasks: [...Object.values(tasks), Reconcile], uploads, reconciler };
+    this.nagScopes = {
+      table: data.table,
+      tasks: [...Object.values(tasks), Reconcile],
+      uploads,
+      reconciler,
+      milestones,
+    };
     new CfnOutput(this, 'FormsUrl', { value: forms.api.url });
     new CfnOutput(this, 'StateMachineArn', { value: lifecycle.stateMachineArn });
     new CfnOutput(this, 'AccreditedYearsStateMachineArn', {
