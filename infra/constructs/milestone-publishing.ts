@@ -3,18 +3,28 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MILESTONE_BUS_NAME, milestonePattern } from '../../events/milestones.js';
 import { milestoneStream } from '../milestone-stream.js';
 import type { AdminAlerts } from './admin-alerts.js';
+import type { ConfigurableFunction } from './lifecycle-functions.js';
 
 /** A Maths Hub's own event bus, to which the milestones of its cohorts are forwarded. */
 export interface MilestoneSubscriber {
   mathsHub: string;
   eventBusArn: string;
+}
+
+export interface MilestonePublishingProps {
+  /** PublishMilestones. */
+  fn: ConfigurableFunction;
+  /** The accreditation table, with its stream. */
+  table: ITable;
+  alerts: AdminAlerts;
+  subscribers?: MilestoneSubscriber[];
 }
 
 /**
@@ -31,16 +41,7 @@ export class MilestonePublishing extends Construct {
   /** Stream batches PublishMilestones could not publish after their retries (their shard and sequence numbers). */
   readonly deadLetters: Queue;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: {
-      fn: IFunction & { addEnvironment(key: string, value: string): unknown };
-      table: ITable;
-      alerts: AdminAlerts;
-      subscribers?: MilestoneSubscriber[];
-    },
-  ) {
+  constructor(scope: Construct, id: string, props: MilestonePublishingProps) {
     super(scope, id);
     const { fn, table, alerts } = props;
     this.bus = new EventBus(this, 'Bus', { eventBusName: MILESTONE_BUS_NAME });
@@ -48,11 +49,11 @@ export class MilestonePublishing extends Construct {
     this.bus.grantPutEventsTo(fn);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] }));
 
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetters = alerts.deadLetterQueue(
+      this,
+      'MilestonesNotPublished',
+      'Milestones of participant records could not be published: look at the dead-letter queue of PublishMilestones.',
+    );
     fn.addEventSource(
       new DynamoEventSource(table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
@@ -69,11 +70,6 @@ export class MilestonePublishing extends Construct {
           }),
         ],
       }),
-    );
-    alerts.alarmOnAny(
-      'MilestonesNotPublished',
-      this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      'Milestones of participant records could not be published: look at the dead-letter queue of PublishMilestones.',
     );
 
     this.bus.archive('Archive', {

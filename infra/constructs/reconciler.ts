@@ -1,14 +1,14 @@
 import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { WorkflowName } from '../../workflows/definitions.js';
 import type { AdminAlerts } from './admin-alerts.js';
+import type { ConfigurableFunction } from './lifecycle-functions.js';
 
 /** 06:00 in London, every day: before the programme team starts work. */
 export const RECONCILE_AT = { hour: '6', minute: '0' } as const;
@@ -27,7 +27,7 @@ export class Reconciler extends Construct {
     scope: Construct,
     id: string,
     props: {
-      fn: IFunction & { addEnvironment(key: string, value: string): unknown };
+      fn: ConfigurableFunction;
       table: ITable;
       idempotencyTable: ITable;
       stateMachines: Record<WorkflowName, IStateMachine>;
@@ -65,11 +65,11 @@ export class Reconciler extends Construct {
     );
     alerts.topic.grantPublish(fn);
 
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetters = alerts.deadLetterQueue(
+      this,
+      'ReconcilerNotRun',
+      'The daily reconciler could not be run: look at its dead-letter queue.',
+    );
     new Schedule(this, 'Daily', {
       description:
         'Every day: tell the admin about unfinished participants whose execution stopped or never started.',
@@ -81,10 +81,5 @@ export class Reconciler extends Construct {
         deadLetterQueue: this.deadLetters,
       }),
     });
-    alerts.alarmOnAny(
-      'ReconcilerNotRun',
-      this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      'The daily reconciler could not be run: look at its dead-letter queue.',
-    );
   }
 }

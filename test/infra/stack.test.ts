@@ -490,6 +490,24 @@ function statementsOf(functionName: string): PolicyStatement[] {
   ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[]);
 }
 
+/** What a function's role allows, as `action resource` lines. */
+const grantsOf = (functionName: string) =>
+  statementsOf(functionName)
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) =>
+      [s.Action].flat().flatMap((action) => [s.Resource].flat().map((r) => `${action} ${flatten(r)}`)),
+    );
+
+/** A message on the queue raises an alarm to the alerts topic. */
+const expectAlarmOnMessages = (queueId: string) =>
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    Namespace: 'AWS/SQS',
+    MetricName: 'ApproximateNumberOfMessagesVisible',
+    Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+    Threshold: 1,
+    AlarmActions: [{ Ref: adminTopicId() }],
+  });
+
 describe('IAM', () => {
   it('the Forms function may call states:SendTaskSuccess on both state machines', () => {
     const sendTaskSuccess = statementsOf('Forms').filter(
@@ -578,13 +596,7 @@ describe('the daily reconciler', () => {
   });
 
   it('a message on the dead-letter queue (a run that could not be delivered) raises an alarm to the alerts topic', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLettersId(), 'QueueName'] } }],
-      Threshold: 1,
-      AlarmActions: [{ Ref: adminTopicId() }],
-    });
+    expectAlarmOnMessages(deadLettersId());
   });
 
   it('only the Reconcile function is told the alerts topic, and it is told both state machines', () => {
@@ -600,11 +612,7 @@ describe('the daily reconciler', () => {
   });
 
   it('the Reconcile function may query and get from the table, describe executions of both state machines, publish to the alerts topic, and nothing more', () => {
-    const granted = statementsOf('Reconcile')
-      .filter((s) => s.Effect === 'Allow')
-      .flatMap((s) =>
-        [s.Action].flat().flatMap((action) => [s.Resource].flat().map((r) => `${action} ${flatten(r)}`)),
-      );
+    const granted = grantsOf('Reconcile');
     const table = `<${tableId}.Arn>`;
     const executions = (name: WorkflowName) =>
       `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*`;
@@ -815,21 +823,11 @@ describe('milestones', () => {
     expect(JSON.parse(filter?.Pattern ?? '{}')).toEqual({
       dynamodb: { Keys: { PK: { S: [{ prefix: milestoneStream.participantKeyPrefix }] } } },
     });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLettersId(), 'QueueName'] } }],
-      Threshold: 1,
-      AlarmActions: [{ Ref: adminTopicId() }],
-    });
+    expectAlarmOnMessages(deadLettersId());
   });
 
   it("PublishMilestones may read the stream, get items (a cohort's Maths Hub), put events on the bus and send to its dead-letter queue, nothing more", () => {
-    const granted = statementsOf('PublishMilestones')
-      .filter((s) => s.Effect === 'Allow')
-      .flatMap((s) =>
-        [s.Action].flat().flatMap((action) => [s.Resource].flat().map((r) => `${action} ${flatten(r)}`)),
-      );
+    const granted = grantsOf('PublishMilestones');
     const stream = `<${tableId}.StreamArn>`;
     expect(sorted(granted)).toEqual(
       sorted([
