@@ -46,8 +46,8 @@ const MULTI_ITEM_WRITES = new Set(['BatchWriteItem', 'TransactWriteItems']);
  * DynamoDB Streams for the accreditation table, locally (dynalite has none), feeding the PublishMilestones
  * handler as Lambda's event source mapping would. It stands in front of dynalite as a proxy: each write
  * to a participant item (the mapping's filter) is serialised with the other writes to that item, its old
- * image read before and its new image after, and a record made if the item changed (as Streams makes none
- * for a write that changes nothing, or one whose condition failed). Records are delivered in order, in
+ * image known (or read) before and its new image read after, and a record made if the item changed (as
+ * Streams makes none for a write that changes nothing, or one whose condition failed). Records are delivered in order, in
  * batches, to `deliver`; one it reports failed (ReportBatchItemFailures) or that throws is retried from
  * that record, and after `retryAttempts` kept in `deadLetters`.
  *
@@ -140,6 +140,29 @@ export async function startLocalTableStream(options: {
     delivering ??= deliverPending();
   }
 
+  /**
+   * Each item's image as the last write through here left it (every write comes through here), so a write
+   * costs one read, after it, off the writer's path: the writer has its answer once the write is done, and
+   * the next write to the item waits until this one's record is made.
+   */
+  const images = new Map<string, Image | undefined>();
+  function captured<T extends { status: number }>(itemKey: string, key: Image, write: () => Promise<T>) {
+    return new Promise<T>((answer, fail) => {
+      const work = serialised(itemKey, async () => {
+        const before = images.has(itemKey) ? images.get(itemKey) : await readImage(key);
+        images.delete(itemKey);
+        const written = await write();
+        answer(written);
+        const after = written.status === 200 ? await readImage(key) : before;
+        images.set(itemKey, after);
+        if (JSON.stringify(before) !== JSON.stringify(after)) append(record(key, before, after));
+      });
+      work.catch(fail);
+      writesUnderWay.add(work);
+      void work.finally(() => writesUnderWay.delete(work)).catch(() => undefined);
+    });
+  }
+
   const forward = (request: IncomingMessage, body: Buffer) =>
     new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((done, fail) => {
       const target = new URL(request.url ?? '/', options.dynamodb.url);
@@ -188,19 +211,9 @@ export async function startLocalTableStream(options: {
         }),
       );
     }
-    if (WRITES.has(operation) && participant && key) {
-      const write = serialised(`${key.PK?.S}\n${key.SK?.S}`, async () => {
-        const before = await readImage(key);
-        const forwarded = await forward(request, body);
-        if (forwarded.status === 200) {
-          const after = await readImage(key);
-          if (JSON.stringify(before) !== JSON.stringify(after)) append(record(key, before, after));
-        }
-        return forwarded;
-      });
-      writesUnderWay.add(write);
-      answer = await write.finally(() => writesUnderWay.delete(write));
-    } else answer = await forward(request, body);
+    if (WRITES.has(operation) && participant && key)
+      answer = await captured(`${key.PK?.S}\n${key.SK?.S}`, key, () => forward(request, body));
+    else answer = await forward(request, body);
     response.writeHead(answer.status, answer.headers);
     response.end(answer.body);
   }
