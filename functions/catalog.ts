@@ -17,7 +17,7 @@ export type WorkflowTaskName = keyof typeof workflowTasks;
 /**
  * Functions reached from outside the workflows: the emailed forms (HTTP), the public certificate and
  * directory pages (HTTP), the admin's commands, the daily reconciler and the daily retention job
- * (EventBridge Scheduler).
+ * (EventBridge Scheduler), and the milestones' publisher (the table's DynamoDB stream).
  */
 export const entryPoints = {
   Forms: 'functions/forms/forms-handler.ts',
@@ -25,6 +25,7 @@ export const entryPoints = {
   Admin: 'functions/admin/admin-commands.ts',
   Reconcile: 'functions/admin/reconcile.ts',
   Retention: 'functions/admin/retention.ts',
+  PublishMilestones: 'functions/events/publish-milestones.ts',
 } as const;
 
 export const substitutionKey = (name: WorkflowTaskName) => `${name}FunctionArn`;

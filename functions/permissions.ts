@@ -26,6 +26,8 @@ export interface Permissions {
   certificates?: S3Action[];
   /** sns:Publish to the admin's alerts topic. */
   alerts?: true;
+  /** events:PutEvents on the milestone bus (events/milestones.ts). */
+  milestones?: true;
 }
 
 /** Every email is sent once: through Powertools idempotency. */
@@ -73,6 +75,8 @@ export const permissions: Record<FunctionName, Permissions> = {
     workflows: ['DescribeExecution'],
     alerts: true,
   },
+  // Its stream reads and dead-letter sends are the event source's (infra/constructs/milestone-publishing.ts).
+  PublishMilestones: { table: ['GetItem'], milestones: true },
   Retention: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     queryGsi1: true,
@@ -92,7 +96,8 @@ export type Resource =
   | 'AccreditedYears'
   | 'uploads/'
   | 'certificates/'
-  | 'alerts';
+  | 'alerts'
+  | 'milestones';
 /** An IAM action on one of our resources: `Accreditation dynamodb:GetItem`. */
 export type Grant = `${Resource} ${string}`;
 export const grantOf = (resource: Resource, action: string): Grant => `${resource} ${action}`;
@@ -111,5 +116,6 @@ export function grantsOf(p: Permissions): Grant[] {
     ...on(['uploads/'], 's3', p.uploads),
     ...on(['certificates/'], 's3', p.certificates),
     ...on(['alerts'], 'sns', p.alerts && ['Publish']),
+    ...on(['milestones'], 'events', p.milestones && ['PutEvents']),
   ];
 }

@@ -2,13 +2,16 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { type FunctionName, permissions } from '../functions/permissions.js';
+import { METRICS_NAMESPACE } from '../functions/shared/metric-names.js';
 import { AdminAlerts } from './constructs/admin-alerts.js';
+import { OperationsDashboard } from './constructs/dashboard.js';
 import { DataStore } from './constructs/data-store.js';
 import { EmailSending } from './constructs/email-sending.js';
 import { FormsApi, type FormsDomain } from './constructs/forms-api.js';
 import { grantDeclared } from './constructs/function-permissions.js';
 import { LifecycleFunctions } from './constructs/lifecycle-functions.js';
 import { LifecycleWorkflows } from './constructs/lifecycle-workflows.js';
+import { MilestonePublishing, type MilestoneSubscriber } from './constructs/milestone-publishing.js';
 import { Reconciler } from './constructs/reconciler.js';
 import { DEFAULT_RETENTION_YEARS, Retention } from './constructs/retention.js';
 import { Uploads } from './constructs/uploads.js';
@@ -24,6 +27,8 @@ export interface AccreditationStackProps extends StackProps {
   formsDomain?: FormsDomain;
   /** Years after the last activity on a finished participant's record before it is anonymised (default 6). */
   retentionYears?: number;
+  /** Maths Hubs whose own event bus gets their cohorts' milestones. */
+  milestoneSubscribers?: MilestoneSubscriber[];
 }
 
 export class AccreditationStack extends Stack {
@@ -34,6 +39,7 @@ export class AccreditationStack extends Stack {
     uploads: Uploads;
     reconciler: Reconciler;
     retention: Retention;
+    milestones: MilestonePublishing;
   };
 
   constructor(scope: Construct, id: string, props: AccreditationStackProps) {
@@ -50,12 +56,20 @@ export class AccreditationStack extends Stack {
         EMAIL_FROM: props.emailFrom,
         ADMIN_EMAIL: props.adminEmail,
         SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
-        POWERTOOLS_METRICS_NAMESPACE: 'PdAccreditation',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
       // The reconciler looks up every unfinished participant's execution in one run.
       timeouts: { Reconcile: Duration.minutes(5) },
     });
-    const { Forms, Admin, Public, Reconcile, Retention: RetentionFn, ...tasks } = functions.byName;
+    const {
+      Forms,
+      Admin,
+      Public,
+      Reconcile,
+      Retention: RetentionFn,
+      PublishMilestones,
+      ...tasks
+    } = functions.byName;
     const forms = new FormsApi(this, 'Forms', {
       forms: Forms,
       publicPages: Public,
@@ -92,6 +106,14 @@ export class AccreditationStack extends Stack {
       alerts,
       retentionYears: props.retentionYears ?? DEFAULT_RETENTION_YEARS,
     });
+    new OperationsDashboard(this, 'Operations', { stateMachines: workflows.stateMachines });
+    // Milestones from the table's stream to their bus.
+    const milestones = new MilestonePublishing(this, 'Milestones', {
+      fn: PublishMilestones,
+      table: data.table,
+      alerts,
+      subscribers: props.milestoneSubscribers,
+    });
     // Each function may do what its code calls, as functions/permissions.ts declares, and nothing more.
     const targets = {
       table: data.table,
@@ -99,6 +121,7 @@ export class AccreditationStack extends Stack {
       uploads,
       alerts: alerts.topic,
       emailConfigurationSetName: email.configurationSet.configurationSetName,
+      milestones: milestones.bus,
     };
     for (const [name, fn] of Object.entries(functions.byName) as [FunctionName, NodejsFunction][]) {
       grantDeclared(this, fn, permissions[name], targets);
@@ -110,6 +133,7 @@ export class AccreditationStack extends Stack {
       uploads,
       reconciler,
       retention,
+      milestones,
     };
     new CfnOutput(this, 'FormsUrl', { value: forms.baseUrl });
     new CfnOutput(this, 'StateMachineArn', { value: lifecycle.stateMachineArn });

@@ -18,6 +18,8 @@ export function buildApp(app = new App()) {
     formsRequestsPerClientPer5Minutes: rateLimit(context('formsRateLimit') ?? '300'),
     formsDomain: formsDomain(context('formsDomain'), context('formsCertificateArn')),
     ...(context('retentionYears') && { retentionYears: Number(context('retentionYears')) }),
+    // -c milestoneSubscribers='[{"mathsHub":"…","eventBusArn":"arn:aws:events:…"}]'
+    milestoneSubscribers: parseContext(context('milestoneSubscribers')),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   acknowledgeNagFindings(stack, stack.nagScopes);
@@ -38,5 +40,8 @@ function formsDomain(domainName?: string, certificateArn?: string) {
     throw new Error('formsDomain and formsCertificateArn go together: the domain, and its ACM certificate');
   return { domainName, certificateArn };
 }
+
+/** Context given on the command line is a string; given in cdk.json or a test, already an object. */
+const parseContext = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
 
 if (import.meta.url === `file://${process.argv[1]}`) buildApp().app.synth();

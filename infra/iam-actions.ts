@@ -21,6 +21,7 @@ export const iamActionOf: Record<string, string> = {
   SendEmailCommand: 'ses:SendEmail',
   SendRawEmailCommand: 'ses:SendRawEmail',
   PublishCommand: 'sns:Publish',
+  PutEventsCommand: 'events:PutEvents',
   StartExecutionCommand: 'states:StartExecution',
   DescribeExecutionCommand: 'states:DescribeExecution',
   StopExecutionCommand: 'states:StopExecution',

@@ -10,6 +10,7 @@ export function acknowledgeNagFindings(
     uploads: { bucket: IConstruct };
     reconciler: { deadLetters: IConstruct };
     retention: { deadLetters: IConstruct };
+    milestones: { deadLetters: IConstruct };
   },
 ) {
   const logicalId = (c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
@@ -30,7 +31,8 @@ export function acknowledgeNagFindings(
     },
     {
       id: wildcard('*'),
-      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions.',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords and DynamoDB ListStreams (the stream event source of PublishMilestones) have no resource-level permissions.',
     },
     ...(['ParticipantLifecycle', 'AccreditedYears'] as const).map((name) => ({
       id: wildcard(`arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*`),
@@ -73,4 +75,9 @@ export function acknowledgeNagFindings(
       id: 'AwsSolutions::AwsSolutions-SQS3',
       reason: `This queue is the dead-letter queue of the ${job}'s schedule target (EventBridge Scheduler's own DLQ setting, which cdk-nag does not see); a message in it raises an alarm to the admin.`,
     });
+  Validations.of(scoped.milestones.deadLetters).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-SQS3',
+    reason:
+      "This queue is the on-failure destination of PublishMilestones' stream event source: it gets the stream batches that could not be published, and a message in it raises an alarm to the admin.",
+  });
 }

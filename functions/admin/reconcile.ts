@@ -4,11 +4,14 @@ import { z } from 'zod';
 import type { Participant } from '../domain/participant.js';
 import {
   expectsRunningExecution,
+  hasOverdueSubmission,
   type NotMoving,
   notMoving,
   reconciliationAlerts,
 } from '../domain/reconciliation.js';
+import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
+import { METRIC } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/observability.js';
 import { defineTask } from '../shared/task-handler.js';
 import { executionArnOf } from '../shared/workflow.js';
@@ -22,6 +25,8 @@ export interface Reconciliation {
   /** Those nothing carries on, by id. */
   notMoving: string[];
   alertsPublished: number;
+  /** By cohort, how many participants' submissions are past their deadline (the dashboard graphs it). */
+  overdueByCohort: Record<string, number>;
 }
 
 /**
@@ -34,8 +39,14 @@ export async function reconcile(deps: Dependencies): Promise<Reconciliation> {
   if (!alerts) throw new Error('The reconciler needs the alerts topic (ALERT_TOPIC_ARN)');
   const found: NotMoving[] = [];
   let checked = 0;
+  const overdueByCohort: Record<string, number> = {};
   for (const cohort of await store.cohorts.list()) {
-    const participants = (await store.participants.inCohort(cohort.cohortId)).filter(expectsRunningExecution);
+    const everyone = await store.participants.inCohort(cohort.cohortId);
+    const programme = programmeById(cohort.programmeId);
+    overdueByCohort[cohort.cohortId] = everyone.filter((participant) =>
+      hasOverdueSubmission(participant, cohort, programme, deps.clock.now()),
+    ).length;
+    const participants = everyone.filter(expectsRunningExecution);
     checked += participants.length;
     const judged = await Promise.all(participants.map((participant) => judge(participant, deps)));
     found.push(...judged.filter((p) => p !== undefined));
@@ -47,8 +58,18 @@ export async function reconcile(deps: Dependencies): Promise<Reconciliation> {
     const digest = createHash('sha256').update(`${alert.subject}\n${alert.message}`).digest('hex');
     await alerts.publish(alert, `reconcile#${day}#${digest}`);
   }
-  const result = { checked, notMoving: found.map((p) => p.participantId), alertsPublished: messages.length };
-  metrics.addMetric('ParticipantsNotMoving', MetricUnit.Count, found.length);
+  const result = {
+    checked,
+    notMoving: found.map((p) => p.participantId),
+    alertsPublished: messages.length,
+    overdueByCohort,
+  };
+  metrics.addMetric(METRIC.participantsNotMoving, MetricUnit.Count, found.length);
+  for (const [cohortId, overdue] of Object.entries(overdueByCohort)) {
+    const perCohort = metrics.singleMetric();
+    perCohort.addDimension('cohortId', cohortId);
+    perCohort.addMetric(METRIC.overdueSubmissions, MetricUnit.Count, overdue);
+  }
   logger.info('Reconciled participants with their executions', { ...result });
   return result;
 }

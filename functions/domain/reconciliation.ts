@@ -1,5 +1,7 @@
 import { executionConsoleUrl, stateMachineConsoleUrl } from '../../events/lifecycle-stopped.js';
 import { FINAL_STAGES, type Participant, type Stage } from './participant.js';
+import type { Cohort, Programme } from './programme.js';
+import { deadlineFor, position } from './progress.js';
 
 /**
  * The daily reconciliation, decided: who should have a running execution, and what the programme team is
@@ -118,4 +120,24 @@ function describe(p: NotMoving): string {
     '',
     '',
   ].join('\n');
+}
+
+/**
+ * A participant on the programme whose work is past its deadline (their own, with any extension): their
+ * task or framework is not in, and only the admin can move them on (an extension or a withdrawal).
+ */
+export function hasOverdueSubmission(
+  participant: Participant,
+  cohort: Cohort,
+  programme: Programme,
+  now: Date,
+): boolean {
+  if (FINAL_STAGES.has(participant.stage)) return false;
+  const where = position(programme, participant);
+  if (!('at' in where)) return false;
+  const { at: step } = where;
+  return (
+    (step.kind === 'task' || step.kind === 'framework-submission') &&
+    deadlineFor(step, cohort, participant, programme) < now
+  );
 }

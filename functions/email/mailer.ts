@@ -5,6 +5,7 @@ import { type SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/
 import type { Context } from 'aws-lambda';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { IDEMPOTENCY_WINDOW_SECONDS } from '../shared/idempotency.js';
+import { METRIC } from '../shared/metric-names.js';
 import { metrics } from '../shared/observability.js';
 import type { EmailMessage } from './message.js';
 
@@ -49,7 +50,7 @@ export function sesMailer({ ses, from, configurationSet, persistenceStore }: Ses
               ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
             }),
           );
-      metrics.addMetric('EmailSent', MetricUnit.Count, 1);
+      metrics.addMetric(METRIC.emailSent, MetricUnit.Count, 1);
       return { messageId: result.MessageId ?? '' };
     },
     { persistenceStore, config },

@@ -7,6 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { type Dependencies, lambdaDependencies } from '../shared/dependencies.js';
 import { formsUrl } from '../shared/forms-url.js';
 import { html } from '../shared/html.js';
+import { METRIC } from '../shared/metric-names.js';
 import { aboutParticipant, logger, metrics, observed, withoutPersonalData } from '../shared/observability.js';
 import { assessmentForm } from './assessment-form.js';
 import { attendanceForm } from './attendance-form.js';
@@ -162,7 +163,7 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
       try {
         const secret = event.pathParameters?.secret ?? '';
         if (event.httpMethod === 'GET' || event.httpMethod === 'HEAD') {
-          metrics.addMetric('FormViewed', MetricUnit.Count, 1);
+          metrics.addMetric(METRIC.formViewed, MetricUnit.Count, 1);
           const deps = dependencies();
           return await show(secret, visitOf(event, secret, deps), deps);
         }
@@ -184,10 +185,11 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
           },
           context,
         );
-        metrics.addMetric(`FormAnswered${result.statusCode}`, MetricUnit.Count, 1);
+        metrics.addMetric(METRIC.formAnswered(result.statusCode), MetricUnit.Count, 1);
         return result;
       } catch (error) {
         logger.error('Form request failed', withoutPersonalData(error));
+        metrics.addMetric(METRIC.formFailed, MetricUnit.Count, 1);
         return somethingWentWrongPage();
       }
     });

@@ -1,6 +1,7 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -11,6 +12,7 @@ import { AccreditationStore } from '../data/store.js';
 import { type Clock, systemClock } from '../domain/time.js';
 import { type Mailer, sesMailer } from '../email/mailer.js';
 import { type AlertTopic, snsAlertTopic } from './alert-topic.js';
+import { eventBridgeMilestoneBus, type MilestoneBus } from './milestone-bus.js';
 import { tracer } from './observability.js';
 import { s3Uploads, type Uploads } from './uploads.js';
 import { stepFunctionsWorkflow, type Workflow } from './workflow.js';
@@ -40,6 +42,8 @@ export interface Dependencies {
   certificates?: CertificateStore;
   /** The admin's SNS topic: only the Reconcile function publishes to it (its role is granted sns:Publish). */
   alerts?: AlertTopic;
+  /** The milestone bus: only the PublishMilestones function puts events on it (its role is granted PutEvents). */
+  milestones?: MilestoneBus;
 }
 
 /** Configuration comes from the environment (CDK sets it; the local runtime sets the same names). */
@@ -60,6 +64,8 @@ export const Settings = z.object({
   RETENTION_YEARS: z.coerce.number().int().positive().default(6),
   /** The admin's alerts topic: only the reconciler is told it. */
   ALERT_TOPIC_ARN: z.string().min(1).optional(),
+  /** The milestone bus (events/milestones.ts): only PublishMilestones is told it. */
+  MILESTONE_BUS_NAME: z.string().min(1).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -67,7 +73,7 @@ export type Settings = z.infer<typeof Settings>;
 export interface AwsClientOverrides {
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
-  endpoints: { dynamodb: string; ses: string; sfn: string; s3: string; sns: string };
+  endpoints: { dynamodb: string; ses: string; sfn: string; s3: string; sns: string; events: string };
   /** Checks each client's calls against the calling function's grants, as IAM would (infra/local/iam.ts). */
   guard?: (client: object) => void;
 }
@@ -114,6 +120,12 @@ export function dependenciesFrom(
         sns: guarded(new SNSClient(client('sns'))),
         topicArn: settings.ALERT_TOPIC_ARN,
         persistenceStore: idempotencyStore,
+      }),
+    }),
+    ...(settings.MILESTONE_BUS_NAME && {
+      milestones: eventBridgeMilestoneBus({
+        eventBridge: tracer.captureAWSv3Client(new EventBridgeClient(client('events'))),
+        busName: settings.MILESTONE_BUS_NAME,
       }),
     }),
   };

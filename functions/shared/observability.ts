@@ -5,13 +5,14 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type middy from '@middy/core';
+import { METRICS_NAMESPACE } from './metric-names.js';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'pd-accreditation';
 
 export const logger = new Logger({ serviceName });
 export const metrics = new Metrics({
   serviceName,
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'PdAccreditation',
+  namespace: METRICS_NAMESPACE,
 });
 export const tracer = new Tracer({ serviceName });
 

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
@@ -6,6 +6,7 @@ import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { emailUndeliverablePattern } from '../../events/email-undeliverable.js';
@@ -52,6 +53,21 @@ export class AdminAlerts extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: description,
     }).addAlarmAction(new SnsAction(this.topic));
+  }
+
+  /** A dead-letter queue (`DeadLetters` in `scope`) whose first message raises the alarm `alarmId`. */
+  deadLetterQueue(scope: Construct, alarmId: string, description: string): Queue {
+    const queue = new Queue(scope, 'DeadLetters', {
+      enforceSSL: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
+    this.alarmOnAny(
+      alarmId,
+      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      description,
+    );
+    return queue;
   }
 
   /** Names the participant's execution that stopped, and links to it in the console. */

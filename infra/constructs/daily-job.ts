@@ -2,7 +2,7 @@ import { Duration, TimeZone } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { WorkflowName } from '../../workflows/definitions.js';
@@ -28,11 +28,7 @@ export function runDaily(
   { fn, alerts }: DailyJobProps,
   job: { at: { hour: string; minute: string }; description: string; alarm: string; notRun: string },
 ): Queue {
-  const deadLetters = new Queue(scope, 'DeadLetters', {
-    enforceSSL: true,
-    encryption: QueueEncryption.SQS_MANAGED,
-    retentionPeriod: Duration.days(14),
-  });
+  const deadLetters = alerts.deadLetterQueue(scope, job.alarm, job.notRun);
   new Schedule(scope, 'Daily', {
     description: job.description,
     schedule: ScheduleExpression.cron({ ...job.at, timeZone: TimeZone.EUROPE_LONDON }),
@@ -43,10 +39,5 @@ export function runDaily(
       deadLetterQueue: deadLetters,
     }),
   });
-  alerts.alarmOnAny(
-    job.alarm,
-    deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-    job.notRun,
-  );
   return deadLetters;
 }

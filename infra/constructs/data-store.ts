@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { accreditationTable, idempotencyTable, timeToLiveAttribute } from '../table-design.js';
 
@@ -23,6 +23,8 @@ export class DataStore extends Construct {
       partitionKey: { name: pk.AttributeName, type: AttributeType.STRING },
       sortKey: { name: sk.AttributeName, type: AttributeType.STRING },
       timeToLiveAttribute: timeToLiveAttribute.accreditation,
+      // Each participant record's change, old and new, for the milestones (infra/constructs/milestone-publishing.ts).
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
     });
     for (const index of accreditationTable.GlobalSecondaryIndexes) {
       const [ipk, isk] = index.KeySchema;

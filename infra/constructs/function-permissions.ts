@@ -1,5 +1,6 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -15,6 +16,7 @@ export interface PermissionTargets {
   uploads: Uploads;
   alerts: ITopic;
   emailConfigurationSetName: string;
+  milestones: IEventBus;
 }
 
 /**
@@ -79,4 +81,5 @@ export function grantDeclared(
   if (p.uploads) targets.uploads.grantUnder(UPLOADS_PREFIX, p.uploads, grantee);
   if (p.certificates) targets.uploads.grantUnder(CERTIFICATES_PREFIX, p.certificates, grantee);
   if (p.alerts) allow(['sns:Publish'], [targets.alerts.topicArn]);
+  if (p.milestones) allow(['events:PutEvents'], [targets.milestones.eventBusArn]);
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type IFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -8,6 +8,8 @@ import { entryPoints, workflowTasks } from '../../functions/catalog.js';
 import type { FunctionName } from '../../functions/permissions.js';
 
 const root = resolve(import.meta.dirname, '../..');
+/** A function that constructs configure: told their resources in its environment. */
+export type ConfigurableFunction = IFunction & { addEnvironment(key: string, value: string): unknown };
 
 /** One NodejsFunction per entry in functions/catalog.ts: the same handlers the local runtime runs. */
 export class LifecycleFunctions extends Construct {

@@ -77,6 +77,7 @@ function grantsFor(command: string, input: Record<string, unknown>): Grant[] {
   if (service === 's3' && (prefix === 'uploads' || prefix === 'certificates')) return on(`${prefix}/`);
   if (service === 'ses') return on('email');
   if (service === 'sns') return on('alerts');
+  if (service === 'events') return on('milestones');
   // A task token does not say whose it is: granted on both state machines, as the declaration does.
   if (action === 'states:SendTaskSuccess') return [...on('ParticipantLifecycle'), ...on('AccreditedYears')];
   const machine = machineOf(text('stateMachineArn') || text('executionArn'));

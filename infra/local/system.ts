@@ -8,8 +8,10 @@ import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import sesLocal from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
+import { MILESTONE_BUS_NAME } from '../../events/milestones.js';
 import { findBreaches } from '../../functions/admin/invariants.js';
 import { entryPoints, type WorkflowTaskName, workflowTasks } from '../../functions/catalog.js';
+import type { BatchResponse } from '../../functions/events/publish-milestones.js';
 import { formsHandler } from '../../functions/forms/forms-handler.js';
 import type { FunctionName } from '../../functions/permissions.js';
 import { publicHandler } from '../../functions/public/public-handler.js';
@@ -23,6 +25,7 @@ import {
 } from '../../workflows/definitions.js';
 import { accreditationTable, idempotencyTable } from '../table-design.js';
 import { ControllableClock } from './clock.js';
+import { type LocalEventBus, startLocalEventBus } from './event-bus.js';
 import { asFunction, enforceGrants } from './iam.js';
 import { lambdaContext } from './lambda-context.js';
 import {
@@ -37,6 +40,7 @@ import { collectSnapshot } from './snapshot.js';
 import { startLocalSns } from './sns.js';
 import { type LocalFunction, LocalStepFunctions } from './step-functions.js';
 import { stepFunctionsApi } from './step-functions-api.js';
+import { type LocalTableStream, type StreamRecord, startLocalTableStream } from './table-stream.js';
 
 // aws-ses-v2-local is CommonJS: Node hands us its exports object, Vite its default export.
 const startSesServer = (
@@ -78,6 +82,10 @@ export interface LocalSystem {
   admin(command: unknown): Promise<unknown>;
   /** Runs the daily reconciler through the real Reconcile handler, as its schedule would. */
   reconcile(): Promise<unknown>;
+  /** The milestone bus: what PublishMilestones put on it, and rules to subscribe with (events/milestones.ts). */
+  eventBus: LocalEventBus;
+  /** The table's stream to PublishMilestones: `drained()` once every change is published. */
+  tableStream: LocalTableStream;
   stop(): Promise<void>;
 }
 
@@ -113,7 +121,11 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     updateTableMs: 0,
     ...(options.dataDir ? { path: options.dataDir } : {}),
   });
-  const dynamodbPort = await listen(database, options.ports?.dynamodb ?? 0);
+  const dynamodbPort = await listen(database, 0);
+  const dynaliteServer = {
+    url: `http://127.0.0.1:${dynamodbPort}`,
+    client: new DynamoDBClient({ region: REGION, credentials, endpoint: `http://127.0.0.1:${dynamodbPort}` }),
+  };
   const mail = await startSesServer({ host: '127.0.0.1', port: options.ports?.mail ?? 0 });
   const uploadsDir = options.uploadsDir ?? mkdtempSync(resolve(tmpdir(), 'pd-accreditation-s3-'));
   mkdirSync(uploadsDir, { recursive: true });
@@ -144,11 +156,33 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     },
   });
 
+  const eventBus = await startLocalEventBus({
+    port: 0,
+    busName: MILESTONE_BUS_NAME,
+    region: REGION,
+    account: ACCOUNT,
+  });
+  const clock = new ControllableClock(resumedClockOffset(saved.clock));
+  // Every DynamoDB client goes through the stream's capture, as every write on AWS reaches the table's stream.
+  let publishMilestones: (batch: { Records: StreamRecord[] }) => Promise<BatchResponse> = async () => {
+    throw new Error('PublishMilestones is not loaded yet');
+  };
+  const tableStream = await startLocalTableStream({
+    port: options.ports?.dynamodb ?? 0,
+    dynamodb: dynaliteServer,
+    tableName: accreditationTable.TableName,
+    region: REGION,
+    account: ACCOUNT,
+    clock,
+    retryIntervalMs: options.retryIntervalMs ?? 1000,
+    deliver: (batch) => publishMilestones(batch),
+  });
+
   const urls = {
     app: `http://localhost:${appPort}`,
     forms: `http://localhost:${appPort}/`,
     mailbox: mailboxUrl,
-    dynamodb: `http://127.0.0.1:${dynamodbPort}`,
+    dynamodb: tableStream.url,
     s3: s3.url,
   };
   // aws-ses-v2-local keeps one mailbox per process: a new system starts with it empty, or as it was saved.
@@ -157,11 +191,17 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const aws = {
     region: REGION,
     credentials,
-    endpoints: { dynamodb: urls.dynamodb, ses: urls.mailbox, sfn: urls.app, s3: urls.s3, sns: sns.url },
+    endpoints: {
+      dynamodb: urls.dynamodb,
+      ses: urls.mailbox,
+      sfn: urls.app,
+      s3: urls.s3,
+      sns: sns.url,
+      events: eventBus.url,
+    },
   };
-  await createTables(new DynamoDBClient({ region: REGION, credentials, endpoint: urls.dynamodb }));
+  await createTables(dynaliteServer.client);
 
-  const clock = new ControllableClock(resumedClockOffset(saved.clock));
   const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
   const stateMachineArns = Object.fromEntries(
     (Object.keys(workflowFiles) as WorkflowName[]).map((name) => [
@@ -208,6 +248,14 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     'Reconcile',
     Reconcile.handler(() => reconcileDependencies),
   );
+  // Only the publisher is told the milestone bus, as on AWS.
+  const publishDependencies = dependenciesFrom({ ...env, MILESTONE_BUS_NAME }, { clock, aws });
+  const { PublishMilestones } = await import(resolve(root, entryPoints.PublishMilestones));
+  const publish = asLocalFunction(
+    'PublishMilestones',
+    PublishMilestones.handler(() => publishDependencies),
+  );
+  publishMilestones = async (batch) => (await publish(batch)) as BatchResponse;
   const forms = formsHandler(() => dependencies);
   const publicPages = publicHandler(() => dependencies);
 
@@ -253,6 +301,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     dependencies,
     admin,
     reconcile: () => reconcile({}),
+    eventBus,
+    tableStream,
     async stop() {
       keeper?.stopWatching();
       // Kept as running, to be revived on the next start: stopping the local system is not StopExecution.
@@ -261,6 +311,9 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       await stepFunctions.abortAll();
       // After the Lambdas under way have finished, so the mailbox holds what they sent.
       keeper?.saveAll(executions);
+      // Every change they made is published before the table goes.
+      await tableStream.stop();
+      await eventBus.stop();
       await Promise.all(
         [app, mail, database].map(
           (server) =>

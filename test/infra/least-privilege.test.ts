@@ -88,6 +88,7 @@ function ourNames(t: TemplateJson): Map<string, string> {
   for (const [id, r] of resourcesOf(t, 'AWS::S3::Bucket'))
     if (r.Properties?.LoggingConfiguration) names.set(id, 'uploads bucket');
   for (const [id] of resourcesOf(t, 'AWS::SNS::Topic')) names.set(id, 'alerts');
+  for (const [id] of resourcesOf(t, 'AWS::Events::EventBus')) names.set(id, 'milestones');
   for (const [id] of resourcesOf(t, 'AWS::SQS::Queue')) names.set(id, 'dead letters');
   for (const [id] of resourcesOf(t, 'AWS::SES::ConfigurationSet')) names.set(id, 'email configuration set');
   for (const [id, r] of resourcesOf(t, 'AWS::StepFunctions::StateMachine'))
@@ -98,6 +99,8 @@ function ourNames(t: TemplateJson): Map<string, string> {
 /** A statement's resource as our name for it, or undefined if it names nothing of ours this way. */
 function resourceName(action: string, resource: unknown, statement: Statement, names: Map<string, string>) {
   const text = flatten(resource);
+  const stream = /^<([A-Za-z0-9]+)\.StreamArn>$/.exec(text);
+  if (stream) return `${names.get(stream[1] ?? '')} stream`;
   const ours = /^<([A-Za-z0-9]+)(?:\.Arn)?>(.*)$/.exec(text);
   if (ours) {
     const [, id = '', rest] = ours;
@@ -150,8 +153,19 @@ function roleOwners(t: TemplateJson, names: Map<string, string>): Map<string, st
   return owners;
 }
 
+/**
+ * What Lambda itself needs to feed PublishMilestones from the table's stream (the event source's grants):
+ * read the stream, and send a batch that could not be published to the dead-letter queue.
+ */
+const streamEventSource = [
+  ...['DescribeStream', 'GetRecords', 'GetShardIterator'].map((a) => `Accreditation stream dynamodb:${a}`),
+  'streams dynamodb:ListStreams',
+  ...['SendMessage', 'GetQueueAttributes', 'GetQueueUrl'].map((a) => `dead letters sqs:${a}`),
+];
+
 /** What each owner needs: its code's calls, its ASL's tasks and starts, or its one service. */
 function needs(owner: string): Set<string> {
+  if (owner === 'PublishMilestones') return new Set([...(calls[owner]?.grants ?? []), ...streamEventSource]);
   if (functionNames.includes(owner as FunctionName)) return calls[owner]?.grants ?? new Set();
   if (workflowNames.includes(owner as WorkflowName)) return aslNeeds(owner as WorkflowName);
   const scheduled = /^(\w+) schedule$/.exec(owner)?.[1];
@@ -226,6 +240,10 @@ function leastPrivilegeFindings(t: TemplateJson): string[] {
       for (const action of [statement.Action].flat())
         for (const resource of [statement.Resource].flat()) {
           if (flatten(resource) === '*' && platform.has(action)) continue;
+          if (flatten(resource) === '*' && action === 'dynamodb:ListStreams') {
+            granted.add(`streams ${action}`);
+            continue;
+          }
           const name = resourceName(action, resource, statement, names);
           if (name) granted.add(`${name} ${action}`);
           else

@@ -5,6 +5,12 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS, FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  MILESTONE_BUS_NAME,
+  MILESTONE_SOURCE,
+  MILESTONE_TYPES,
+  milestonePattern,
+} from '../../events/milestones.js';
 import { CERTIFICATES_PREFIX, certificateKey } from '../../functions/accreditation/certificate-store.js';
 import {
   entryPoints,
@@ -12,9 +18,11 @@ import {
   type WorkflowTaskName,
   workflowTasks,
 } from '../../functions/catalog.js';
+import { FORM_ANSWER_STATUSES, METRIC, METRICS_NAMESPACE } from '../../functions/shared/metric-names.js';
 import { buildApp } from '../../infra/app.js';
 import { RECONCILE_AT } from '../../infra/constructs/reconciler.js';
 import { RETENTION_AT } from '../../infra/constructs/retention.js';
+import { milestoneStream } from '../../infra/milestone-stream.js';
 import { accreditationTable, idempotencyTable, timeToLiveAttribute } from '../../infra/table-design.js';
 import { readWorkflow, type WorkflowName, workflowFiles } from '../../workflows/definitions.js';
 import { flatten } from '../support/template.js';
@@ -27,6 +35,10 @@ const workflowNames = Object.keys(workflowFiles) as WorkflowName[];
  */
 const emailFrom = 'accreditation@stack-test.example';
 const adminEmail = 'programme-team@stack-test.example';
+const milestoneSubscriber = {
+  mathsHub: 'North Star Maths Hub',
+  eventBusArn: 'arn:aws:events:eu-west-2:111122223333:event-bus/north-star-hub',
+};
 
 interface LambdaProperties {
   Runtime: string;
@@ -81,6 +93,7 @@ beforeAll(() => {
       context: {
         emailFrom,
         adminEmail,
+        milestoneSubscribers: [milestoneSubscriber],
         [FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT]: false,
         // No esbuild bundling of each function's code: nothing here reads it, and on a busy machine it took minutes.
         [BUNDLING_STACKS]: [],
@@ -479,6 +492,16 @@ function statementsOf(functionName: string): PolicyStatement[] {
   ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[]);
 }
 
+/** A message on the queue raises an alarm to the alerts topic. */
+const expectAlarmOnMessages = (queueId: string) =>
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    Namespace: 'AWS/SQS',
+    MetricName: 'ApproximateNumberOfMessagesVisible',
+    Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+    Threshold: 1,
+    AlarmActions: [{ Ref: adminTopicId() }],
+  });
+
 describe('IAM', () => {
   it('the Forms function may call states:SendTaskSuccess on both state machines', () => {
     const sendTaskSuccess = statementsOf('Forms').filter(
@@ -567,13 +590,7 @@ describe('the daily reconciler', () => {
   });
 
   it('a message on the dead-letter queue (a run that could not be delivered) raises an alarm to the alerts topic', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLettersId(), 'QueueName'] } }],
-      Threshold: 1,
-      AlarmActions: [{ Ref: adminTopicId() }],
-    });
+    expectAlarmOnMessages(deadLettersId());
   });
 
   it('only the Reconcile function is told the alerts topic, and it is told both state machines', () => {
@@ -809,5 +826,149 @@ describe('the uploads bucket', () => {
       .filter((name) => !['Admin', 'Retention'].includes(name))
       .flatMap((name) => s3(name).flatMap((s) => [s.Action].flat()));
     expect(actions.filter((a) => !['s3:GetObject', 's3:PutObject', 's3:ListBucket'].includes(a))).toEqual([]);
+  });
+});
+
+/** An event pattern as EventBridge reads it: CDK writes `detailType` as `detail-type`. */
+const asEventBridgeReadsIt = ({ detailType, ...rest }: ReturnType<typeof milestonePattern>) => ({
+  ...rest,
+  'detail-type': detailType,
+});
+
+describe('milestones', () => {
+  const publisherId = () => functionIds.PublishMilestones ?? 'no PublishMilestones function';
+  const busId = () => onlyId('AWS::Events::EventBus', { Name: MILESTONE_BUS_NAME });
+  interface EventSourceMapping {
+    FunctionName: unknown;
+    DestinationConfig?: { OnFailure: { Destination: { 'Fn::GetAtt': string[] } } };
+    FilterCriteria?: { Filters: { Pattern: string }[] };
+  }
+  const mapping = () =>
+    Object.values(propertiesOf<EventSourceMapping>('AWS::Lambda::EventSourceMapping')).filter(
+      (p) => flatten(p.FunctionName) === `<${publisherId()}>`,
+    );
+  const deadLettersId = () => String(mapping()[0]?.DestinationConfig?.OnFailure.Destination['Fn::GetAtt'][0]);
+
+  it('go on a bus named as events/milestones.ts says, and only PublishMilestones is told it', () => {
+    const told = Object.entries(functionIds).filter(
+      ([, id]) => lambdas[id]?.Environment?.Variables.MILESTONE_BUS_NAME !== undefined,
+    );
+    expect(told.map(([name]) => name)).toEqual(['PublishMilestones']);
+    expect(lambdas[publisherId()]?.Environment?.Variables.MILESTONE_BUS_NAME).toEqual({ Ref: busId() });
+  });
+
+  it("come from the table's stream (new and old images): participant items only, in batches, failures reported, halved and retried, then a dead-letter queue", () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: accreditationTable.KeySchema,
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+    expect(mapping()).toHaveLength(1);
+    expect(mapping()[0]).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: milestoneStream.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: milestoneStream.retryAttempts,
+      MaximumRecordAgeInSeconds: 86_400,
+    });
+    const [filter] = mapping()[0]?.FilterCriteria?.Filters ?? [];
+    expect(JSON.parse(filter?.Pattern ?? '{}')).toEqual({
+      dynamodb: { Keys: { PK: { S: [{ prefix: milestoneStream.participantKeyPrefix }] } } },
+    });
+    expectAlarmOnMessages(deadLettersId());
+  });
+
+  it("PublishMilestones may read the stream, get items (a cohort's Maths Hub), put events on the bus and send to its dead-letter queue, nothing more", () => {
+    const granted = grantsOf('PublishMilestones');
+    const stream = `<${tableId}.StreamArn>`;
+    expect(sorted(granted)).toEqual(
+      sorted([
+        `dynamodb:GetItem <${tableId}.Arn>`,
+        `events:PutEvents <${busId()}.Arn>`,
+        'dynamodb:ListStreams *',
+        ...['DescribeStream', 'GetRecords', 'GetShardIterator'].map((a) => `dynamodb:${a} ${stream}`),
+        ...['SendMessage', 'GetQueueAttributes', 'GetQueueUrl'].map(
+          (a) => `sqs:${a} <${deadLettersId()}.Arn>`,
+        ),
+        'xray:PutTelemetryRecords *',
+        'xray:PutTraceSegments *',
+      ]),
+    );
+  });
+
+  it("are archived, and a Maths Hub's own bus gets its cohorts', with the catalogue's patterns", () => {
+    template.hasResourceProperties('AWS::Events::Archive', {
+      SourceArn: { 'Fn::GetAtt': [busId(), 'Arn'] },
+      EventPattern: asEventBridgeReadsIt(milestonePattern()),
+      RetentionDays: 365,
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: busId() },
+      EventPattern: {
+        source: [MILESTONE_SOURCE],
+        'detail-type': MILESTONE_TYPES,
+        detail: { mathsHub: [milestoneSubscriber.mathsHub] },
+      },
+      Targets: [Match.objectLike({ Arn: milestoneSubscriber.eventBusArn })],
+    });
+  });
+});
+
+describe('the operations dashboard', () => {
+  interface Widget {
+    properties: { title?: string; metrics?: unknown[][] };
+  }
+  const widgets = () => {
+    const [dashboard] = Object.values(propertiesOf<{ DashboardBody: unknown }>('AWS::CloudWatch::Dashboard'));
+    return (JSON.parse(flatten(dashboard?.DashboardBody)) as { widgets: Widget[] }).widgets;
+  };
+  /** A widget's metrics, each as its namespace, name and dimensions joined, or its expression. */
+  const plotted = (title: string) => {
+    const widget = widgets().find((w) => w.properties.title === title);
+    expect(widget, title).toBeDefined();
+    return (widget?.properties.metrics ?? []).map((m) => {
+      const options = m.at(-1) as { expression?: string };
+      return options?.expression ?? m.filter((part) => typeof part === 'string').join(' ');
+    });
+  };
+
+  it.each(workflowNames)('graphs executions of %s started, succeeded, failed and timed out', (name) => {
+    const metrics = plotted(`Executions: ${name}`);
+    for (const metric of ['Started', 'Succeeded', 'Failed', 'TimedOut'])
+      expect(metrics).toContain(`AWS/States Executions${metric} StateMachineArn <${stateMachineIds[name]}>`);
+  });
+
+  it('graphs emails sent by the system, and SES sends, bounces and complaints', () => {
+    expect(plotted('Emails')).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`{${METRICS_NAMESPACE},service} MetricName="${METRIC.emailSent}"`),
+        'AWS/SES Send',
+        'AWS/SES Bounce',
+        'AWS/SES Complaint',
+      ]),
+    );
+  });
+
+  it('graphs forms answered and refused, by the metric names the Forms function emits', () => {
+    const forms = (metric: string) => `${METRICS_NAMESPACE} ${metric} service Forms`;
+    expect(plotted('Forms: pages and answers')).toContain(
+      forms(METRIC.formAnswered(FORM_ANSWER_STATUSES.recorded)),
+    );
+    expect(plotted('Forms: answers not recorded')).toEqual(
+      expect.arrayContaining([
+        forms(METRIC.formAnswered(FORM_ANSWER_STATUSES.refused)),
+        forms(METRIC.formAnswered(FORM_ANSWER_STATUSES.closed)),
+        forms(METRIC.formFailed),
+      ]),
+    );
+  });
+
+  it("graphs, by cohort, those past a deadline (the daily reconciler's count)", () => {
+    expect(plotted('Past a deadline, by cohort (daily)')).toEqual([
+      expect.stringContaining(
+        `{${METRICS_NAMESPACE},cohortId,service} MetricName="${METRIC.overdueSubmissions}"`,
+      ),
+    ]);
   });
 });

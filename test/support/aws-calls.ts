@@ -27,6 +27,7 @@ const resourcesByFile: Record<string, Resource[]> = {
   'functions/accreditation/certificate-store.ts': ['certificates/'],
   'functions/email/mailer.ts': ['email'],
   'functions/shared/alert-topic.ts': ['alerts'],
+  'functions/shared/milestone-bus.ts': ['milestones'],
   // The Workflow port starts and wakes executions of either state machine, as its caller says.
   'functions/shared/workflow.ts': ['ParticipantLifecycle', 'AccreditedYears'],
 };

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionConsoleUrl, stateMachineConsoleUrl } from '../../events/lifecycle-stopped.js';
 import { Participant, type Stage } from '../../functions/domain/participant.js';
+import { DAY } from '../../functions/domain/time.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import {
   createCohort,
+  daysFromNow,
   mailbox,
+  pdLeadSchedule,
   startTestSystem,
   testCohort,
   waitForState,
@@ -27,7 +30,12 @@ beforeAll(async () => {
 afterAll(() => system?.stop());
 
 /** A participant's record as the admin's commands write it; `name` is a person's, so it must not be sent. */
-async function recorded(participantId: string, stage: Stage, execution?: Participant['execution']) {
+async function recorded(
+  participantId: string,
+  stage: Stage,
+  execution?: Participant['execution'],
+  more: Partial<Participant> = {},
+) {
   const participant = Participant.parse({
     participantId,
     person: { name: `Person ${participantId}`, email: `${participantId}@school.test` },
@@ -39,6 +47,7 @@ async function recorded(participantId: string, stage: Stage, execution?: Partici
     stage,
     enrolledAt: system.clock.now().toISOString(),
     ...(execution && { execution }),
+    ...more,
   });
   expect(await system.dependencies.store.participants.create(participant)).toBe(true);
 }
@@ -70,7 +79,12 @@ describe('the daily reconciler', () => {
     await recorded('p-withdrawn', 'withdrawn');
     await recorded('p-lapsed', 'lapsed');
 
-    expect(await system.reconcile()).toEqual({ checked: 1, notMoving: [], alertsPublished: 0 });
+    expect(await system.reconcile()).toEqual({
+      checked: 1,
+      notMoving: [],
+      alertsPublished: 0,
+      overdueByCohort: { [testCohort.cohortId]: 0 },
+    });
     // Publish delivers before it answers, so an alert would be in the mailbox by now.
     expect(await alerts()).toEqual([]);
   });
@@ -90,6 +104,7 @@ describe('the daily reconciler', () => {
       checked: 4,
       notMoving: ['p-accredited', 'p-later-stopped', 'p-never-started'],
       alertsPublished: 1,
+      overdueByCohort: { [testCohort.cohortId]: 0 },
     });
     const [alert, ...more] = await alerts();
     expect(more).toEqual([]);
@@ -137,5 +152,41 @@ describe('the daily reconciler', () => {
     await system.reconcile();
     const [yesterday, today] = await alerts();
     expect(today?.body.text).toBe(yesterday?.body.text);
+  });
+
+  it('counts, by cohort, the participants whose submission is past its deadline (extensions included)', async () => {
+    // A cohort 100 days in: its interim task was due 30 days ago, its framework is due in 40.
+    const cohortId = 'overdue-cohort';
+    await system.admin({
+      command: 'create-cohort',
+      cohort: {
+        ...testCohort,
+        cohortId,
+        schedule: pdLeadSchedule(new Date(system.clock.now().getTime() - 100 * DAY)),
+      },
+    });
+    const attended = {
+      outcome: 'attended' as const,
+      recordedAt: system.clock.now().toISOString(),
+      recordedBy: 'Casey Lead',
+    };
+    const inCohort = { cohortId, progress: { 'day-1': attended } } as Partial<Participant>;
+    await recorded('p-task-overdue', 'in-programme', undefined, inCohort);
+    await recorded('p-task-extended', 'in-programme', undefined, {
+      ...inCohort,
+      deadlines: { 'interim-task': daysFromNow(7, '17:00', system.clock.now()) },
+    });
+    await recorded('p-overdue-withdrawn', 'withdrawn', undefined, inCohort);
+    await recorded('p-task-submitted', 'in-programme', undefined, {
+      cohortId,
+      progress: {
+        'day-1': attended,
+        'interim-task': { outcome: 'submitted', attempt: 1, submittedAt: attended.recordedAt, answers: {} },
+      },
+    });
+
+    expect(await system.reconcile()).toMatchObject({
+      overdueByCohort: { [cohortId]: 1, [testCohort.cohortId]: 0 },
+    });
   });
 });

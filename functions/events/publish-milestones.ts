@@ -1,0 +1,84 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBStreamSchema } from '@aws-lambda-powertools/parser/schemas/dynamodb';
+import type { z } from 'zod';
+import { milestones } from '../domain/milestones.js';
+import type { Dependencies } from '../shared/dependencies.js';
+import { METRIC } from '../shared/metric-names.js';
+import { aboutParticipant, logger, metrics, withoutPersonalData } from '../shared/observability.js';
+import { defineTask } from '../shared/task-handler.js';
+
+/** What DynamoDB Streams hands the function: changes to participant records (the event source's filter), in order. */
+type StreamBatch = z.output<typeof DynamoDBStreamSchema>;
+/** What is read of each record (its images unmarshalled by the schema). */
+interface StreamChange {
+  SequenceNumber: string;
+  ApproximateCreationDateTime?: number;
+  NewImage?: { participantId?: string; cohortId?: string };
+  OldImage?: unknown;
+}
+
+/** A batch's outcome as Lambda's event source mapping reads it (ReportBatchItemFailures). */
+export interface BatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+/**
+ * Publishes the milestones each change to a participant record announces (functions/domain/milestones.ts)
+ * to the milestone bus, record by record in stream order. A record that cannot be published is reported as
+ * the batch's failure: the event source retries from it (so none after it is published out of order),
+ * then sends what still fails to its dead-letter queue. A retried record may publish again what went out
+ * the first time: subscribers de-duplicate on `milestoneId`.
+ */
+export async function publishMilestones(batch: StreamBatch, deps: Dependencies): Promise<BatchResponse> {
+  const bus = deps.milestones;
+  if (!bus) throw new Error('Publishing milestones needs the milestone bus (MILESTONE_BUS_NAME)');
+  const hubs = new Map<string, string>();
+  const mathsHubOf = async (cohortId: string) => {
+    if (!hubs.has(cohortId)) {
+      const cohort = await deps.store.cohorts.get(cohortId);
+      if (!cohort) throw new Error(`Cohort ${cohortId} not found`);
+      hubs.set(cohortId, cohort.mathsHub);
+    }
+    return hubs.get(cohortId) as string;
+  };
+  for (const record of batch.Records) {
+    const change = record.dynamodb as StreamChange;
+    try {
+      await publishChange(change, deps, mathsHubOf);
+    } catch (error) {
+      logger.error('Milestones of a participant record not published', {
+        sequenceNumber: change.SequenceNumber,
+        error: withoutPersonalData(error),
+      });
+      return { batchItemFailures: [{ itemIdentifier: change.SequenceNumber }] };
+    }
+  }
+  return { batchItemFailures: [] };
+}
+
+async function publishChange(
+  change: StreamChange,
+  { milestones: bus, clock }: Dependencies,
+  mathsHubOf: (cohortId: string) => Promise<string>,
+) {
+  const after = change.NewImage;
+  // Removed: a removal is no milestone.
+  if (!after?.cohortId) return;
+  aboutParticipant({ participantId: after.participantId });
+  const changedAt = change.ApproximateCreationDateTime
+    ? new Date(change.ApproximateCreationDateTime * 1000)
+    : clock.now();
+  const announced = milestones(change.OldImage, after, {
+    mathsHub: await mathsHubOf(after.cohortId),
+    changedAt,
+  });
+  await bus?.publish(announced);
+  if (announced.length) metrics.addMetric(METRIC.milestonesPublished, MetricUnit.Count, announced.length);
+}
+
+export const PublishMilestones = defineTask({
+  name: 'PublishMilestones',
+  input: DynamoDBStreamSchema,
+  run: publishMilestones,
+});
+export const handler = PublishMilestones.handler();

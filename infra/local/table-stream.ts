@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { Clock } from '../../functions/domain/time.js';
+import type { BatchResponse } from '../../functions/events/publish-milestones.js';
+import { milestoneStream } from '../milestone-stream.js';
+
+type Image = Record<string, AttributeValue>;
+
+/** A record as DynamoDB Streams gives it to Lambda (NEW_AND_OLD_IMAGES). */
+export interface StreamRecord {
+  eventID: string;
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  eventVersion: '1.1';
+  eventSource: 'aws:dynamodb';
+  awsRegion: string;
+  eventSourceARN: string;
+  dynamodb: {
+    ApproximateCreationDateTime: number;
+    Keys: Image;
+    NewImage?: Image;
+    OldImage?: Image;
+    SequenceNumber: string;
+    SizeBytes: number;
+    StreamViewType: 'NEW_AND_OLD_IMAGES';
+  };
+}
+
+export interface LocalTableStream {
+  /** Where DynamoDB clients send their requests: DynamoDB (dynalite) behind the stream's capture. */
+  url: string;
+  /** Records given up on after their retries, as the event source's on-failure destination would get them. */
+  deadLetters: StreamRecord[];
+  /** Resolves once every write under way is captured and every record delivered (or given up on). */
+  drained(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+/** Writes of several items at once: nothing here uses them, and the stream does not capture them. */
+const MULTI_ITEM_WRITES = new Set(['BatchWriteItem', 'TransactWriteItems']);
+
+/**
+ * DynamoDB Streams for the accreditation table, locally (dynalite has none), feeding the PublishMilestones
+ * handler as Lambda's event source mapping would. It stands in front of dynalite as a proxy: each write
+ * to a participant item (the mapping's filter) is serialised with the other writes to that item, its old
+ * image known (or read) before and its new image read after, and a record made if the item changed (as
+ * Streams makes none for a write that changes nothing, or one whose condition failed). Records are delivered in order, in
+ * batches, to `deliver`; one it reports failed (ReportBatchItemFailures) or that throws is retried from
+ * that record, and after `retryAttempts` kept in `deadLetters`.
+ *
+ * Not reproduced: shards (every record is in one ordered queue, where AWS orders only each item's),
+ * bisecting a failed batch, the 24-hour retention (records pending when the process dies are lost; a
+ * stop waits for them), and writes made behind the proxy's back.
+ */
+export async function startLocalTableStream(options: {
+  port: number;
+  /** dynalite's address, and a client for it that reads images. */
+  dynamodb: { url: string; client: DynamoDBClient };
+  tableName: string;
+  region: string;
+  account: string;
+  clock: Clock;
+  retryIntervalMs: number;
+  deliver(batch: { Records: StreamRecord[] }): Promise<BatchResponse>;
+}): Promise<LocalTableStream> {
+  const streamArn = `arn:aws:dynamodb:${options.region}:${options.account}:table/${options.tableName}/stream/local`;
+  const pending: StreamRecord[] = [];
+  const deadLetters: StreamRecord[] = [];
+  const writesUnderWay = new Set<Promise<unknown>>();
+  const itemQueues = new Map<string, Promise<unknown>>();
+  let sequence = 0;
+  let delivering: Promise<void> | undefined;
+
+  /** Runs `work` after every earlier write to the same item: the old and new images are this write's. */
+  function serialised<T>(itemKey: string, work: () => Promise<T>): Promise<T> {
+    const run = (itemQueues.get(itemKey) ?? Promise.resolve()).then(work);
+    const settled = run.catch(() => undefined);
+    itemQueues.set(itemKey, settled);
+    void settled.then(() => itemQueues.get(itemKey) === settled && itemQueues.delete(itemKey));
+    return run;
+  }
+
+  const readImage = async (key: Image) =>
+    (
+      await options.dynamodb.client.send(
+        new GetItemCommand({ TableName: options.tableName, Key: key, ConsistentRead: true }),
+      )
+    ).Item;
+
+  function record(key: Image, before: Image | undefined, after: Image | undefined): StreamRecord {
+    return {
+      eventID: randomUUID().replaceAll('-', ''),
+      eventName: before ? (after ? 'MODIFY' : 'REMOVE') : 'INSERT',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: options.region,
+      eventSourceARN: streamArn,
+      dynamodb: {
+        ApproximateCreationDateTime: Math.floor(options.clock.now().getTime() / 1000),
+        Keys: key,
+        ...(after && { NewImage: after }),
+        ...(before && { OldImage: before }),
+        SequenceNumber: String(++sequence).padStart(21, '0'),
+        SizeBytes: Buffer.byteLength(JSON.stringify({ key, before, after })),
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+    };
+  }
+
+  async function deliverPending() {
+    let attempts = 0;
+    try {
+      while (pending.length) {
+        const batch = pending.slice(0, milestoneStream.batchSize);
+        const failed = await options.deliver({ Records: batch }).then(
+          ({ batchItemFailures }) => batchItemFailures[0]?.itemIdentifier,
+          () => batch[0]?.dynamodb.SequenceNumber,
+        );
+        const index = batch.findIndex((r) => r.dynamodb.SequenceNumber === failed);
+        // An identifier that names no record of the batch fails the whole batch, as on AWS.
+        const done = failed === undefined ? batch.length : Math.max(index, 0);
+        pending.splice(0, done);
+        attempts = done > 0 ? 0 : attempts;
+        if (failed === undefined) continue;
+        if (++attempts > milestoneStream.retryAttempts) {
+          deadLetters.push(...pending.splice(0, 1));
+          attempts = 0;
+        } else await sleep(options.retryIntervalMs);
+      }
+    } finally {
+      delivering = undefined;
+    }
+  }
+
+  function append(streamed: StreamRecord) {
+    pending.push(streamed);
+    delivering ??= deliverPending();
+  }
+
+  /**
+   * Each item's image as the last write through here left it (every write comes through here), so a write
+   * costs one read, after it, off the writer's path: the writer has its answer once the write is done, and
+   * the next write to the item waits until this one's record is made.
+   */
+  const images = new Map<string, Image | undefined>();
+  function captured<T extends { status: number }>(itemKey: string, key: Image, write: () => Promise<T>) {
+    return new Promise<T>((answer, fail) => {
+      const work = serialised(itemKey, async () => {
+        const before = images.has(itemKey) ? images.get(itemKey) : await readImage(key);
+        images.delete(itemKey);
+        const written = await write();
+        answer(written);
+        const after = written.status === 200 ? await readImage(key) : before;
+        images.set(itemKey, after);
+        if (JSON.stringify(before) !== JSON.stringify(after)) append(record(key, before, after));
+      });
+      work.catch(fail);
+      writesUnderWay.add(work);
+      void work.finally(() => writesUnderWay.delete(work)).catch(() => undefined);
+    });
+  }
+
+  const forward = (request: IncomingMessage, body: Buffer) =>
+    new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((done, fail) => {
+      const target = new URL(request.url ?? '/', options.dynamodb.url);
+      const { host: _host, connection: _connection, ...headers } = request.headers;
+      const sent = httpRequest(target, { method: request.method, headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          done({
+            status: response.statusCode ?? 500,
+            headers: response.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+        response.on('error', fail);
+      });
+      sent.on('error', fail);
+      sent.end(body);
+    });
+
+  async function handle(request: IncomingMessage, response: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    const input = body.length
+      ? (JSON.parse(body.toString('utf8')) as { TableName?: string; Key?: Image; Item?: Image })
+      : {};
+    const key =
+      input.Key ??
+      (input.Item && { PK: input.Item.PK as AttributeValue, SK: input.Item.SK as AttributeValue });
+    const participant =
+      input.TableName === options.tableName &&
+      key?.PK?.S?.startsWith(milestoneStream.participantKeyPrefix) &&
+      key.SK !== undefined;
+    let answer: Awaited<ReturnType<typeof forward>>;
+    if (
+      MULTI_ITEM_WRITES.has(operation) &&
+      body.toString('utf8').includes(milestoneStream.participantKeyPrefix)
+    ) {
+      response.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.0' });
+      return response.end(
+        JSON.stringify({
+          __type: 'com.amazon.coral.validate#ValidationException',
+          message: `Local stream: ${operation} of participant items is not captured; write them one by one`,
+        }),
+      );
+    }
+    if (WRITES.has(operation) && participant && key)
+      answer = await captured(`${key.PK?.S}\n${key.SK?.S}`, key, () => forward(request, body));
+    else answer = await forward(request, body);
+    response.writeHead(answer.status, answer.headers);
+    response.end(answer.body);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: Error) => {
+      response.writeHead(500, { 'Content-Type': 'application/x-amz-json-1.0' });
+      response.end(
+        JSON.stringify({ __type: 'InternalServerError', message: `Local stream: ${error.message}` }),
+      );
+    });
+  });
+  await new Promise<void>((done) => server.listen(options.port, '127.0.0.1', done));
+  const drained = async () => {
+    while (writesUnderWay.size || delivering) await Promise.allSettled([...writesUnderWay, delivering]);
+  };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    deadLetters,
+    drained,
+    async stop() {
+      await drained();
+      await new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      });
+    },
+  };
+}
