@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { accreditationTable, idempotencyTable, timeToLiveAttribute } from '../table-design.js';
 
@@ -30,6 +30,9 @@ export class DataStore extends Construct {
         indexName: index.IndexName,
         partitionKey: { name: ipk.AttributeName, type: AttributeType.STRING },
         sortKey: { name: isk.AttributeName, type: AttributeType.STRING },
+        ...('NonKeyAttributes' in index.Projection
+          ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.Projection.NonKeyAttributes] }
+          : {}),
       });
     }
     this.idempotencyTable = new Table(this, 'Idempotency', {
