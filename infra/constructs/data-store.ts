@@ -31,7 +31,10 @@ export class DataStore extends Construct {
         partitionKey: { name: ipk.AttributeName, type: AttributeType.STRING },
         sortKey: { name: isk.AttributeName, type: AttributeType.STRING },
         ...('NonKeyAttributes' in index.Projection
-          ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.Projection.NonKeyAttributes] }
+          ? {
+              projectionType: ProjectionType.INCLUDE,
+              nonKeyAttributes: [...index.Projection.NonKeyAttributes],
+            }
           : {}),
       });
     }
