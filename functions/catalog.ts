@@ -16,13 +16,15 @@ export type WorkflowTaskName = keyof typeof workflowTasks;
 
 /**
  * Functions reached from outside the workflows: the emailed forms (HTTP), the public certificate and
- * directory pages (HTTP), the admin's commands, and the daily reconciler (EventBridge Scheduler).
+ * directory pages (HTTP), the admin's commands, the daily reconciler and the weekly digest (EventBridge
+ * Scheduler).
  */
 export const entryPoints = {
   Forms: 'functions/forms/forms-handler.ts',
   Public: 'functions/public/public-handler.ts',
   Admin: 'functions/admin/admin-commands.ts',
   Reconcile: 'functions/admin/reconcile.ts',
+  WeeklyDigest: 'functions/admin/weekly-digest.ts',
 } as const;
 
 export const substitutionKey = (name: WorkflowTaskName) => `${name}FunctionArn`;

@@ -9,6 +9,7 @@ import { LifecycleFunctions } from './constructs/lifecycle-functions.js';
 import { LifecycleWorkflows, workflowArn } from './constructs/lifecycle-workflows.js';
 import { Reconciler } from './constructs/reconciler.js';
 import { Uploads } from './constructs/uploads.js';
+import { WeeklyDigestSender } from './constructs/weekly-digest.js';
 
 export interface AccreditationStackProps extends StackProps {
   /** The verified SES identity emails come from. */
@@ -25,6 +26,7 @@ export class AccreditationStack extends Stack {
     tasks: Construct[];
     uploads: Uploads;
     reconciler: Reconciler;
+    weeklyDigest: WeeklyDigestSender;
   };
 
   constructor(scope: Construct, id: string, props: AccreditationStackProps) {
@@ -46,9 +48,9 @@ export class AccreditationStack extends Stack {
         FORMS_BASE_URL: 'https://forms.invalid/',
       },
       // The reconciler looks up every unfinished participant's execution in one run.
-      timeouts: { Reconcile: Duration.minutes(5) },
+      timeouts: { Reconcile: Duration.minutes(5), WeeklyDigest: Duration.minutes(5) },
     });
-    const { Forms, Admin, Public, Reconcile, ...tasks } = functions.byName;
+    const { Forms, Admin, Public, Reconcile, WeeklyDigest, ...tasks } = functions.byName;
     const forms = new FormsApi(this, 'Forms', { forms: Forms, publicPages: Public });
     // Files participants attach to submissions: only the forms take and show them. Issued certificates, in
     // the same bucket: AdvanceProgramme keeps each one at accreditation, the public pages serve it.
@@ -92,6 +94,12 @@ export class AccreditationStack extends Stack {
       stateMachines: workflows.stateMachines,
       alerts,
     });
+    // Every Monday, each cohort's admin hears who is overdue (nothing when nobody is).
+    const weeklyDigest = new WeeklyDigestSender(this, 'WeeklyDigest', {
+      fn: WeeklyDigest,
+      table: data.table,
+      alerts,
+    });
     // By name, not by reference: the forms API → Forms → state machine → AdvanceCommitment → API URL would be a cycle.
     // Everything that wakes a waiting execution: the forms, the waits themselves, and the admin's changes.
     for (const fn of [Forms, Admin, tasks.AwaitCommitment, tasks.AwaitChange])
@@ -111,7 +119,8 @@ export class AccreditationStack extends Stack {
       }
       // The reconciler's grants are its own (infra/constructs/reconciler.ts): it reads, looks and alerts.
       if (fn === Reconcile) continue;
-      data.table.grantReadWriteData(fn);
+      // The weekly digest only reads the table (infra/constructs/weekly-digest.ts), and sends.
+      if (fn !== WeeklyDigest) data.table.grantReadWriteData(fn);
       data.idempotencyTable.grantReadWriteData(fn);
       fn.addToRolePolicy(
         new PolicyStatement({
@@ -124,7 +133,13 @@ export class AccreditationStack extends Stack {
       );
     }
 
-    this.nagScopes = { table: data.table, tasks: [...Object.values(tasks), Reconcile], uploads, reconciler };
+    this.nagScopes = {
+      table: data.table,
+      tasks: [...Object.values(tasks), Reconcile, WeeklyDigest],
+      uploads,
+      reconciler,
+      weeklyDigest,
+    };
     new CfnOutput(this, 'FormsUrl', { value: forms.api.url });
     new CfnOutput(this, 'StateMachineArn', { value: lifecycle.stateMachineArn });
     new CfnOutput(this, 'AccreditedYearsStateMachineArn', {

@@ -10,12 +10,13 @@ export function acknowledgeNagFindings(
     tasks: IConstruct[];
     uploads: { bucket: IConstruct };
     reconciler: { deadLetters: IConstruct };
+    weeklyDigest: { deadLetters: IConstruct };
   },
 ) {
   const logicalId = (c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
   const wildcard = (resource: string) => `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`;
   const grants =
-    'Wildcards from CDK grants on our own resources: table index ARNs (index/*) and the Lambda versions of our own functions invoked by the state machines and by the reconciler’s schedule.';
+    'Wildcards from CDK grants on our own resources: table index ARNs (index/*) and the Lambda versions of our own functions invoked by the state machines and by the reconciler’s and weekly digest’s schedules.';
   Validations.of(stack).acknowledge(
     { id: wildcard(`<${logicalId(scoped.table)}.Arn>/index/*`), reason: grants },
     ...scoped.tasks.map((fn) => ({ id: wildcard(`<${logicalId(fn)}.Arn>:*`), reason: grants })),
@@ -70,10 +71,13 @@ export function acknowledgeNagFindings(
         'No Cognito by design: the link secret is the authorisation for these public forms (see APIG4).',
     },
   );
-  // Only the reconciler's dead-letter queue: any other queue without a DLQ must still be reported.
-  Validations.of(scoped.reconciler.deadLetters).acknowledge({
-    id: 'AwsSolutions::AwsSolutions-SQS3',
-    reason:
-      "This queue is the dead-letter queue of the reconciler's schedule target (EventBridge Scheduler's own DLQ setting, which cdk-nag does not see); a message in it raises an alarm to the admin.",
-  });
+  // Only the schedules' dead-letter queues: any other queue without a DLQ must still be reported.
+  for (const [what, { deadLetters }] of [
+    ['reconciler', scoped.reconciler],
+    ['weekly digest', scoped.weeklyDigest],
+  ] as const)
+    Validations.of(deadLetters).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: `This queue is the dead-letter queue of the ${what}'s schedule target (EventBridge Scheduler's own DLQ setting, which cdk-nag does not see); a message in it raises an alarm to the admin.`,
+    });
 }

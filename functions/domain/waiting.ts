@@ -87,7 +87,7 @@ export function waitingFor(
     ? {
         on: askedOf[ask.kind] ?? 'nobody',
         what: ask.stepId ?? ask.kind,
-        since: ask.invitedAt ?? ask.createdAt,
+        since: ask.createdAt,
         nextDeadline: dueBy(ask).toISOString(),
       }
     : missed

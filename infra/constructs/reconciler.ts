@@ -1,14 +1,13 @@
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { WorkflowName } from '../../workflows/definitions.js';
 import type { AdminAlerts } from './admin-alerts.js';
+import { scheduleRuns } from './scheduled-run.js';
 
 /** 06:00 in London, every day: before the programme team starts work. */
 export const RECONCILE_AT = { hour: '6', minute: '0' } as const;
@@ -65,26 +64,17 @@ export class Reconciler extends Construct {
     );
     alerts.topic.grantPublish(fn);
 
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
-    });
-    new Schedule(this, 'Daily', {
+    this.deadLetters = scheduleRuns(this, {
+      fn,
+      id: 'Daily',
       description:
         'Every day: tell the admin about unfinished participants whose execution stopped or never started.',
-      schedule: ScheduleExpression.cron({ ...RECONCILE_AT, timeZone: TimeZone.EUROPE_LONDON }),
-      target: new LambdaInvoke(fn, {
-        input: ScheduleTargetInput.fromObject({}),
-        retryAttempts: 3,
-        maxEventAge: Duration.hours(6),
-        deadLetterQueue: this.deadLetters,
-      }),
+      at: RECONCILE_AT,
+      alerts,
+      alarm: {
+        name: 'ReconcilerNotRun',
+        description: 'The daily reconciler could not be run: look at its dead-letter queue.',
+      },
     });
-    alerts.alarmOnAny(
-      'ReconcilerNotRun',
-      this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      'The daily reconciler could not be run: look at its dead-letter queue.',
-    );
   }
 }

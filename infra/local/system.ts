@@ -76,6 +76,8 @@ export interface LocalSystem {
   admin(command: unknown): Promise<unknown>;
   /** Runs the daily reconciler through the real Reconcile handler, as its schedule would. */
   reconcile(): Promise<unknown>;
+  /** Runs the weekly digest through the real WeeklyDigest handler, as its schedule would. */
+  weeklyDigest(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -203,6 +205,11 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     'Reconcile',
     Reconcile.handler(() => reconcileDependencies),
   );
+  const { WeeklyDigest } = await import(resolve(root, entryPoints.WeeklyDigest));
+  const weeklyDigest = asLocalFunction(
+    'WeeklyDigest',
+    WeeklyDigest.handler(() => dependencies),
+  );
   const forms = formsHandler(() => dependencies);
   const publicPages = publicHandler(() => dependencies);
 
@@ -248,6 +255,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     dependencies,
     admin,
     reconcile: () => reconcile({}),
+    weeklyDigest: () => weeklyDigest({}),
     async stop() {
       keeper?.stopWatching();
       // Kept as running, to be revived on the next start: stopping the local system is not StopExecution.

@@ -14,6 +14,7 @@ import {
 } from '../../functions/catalog.js';
 import { buildApp } from '../../infra/app.js';
 import { RECONCILE_AT } from '../../infra/constructs/reconciler.js';
+import { WEEKLY_DIGEST_AT } from '../../infra/constructs/weekly-digest.js';
 import { accreditationTable, idempotencyTable, timeToLiveAttribute } from '../../infra/table-design.js';
 import { readWorkflow, type WorkflowName, workflowFiles } from '../../workflows/definitions.js';
 
@@ -623,6 +624,48 @@ describe('the daily reconciler', () => {
     expect(denials).toEqual([
       expect.objectContaining({ Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     ]);
+  });
+});
+
+describe('the weekly digest', () => {
+  const digestId = () => functionIds.WeeklyDigest ?? 'no WeeklyDigest function';
+  const scheduleId = () =>
+    onlyId('AWS::Scheduler::Schedule', { Target: { Arn: { 'Fn::GetAtt': [digestId(), 'Arn'] } } });
+  const deadLettersId = () =>
+    template.findResources('AWS::Scheduler::Schedule')[scheduleId()]?.Properties.Target.DeadLetterConfig.Arn[
+      'Fn::GetAtt'
+    ][0] as string;
+
+  it('EventBridge Scheduler runs the WeeklyDigest function every Monday at 07:00 London time, with retries and a dead-letter queue that alarms', () => {
+    expect(WEEKLY_DIGEST_AT).toEqual({ weekDay: 'MON', hour: '7', minute: '0' });
+    expect(template.findResources('AWS::Scheduler::Schedule')[scheduleId()]?.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 7 ? * MON *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+      Target: {
+        Input: '{}',
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 6 * 3600 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [deadLettersId(), 'Arn'] } },
+      },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLettersId(), 'QueueName'] } }],
+      AlarmActions: [{ Ref: adminTopicId() }],
+    });
+  });
+
+  it('the WeeklyDigest function only reads the table (Query on it and GSI1, GetItem), and may send email', () => {
+    const granted = statementsOf('WeeklyDigest')
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) =>
+        [s.Action].flat().flatMap((action) => [s.Resource].flat().map((r) => `${action} ${flatten(r)}`)),
+      );
+    const table = `<${tableId}.Arn>`;
+    expect(sorted(granted.filter((g) => g.includes(table)))).toEqual(
+      sorted([`dynamodb:Query ${table}`, `dynamodb:Query ${table}/index/GSI1`, `dynamodb:GetItem ${table}`]),
+    );
+    expect(granted).toContain(`dynamodb:PutItem <${idempotencyTableId}.Arn>`);
+    expect(granted.some((g) => g.startsWith('ses:SendRawEmail'))).toBe(true);
   });
 });
 
