@@ -40,7 +40,7 @@ function overdueSection(report: ProgrammeReport): SafeHtml {
   if (!report.overdue.length) return html`<p>Nobody is overdue.</p>`;
   return html`<table>
 <caption>${report.overdue.length} overdue, longest waiting first</caption>
-<thead><tr><th scope="col">Participant</th><th scope="col">Waiting on</th><th scope="col">For</th><th scope="col">Was due</th></tr></thead>
+<thead><tr><th scope="col">Name</th><th scope="col">Waiting on</th><th scope="col">For</th><th scope="col">Was due</th></tr></thead>
 <tbody>${report.overdue.map(
     (row) =>
       html`<tr><th scope="row">${row.name}<br><span class="muted">${row.participantId}, ${row.cohortId}</span></th><td class="overdue">${waitingOnLabel(row.waitingOn)}</td><td>${row.what ?? ''}</td><td>${londonDay(row.nextDeadline)}</td></tr>`,
