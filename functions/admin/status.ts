@@ -19,7 +19,11 @@ export interface StatusRow {
   overdue: boolean;
 }
 
-const byDeadline = (row: StatusRow) => row.nextDeadline ?? '~';
+/** Soonest due first, nothing due last (ISO strings sort as they read). */
+const byDeadline = (a: StatusRow, b: StatusRow) => {
+  const [x, y] = [a.nextDeadline ?? '~', b.nextDeadline ?? '~'];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 /** Status rows, overdue first, then due soonest first (nothing due last), then by name. */
 export function statusRows(participants: WaitingParticipant[], now: Date): StatusRow[] {
@@ -40,10 +44,7 @@ export function statusRows(participants: WaitingParticipant[], now: Date): Statu
       }),
     )
     .sort(
-      (a, b) =>
-        Number(b.overdue) - Number(a.overdue) ||
-        byDeadline(a).localeCompare(byDeadline(b)) ||
-        a.name.localeCompare(b.name),
+      (a, b) => Number(b.overdue) - Number(a.overdue) || byDeadline(a, b) || a.name.localeCompare(b.name),
     );
 }
 
