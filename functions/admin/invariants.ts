@@ -62,7 +62,7 @@ export interface SystemSnapshot {
 
 export const INVARIANTS = {
   'waits-on-someone':
-    'every participant is finished, or has exactly one running execution that waits on a named person or a date',
+    'every participant is finished, or has exactly one running execution that waits on a named person or a date, as their record says',
   'no-busy-loop':
     'no execution busy-loops: no short waits over and over, no transitions with nothing changed',
   'directory-only-accredited': 'nobody is in the public directory who is not currently accredited',
@@ -158,7 +158,12 @@ class View {
 
   /** The asks a participant's progress still waits for (functions/domain/waiting.ts). */
   asksOf(participant: Participant): PendingAsks {
-    return pendingAsks(participant, this.snapshot.requests, this.now);
+    return pendingAsks(
+      participant,
+      programmes.get(participant.programmeId),
+      this.snapshot.requests,
+      this.now,
+    );
   }
 
   /** Instants something falls due for the participant: what a short wait may legitimately wait for. */
@@ -235,6 +240,9 @@ function waitsOnSomeone(participant: Participant, view: View): Breach[] {
   const asks = view.asksOf(participant);
   // Whom it waits on, decided as the lifecycle decides it; any date will do here.
   const { on } = waitingFor(participant, asks, { what: current.parked.state }, view.now);
+  // What the programme team reads (status, report, digest) is what the system does.
+  if (participant.waiting && participant.waiting.on !== on)
+    return breach(`its record says it waits on ${participant.waiting.on}, but it waits on ${on}`);
   if (on === 'admin')
     return view.adminToldAbout(participant)
       ? []

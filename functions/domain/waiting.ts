@@ -1,4 +1,6 @@
 import type { Participant, Stage, Waiting, WaitingOn } from './participant.js';
+import type { Programme } from './programme.js';
+import { position } from './progress.js';
 import { dueBy, type Request, type RequestKind } from './request.js';
 
 /**
@@ -39,17 +41,36 @@ function doneFor(participant: Participant, request: Request): boolean {
 }
 
 /**
+ * An ask of the participant's own about a programme step after the one they are at: their old cohort's,
+ * closed when they were deferred (the later cohort asks afresh when they reach it). Registers are left
+ * to the cohort they are for: a day's register comes whatever else the participant is doing.
+ */
+function notYetReached(participant: Participant, programme: Programme | undefined, request: Request) {
+  if (!programme || request.kind === 'attendance' || !request.stepId) return false;
+  const where = position(programme, participant);
+  if (!('at' in where)) return false;
+  const steps = programme.steps.map((step) => step.id);
+  return steps.indexOf(request.stepId) > steps.indexOf(where.at.id);
+}
+
+/**
  * Of `requests`, the asks a participant's progress still waits for: their own unanswered requests, and
  * their cohort's registers for days with no attendance recorded for them.
  */
-export function pendingAsks(participant: Participant, requests: Request[], now: Date): PendingAsks {
+export function pendingAsks(
+  participant: Participant,
+  programme: Programme | undefined,
+  requests: Request[],
+  now: Date,
+): PendingAsks {
   const asks = requests.filter(
     (r) =>
       askedOf[r.kind] &&
       r.status !== 'answered' &&
       (r.participantId === participant.participantId ||
         (r.kind === 'attendance' && r.cohortId === participant.cohortId)) &&
-      !doneFor(participant, r),
+      !doneFor(participant, r) &&
+      !notYetReached(participant, programme, r),
   );
   const isOpen = (r: Request) => r.status === 'open' && now < new Date(r.expiresAt);
   return { open: asks.filter(isOpen), expired: asks.filter((r) => !isOpen(r)) };

@@ -51,24 +51,28 @@ const ask = (fields: Partial<Request>): Request => ({
 });
 
 describe('whom the participant waits on', () => {
-  const asha = person('p-asha');
+  const programme = programmeById('ncetm-pd-lead');
+  const asha = person('p-asha', {
+    progress: { 'day-1': { outcome: 'attended', recordedAt: iso(-10), recordedBy: 'Casey' } },
+  });
 
   it('an open ask waits on whom it asks, from when it was made until it is due; the soonest due of several', () => {
+    // Day 2's register comes whatever else the participant is doing (here, the interim task).
     const register = ask({
-      requestId: 'day-1-north',
+      requestId: 'day-2-north',
       kind: 'attendance',
       participantId: undefined,
       cohortId: 'north',
-      stepId: 'day-1',
+      stepId: 'day-2',
       createdAt: iso(-2),
       expiresAt: iso(360),
       dueAt: iso(1),
     });
-    const asks = pendingAsks(asha, [ask({}), register], NOW);
+    const asks = pendingAsks(asha, programme, [ask({}), register], NOW);
     expect(waitingFor(asha, asks, { what: 'interim-task' }, NOW)).toEqual({
       on: 'cohort-lead',
       stage: 'in-programme',
-      what: 'day-1',
+      what: 'day-2',
       since: iso(-2),
       nextDeadline: iso(1),
     });
@@ -76,13 +80,25 @@ describe('whom the participant waits on', () => {
 
   it('an expired ask waits on the admin, overdue since its deadline; an answered one or one done on the record on nobody', () => {
     const expired = ask({ expiresAt: iso(-1) });
-    const waiting = waitingFor(asha, pendingAsks(asha, [expired], NOW), { what: 'interim-task' }, NOW);
+    const waiting = waitingFor(
+      asha,
+      pendingAsks(asha, programme, [expired], NOW),
+      { what: 'interim-task' },
+      NOW,
+    );
     expect(waiting).toMatchObject({ on: 'admin', since: iso(-1), nextDeadline: iso(-1) });
     expect(isOverdue(waiting, NOW)).toBe(true);
     const done = person('p-asha', {
       progress: { 'interim-task': { outcome: 'submitted', attempt: 1, submittedAt: iso(-1), answers: {} } },
     });
-    expect(pendingAsks(done, [expired, ask({ status: 'answered' })], NOW)).toEqual(noAsks());
+    expect(pendingAsks(done, programme, [expired, ask({ status: 'answered' })], NOW)).toEqual(noAsks());
+  });
+
+  it("an ask of theirs for a step they have not reached is their old cohort's, closed by a deferral: nobody waits on it", () => {
+    const deferred = person('p-asha', { deferrals: [{ fromCohortId: 'south', reason: 'ill', at: iso(-2) }] });
+    const oldTask = ask({ status: 'expired', expiresAt: iso(-1) });
+    expect(pendingAsks(deferred, programme, [oldTask], NOW)).toEqual(noAsks());
+    expect(pendingAsks(asha, programme, [oldTask], NOW).expired).toEqual([oldTask]);
   });
 
   it('with nothing asked, a date (never overdue), keeping since while it waits for the same; nobody once finished or withdrawn', () => {
