@@ -469,6 +469,14 @@ describe('alarms', () => {
 });
 
 /** Every statement of the policies attached to the named function's role. */
+/** What a function's role allows, as `action resource` (resources flattened). */
+const grantsOf = (functionName: string) =>
+  statementsOf(functionName)
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) =>
+      [s.Action].flat().flatMap((action) => [s.Resource].flat().map((r) => `${action} ${flatten(r)}`)),
+    );
+
 function statementsOf(functionName: string): PolicyStatement[] {
   const role = lambdas[functionIds[functionName] ?? '']?.Role['Fn::GetAtt'][0];
   return Object.values(
@@ -588,11 +596,7 @@ describe('the daily reconciler', () => {
   });
 
   it('the Reconcile function may query and get from the table, describe executions of both state machines, publish to the alerts topic, and nothing more', () => {
-    const granted = statementsOf('Reconcile')
-      .filter((s) => s.Effect === 'Allow')
-      .flatMap((s) =>
-        [s.Action].flat().flatMap((action) => [s.Resource].flat().map((r) => `${action} ${flatten(r)}`)),
-      );
+    const granted = grantsOf('Reconcile');
     const table = `<${tableId}.Arn>`;
     const executions = (name: WorkflowName) =>
       `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*`;
@@ -655,11 +659,7 @@ describe('the weekly digest', () => {
   });
 
   it('the WeeklyDigest function only reads the table (Query on it and GSI1, GetItem), and may send email', () => {
-    const granted = statementsOf('WeeklyDigest')
-      .filter((s) => s.Effect === 'Allow')
-      .flatMap((s) =>
-        [s.Action].flat().flatMap((action) => [s.Resource].flat().map((r) => `${action} ${flatten(r)}`)),
-      );
+    const granted = grantsOf('WeeklyDigest');
     const table = `<${tableId}.Arn>`;
     expect(sorted(granted.filter((g) => g.includes(table)))).toEqual(
       sorted([`dynamodb:Query ${table}`, `dynamodb:Query ${table}/index/GSI1`, `dynamodb:GetItem ${table}`]),
