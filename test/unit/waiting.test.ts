@@ -5,8 +5,8 @@ import { programmeReportHtml } from '../../functions/admin/report/programme-repo
 import { statusTable } from '../../functions/admin/report/status-table.js';
 import { type StatusRow, statusRows } from '../../functions/admin/status.js';
 import { isoWeek } from '../../functions/admin/weekly-digest.js';
-import { Participant } from '../../functions/domain/participant.js';
-import type { Request } from '../../functions/domain/request.js';
+import type { Participant } from '../../functions/domain/participant.js';
+import { newRequest, type Request } from '../../functions/domain/request.js';
 import { DAY } from '../../functions/domain/time.js';
 import {
   isOverdue,
@@ -16,37 +16,29 @@ import {
   waitingFor,
 } from '../../functions/domain/waiting.js';
 import { programmeById } from '../../functions/programmes/index.js';
+import { participantIn } from '../support/records.js';
 
 /** Who the system waits on, as one pure function decides it, and the renderings of what it lists. */
 const NOW = new Date('2027-02-01T10:00:00.000Z');
 const iso = (days: number) => new Date(NOW.getTime() + days * DAY).toISOString();
 
 const person = (participantId: string, fields: Partial<Participant> = {}) =>
-  Participant.parse({
-    participantId,
-    person: { name: `Person ${participantId}`, email: `${participantId}@school.test` },
-    school: 'Hillside Primary',
-    seniorLeader: { name: 'Sam Okafor', email: `head-of-${participantId}@school.test` },
-    programmeId: 'ncetm-pd-lead',
-    pathway: 'primary',
-    cohortId: 'north',
-    stage: 'in-programme',
-    enrolledAt: iso(-60),
-    ...fields,
-  });
+  participantIn('north', `${participantId}@school.test`, new Date(iso(-60)), { participantId, ...fields });
 
+/** Asha's interim task, asked five days ago with a deadline in 20 days, as the lifecycle makes it. */
 const ask = (fields: Partial<Request>): Request => ({
-  requestId: 'interim-task#1-p-asha',
-  kind: 'submission',
-  participantId: 'p-asha',
-  stepId: 'interim-task',
-  attempt: 1,
-  recipient: { name: 'Asha Patel', email: 'p-asha@school.test' },
-  status: 'open',
-  createdAt: iso(-5),
-  expiresAt: iso(20),
-  reminderAfterDays: [],
-  remindersSent: 0,
+  ...newRequest(
+    {
+      requestId: 'interim-task#1-p-asha',
+      kind: 'submission',
+      participantId: 'p-asha',
+      stepId: 'interim-task',
+      attempt: 1,
+      recipient: { name: 'Asha Patel', email: 'p-asha@school.test' },
+    },
+    { reminderAfterDays: [], expiresAfterDays: 25 },
+    new Date(iso(-5)),
+  ),
   ...fields,
 });
 
