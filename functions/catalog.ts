@@ -16,8 +16,8 @@ export type WorkflowTaskName = keyof typeof workflowTasks;
 
 /**
  * Functions reached from outside the workflows: the emailed forms (HTTP), the public certificate and
- * directory pages (HTTP), the admin's commands, the daily reconciler and the daily retention job
- * (EventBridge Scheduler), and the milestones' publisher (the table's DynamoDB stream).
+ * directory pages (HTTP), the admin's commands, the daily reconciler, the daily retention job and the
+ * weekly digest (EventBridge Scheduler), and the milestones' publisher (the table's DynamoDB stream).
  */
 export const entryPoints = {
   Forms: 'functions/forms/forms-handler.ts',
@@ -26,6 +26,7 @@ export const entryPoints = {
   Reconcile: 'functions/admin/reconcile.ts',
   Retention: 'functions/admin/retention.ts',
   PublishMilestones: 'functions/events/publish-milestones.ts',
+  WeeklyDigest: 'functions/admin/weekly-digest.ts',
 } as const;
 
 export const substitutionKey = (name: WorkflowTaskName) => `${name}FunctionArn`;

@@ -10,6 +10,8 @@ export interface Permissions {
   table?: ('GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query')[];
   /** Query on the table's GSI1: every cohort, a cohort's participants, a participant's requests, the directory. */
   queryGsi1?: true;
+  /** Query on the table's GSI2: who waits on whom, by stage (and Maths Hub). */
+  queryGsi2?: true;
   /** Powertools idempotency records (get, put, update, delete): whoever emails, publishes or replays a post. */
   idempotency?: true;
   /** DeleteItem only on the idempotency records: erasing a person forgets the replay pages of their answers. */
@@ -51,7 +53,7 @@ export const permissions: Record<FunctionName, Permissions> = {
   },
   AwaitChange: { table: ['UpdateItem'], workflows: wakes },
   AdvanceAccreditedYears: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], ...emails },
-  ReportLifecycleFailure: { table: ['GetItem'], ...emails },
+  ReportLifecycleFailure: { table: ['GetItem', 'UpdateItem'], ...emails },
   Forms: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     queryGsi1: true,
@@ -63,6 +65,7 @@ export const permissions: Record<FunctionName, Permissions> = {
   Admin: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     queryGsi1: true,
+    queryGsi2: true,
     forgetsReplays: true,
     workflows: ['StartExecution', 'DescribeExecution', 'StopExecution', 'SendTaskSuccess'],
     uploads: ['ListBucket', 'DeleteObject'],
@@ -77,6 +80,7 @@ export const permissions: Record<FunctionName, Permissions> = {
   },
   // Its stream reads and dead-letter sends are the event source's (infra/constructs/milestone-publishing.ts).
   PublishMilestones: { table: ['GetItem'], milestones: true },
+  WeeklyDigest: { table: ['GetItem'], queryGsi1: true, ...emails },
   Retention: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     queryGsi1: true,
@@ -109,6 +113,7 @@ export function grantsOf(p: Permissions): Grant[] {
   return [
     ...on(['Accreditation'], 'dynamodb', p.table),
     ...on(['Accreditation/index/GSI1'], 'dynamodb', p.queryGsi1 && ['Query']),
+    ...on(['Accreditation/index/GSI2'], 'dynamodb', p.queryGsi2 && ['Query']),
     ...on(['Idempotency'], 'dynamodb', p.idempotency && ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
     ...on(['Idempotency'], 'dynamodb', p.forgetsReplays && !p.idempotency ? ['DeleteItem'] : []),
     ...on(['email'], 'ses', p.email && ['SendEmail', 'SendRawEmail']),

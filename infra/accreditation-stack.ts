@@ -15,6 +15,7 @@ import { MilestonePublishing, type MilestoneSubscriber } from './constructs/mile
 import { Reconciler } from './constructs/reconciler.js';
 import { DEFAULT_RETENTION_YEARS, Retention } from './constructs/retention.js';
 import { Uploads } from './constructs/uploads.js';
+import { WeeklyDigestSender } from './constructs/weekly-digest.js';
 
 export interface AccreditationStackProps extends StackProps {
   /** The verified SES identity emails come from. */
@@ -40,6 +41,7 @@ export class AccreditationStack extends Stack {
     reconciler: Reconciler;
     retention: Retention;
     milestones: MilestonePublishing;
+    weeklyDigest: WeeklyDigestSender;
   };
 
   constructor(scope: Construct, id: string, props: AccreditationStackProps) {
@@ -59,7 +61,7 @@ export class AccreditationStack extends Stack {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
       // The reconciler looks up every unfinished participant's execution in one run.
-      timeouts: { Reconcile: Duration.minutes(5) },
+      timeouts: { Reconcile: Duration.minutes(5), WeeklyDigest: Duration.minutes(5) },
     });
     const {
       Forms,
@@ -68,6 +70,7 @@ export class AccreditationStack extends Stack {
       Reconcile,
       Retention: RetentionFn,
       PublishMilestones,
+      WeeklyDigest,
       ...tasks
     } = functions.byName;
     const forms = new FormsApi(this, 'Forms', {
@@ -114,6 +117,8 @@ export class AccreditationStack extends Stack {
       alerts,
       subscribers: props.milestoneSubscribers,
     });
+    // Every Monday, each cohort's admin hears who is overdue (nothing when nobody is).
+    const weeklyDigest = new WeeklyDigestSender(this, 'WeeklyDigest', { fn: WeeklyDigest, alerts });
     // Each function may do what its code calls, as functions/permissions.ts declares, and nothing more.
     const targets = {
       table: data.table,
@@ -129,11 +134,12 @@ export class AccreditationStack extends Stack {
     }
 
     this.nagScopes = {
-      tasks: [...Object.values(tasks), Reconcile, RetentionFn],
+      tasks: [...Object.values(tasks), Reconcile, RetentionFn, WeeklyDigest],
       uploads,
       reconciler,
       retention,
       milestones,
+      weeklyDigest,
     };
     new CfnOutput(this, 'FormsUrl', { value: forms.baseUrl });
     new CfnOutput(this, 'StateMachineArn', { value: lifecycle.stateMachineArn });

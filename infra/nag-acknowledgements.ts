@@ -11,12 +11,13 @@ export function acknowledgeNagFindings(
     reconciler: { deadLetters: IConstruct };
     retention: { deadLetters: IConstruct };
     milestones: { deadLetters: IConstruct };
+    weeklyDigest: { deadLetters: IConstruct };
   },
 ) {
   const logicalId = (c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
   const wildcard = (resource: string) => `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`;
   const grants =
-    'Wildcards from CDK grants on our own resources: the Lambda versions of our own functions invoked by the state machines and by the reconciler’s schedule.';
+    'Wildcards from CDK grants on our own resources: the Lambda versions of our own functions invoked by the state machines and by the reconciler’s, retention job’s and weekly digest’s schedules.';
   Validations.of(stack).acknowledge(
     ...scoped.tasks.map((fn) => ({ id: wildcard(`<${logicalId(fn)}.Arn>:*`), reason: grants })),
     {
@@ -70,6 +71,7 @@ export function acknowledgeNagFindings(
   for (const [job, { deadLetters }] of Object.entries({
     reconciler: scoped.reconciler,
     'retention job': scoped.retention,
+    'weekly digest': scoped.weeklyDigest,
   }))
     Validations.of(deadLetters).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SQS3',

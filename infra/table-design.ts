@@ -2,7 +2,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 /**
  * The tables' key design, shared by the CDK construct and the local runtime so both create the same
- * shape. Items and access patterns are documented in functions/data/store.ts.
+ * shape. Items and access patterns are documented in functions/data/table.ts.
  */
 export const accreditationTable = {
   TableName: 'Accreditation',
@@ -12,6 +12,8 @@ export const accreditationTable = {
     { AttributeName: 'SK', AttributeType: 'S' },
     { AttributeName: 'GSI1PK', AttributeType: 'S' },
     { AttributeName: 'GSI1SK', AttributeType: 'S' },
+    { AttributeName: 'GSI2PK', AttributeType: 'S' },
+    { AttributeName: 'GSI2SK', AttributeType: 'S' },
   ],
   KeySchema: [
     { AttributeName: 'PK', KeyType: 'HASH' },
@@ -25,6 +27,18 @@ export const accreditationTable = {
         { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
       ],
       Projection: { ProjectionType: 'ALL' },
+    },
+    {
+      // Who waits on whom (functions/data/table.ts): only what a status row shows.
+      IndexName: 'GSI2',
+      KeySchema: [
+        { AttributeName: 'GSI2PK', KeyType: 'HASH' },
+        { AttributeName: 'GSI2SK', KeyType: 'RANGE' },
+      ],
+      Projection: {
+        ProjectionType: 'INCLUDE',
+        NonKeyAttributes: ['participantId', 'person', 'cohortId', 'stage', 'waiting'],
+      },
     },
   ],
 } as const satisfies CreateTableCommandInput;

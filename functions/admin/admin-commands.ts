@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OrganisationName, Person, SeniorLeader } from '../domain/participant.js';
+import { OrganisationName, Person, SeniorLeader, Stage } from '../domain/participant.js';
 import { Cohort, DaySchedule, DeadlineSchedule } from '../domain/programme.js';
 import { LOCAL_DATE_TIME } from '../domain/time.js';
 import type { Dependencies } from '../shared/dependencies.js';
@@ -13,10 +13,12 @@ import { enrolParticipant } from './enrol-participant.js';
 import { erasePerson } from './erase-person.js';
 import { exportPerson } from './export-person.js';
 import { grantExtension } from './grant-extension.js';
+import { type ProgrammeReport, programmeReport } from './programme-report.js';
 import { type LeadReach, reachReport } from './reach-report.js';
 import { reinstateAccreditation } from './reinstate-accreditation.js';
 import { resumeParticipant } from './resume-participant.js';
 import { type RetentionRun, runRetention } from './retention.js';
+import { type StatusRow, status } from './status.js';
 import { withdrawParticipant } from './withdraw-participant.js';
 
 export { AdminCommandRejected } from './command.js';
@@ -72,6 +74,18 @@ export const AdminCommand = z.discriminatedUnion('command', [
     cohortId: z.string().min(1),
   }),
   z.object({
+    command: z.literal('status'),
+    /** Any of these narrow it; with none, everyone the system waits for. */
+    cohortId: z.string().min(1).optional(),
+    mathsHub: z.string().min(1).optional(),
+    stage: Stage.optional(),
+  }),
+  z.object({
+    command: z.literal('programme-report'),
+    /** Every cohort when absent. */
+    cohortIds: z.array(z.string().min(1)).min(1).optional(),
+  }),
+  z.object({
     command: z.literal('resume-participant'),
     participantId: z.string().min(1),
   }),
@@ -110,6 +124,8 @@ export type AdminResult =
   | { command: 'correct-email'; participantId: string; askedAgain: string[] }
   | { command: 'reinstate-accreditation'; participantId: string; executionArn: string }
   | { command: 'reach-report'; cohortId: string; leads: LeadReach[] }
+  | { command: 'status'; asOf: string; rows: StatusRow[] }
+  | ({ command: 'programme-report' } & ProgrammeReport)
   | ({ command: 'change-date'; cohortId: string } & Woken)
   | { command: 'defer-participant'; participantId: string; executionArn: string }
   | { command: 'export-person'; asParticipant: object[]; asSeniorLeader: object[] }
@@ -155,6 +171,10 @@ export async function runAdminCommand(command: AdminCommand, deps: Dependencies)
       return reinstateAccreditation(command, deps);
     case 'reach-report':
       return reachReport(command, deps);
+    case 'status':
+      return status(command, deps);
+    case 'programme-report':
+      return programmeReport(command, deps);
     case 'defer-participant':
       return deferParticipant(command, deps);
     case 'resume-participant':

@@ -4,6 +4,7 @@ import { FINAL_STAGES, type Participant } from '../domain/participant.js';
 import type { Cohort } from '../domain/programme.js';
 import { hashLinkSecret, nextReminderAt, type Request, type RequestKind } from '../domain/request.js';
 import { addDays, londonTime } from '../domain/time.js';
+import { askedOf, type PendingAsks, pendingAsks, waitingFor } from '../domain/waiting.js';
 import { reminderPrefix } from '../email/message.js';
 import { HAND_OVER_AFTER_DAYS } from '../lifecycle/execution.js';
 import { programmes } from '../programmes/index.js';
@@ -61,7 +62,7 @@ export interface SystemSnapshot {
 
 export const INVARIANTS = {
   'waits-on-someone':
-    'every participant is finished, or has exactly one running execution that waits on a named person or a date',
+    'every participant is finished, or has exactly one running execution that waits on a named person or a date, as their record says',
   'no-busy-loop':
     'no execution busy-loops: no short waits over and over, no transitions with nothing changed',
   'directory-only-accredited': 'nobody is in the public directory who is not currently accredited',
@@ -76,21 +77,6 @@ export interface Breach {
   participantId?: string;
   what: string;
 }
-
-/** Who a wait is on. */
-type Waiter = 'participant' | 'senior leader' | 'cohort lead';
-
-/** Whom each kind of request asks. A directory entry is an offer the lead may ignore: nothing waits on it. */
-const askedOf: Record<RequestKind, Waiter | undefined> = {
-  commitment: 'senior leader',
-  attendance: 'cohort lead',
-  feedback: 'cohort lead',
-  assessment: 'cohort lead',
-  submission: 'participant',
-  'termly-feedback': 'participant',
-  're-registration': 'participant',
-  'directory-entry': undefined,
-};
 
 /** With the clock standing still and nothing changed, more transitions than this is a loop. */
 export const HANDFUL_OF_TRANSITIONS = 10;
@@ -155,7 +141,7 @@ class View {
     const participant = request.participantId ? this.participants.get(request.participantId) : undefined;
     const cohort = this.cohorts.get(request.cohortId ?? participant?.cohortId ?? '');
     if (request.kind === 'commitment') return participant?.seniorLeader.email;
-    if (askedOf[request.kind] === 'cohort lead') return cohort?.cohortLead.email;
+    if (askedOf[request.kind] === 'cohort-lead') return cohort?.cohortLead.email;
     return participant?.person.email;
   }
 
@@ -170,29 +156,14 @@ class View {
     );
   }
 
-  /**
-   * The asks a participant's progress still waits for: their own unanswered requests, and their cohort's
-   * registers for days with no attendance recorded for them. Open ones wait on their recipient; expired
-   * ones on the admin.
-   */
-  asksOf(participant: Participant): { open: Request[]; expired: Request[] } {
-    const asks = this.snapshot.requests.filter(
-      (r) =>
-        askedOf[r.kind] &&
-        r.status !== 'answered' &&
-        (r.participantId === participant.participantId ||
-          (r.kind === 'attendance' && r.cohortId === participant.cohortId)) &&
-        !this.doneFor(participant, r),
+  /** The asks a participant's progress still waits for (functions/domain/waiting.ts). */
+  asksOf(participant: Participant): PendingAsks {
+    return pendingAsks(
+      participant,
+      programmes.get(participant.programmeId),
+      this.snapshot.requests,
+      this.now,
     );
-    const isOpen = (r: Request) => r.status === 'open' && this.now < new Date(r.expiresAt);
-    return { open: asks.filter(isOpen), expired: asks.filter((r) => !isOpen(r)) };
-  }
-
-  private doneFor(participant: Participant, request: Request): boolean {
-    if (request.kind === 'commitment') return Boolean(participant.commitment);
-    const outcome = request.stepId ? participant.progress[request.stepId] : undefined;
-    if (!outcome) return false;
-    return !request.attempt || !('attempt' in outcome) || outcome.attempt >= request.attempt;
   }
 
   /** Instants something falls due for the participant: what a short wait may legitimately wait for. */
@@ -267,27 +238,32 @@ function waitsOnSomeone(participant: Participant, view: View): Breach[] {
     return breach(`${participant.stage}, yet ${where(current)} carries them on`);
   if (!current.parked) return breach(`${where(current)} is running but waits on nobody`);
   const asks = view.asksOf(participant);
-  if (asks.open.length)
-    return asks.open.flatMap((ask) => {
-      const address = view.currentAddress(ask);
-      const asked = view.snapshot.emails.some(
-        (e) =>
-          address &&
-          e.to.map(lower).includes(lower(address)) &&
-          view.requestsIn(e, { acting: true }).some((r) => r.requestId === ask.requestId),
-      );
-      return asked
-        ? []
-        : breach(
-            `waits on the ${askedOf[ask.kind]} for ${ask.requestId}, who holds no link to it that still acts`,
-          );
-    });
-  if (asks.expired.length && !view.adminToldAbout(participant))
-    return breach(
-      `waits on the admin (${asks.expired.map((r) => r.requestId).join(', ')} expired), who was never told`,
+  // Whom it waits on, decided as the lifecycle decides it; any date will do here.
+  const { on } = waitingFor(participant, asks, { what: current.parked.state }, view.now);
+  // What the programme team reads (status, report, digest) is what the system does.
+  if (participant.waiting && participant.waiting.on !== on)
+    return breach(`its record says it waits on ${participant.waiting.on}, but it waits on ${on}`);
+  if (on === 'admin')
+    return view.adminToldAbout(participant)
+      ? []
+      : breach(
+          `waits on the admin (${asks.expired.map((r) => r.requestId).join(', ')} expired), who was never told`,
+        );
+  // A person: everyone asked holds a link to their ask that still acts.
+  return asks.open.flatMap((ask) => {
+    const address = view.currentAddress(ask);
+    const asked = view.snapshot.emails.some(
+      (e) =>
+        address &&
+        e.to.map(lower).includes(lower(address)) &&
+        view.requestsIn(e, { acting: true }).some((r) => r.requestId === ask.requestId),
     );
-  // Nothing open: the wait is on a date, its timeout.
-  return [];
+    return asked
+      ? []
+      : breach(
+          `waits on the ${askedOf[ask.kind]?.replace('-', ' ')} for ${ask.requestId}, who holds no link to it that still acts`,
+        );
+  });
 }
 
 /** Invariant 2: no loops, whether it never parks, parks briefly over and over, or moves with nothing changed. */

@@ -1,3 +1,4 @@
+import type { Participant } from '../domain/participant.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import type { AdminResult } from './admin-commands.js';
 import { AdminCommandRejected, type Command } from './command.js';
@@ -13,6 +14,24 @@ export interface LeadReach {
   missed: string[];
 }
 
+/** A lead's termly reports and re-registrations as recorded, and the asks they missed. */
+export function leadReach(p: Participant): LeadReach {
+  const outcomes = Object.entries(p.progress);
+  return {
+    participantId: p.participantId,
+    name: p.person.name,
+    organisation: p.school,
+    stage: p.stage,
+    termly: outcomes.flatMap(([id, o]) =>
+      o.outcome === 'reported' ? [{ id, counts: o.counts, answers: o.answers }] : [],
+    ),
+    reRegistrations: outcomes.flatMap(([id, o]) =>
+      o.outcome === 're-registered' ? [{ id, counts: o.counts }] : [],
+    ),
+    missed: outcomes.flatMap(([id, o]) => (o.outcome === 'missed' ? [id] : [])),
+  };
+}
+
 /**
  * The reach and impact a cohort's accredited leads have reported, for the programme team's own reporting:
  * each lead's termly reports and re-registrations as recorded, and the asks they missed.
@@ -25,21 +44,6 @@ export async function reachReport(
     throw new AdminCommandRejected(`No cohort "${command.cohortId}"`);
   const leads = (await store.participants.inCohort(command.cohortId))
     .filter((p) => p.accreditation)
-    .map((p): LeadReach => {
-      const outcomes = Object.entries(p.progress);
-      return {
-        participantId: p.participantId,
-        name: p.person.name,
-        organisation: p.school,
-        stage: p.stage,
-        termly: outcomes.flatMap(([id, o]) =>
-          o.outcome === 'reported' ? [{ id, counts: o.counts, answers: o.answers }] : [],
-        ),
-        reRegistrations: outcomes.flatMap(([id, o]) =>
-          o.outcome === 're-registered' ? [{ id, counts: o.counts }] : [],
-        ),
-        missed: outcomes.flatMap(([id, o]) => (o.outcome === 'missed' ? [id] : [])),
-      };
-    });
+    .map(leadReach);
   return { command: 'reach-report', cohortId: command.cohortId, leads };
 }

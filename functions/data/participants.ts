@@ -4,9 +4,20 @@ import {
   type SeniorLeader,
   type Stage,
   type StepOutcome,
+  type Waiting,
 } from '../domain/participant.js';
 import { LondonLocalTime } from '../domain/time.js';
-import { keys, type Table } from './table.js';
+import { keys, statusIndex, type Table } from './table.js';
+
+/** A participant as the status index (GSI2) holds them: what a status row shows. */
+export const WaitingParticipant = Participant.pick({
+  participantId: true,
+  person: true,
+  cohortId: true,
+  stage: true,
+  waiting: true,
+});
+export type WaitingParticipant = ReturnType<typeof WaitingParticipant.parse>;
 
 /** A participant still on the programme: their record takes answers (a withdrawn one takes none). */
 const ON_THE_PROGRAMME = 'attribute_exists(PK) AND attribute_not_exists(withdrawal)';
@@ -163,6 +174,32 @@ export class ParticipantItems {
     if (changed && ('lapse' in set || 'withdrawal' in set))
       await this.table.delete(keys.directoryEntry(participantId));
     return changed;
+  }
+
+  /**
+   * Who the lifecycle waits on now, with the status index's keys (GSI2). The revision stays as it is:
+   * nothing waits on this, so a wait about to park is not sent back to look again.
+   */
+  recordWaiting(participantId: string, waiting: Waiting, mathsHub: string): Promise<boolean> {
+    return this.table.update(
+      keys.participant(participantId),
+      'SET waiting = :waiting, GSI2PK = :stage, GSI2SK = :due',
+      'attribute_exists(PK)',
+      {
+        ':waiting': waiting,
+        ':stage': statusIndex.partition(waiting.stage),
+        ':due': statusIndex.sortKey(mathsHub, waiting.nextDeadline, participantId),
+      },
+    );
+  }
+
+  /** Everyone whose lifecycle last recorded them at `stage` (in one Maths Hub's cohorts, if given): GSI2. */
+  async waitingAt(stage: Stage, mathsHub?: string): Promise<WaitingParticipant[]> {
+    const items = await this.table.queryGsi2(
+      statusIndex.partition(stage),
+      mathsHub === undefined ? undefined : statusIndex.hubPrefix(mathsHub),
+    );
+    return items.map((item) => WaitingParticipant.parse(item));
   }
 
   /** Grants an extension: this participant's deadline for the step, as a London time (refused if not one). */

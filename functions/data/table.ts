@@ -13,10 +13,16 @@
  * | certificate | CERTIFICATE#<code>     | CERTIFICATE   |                 |                        |
  * | directory   | DIRECTORY#<participant>| DIRECTORY     | DIRECTORY       | <name>#<participantId> |
  *
+ * Participants also carry GSI2 once the lifecycle has recorded whom they wait on (`waiting`):
+ * GSI2PK `STAGE#<stage>`, GSI2SK `HUB#<Maths Hub, URI-encoded>#<next deadline or ~>#<participantId>`.
+ * It projects only what a status row shows (participantId, person, cohortId, stage, waiting), so the
+ * frequent writes of a participant's answers and notes do not copy the whole record into it.
+ *
  * Access patterns: get cohort / participant / request / link by id (GetItem); a cohort's participants
  * and a participant's requests (Query GSI1); a participant by certificate verification code (GetItem on
  * the certificate item, then the participant); the public directory (Query GSI1); every cohort, for the
- * daily reconciler (Query GSI1); a request's links, to export or erase a person's data (Query GSI1). `ttl` lets DynamoDB
+ * daily reconciler (Query GSI1); a request's links, to export or erase a person's data (Query GSI1); who waits on whom by stage, by stage and Maths Hub (Query GSI2, the hub
+ * a sort-key prefix; due soonest first), and by Maths Hub alone (one Query per stage). `ttl` lets DynamoDB
  * delete spent links and requests long after they expire; correctness never depends on it (expiry is
  * checked in code).
  */
@@ -41,13 +47,22 @@ export const keys = {
   directoryEntry: (participantId: string) => ({ PK: `DIRECTORY#${participantId}`, SK: 'DIRECTORY' }),
 };
 
+/** GSI2, who waits on whom: a stage's participants, by Maths Hub, due soonest first (none due: last). */
+const hubPrefix = (mathsHub: string) => `HUB#${encodeURIComponent(mathsHub)}#`;
+export const statusIndex = {
+  partition: (stage: string) => `STAGE#${stage}`,
+  hubPrefix,
+  sortKey: (mathsHub: string, nextDeadline: string | undefined, participantId: string) =>
+    `${hubPrefix(mathsHub)}${nextDeadline ?? '~'}#${participantId}`,
+};
+
 type Key = Record<string, string>;
 export type Item = Record<string, unknown>;
 
 /** Spent asks are kept for a year after expiry for the record, then DynamoDB may remove them. */
 export const ttlAfter = (iso: string) => Math.floor((new Date(iso).getTime() + 365 * DAY) / 1000);
 
-const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'type', 'ttl'];
+const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'type', 'ttl'];
 export function withoutKeys(item: Item): Item {
   return Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_ATTRIBUTES.includes(k)));
 }
@@ -158,17 +173,26 @@ export class Table {
   }
 
   /** Every item under one GSI1 partition (and sort-key prefix), page by page. Eventually consistent. */
-  async queryGsi1(partition: string, sortKeyPrefix?: string): Promise<Item[]> {
+  queryGsi1(partition: string, sortKeyPrefix?: string): Promise<Item[]> {
+    return this.queryIndex('GSI1', partition, sortKeyPrefix);
+  }
+
+  /** Every item under one GSI2 partition (and sort-key prefix), page by page. Eventually consistent. */
+  queryGsi2(partition: string, sortKeyPrefix?: string): Promise<Item[]> {
+    return this.queryIndex('GSI2', partition, sortKeyPrefix);
+  }
+
+  private async queryIndex(index: 'GSI1' | 'GSI2', partition: string, sortKeyPrefix?: string) {
     const items: Item[] = [];
     let ExclusiveStartKey: Item | undefined;
     do {
       const page = await this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: 'GSI1',
+          IndexName: index,
           KeyConditionExpression: sortKeyPrefix
-            ? 'GSI1PK = :partition AND begins_with(GSI1SK, :prefix)'
-            : 'GSI1PK = :partition',
+            ? `${index}PK = :partition AND begins_with(${index}SK, :prefix)`
+            : `${index}PK = :partition`,
           ExpressionAttributeValues: {
             ':partition': partition,
             ...(sortKeyPrefix ? { ':prefix': sortKeyPrefix } : {}),

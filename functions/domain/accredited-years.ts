@@ -29,6 +29,20 @@ export interface ReRegistrationYear {
   due: Date;
 }
 
+export const termlyReportId = (term: Term, year: number) => `termly-${term}-${year}`;
+const termTitle = (term: Term, year: number) => `${termNames[term]} term ${year}`;
+
+/** A termly report's term and title from its id (`termly-spring-2028`: Spring term 2028), in calendar order. */
+export function termOf(reportId: string): { title: string; order: number } | undefined {
+  const [, term, year] = /^termly-([a-z]+)-(\d{4})$/.exec(reportId) ?? [];
+  if (!TERM_ORDER.includes(term as Term)) return undefined;
+  const calendar: Term[] = ['spring', 'summer', 'autumn'];
+  return {
+    title: termTitle(term as Term, Number(year)),
+    order: Number(year) * 10 + calendar.indexOf(term as Term),
+  };
+}
+
 /** The London calendar date of an instant, as `YYYY-MM-DD`. */
 const londonDate = (instant: Date) => toLondonLocal(instant).slice(0, 10);
 
@@ -42,8 +56,8 @@ export function termlyReports(accreditedAt: Date, plan: Accreditation['termlyFee
     const thisYear = TERM_ORDER.map((term) => {
       const [month, day] = plan.termEnds[term].split('-').map(Number) as [number, number];
       return {
-        id: `termly-${term}-${year}`,
-        title: `${termNames[term]} term ${year}`,
+        id: termlyReportId(term, year),
+        title: termTitle(term, year),
         asksAt: fivePmOn(year, month, day - plan.askDaysBeforeTermEnds),
         due: fivePmOn(year, month, day + plan.dueDaysAfterTermEnds),
       };

@@ -144,6 +144,26 @@ export type StepOutcome = z.infer<typeof StepOutcome>;
 
 export const Lapse = z.object({ reason: z.string(), at: z.iso.datetime() });
 
+/** Who moves a participant on next: a person asked something, the admin, a date in the plan, or nobody. */
+export const WaitingOn = z.enum(['participant', 'senior-leader', 'cohort-lead', 'admin', 'date', 'nobody']);
+export type WaitingOn = z.infer<typeof WaitingOn>;
+
+/**
+ * Who the lifecycle waits on, as its last look decided (functions/domain/waiting.ts), for the programme
+ * team's status, report and weekly digest. Ids, step ids and dates only.
+ */
+export const Waiting = z.object({
+  on: WaitingOn,
+  /** The record's stage when it was decided: the status index's partition. */
+  stage: Stage,
+  /** What for: the step or ask (`commitment`, `day-1`, `interim-task`, `termly-spring-2028` …). */
+  what: z.string(),
+  since: z.iso.datetime(),
+  /** When the awaited answer is due (past it, overdue) or the awaited date comes. */
+  nextDeadline: z.iso.datetime().optional(),
+});
+export type Waiting = z.infer<typeof Waiting>;
+
 export const Participant = z.object({
   participantId: z.string(),
   person: Person,
@@ -192,6 +212,8 @@ export const Participant = z.object({
    * anonymous record that keeps its counts and outcomes; on that anonymous record, only when.
    */
   erasure: z.object({ at: z.iso.datetime(), anonymousId: z.string().optional() }).optional(),
+  /** Who the lifecycle waits on now; written by its steps whenever that changes. */
+  waiting: Waiting.optional(),
 });
 export type Participant = z.infer<typeof Participant>;
 

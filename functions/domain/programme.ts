@@ -200,6 +200,8 @@ export const Cohort = z.object({
     name: publicText(z.string().min(1).max(100), 'Cohort lead name'),
     email: z.email(),
   }),
+  /** Who gets the cohort's weekly digest of what is overdue; the ADMIN_EMAIL setting when absent. */
+  adminEmail: z.email().optional(),
   startsOn: z.iso.date(),
   /** By step id: when and where each development day is, and each submission's deadline. */
   schedule: z.record(StepId, ScheduleEntry),

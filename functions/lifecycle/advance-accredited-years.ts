@@ -6,6 +6,7 @@ import type { Participant } from '../domain/participant.js';
 import type { Accreditation, Programme } from '../domain/programme.js';
 import { secondsUntilEarliest, stepRequestId } from '../domain/request.js';
 import { formatLondon } from '../domain/time.js';
+import { awaitedDate, noAsks, type PendingAsks, waitingFor } from '../domain/waiting.js';
 import {
   lapsedEmail,
   reRegisteredEmail,
@@ -21,6 +22,7 @@ import { askByDeadline, lookAgainAt } from './asks.js';
 import { accreditedYearsExecution, dueForHandOver, ExecutionFacts } from './execution.js';
 import { notifyOnce } from './notify-once.js';
 import { loadParticipant } from './participant.js';
+import { recordWaiting } from './record-waiting.js';
 
 /**
  * What the accredited-years execution does next: wait (in the state named after what is open) until
@@ -49,6 +51,8 @@ interface Context {
   now: Date;
   deps: Dependencies;
   wakeAt: Date[];
+  /** The lead's asks still open after this look: whom they wait on. */
+  asks: PendingAsks;
 }
 
 /**
@@ -72,9 +76,11 @@ export async function advanceAccreditedYears(
     now: deps.clock.now(),
     deps,
     wakeAt: [],
+    asks: noAsks(),
   };
   if (participant.withdrawal) {
     await leaveDirectory(ctx);
+    await recordWaiting(participant, waitingFor(participant, noAsks(), undefined, ctx.now), deps);
     return { next: 'withdrawn' };
   }
   if (participant.lapse) return lapse(ctx);
@@ -93,6 +99,8 @@ export async function advanceAccreditedYears(
   const termlyOpen = await termlyFeedback(ctx);
   const reRegistration = await reRegister(ctx);
   if (reRegistration === 'lapsed') return lapse(ctx);
+  const waiting = waitingFor(participant, ctx.asks, awaitedDate('accredited', ctx.wakeAt), ctx.now);
+  await recordWaiting(participant, waiting, deps);
   return {
     next: 'wait',
     open: reRegistration === 'open' ? 're-registration' : termlyOpen ? 'termly-feedback' : 'nothing',
@@ -152,7 +160,7 @@ async function askLead(
   email: (ask: Ask, extended: boolean) => EmailMessage,
 ) {
   const { participant, deps, now } = ctx;
-  const progress = await askByDeadline(
+  const { request, progress } = await askByDeadline(
     {
       requestId: stepRequestId(stepId, participant.participantId),
       kind,
@@ -166,6 +174,8 @@ async function askLead(
     deps,
   );
   ctx.wakeAt.push(...lookAgainAt(progress, now));
+  // Past its deadline an ask is done with: a missed term is recorded, a missed re-registration lapses.
+  if (progress.state === 'open') ctx.asks.open.push(request);
   return progress;
 }
 
@@ -218,6 +228,7 @@ async function lapse(ctx: Context): Promise<AccreditedYearsProgress> {
       stage: 'lapsed',
     });
   // Once per missed deadline: a reinstated lead who misses their new one hears again.
+  await recordWaiting(participant, waitingFor(participant, noAsks(), undefined, now, 'lapsed'), deps);
   const lapsed = `lapsed#${due.toISOString()}`;
   await notifyOnce(participant, lapsed, () => lapsedEmail(participant, programme, due), deps);
   await notifyOnce(

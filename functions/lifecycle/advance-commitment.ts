@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import type { Commitment, CommitmentDecision } from '../domain/participant.js';
 import { commitmentRequestId, type Request } from '../domain/request.js';
+import { noAsks, waitingFor } from '../domain/waiting.js';
 import { commitmentRequestEmail } from '../email/commitment-emails.js';
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
 import { chase, ensureRequest } from './asks.js';
 import { loadParticipant } from './participant.js';
+import { recordWaiting } from './record-waiting.js';
 
 /** `waitSeconds` is how long the execution should wait for an answer; 0 once there is nothing to wait for. */
 export interface CommitmentProgress {
@@ -23,7 +25,10 @@ export async function advanceCommitment(
   deps: Dependencies,
 ): Promise<CommitmentProgress> {
   const participant = await loadParticipant(deps.store, participantId);
-  if (participant.withdrawal) return { decision: 'withdrawn', waitSeconds: 0 };
+  if (participant.withdrawal) {
+    await recordWaiting(participant, waitingFor(participant, noAsks(), undefined, deps.clock.now()), deps);
+    return { decision: 'withdrawn', waitSeconds: 0 };
+  }
   const requestId = commitmentRequestId(participantId);
   const existing = await deps.store.requests.get(requestId);
   const answer = participant.commitment ?? existingCommitment(existing);
@@ -49,7 +54,11 @@ export async function advanceCommitment(
     (link, reminder) => commitmentRequestEmail({ participant, programme, link, deadline }, reminder),
     deps,
   );
-  if (progress.state === 'open') return { decision: 'pending', waitSeconds: progress.waitSeconds };
+  if (progress.state === 'open') {
+    const asks = { ...noAsks(), open: [request] };
+    await recordWaiting(participant, waitingFor(participant, asks, undefined, deps.clock.now()), deps);
+    return { decision: 'pending', waitSeconds: progress.waitSeconds };
+  }
   if (progress.state === 'expired') return { decision: 'expired', waitSeconds: 0 };
   const answered = existingCommitment(await deps.store.requests.get(requestId));
   return { decision: answered?.decision ?? 'expired', waitSeconds: 0 };

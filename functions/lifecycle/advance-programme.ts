@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { issueCertificate } from '../accreditation/certificate-store.js';
 import { offerDirectoryEntry } from '../accreditation/directory.js';
 import { newVerificationCode } from '../domain/directory.js';
-import type { Participant } from '../domain/participant.js';
+import type { Participant, Stage } from '../domain/participant.js';
 import type { Cohort, Programme, StepKind, StepOf } from '../domain/programme.js';
 import {
   type DevelopmentDayTimes,
@@ -14,6 +14,7 @@ import {
 } from '../domain/progress.js';
 import { dueBy, lateRegisterRequestId, secondsUntilEarliest, stepRequestId } from '../domain/request.js';
 import { addDays, fivePmDaysAfter } from '../domain/time.js';
+import { awaitedDate, noAsks, type PendingAsks, waitingFor } from '../domain/waiting.js';
 import { type Ask, calendarInvite, type EmailMessage } from '../email/message.js';
 import {
   accreditedEmail,
@@ -32,10 +33,11 @@ import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { formsUrl } from '../shared/forms-url.js';
 import { defineTask } from '../shared/task-handler.js';
-import { askByDeadline, askByDueDate, type Chase, lookAgainAt, reportOverdue } from './asks.js';
+import { askByDeadline, askByDueDate, type Chase, lookAgainAt, notePending, reportOverdue } from './asks.js';
 import { accreditedYearsExecution, dueForHandOver, ExecutionFacts, programmeExecution } from './execution.js';
 import { notifyOnce } from './notify-once.js';
 import { loadParticipant } from './participant.js';
+import { recordWaiting } from './record-waiting.js';
 
 /**
  * What the execution does next: wait (in the state named after the step's kind) until something is due
@@ -57,6 +59,8 @@ interface Context {
   deps: Dependencies;
   /** Instants something falls due; the execution waits until the earliest. */
   wakeAt: Date[];
+  /** The asks chased on this look that are still unanswered: whom the participant waits on. */
+  asks: PendingAsks;
 }
 
 /**
@@ -79,6 +83,7 @@ export async function advanceProgramme(
     now: deps.clock.now(),
     deps,
     wakeAt: [],
+    asks: noAsks(),
   };
   // Withdrawn, or deferred (they now belong to a later cohort, whose own execution carries on): their
   // diary entries for this cohort's days to come are cancelled, and nothing more is sent.
@@ -89,6 +94,9 @@ export async function advanceProgramme(
       : undefined;
   if (leaving) {
     await cancelInvites(ctx);
+    // A deferred participant's wait is their new cohort's execution's to record.
+    if (leaving === 'withdrawn')
+      await recordWaiting(participant, waitingFor(participant, noAsks(), undefined, ctx.now), deps);
     return { next: leaving };
   }
   if (dueForHandOver(execution, ctx.now)) {
@@ -101,8 +109,9 @@ export async function advanceProgramme(
       generation: generation + 1,
     };
   }
-  if (participant.stage === 'ready-for-development-days')
-    await deps.store.participants.setStage(participantId, 'in-programme');
+  const stage: Stage =
+    participant.stage === 'ready-for-development-days' ? 'in-programme' : participant.stage;
+  if (stage !== participant.stage) await deps.store.participants.setStage(participantId, stage);
 
   // Development days happen on the cohort's dates whatever else the participant is doing.
   for (const step of ctx.programme.steps)
@@ -116,6 +125,8 @@ export async function advanceProgramme(
   if (step.kind === 'formative-feedback') await feedbackOrAssessment(step, undefined, ctx);
   if (step.kind === 'assessment') await feedbackOrAssessment(step, attempt, ctx);
 
+  const waiting = waitingFor(participant, ctx.asks, awaitedDate(step.id, ctx.wakeAt), ctx.now, stage);
+  await recordWaiting(participant, waiting, deps, cohort);
   return {
     next: 'wait',
     kind: step.kind,
@@ -252,14 +263,16 @@ async function askCohortLead(
   ctx: Context,
 ): Promise<Chase> {
   const { cohort, programme, deps } = ctx;
-  const { request, progress } = await askByDueDate(
+  const asked = await askByDueDate(
     subject,
     due,
     programme.cohortLeadAsks.remindersDaysBefore,
     (link, reminder, dueBy) => email({ link, reminder }, dueBy),
     deps,
   );
+  const { request, progress } = asked;
   ctx.wakeAt.push(...lookAgainAt(progress, ctx.now));
+  notePending(ctx.asks, asked);
   if (progress.state === 'open')
     await reportOverdue(
       request,
@@ -277,7 +290,7 @@ async function submission(
 ) {
   const { participant, cohort, programme, now, deps } = ctx;
   const deadline = deadlineFor(step, cohort, participant, programme);
-  const progress = await askByDeadline(
+  const asked = await askByDeadline(
     {
       requestId: stepRequestId(step.id, participant.participantId, attempt),
       kind: 'submission',
@@ -292,7 +305,9 @@ async function submission(
       submissionRequestEmail(participant, step, deadline, { link, reminder }, { attempt, extended }),
     deps,
   );
+  const { progress } = asked;
   ctx.wakeAt.push(...lookAgainAt(progress, now));
+  notePending(ctx.asks, asked);
   if (progress.state === 'expired') {
     await once(ctx, `late#${step.id}#${attempt}#${deadline.toISOString()}`, () =>
       adminAttentionEmail(deps.settings.ADMIN_EMAIL, participant, `Missed deadline for ${step.title}`, [
@@ -382,6 +397,14 @@ async function finish(
   if (outcome === 'completed')
     await once(ctx, 'completed', () => programmeCompletedEmail(participant, programme));
   await deps.store.participants.setStage(participantId, outcome);
+  // An accredited lead's wait is their accredited years' to record; otherwise nothing more is awaited.
+  if (outcome !== 'accredited')
+    await recordWaiting(
+      participant,
+      waitingFor(participant, noAsks(), undefined, now, outcome),
+      deps,
+      ctx.cohort,
+    );
   if (outcome === 'accredited') {
     const accreditedYears = accreditedYearsExecution(participantId, 1);
     await deps.store.participants.recordExecution(participantId, accreditedYears);

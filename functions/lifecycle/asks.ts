@@ -12,6 +12,7 @@ import {
   secondsUntilNextChase,
 } from '../domain/request.js';
 import { SECOND } from '../domain/time.js';
+import type { PendingAsks } from '../domain/waiting.js';
 import type { EmailMessage } from '../email/message.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { formsUrl } from '../shared/forms-url.js';
@@ -89,7 +90,7 @@ export async function askByDeadline(
   remindersDaysBefore: number[],
   askEmail: (link: string, reminder: number, extended: boolean) => EmailMessage,
   deps: Dependencies,
-): Promise<Chase> {
+): Promise<{ request: Request; progress: Chase }> {
   const now = deps.clock.now();
   const ladder = ladderToDeadline(deadline, remindersDaysBefore, now);
   let request = await deps.store.requests.get(subject.requestId);
@@ -100,7 +101,14 @@ export async function askByDeadline(
   }
   request ??= await ensureRequest(subject, ladder, deps, deadline);
   if (!request) throw new Error(`Request ${subject.requestId} vanished`);
-  return chase(request, (link, reminder) => askEmail(link, reminder, extended), deps);
+  const progress = await chase(request, (link, reminder) => askEmail(link, reminder, extended), deps);
+  return { request, progress };
+}
+
+/** Notes a chased ask among those the participant waits for: an open one on whom it asks, an expired one on the admin. */
+export function notePending(asks: PendingAsks, { request, progress }: { request: Request; progress: Chase }) {
+  if (progress.state === 'open') asks.open.push(request);
+  if (progress.state === 'expired') asks.expired.push(request);
 }
 
 /** Asks with a due date stay open this long after it: the cohort lead is reminded, never cut off. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Stage } from '../domain/participant.js';
 import { commitmentRequestId } from '../domain/request.js';
+import { noAsks, waitingFor } from '../domain/waiting.js';
 import {
   commitmentDeclinedEmails,
   commitmentExpiredEmails,
@@ -11,6 +12,7 @@ import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
 import { existingCommitment } from './advance-commitment.js';
 import { loadParticipant } from './participant.js';
+import { recordWaiting } from './record-waiting.js';
 
 const Outcome = z.enum(['signed', 'declined', 'expired']);
 type Outcome = z.infer<typeof Outcome>;
@@ -27,8 +29,9 @@ const stageAfter: Record<Outcome, Stage> = {
  */
 export async function notifyCommitmentOutcome(
   { participantId, outcome }: { participantId: string; outcome: Outcome },
-  { store, mailer, clock, settings }: Dependencies,
+  deps: Dependencies,
 ): Promise<{ stage: Stage }> {
+  const { store, mailer, clock, settings } = deps;
   let participant = await loadParticipant(store, participantId);
   if (outcome !== 'expired' && !participant.commitment) {
     // The form answered the request first; copy that answer onto the participant, the record of truth.
@@ -39,6 +42,9 @@ export async function notifyCommitmentOutcome(
   }
   const stage = stageAfter[outcome];
   await store.participants.setStage(participantId, stage);
+  // Declined or expired, nothing more is awaited; once signed, the programme's first look records its wait.
+  if (outcome !== 'signed')
+    await recordWaiting(participant, waitingFor(participant, noAsks(), undefined, clock.now(), stage), deps);
   const notifiedKey = `commitment-${outcome}`;
   if (participant.notified[notifiedKey]) return { stage };
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { composeEmail } from '../email/message.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
+import { recordWaiting } from './record-waiting.js';
 
 const Input = z.object({
   participantId: z.string().min(1),
@@ -12,8 +13,9 @@ const Input = z.object({
 /** The last resort of every step's Catch: a person hears about it, with what they need to act. */
 export async function reportLifecycleFailure(
   { participantId, executionName, error }: z.output<typeof Input>,
-  { store, mailer, settings }: Dependencies,
+  deps: Dependencies,
 ): Promise<{ reported: true }> {
+  const { store, mailer, settings, clock } = deps;
   const participant = await store.participants.get(participantId);
   const who = participant ? `${participant.person.name} (${participant.cohortId})` : participantId;
   await mailer.send(
@@ -29,6 +31,14 @@ export async function reportLifecycleFailure(
     }),
     `${executionName}#failure`,
   );
+  // Nothing moves them on until the admin mends the cause and resumes them: needed at once.
+  const now = clock.now().toISOString();
+  if (participant)
+    await recordWaiting(
+      participant,
+      { on: 'admin', stage: participant.stage, what: 'lifecycle-failed', since: now, nextDeadline: now },
+      deps,
+    );
   return { reported: true };
 }
 

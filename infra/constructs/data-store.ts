@@ -1,5 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { accreditationTable, idempotencyTable, timeToLiveAttribute } from '../table-design.js';
 
@@ -32,6 +39,12 @@ export class DataStore extends Construct {
         indexName: index.IndexName,
         partitionKey: { name: ipk.AttributeName, type: AttributeType.STRING },
         sortKey: { name: isk.AttributeName, type: AttributeType.STRING },
+        ...('NonKeyAttributes' in index.Projection
+          ? {
+              projectionType: ProjectionType.INCLUDE,
+              nonKeyAttributes: [...index.Projection.NonKeyAttributes],
+            }
+          : {}),
       });
     }
     this.idempotencyTable = new Table(this, 'Idempotency', {

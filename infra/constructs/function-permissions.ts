@@ -41,6 +41,7 @@ export function grantDeclared(
     [table.tableArn],
   );
   if (p.queryGsi1) allow(['dynamodb:Query'], [`${table.tableArn}/index/GSI1`]);
+  if (p.queryGsi2) allow(['dynamodb:Query'], [`${table.tableArn}/index/GSI2`]);
   if (p.idempotency)
     allow(
       ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],

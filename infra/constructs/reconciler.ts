@@ -1,6 +1,6 @@
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type DailyJobProps, runDaily } from './daily-job.js';
+import { runOnSchedule, type ScheduledJobProps } from './scheduled-run.js';
 
 /** 06:00 in London, every day: before the programme team starts work. */
 export const RECONCILE_AT = { hour: '6', minute: '0' } as const;
@@ -15,14 +15,14 @@ export class Reconciler extends Construct {
   /** Invocations the scheduler could not deliver, after its retries. */
   readonly deadLetters: Queue;
 
-  constructor(scope: Construct, id: string, props: DailyJobProps) {
+  constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
     const { fn, stateMachines, alerts } = props;
     fn.addEnvironment('ALERT_TOPIC_ARN', alerts.topic.topicArn);
     fn.addEnvironment('STATE_MACHINE_ARN', stateMachines.ParticipantLifecycle.stateMachineArn);
     fn.addEnvironment('ACCREDITED_YEARS_STATE_MACHINE_ARN', stateMachines.AccreditedYears.stateMachineArn);
 
-    this.deadLetters = runDaily(this, props, {
+    this.deadLetters = runOnSchedule(this, props, {
       at: RECONCILE_AT,
       description:
         'Every day: tell the admin about unfinished participants whose execution stopped or never started.',

@@ -1,6 +1,6 @@
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type DailyJobProps, runDaily } from './daily-job.js';
+import { runOnSchedule, type ScheduledJobProps } from './scheduled-run.js';
 import type { Uploads } from './uploads.js';
 
 /** 03:00 in London, every day: out of hours, and before the reconciler's 06:00 look. */
@@ -21,7 +21,7 @@ export class Retention extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: DailyJobProps & { uploads: Uploads; retentionYears: number },
+    props: ScheduledJobProps & { uploads: Uploads; retentionYears: number },
   ) {
     super(scope, id);
     const { fn, stateMachines, uploads } = props;
@@ -30,7 +30,7 @@ export class Retention extends Construct {
     fn.addEnvironment('ACCREDITED_YEARS_STATE_MACHINE_ARN', stateMachines.AccreditedYears.stateMachineArn);
     fn.addEnvironment('UPLOADS_BUCKET', uploads.bucket.bucketName);
 
-    this.deadLetters = runDaily(this, props, {
+    this.deadLetters = runOnSchedule(this, props, {
       at: RETENTION_AT,
       description: `Every day: anonymise participants whose programme ended and whose record has been idle for ${props.retentionYears} years.`,
       alarm: 'RetentionNotRun',

@@ -86,6 +86,8 @@ export interface LocalSystem {
   eventBus: LocalEventBus;
   /** The table's stream to PublishMilestones: `drained()` once every change is published. */
   tableStream: LocalTableStream;
+  /** Runs the weekly digest through the real WeeklyDigest handler, as its schedule would. */
+  weeklyDigest(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -256,6 +258,11 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     PublishMilestones.handler(() => publishDependencies),
   );
   publishMilestones = async (batch) => (await publish(batch)) as BatchResponse;
+  const { WeeklyDigest } = await import(resolve(root, entryPoints.WeeklyDigest));
+  const weeklyDigest = asLocalFunction(
+    'WeeklyDigest',
+    WeeklyDigest.handler(() => dependencies),
+  );
   const forms = formsHandler(() => dependencies);
   const publicPages = publicHandler(() => dependencies);
 
@@ -303,6 +310,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     reconcile: () => reconcile({}),
     eventBus,
     tableStream,
+    weeklyDigest: () => weeklyDigest({}),
     async stop() {
       keeper?.stopWatching();
       // Kept as running, to be revived on the next start: stopping the local system is not StopExecution.

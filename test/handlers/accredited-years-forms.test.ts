@@ -11,7 +11,7 @@ import { advanceAccreditedYears } from '../../functions/lifecycle/advance-accred
 import { ensureRequest, mintLink } from '../../functions/lifecycle/asks.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { accreditedYearsPlan } from '../support/accredited-years.js';
-import { startTestSystem } from '../support/local-system.js';
+import { startTestSystem, testCohort } from '../support/local-system.js';
 
 /**
  * The accredited leads' forms (termly reach and impact, yearly re-registration) called directly against
@@ -31,6 +31,8 @@ const deps = () => system.dependencies;
 
 beforeAll(async () => {
   system = await startTestSystem();
+  // Every participant's cohort exists, as enrolment makes sure: the accredited years' steps index it.
+  await system.admin({ command: 'create-cohort', cohort: { ...testCohort, cohortId: 'accredited-cohort' } });
 });
 afterAll(() => system.stop());
 

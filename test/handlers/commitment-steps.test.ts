@@ -6,7 +6,7 @@ import { awaitCommitment } from '../../functions/lifecycle/await-commitment.js';
 import { notifyCommitmentOutcome } from '../../functions/lifecycle/notify-commitment-outcome.js';
 import type { Dependencies } from '../../functions/shared/dependencies.js';
 import type { LocalSystem } from '../../infra/local/system.js';
-import { linkIn, mailbox, startTestSystem } from '../support/local-system.js';
+import { linkIn, mailbox, startTestSystem, testCohort } from '../support/local-system.js';
 
 /**
  * The lifecycle steps as plain functions, on real dynalite and the local SES, without a running
@@ -16,6 +16,8 @@ const DAY = 86_400_000;
 let system: LocalSystem;
 beforeAll(async () => {
   system = await startTestSystem();
+  // Every participant's cohort exists, as enrolment makes sure: the steps index whom they wait on by its hub.
+  await system.admin({ command: 'create-cohort', cohort: { ...testCohort, cohortId: 'steps-cohort' } });
 });
 afterAll(() => system.stop());
 

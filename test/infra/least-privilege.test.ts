@@ -316,6 +316,7 @@ describe('least privilege', () => {
       'AdvanceProgramme',
       'AdvanceAccreditedYears',
       'ReportLifecycleFailure',
+      'WeeklyDigest',
     ]);
   });
 

@@ -22,6 +22,7 @@ import { FORM_ANSWER_STATUSES, METRIC, METRICS_NAMESPACE } from '../../functions
 import { buildApp } from '../../infra/app.js';
 import { RECONCILE_AT } from '../../infra/constructs/reconciler.js';
 import { RETENTION_AT } from '../../infra/constructs/retention.js';
+import { WEEKLY_DIGEST_AT } from '../../infra/constructs/weekly-digest.js';
 import { milestoneStream } from '../../infra/milestone-stream.js';
 import { accreditationTable, idempotencyTable, timeToLiveAttribute } from '../../infra/table-design.js';
 import { readWorkflow, type WorkflowName, workflowFiles } from '../../workflows/definitions.js';
@@ -683,6 +684,44 @@ describe('the daily retention job', () => {
         'xray:PutTraceSegments *',
       ]),
     );
+  });
+});
+
+describe('the weekly digest', () => {
+  const digestId = () => functionIds.WeeklyDigest ?? 'no WeeklyDigest function';
+  const scheduleId = () =>
+    onlyId('AWS::Scheduler::Schedule', { Target: { Arn: { 'Fn::GetAtt': [digestId(), 'Arn'] } } });
+  const deadLettersId = () =>
+    template.findResources('AWS::Scheduler::Schedule')[scheduleId()]?.Properties.Target.DeadLetterConfig.Arn[
+      'Fn::GetAtt'
+    ][0] as string;
+
+  it('EventBridge Scheduler runs the WeeklyDigest function every Monday at 07:00 London time, with retries and a dead-letter queue that alarms', () => {
+    expect(WEEKLY_DIGEST_AT).toEqual({ weekDay: 'MON', hour: '7', minute: '0' });
+    expect(template.findResources('AWS::Scheduler::Schedule')[scheduleId()]?.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 7 ? * MON *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+      Target: {
+        Input: '{}',
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 6 * 3600 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [deadLettersId(), 'Arn'] } },
+      },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLettersId(), 'QueueName'] } }],
+      AlarmActions: [{ Ref: adminTopicId() }],
+    });
+  });
+
+  it('the WeeklyDigest function only reads the table (Query on GSI1, GetItem), and may send email', () => {
+    const granted = grantsOf('WeeklyDigest');
+    const table = `<${tableId}.Arn>`;
+    expect(sorted(granted.filter((g) => g.includes(table)))).toEqual(
+      sorted([`dynamodb:Query ${table}/index/GSI1`, `dynamodb:GetItem ${table}`]),
+    );
+    expect(granted).toContain(`dynamodb:PutItem <${idempotencyTableId}.Arn>`);
+    expect(granted.some((g) => g.startsWith('ses:SendRawEmail'))).toBe(true);
   });
 });
 

@@ -176,6 +176,12 @@ function callsFrom(
   const follow = (symbol: ts.Symbol, from: ts.Node) => {
     for (const declaration of symbol.declarations ?? []) {
       const file = declaration.getSourceFile().fileName;
+      // The table's index queries share one QueryCommand; the method called names the index.
+      const index = /^queryGsi(\d)$/.exec(symbol.name)?.[1];
+      if (index && file.endsWith('/functions/data/table.ts')) {
+        grants.add(grantOf(`Accreditation/index/GSI${index}`, 'dynamodb:Query'));
+        return;
+      }
       if (file.includes('/node_modules/')) {
         const fromPackage = (name: string) => file.includes(`/node_modules/${name}/`);
         if (fromPackage('@aws-lambda-powertools/idempotency') && idempotencyApi.has(symbol.name))

@@ -4,6 +4,26 @@ import { DAY } from '../../functions/domain/time.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { accreditedYearsPlan } from './accredited-years.js';
 
+/** A participant record in a cohort, as enrolment makes it, with `record` on top. */
+export const participantIn = (
+  cohortId: string,
+  email: string,
+  enrolledAt: Date,
+  record: Partial<Participant> = {},
+): Participant =>
+  Participant.parse({
+    participantId: participantIdFor(cohortId, email),
+    person: { name: 'Asha Patel', email },
+    school: 'Hillside Primary',
+    seniorLeader: { name: 'Sam Okafor', email: `head-of-${email}`, role: 'Head teacher' },
+    programmeId: 'ncetm-pd-lead',
+    pathway: 'primary',
+    cohortId,
+    stage: 'in-programme',
+    enrolledAt: enrolledAt.toISOString(),
+    ...record,
+  });
+
 /**
  * A participant record written straight to the table, for what only the admin can mend (a lapse, a
  * stopped execution): no execution runs for them until the test starts one.
@@ -14,19 +34,7 @@ export async function participantRecord(
   email: string,
   record: Partial<Participant> = {},
 ) {
-  const participantId = participantIdFor(cohortId, email);
-  const participant = Participant.parse({
-    participantId,
-    person: { name: 'Asha Patel', email },
-    school: 'Hillside Primary',
-    seniorLeader: { name: 'Sam Okafor', email: `head-of-${email}`, role: 'Head teacher' },
-    programmeId: 'ncetm-pd-lead',
-    pathway: 'primary',
-    cohortId,
-    stage: 'in-programme',
-    enrolledAt: system.clock.now().toISOString(),
-    ...record,
-  });
+  const participant = participantIn(cohortId, email, system.clock.now(), record);
   await system.dependencies.store.participants.create(participant);
   return participant;
 }

@@ -122,6 +122,8 @@ describe('the accredited years', () => {
     expect((await post(linkIn(autumnAsk), { ...termlyAnswers, teachers: '0', schools: '0' })).status).toBe(
       200,
     );
+    // Parked again before the clock moves: a wait's timeout runs from when it parks.
+    await parkedIn(system, lead.participantId, 'Accredited');
 
     // Re-registration, from a new school with a new address: the record and the directory follow the move.
     const year = yearOne(lead);
