@@ -70,17 +70,35 @@ export class AccreditationStack extends Stack {
     const accreditedYears = workflows.stateMachines.AccreditedYears;
     Admin.addEnvironment('ACCREDITED_YEARS_STATE_MACHINE_ARN', accreditedYears.stateMachineArn);
     accreditedYears.grantStartExecution(Admin);
-    // resume-participant and defer look up the execution a participant's record names (any name).
+    // A cohort's invitations from its waiting list start by the admin's hand (invite-from-waitlist).
+    const invitations = workflows.stateMachines.WaitingListInvitations;
+    Admin.addEnvironment('WAITING_LIST_STATE_MACHINE_ARN', invitations.stateMachineArn);
+    invitations.grantStartExecution(Admin);
+    // Accepting an invitation enrols: the form, or the invitations' step finishing it, starts the lifecycle.
+    // By name: the state machines reference every task, and the forms API's URL reaches them.
+    for (const fn of [Forms, tasks.AdvanceInvitations]) {
+      fn.addEnvironment('STATE_MACHINE_ARN', workflowArn(this, 'ParticipantLifecycle'));
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['states:StartExecution'],
+          resources: [workflowArn(this, 'ParticipantLifecycle')],
+        }),
+      );
+    }
+    tasks.AdvanceInvitations.addEnvironment('FORMS_BASE_URL', forms.api.url);
+    // resume-participant and defer look up the execution a participant's record names (any name), and
+    // invite-from-waitlist the one a cohort's invitations record.
     Admin.addToRolePolicy(
       new PolicyStatement({
         actions: ['states:DescribeExecution'],
-        resources: (['ParticipantLifecycle', 'AccreditedYears'] as const).map((name) =>
-          this.formatArn({
-            service: 'states',
-            resource: 'execution',
-            resourceName: `${name}:*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
+        resources: (['ParticipantLifecycle', 'AccreditedYears', 'WaitingListInvitations'] as const).map(
+          (name) =>
+            this.formatArn({
+              service: 'states',
+              resource: 'execution',
+              resourceName: `${name}:*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
         ),
       }),
     );
@@ -94,21 +112,22 @@ export class AccreditationStack extends Stack {
     });
     // By name, not by reference: the forms API → Forms → state machine → AdvanceCommitment → API URL would be a cycle.
     // Everything that wakes a waiting execution: the forms, the waits themselves, and the admin's changes.
-    for (const fn of [Forms, Admin, tasks.AwaitCommitment, tasks.AwaitChange])
+    for (const fn of [Forms, Admin, tasks.AwaitCommitment, tasks.AwaitChange, tasks.AwaitInvitationChange])
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-          resources: [workflowArn(this, 'ParticipantLifecycle'), workflowArn(this, 'AccreditedYears')],
+          resources: [
+            workflowArn(this, 'ParticipantLifecycle'),
+            workflowArn(this, 'AccreditedYears'),
+            workflowArn(this, 'WaitingListInvitations'),
+          ],
         }),
       );
 
     for (const [name, fn] of Object.entries(functions.byName)) {
       alerts.alarmOnAny(`${name}Errors`, fn.metricErrors(), `The ${name} function is failing.`);
-      // The public pages only read: a certificate (its record here, its PDF in S3), its verification, the directory.
-      if (fn === Public) {
-        data.table.grantReadData(fn);
-        continue;
-      }
+      // The public pages write too: registering interest in a waiting list keeps an unconfirmed entry, its
+      // confirmation request and link, and emails the link.
       // The reconciler's grants are its own (infra/constructs/reconciler.ts): it reads, looks and alerts.
       if (fn === Reconcile) continue;
       data.table.grantReadWriteData(fn);

@@ -6,6 +6,7 @@ import { substitutionKey, type WorkflowTaskName, workflowTasks } from '../functi
 export const workflowFiles = {
   ParticipantLifecycle: fileURLToPath(new URL('./participant-lifecycle.asl.json', import.meta.url)),
   AccreditedYears: fileURLToPath(new URL('./accredited-years.asl.json', import.meta.url)),
+  WaitingListInvitations: fileURLToPath(new URL('./waiting-list-invitations.asl.json', import.meta.url)),
 } as const;
 export type WorkflowName = keyof typeof workflowFiles;
 

@@ -1,19 +1,22 @@
 import { z } from 'zod';
 import { OrganisationName, Person, SeniorLeader } from '../domain/participant.js';
-import { Cohort, DaySchedule, DeadlineSchedule } from '../domain/programme.js';
+import { Cohort, DaySchedule, DeadlineSchedule, Pathway } from '../domain/programme.js';
 import { LOCAL_DATE_TIME } from '../domain/time.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
-import type { NamedExecution } from '../shared/workflow.js';
+import type { AnyExecution, NamedExecution } from '../shared/workflow.js';
 import { changeDate, createCohort } from './cohort-commands.js';
 import type { Woken } from './command.js';
 import { correctEmail } from './correct-email.js';
 import { deferParticipant } from './defer-participant.js';
 import { enrolParticipant } from './enrol-participant.js';
 import { grantExtension } from './grant-extension.js';
+import { inviteFromWaitlist } from './invite-from-waitlist.js';
 import { type LeadReach, reachReport } from './reach-report.js';
 import { reinstateAccreditation } from './reinstate-accreditation.js';
 import { resumeParticipant } from './resume-participant.js';
+import { waitlistAdd } from './waitlist-add.js';
+import { type ListedEntry, waitlistList } from './waitlist-list.js';
 import { withdrawParticipant } from './withdraw-participant.js';
 
 export { AdminCommandRejected } from './command.js';
@@ -78,6 +81,16 @@ export const AdminCommand = z.discriminatedUnion('command', [
     toCohortId: z.string().min(1),
     reason: z.string().trim().min(1).max(1000),
   }),
+  z.object({
+    command: z.literal('waitlist-add'),
+    programmeId: z.string().min(1),
+    pathway: Pathway,
+    person: Person,
+    school: OrganisationName,
+    seniorLeader: SeniorLeader,
+  }),
+  z.object({ command: z.literal('waitlist-list'), programmeId: z.string().min(1), pathway: Pathway }),
+  z.object({ command: z.literal('invite-from-waitlist'), cohortId: z.string().min(1) }),
 ]);
 export type AdminCommand = z.infer<typeof AdminCommand>;
 
@@ -97,6 +110,9 @@ export type AdminResult =
       execution: NamedExecution;
       alreadyRunning: boolean;
     }
+  | { command: 'waitlist-add'; entryId: string; alreadyOnList: boolean }
+  | { command: 'waitlist-list'; entries: ListedEntry[] }
+  | { command: 'invite-from-waitlist'; cohortId: string; execution: AnyExecution; alreadyRunning: boolean }
   | {
       command: 'enrol-participant';
       participantId: string;
@@ -126,6 +142,12 @@ export async function runAdminCommand(command: AdminCommand, deps: Dependencies)
       return deferParticipant(command, deps);
     case 'resume-participant':
       return resumeParticipant(command, deps);
+    case 'waitlist-add':
+      return waitlistAdd(command, deps);
+    case 'waitlist-list':
+      return waitlistList(command, deps);
+    case 'invite-from-waitlist':
+      return inviteFromWaitlist(command, deps);
   }
 }
 

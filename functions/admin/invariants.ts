@@ -90,6 +90,9 @@ const askedOf: Record<RequestKind, Waiter | undefined> = {
   'termly-feedback': 'participant',
   're-registration': 'participant',
   'directory-entry': undefined,
+  // About a waiting-list entry, not a participant: the invitations' own execution waits on them.
+  'place-offer': undefined,
+  'waiting-list-confirmation': undefined,
 };
 
 /** With the clock standing still and nothing changed, more transitions than this is a loop. */
@@ -397,6 +400,8 @@ function remindersOf(request: Request, view: View): number {
     'termly-feedback': programme.accreditation?.termlyFeedback.remindersDaysBefore.length ?? 0,
     're-registration': programme.accreditation?.reRegistration.remindersDaysBefore.length ?? 0,
     'directory-entry': 0,
+    'place-offer': 0,
+    'waiting-list-confirmation': 0,
   };
   return Math.max(request.remindersSent, ladders[request.kind]);
 }

@@ -12,11 +12,14 @@
  * | link        | LINK#<sha256(secret)>  | LINK          |                 |                        |
  * | certificate | CERTIFICATE#<code>     | CERTIFICATE   |                 |                        |
  * | directory   | DIRECTORY#<participant>| DIRECTORY     | DIRECTORY       | <name>#<participantId> |
+ * | waiting-list entry | WAITLIST#<entryId> | WAITLIST | WAITLIST#<programme>#<pathway> | <joinedAt>#<entryId> |
+ * | cohort invitations | INVITATIONS#<cohortId> | INVITATIONS | INVITATIONS#<programme>#<pathway> | <cohortId> |
  *
  * Access patterns: get cohort / participant / request / link by id (GetItem); a cohort's participants
  * and a participant's requests (Query GSI1); a participant by certificate verification code (GetItem on
  * the certificate item, then the participant); the public directory (Query GSI1); every cohort, for the
- * daily reconciler (Query GSI1). `ttl` lets DynamoDB
+ * daily reconciler (Query GSI1); a pathway's waiting list in the order people joined (Query GSI1; an
+ * unconfirmed registration is not in it) and the cohorts inviting from it (Query GSI1). `ttl` lets DynamoDB
  * delete spent links and requests long after they expire; correctness never depends on it (expiry is
  * checked in code).
  */
@@ -39,6 +42,8 @@ export const keys = {
   link: (hash: string) => ({ PK: `LINK#${hash}`, SK: 'LINK' }),
   certificate: (code: string) => ({ PK: `CERTIFICATE#${code}`, SK: 'CERTIFICATE' }),
   directoryEntry: (participantId: string) => ({ PK: `DIRECTORY#${participantId}`, SK: 'DIRECTORY' }),
+  waitingListEntry: (entryId: string) => ({ PK: `WAITLIST#${entryId}`, SK: 'WAITLIST' }),
+  cohortInvitations: (cohortId: string) => ({ PK: `INVITATIONS#${cohortId}`, SK: 'INVITATIONS' }),
 };
 
 type Key = Record<string, string>;
@@ -86,6 +91,21 @@ export class Table {
   /** Put whatever is there (the latest write wins). */
   async put(item: Item): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
+  /** Put if `condition` holds of what is there (or of nothing); false when it does not. */
+  putIf(item: Item, condition: string, values: Record<string, unknown>, names?: Record<string, string>) {
+    return this.conditionally(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          ...(names ? { ExpressionAttributeNames: names } : {}),
+        }),
+      ),
+    );
   }
 
   async delete(key: Key): Promise<void> {

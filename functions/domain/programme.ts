@@ -201,6 +201,8 @@ export const Cohort = z.object({
     email: z.email(),
   }),
   startsOn: z.iso.date(),
+  /** How many places it has, if limited: enrolment never takes more (a conditional write on the cohort). */
+  capacity: z.number().int().min(1).max(500).optional(),
   /** By step id: when and where each development day is, and each submission's deadline. */
   schedule: z.record(StepId, ScheduleEntry),
 });

@@ -19,6 +19,9 @@ export const RequestKind = z.enum([
   'directory-entry',
   'termly-feedback',
   're-registration',
+  /** A place offered to the next person on a waiting list, and the emailed confirmation of joining it. */
+  'place-offer',
+  'waiting-list-confirmation',
 ]);
 export type RequestKind = z.infer<typeof RequestKind>;
 
@@ -30,6 +33,8 @@ export const Request = z.object({
   /** Whose request it is: one participant's, or (attendance) the whole cohort's. */
   participantId: z.string().optional(),
   cohortId: z.string().optional(),
+  /** A waiting-list entry's: its invitation to a cohort, or the confirmation that they join. */
+  waitingListEntryId: z.string().optional(),
   /** The programme step it is for, and which attempt (a resubmission is attempt 2). */
   stepId: z.string().optional(),
   attempt: z.number().int().positive().optional(),
@@ -51,7 +56,15 @@ export const Request = z.object({
   taskToken: z.string().optional(),
   /** A commitment, or the time and person that answered a programme step (its outcome is on the participant). */
   answer: z
-    .union([Commitment, z.object({ answeredAt: z.iso.datetime(), answeredBy: z.string() })])
+    .union([
+      Commitment,
+      z.object({
+        answeredAt: z.iso.datetime(),
+        answeredBy: z.string(),
+        /** An invitation from the waiting list: accepted or declined, recorded with the answer itself. */
+        invitation: z.enum(['accepted', 'declined']).optional(),
+      }),
+    ])
     .optional(),
 });
 export type Request = z.infer<typeof Request>;
@@ -72,7 +85,9 @@ export const lateRegisterRequestId = (stepId: string, cohortId: string, particip
   `${stepRequestId(stepId, cohortId)}.${participantId}`;
 
 type RequestSubject = Pick<Request, 'kind' | 'recipient'> &
-  Partial<Pick<Request, 'participantId' | 'cohortId' | 'stepId' | 'attempt' | 'dueAt'>> & {
+  Partial<
+    Pick<Request, 'participantId' | 'cohortId' | 'waitingListEntryId' | 'stepId' | 'attempt' | 'dueAt'>
+  > & {
     requestId: string;
   };
 
@@ -187,6 +202,9 @@ const addressedTo: Record<RequestKind, 'senior-leader' | 'participant' | 'cohort
   'directory-entry': 'participant',
   'termly-feedback': 'participant',
   're-registration': 'participant',
+  // Not about a participant: their links are tied to the waiting-list entry, whose address never changes.
+  'place-offer': 'participant',
+  'waiting-list-confirmation': 'participant',
 };
 
 /**

@@ -26,9 +26,11 @@ import {
   type Visit,
 } from './form.js';
 import { page, somethingWentWrongPage, tooLargePage, unknownLinkPage } from './pages.js';
+import { placeOfferForm } from './place-offer-form.js';
 import { reRegistrationForm } from './re-registration-form.js';
 import { submissionForm } from './submission-form.js';
 import { termlyFeedbackForm } from './termly-feedback-form.js';
+import { waitingListConfirmationForm } from './waiting-list-confirmation-form.js';
 
 /**
  * Far above any honest answer (a framework submission is at most three 8,000-character answers, which
@@ -46,6 +48,8 @@ export const forms: FormRegistry = {
   'directory-entry': directoryEntryForm,
   'termly-feedback': termlyFeedbackForm,
   're-registration': reRegistrationForm,
+  'place-offer': placeOfferForm,
+  'waiting-list-confirmation': waitingListConfirmationForm,
 };
 
 /** Reads only the fields the form has; the first value wins if a field is repeated. */

@@ -13,11 +13,12 @@ import { programmeById } from '../programmes/index.js';
 import { type Dependencies, lambdaDependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
 import { aboutParticipant, logger, metrics, observed, withoutPersonalData } from '../shared/observability.js';
+import { registerInterestPage } from './register-interest.js';
 
 /**
  * Pages anyone may open, with no link secret: an accredited lead's certificate (the PDF kept in S3 when it
- * was issued) and its verification, and the directory of leads who chose to be listed. Read-only: GET (and
- * HEAD) and nothing else.
+ * was issued) and its verification, and the directory of leads who chose to be listed, read-only (GET and
+ * HEAD); and a programme pathway's waiting list, whose page also takes a POST (registering interest).
  */
 
 /** As pages.ts's, for what is not HTML. No CSP on the PDF: some browsers' viewers will not run under one. */
@@ -160,10 +161,14 @@ const routes: Record<
   '/directory.json': (_, deps) => directoryJson(deps),
 };
 
+/** The one page that takes a POST. */
+const REGISTER_INTEREST = '/waiting-list/{programmeId}/{pathway}';
+
 async function respond(
   event: APIGatewayProxyEvent,
   deps: () => Dependencies,
 ): Promise<APIGatewayProxyResult> {
+  if (event.resource === REGISTER_INTEREST) return registerInterestPage(event, deps());
   if (event.httpMethod !== 'GET' && event.httpMethod !== 'HEAD') {
     const refused = page(405, 'Not allowed', html`<h1>Not allowed</h1><p>These pages can only be read.</p>`);
     return { ...refused, headers: { ...refused.headers, Allow: 'GET, HEAD' } };

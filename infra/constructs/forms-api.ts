@@ -51,5 +51,11 @@ export class FormsApi extends Construct {
     ];
     for (const resource of readOnly)
       for (const method of ['GET', 'HEAD']) resource.addMethod(method, publicPages);
+    // Registering interest in a programme pathway's waiting list: GET shows the form, POST registers.
+    const registerInterest = this.api.root
+      .addResource('waiting-list')
+      .addResource('{programmeId}')
+      .addResource('{pathway}');
+    for (const method of ['GET', 'HEAD', 'POST']) registerInterest.addMethod(method, publicPages);
   }
 }

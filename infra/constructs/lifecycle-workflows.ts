@@ -22,9 +22,9 @@ export const workflowArn = (scope: Construct, name: WorkflowName) =>
   });
 
 /**
- * The participant's two state machines, each deployed from its ASL file unchanged: the participant
- * lifecycle (commitment, programme, accreditation), which starts the accredited years (termly feedback,
- * re-registration, lapse) at accreditation. An alarm and an email on every execution that stops unfinished.
+ * The state machines, each deployed from its ASL file unchanged: the participant lifecycle (commitment,
+ * programme, accreditation), which starts the accredited years (termly feedback, re-registration, lapse) at
+ * accreditation, and a cohort's invitations from its pathway's waiting list. An alarm and an email on every execution that stops unfinished.
  */
 export class LifecycleWorkflows extends Construct {
   readonly stateMachines: Record<WorkflowName, StateMachine>;
@@ -72,6 +72,7 @@ export class LifecycleWorkflows extends Construct {
     this.stateMachines = {
       AccreditedYears: machine('AccreditedYears'),
       ParticipantLifecycle: machine('ParticipantLifecycle'),
+      WaitingListInvitations: machine('WaitingListInvitations'),
     };
     // Accreditation hands the lead over to their accredited years (StartAccreditedYears).
     this.stateMachines.ParticipantLifecycle.addToRolePolicy(

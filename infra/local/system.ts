@@ -176,6 +176,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     FORMS_BASE_URL: urls.forms,
     STATE_MACHINE_ARN: stateMachineArn,
     ACCREDITED_YEARS_STATE_MACHINE_ARN: stateMachineArns.AccreditedYears,
+    WAITING_LIST_STATE_MACHINE_ARN: stateMachineArns.WaitingListInvitations,
     UPLOADS_BUCKET,
   };
   const dependencies = dependenciesFrom(env, { clock, aws });
@@ -225,7 +226,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       ? sfnApi(request, response)
       : request.url?.startsWith('/r/')
         ? serveForm(forms, request, response)
-        : /^\/(certificates\/|directory)/.test(request.url ?? '')
+        : /^\/(certificates\/|directory|waiting-list\/)/.test(request.url ?? '')
           ? servePublic(publicPages, request, response)
           : request.url?.startsWith('/admin/')
             ? serveAdmin(admin, clock, checkInvariants, request, response)
@@ -334,6 +335,7 @@ const publicResources: [RegExp, string][] = [
   [/^\/certificates\/([^/]+)\/verify$/, '/certificates/{code}/verify'],
   [/^\/directory$/, '/directory'],
   [/^\/directory\.json$/, '/directory.json'],
+  [/^\/waiting-list\/([^/]+)\/([^/]+)$/, '/waiting-list/{programmeId}/{pathway}'],
 ];
 
 /** The certificate and directory pages, as API Gateway would call the Public function (binary as base64). */
@@ -349,13 +351,14 @@ async function servePublic(
     return response.end('Not found\n');
   }
   const [path, resource] = matched;
-  const code = path.exec(url.pathname)?.[1];
-  const event = await apiGatewayEvent(
-    request,
-    url,
-    resource,
-    code === undefined ? null : { code: safeDecode(code) },
-  );
+  const [, first, second] = path.exec(url.pathname) ?? [];
+  const parameters: Record<string, string> | null =
+    second !== undefined
+      ? { programmeId: safeDecode(first ?? ''), pathway: safeDecode(second) }
+      : first !== undefined
+        ? { code: safeDecode(first) }
+        : null;
+  const event = await apiGatewayEvent(request, url, resource, parameters);
   respond(request, response, await publicPages(event, lambdaContext('Public')));
 }
 
