@@ -181,10 +181,15 @@ export function publicHandler(dependencies: () => Dependencies = lambdaDependenc
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(httpHeaderNormalizer())
     .use(observed())
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       let result: APIGatewayProxyResult;
       try {
-        result = await respond(event, dependencies);
+        // Registering interest emails a link: the send's idempotency record lives as long as the invocation.
+        result = await respond(event, () => {
+          const deps = dependencies();
+          deps.mailer.registerLambdaContext(context);
+          return deps;
+        });
       } catch (error) {
         logger.error('Public page failed', withoutPersonalData(error));
         result = page(
