@@ -107,7 +107,7 @@ export class AccreditationStack extends Stack {
       fn: Reconcile,
       table: data.table,
       idempotencyTable: data.idempotencyTable,
-      stateMachines: workflows.stateMachines,
+      stateMachines: { ParticipantLifecycle: lifecycle, AccreditedYears: accreditedYears },
       alerts,
     });
     // By name, not by reference: the forms API → Forms → state machine → AdvanceCommitment → API URL would be a cycle.

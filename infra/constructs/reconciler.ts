@@ -30,7 +30,8 @@ export class Reconciler extends Construct {
       fn: IFunction & { addEnvironment(key: string, value: string): unknown };
       table: ITable;
       idempotencyTable: ITable;
-      stateMachines: Record<WorkflowName, IStateMachine>;
+      /** The participants' state machines, whose executions it looks up (not the cohorts' invitations). */
+      stateMachines: Record<Exclude<WorkflowName, 'WaitingListInvitations'>, IStateMachine>;
       alerts: AdminAlerts;
     },
   ) {
