@@ -40,7 +40,10 @@ const fields = [
     autocomplete: 'off',
   },
 ];
-/** Hidden from people (and from screen readers and the keyboard); bots that fill in every field fill it. */
+/**
+ * Off screen and out of the keyboard's way, labelled for a screen reader that reaches it to leave it
+ * empty; bots that fill in every field fill it.
+ */
 const HONEYPOT = 'website';
 
 const Registration = z.object({
@@ -78,7 +81,7 @@ function registrationPage(
       intro: html`<p>For the ${list.programme.name}, ${pathwayNames[list.pathway]} pathway. When a cohort opens, places are offered in the order people joined, by email, each with a week to accept.</p>
 <p>We will email you a link to confirm: you are on the list once you use it.</p>`,
       fields: html`${fields.map((f) => textField(f, values, errors))}
-<div style="position:absolute;left:-10000px" aria-hidden="true"><label for="${HONEYPOT}">Leave this empty</label><input type="text" id="${HONEYPOT}" name="${HONEYPOT}" tabindex="-1" autocomplete="off"></div>`,
+<div style="position:absolute;left:-10000px"><label for="${HONEYPOT}">Leave this empty</label><input type="text" id="${HONEYPOT}" name="${HONEYPOT}" tabindex="-1" autocomplete="off"></div>`,
       fieldOrder: fields.map((f) => f.name),
       submit: 'Join the waiting list',
     },
