@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { OrganisationName, Person, SeniorLeader } from '../domain/participant.js';
 import { Cohort, DaySchedule, DeadlineSchedule, Pathway } from '../domain/programme.js';
-import { LOCAL_DATE_TIME } from '../domain/time.js';
+import { LOCAL_DATE_TIME, LondonLocalTime } from '../domain/time.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
 import type { AnyExecution, NamedExecution } from '../shared/workflow.js';
@@ -13,8 +13,10 @@ import { enrolParticipant } from './enrol-participant.js';
 import { grantExtension } from './grant-extension.js';
 import { inviteFromWaitlist } from './invite-from-waitlist.js';
 import { type LeadReach, reachReport } from './reach-report.js';
+import { recordApplicationDecision } from './record-application-decision.js';
 import { reinstateAccreditation } from './reinstate-accreditation.js';
 import { resumeParticipant } from './resume-participant.js';
+import { scheduleInterview } from './schedule-interview.js';
 import { waitlistAdd } from './waitlist-add.js';
 import { type ListedEntry, waitlistList } from './waitlist-list.js';
 import { withdrawParticipant } from './withdraw-participant.js';
@@ -91,6 +93,24 @@ export const AdminCommand = z.discriminatedUnion('command', [
   }),
   z.object({ command: z.literal('waitlist-list'), programmeId: z.string().min(1), pathway: Pathway }),
   z.object({ command: z.literal('invite-from-waitlist'), cohortId: z.string().min(1) }),
+  z.object({
+    command: z.literal('schedule-interview'),
+    applicationId: z.string().min(1),
+    /** The interview's times and place, as London times like 2027-02-03T09:00. */
+    starts: LondonLocalTime,
+    ends: LondonLocalTime,
+    venue: DaySchedule.shape.venue,
+    /** The Maths Hub leads who observe the lesson. */
+    observedBy: z.array(z.string().trim().min(1).max(100)).min(1).max(5),
+  }),
+  z.object({
+    command: z.literal('record-application-decision'),
+    applicationId: z.string().min(1),
+    decision: z.enum(['accepted', 'declined']),
+    /** The Maths Hub lead who decided. */
+    decidedBy: z.string().trim().min(1).max(100),
+    reason: z.string().trim().max(1000).optional(),
+  }),
 ]);
 export type AdminCommand = z.infer<typeof AdminCommand>;
 
@@ -113,6 +133,14 @@ export type AdminResult =
   | { command: 'waitlist-add'; entryId: string; alreadyOnList: boolean }
   | { command: 'waitlist-list'; entries: ListedEntry[] }
   | { command: 'invite-from-waitlist'; cohortId: string; execution: AnyExecution; alreadyRunning: boolean }
+  | { command: 'schedule-interview'; applicationId: string; sequence: number }
+  | {
+      command: 'record-application-decision';
+      applicationId: string;
+      decision: 'accepted' | 'declined';
+      participantId?: string;
+      alreadyDecided: boolean;
+    }
   | {
       command: 'enrol-participant';
       participantId: string;
@@ -148,6 +176,10 @@ export async function runAdminCommand(command: AdminCommand, deps: Dependencies)
       return waitlistList(command, deps);
     case 'invite-from-waitlist':
       return inviteFromWaitlist(command, deps);
+    case 'schedule-interview':
+      return scheduleInterview(command, deps);
+    case 'record-application-decision':
+      return recordApplicationDecision(command, deps);
   }
 }
 

@@ -93,6 +93,7 @@ const askedOf: Record<RequestKind, Waiter | undefined> = {
   // About a waiting-list entry, not a participant: the invitations' own execution waits on them.
   'place-offer': undefined,
   'waiting-list-confirmation': undefined,
+  'application-confirmation': undefined,
 };
 
 /** With the clock standing still and nothing changed, more transitions than this is a loop. */
@@ -402,6 +403,7 @@ function remindersOf(request: Request, view: View): number {
     'directory-entry': 0,
     'place-offer': 0,
     'waiting-list-confirmation': 0,
+    'application-confirmation': 0,
   };
   return Math.max(request.remindersSent, ladders[request.kind]);
 }

@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ApplicationItems } from './applications.js';
 import { CertificateItems } from './certificates.js';
 import { CohortItems } from './cohorts.js';
 import { DirectoryItems } from './directory.js';
@@ -18,6 +19,7 @@ export class AccreditationStore {
   readonly directory: DirectoryItems;
   readonly waitingList: WaitingListItems;
   readonly cohortInvitations: CohortInvitationItems;
+  readonly applications: ApplicationItems;
 
   constructor(client: DynamoDBClient, tableName: string) {
     const table = new Table(client, tableName);
@@ -29,5 +31,6 @@ export class AccreditationStore {
     this.directory = new DirectoryItems(table, this.participants);
     this.waitingList = new WaitingListItems(table);
     this.cohortInvitations = new CohortInvitationItems(table);
+    this.applications = new ApplicationItems(table);
   }
 }

@@ -14,12 +14,14 @@
  * | directory   | DIRECTORY#<participant>| DIRECTORY     | DIRECTORY       | <name>#<participantId> |
  * | waiting-list entry | WAITLIST#<entryId> | WAITLIST | WAITLIST#<programme>#<pathway> | <joinedAt>#<entryId> |
  * | cohort invitations | INVITATIONS#<cohortId> | INVITATIONS | INVITATIONS#<programme>#<pathway> | <cohortId> |
+ * | application | APPLICATION#<applicationId> | APPLICATION | APPLICATIONS#<cohortId> | <sentAt>#<applicationId> |
  *
  * Access patterns: get cohort / participant / request / link by id (GetItem); a cohort's participants
  * and a participant's requests (Query GSI1); a participant by certificate verification code (GetItem on
  * the certificate item, then the participant); the public directory (Query GSI1); every cohort, for the
  * daily reconciler (Query GSI1); a pathway's waiting list in the order people joined (Query GSI1; an
- * unconfirmed registration is not in it) and the cohorts inviting from it (Query GSI1). `ttl` lets DynamoDB
+ * unconfirmed registration is not in it) and the cohorts inviting from it (Query GSI1); a cohort's
+ * confirmed applications (Query GSI1). `ttl` lets DynamoDB
  * delete spent links and requests long after they expire; correctness never depends on it (expiry is
  * checked in code).
  */
@@ -44,6 +46,7 @@ export const keys = {
   directoryEntry: (participantId: string) => ({ PK: `DIRECTORY#${participantId}`, SK: 'DIRECTORY' }),
   waitingListEntry: (entryId: string) => ({ PK: `WAITLIST#${entryId}`, SK: 'WAITLIST' }),
   cohortInvitations: (cohortId: string) => ({ PK: `INVITATIONS#${cohortId}`, SK: 'INVITATIONS' }),
+  application: (applicationId: string) => ({ PK: `APPLICATION#${applicationId}`, SK: 'APPLICATION' }),
 };
 
 type Key = Record<string, string>;

@@ -22,6 +22,8 @@ export const RequestKind = z.enum([
   /** A place offered to the next person on a waiting list, and the emailed confirmation of joining it. */
   'place-offer',
   'waiting-list-confirmation',
+  /** The emailed confirmation of an application to a cohort. */
+  'application-confirmation',
 ]);
 export type RequestKind = z.infer<typeof RequestKind>;
 
@@ -35,6 +37,8 @@ export const Request = z.object({
   cohortId: z.string().optional(),
   /** A waiting-list entry's: its invitation to a cohort, or the confirmation that they join. */
   waitingListEntryId: z.string().optional(),
+  /** An application's: the confirmation that they sent it. */
+  applicationId: z.string().optional(),
   /** The programme step it is for, and which attempt (a resubmission is attempt 2). */
   stepId: z.string().optional(),
   attempt: z.number().int().positive().optional(),
@@ -86,7 +90,10 @@ export const lateRegisterRequestId = (stepId: string, cohortId: string, particip
 
 type RequestSubject = Pick<Request, 'kind' | 'recipient'> &
   Partial<
-    Pick<Request, 'participantId' | 'cohortId' | 'waitingListEntryId' | 'stepId' | 'attempt' | 'dueAt'>
+    Pick<
+      Request,
+      'participantId' | 'cohortId' | 'waitingListEntryId' | 'applicationId' | 'stepId' | 'attempt' | 'dueAt'
+    >
   > & {
     requestId: string;
   };
@@ -205,6 +212,7 @@ const addressedTo: Record<RequestKind, 'senior-leader' | 'participant' | 'cohort
   // Not about a participant: their links are tied to the waiting-list entry, whose address never changes.
   'place-offer': 'participant',
   'waiting-list-confirmation': 'participant',
+  'application-confirmation': 'participant',
 };
 
 /**

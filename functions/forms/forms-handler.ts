@@ -11,6 +11,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { type Dependencies, IDEMPOTENCY_WINDOW_SECONDS, lambdaDependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
 import { aboutParticipant, logger, metrics, observed, withoutPersonalData } from '../shared/observability.js';
+import { applicationConfirmationForm } from './application-confirmation-form.js';
 import { assessmentForm } from './assessment-form.js';
 import { attendanceForm } from './attendance-form.js';
 import { commitmentForm } from './commitment-form.js';
@@ -50,6 +51,7 @@ export const forms: FormRegistry = {
   're-registration': reRegistrationForm,
   'place-offer': placeOfferForm,
   'waiting-list-confirmation': waitingListConfirmationForm,
+  'application-confirmation': applicationConfirmationForm,
 };
 
 /** Reads only the fields the form has; the first value wins if a field is repeated. */

@@ -13,12 +13,14 @@ import { programmeById } from '../programmes/index.js';
 import { type Dependencies, lambdaDependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
 import { aboutParticipant, logger, metrics, observed, withoutPersonalData } from '../shared/observability.js';
+import { applyPage } from './apply.js';
 import { registerInterestPage } from './register-interest.js';
 
 /**
  * Pages anyone may open, with no link secret: an accredited lead's certificate (the PDF kept in S3 when it
  * was issued) and its verification, and the directory of leads who chose to be listed, read-only (GET and
- * HEAD); and a programme pathway's waiting list, whose page also takes a POST (registering interest).
+ * HEAD); and the forms that take people in, which also take a POST: registering interest in a programme
+ * pathway's waiting list, and applying to a cohort.
  */
 
 /** As pages.ts's, for what is not HTML. No CSP on the PDF: some browsers' viewers will not run under one. */
@@ -161,14 +163,21 @@ const routes: Record<
   '/directory.json': (_, deps) => directoryJson(deps),
 };
 
-/** The one page that takes a POST. */
-const REGISTER_INTEREST = '/waiting-list/{programmeId}/{pathway}';
+/** The pages that take a POST: registering interest in a waiting list, and applying to a cohort. */
+const takingPosts: Record<
+  string,
+  (event: APIGatewayProxyEvent, deps: Dependencies) => Promise<APIGatewayProxyResult>
+> = {
+  '/waiting-list/{programmeId}/{pathway}': registerInterestPage,
+  '/applications/{cohortId}': applyPage,
+};
 
 async function respond(
   event: APIGatewayProxyEvent,
   deps: () => Dependencies,
 ): Promise<APIGatewayProxyResult> {
-  if (event.resource === REGISTER_INTEREST) return registerInterestPage(event, deps());
+  const form = takingPosts[event.resource];
+  if (form) return form(event, deps());
   if (event.httpMethod !== 'GET' && event.httpMethod !== 'HEAD') {
     const refused = page(405, 'Not allowed', html`<h1>Not allowed</h1><p>These pages can only be read.</p>`);
     return { ...refused, headers: { ...refused.headers, Allow: 'GET, HEAD' } };

@@ -56,6 +56,9 @@ export class FormsApi extends Construct {
       .addResource('waiting-list')
       .addResource('{programmeId}')
       .addResource('{pathway}');
-    for (const method of ['GET', 'HEAD', 'POST']) registerInterest.addMethod(method, publicPages);
+    // Applying to a cohort whose programme takes applications: GET shows the form, POST sends it.
+    const apply = this.api.root.addResource('applications').addResource('{cohortId}');
+    for (const resource of [registerInterest, apply])
+      for (const method of ['GET', 'HEAD', 'POST']) resource.addMethod(method, publicPages);
   }
 }

@@ -226,7 +226,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       ? sfnApi(request, response)
       : request.url?.startsWith('/r/')
         ? serveForm(forms, request, response)
-        : /^\/(certificates\/|directory|waiting-list\/)/.test(request.url ?? '')
+        : /^\/(certificates\/|directory|waiting-list\/|applications\/)/.test(request.url ?? '')
           ? servePublic(publicPages, request, response)
           : request.url?.startsWith('/admin/')
             ? serveAdmin(admin, clock, checkInvariants, request, response)
@@ -336,6 +336,7 @@ const publicResources: [RegExp, string][] = [
   [/^\/directory$/, '/directory'],
   [/^\/directory\.json$/, '/directory.json'],
   [/^\/waiting-list\/([^/]+)\/([^/]+)$/, '/waiting-list/{programmeId}/{pathway}'],
+  [/^\/applications\/([^/]+)$/, '/applications/{cohortId}'],
 ];
 
 /** The certificate and directory pages, as API Gateway would call the Public function (binary as base64). */
@@ -356,7 +357,7 @@ async function servePublic(
     second !== undefined
       ? { programmeId: safeDecode(first ?? ''), pathway: safeDecode(second) }
       : first !== undefined
-        ? { code: safeDecode(first) }
+        ? { [resource.startsWith('/applications') ? 'cohortId' : 'code']: safeDecode(first) }
         : null;
   const event = await apiGatewayEvent(request, url, resource, parameters);
   respond(request, response, await publicPages(event, lambdaContext('Public')));
