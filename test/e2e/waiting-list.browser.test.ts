@@ -14,8 +14,9 @@ import { daysFromNow, mailbox, pdLeadSchedule } from '../support/local-system.js
 import type { PageDocument } from '../support/page-dom.js';
 
 /**
- * The waiting list's public pages in headless Chromium: registering interest (and its problems), the
- * emailed confirmation, and the invitation to a place, each checked with axe-core and at a 375-pixel
+ * The public pages that take people in, in headless Chromium: registering interest in the waiting list
+ * (and its problems), the emailed confirmation, the invitation to a place, and the application form of a
+ * programme that takes applications, each checked with axe-core and at a 375-pixel
  * phone width, and each used by keyboard alone. The tests are steps of one journey on one system, in order.
  */
 declare const document: PageDocument;
@@ -121,5 +122,55 @@ describe.sequential('the waiting list in Chromium', () => {
     expect(await heading(page)).toBe('Your place is booked');
     await checkPage('place booked');
     await system.stepFunctions.settled();
+  });
+
+  it('the application form passes axe and fits a phone, and is sent by keyboard with the prerequisite ticked', async () => {
+    const residential = (day: number) => ({
+      starts: daysFromNow(day, '09:30', system.clock.now()),
+      ends: daysFromNow(day + 1, '15:30', system.clock.now()),
+      venue: 'Hub residential centre',
+    });
+    await system.admin({
+      command: 'create-cohort',
+      cohort: {
+        cohortId: 'mastery-browser',
+        programmeId: 'primary-mastery-specialist',
+        pathway: 'primary',
+        mathsHub: 'North Star Maths Hub',
+        name: 'Mastery Specialists',
+        cohortLead: { name: 'Casey Lead', email: 'cohort-lead@hub.test' },
+        startsOn: daysFromNow(60, '09:00', system.clock.now()).slice(0, 10),
+        schedule: {
+          'residential-1': residential(60),
+          'colleague-task': { deadline: daysFromNow(80, '17:00', system.clock.now()) },
+          'intervention-task': { deadline: daysFromNow(100, '17:00', system.clock.now()) },
+          'residential-2': residential(110),
+          'big-idea-task': { deadline: daysFromNow(150, '17:00', system.clock.now()) },
+          'residential-3': residential(170),
+        },
+      },
+    });
+    await navigation(page, () => page.goto(`${system.urls.app}/applications/mastery-browser`));
+    expect(await heading(page)).toContain('Apply for the Primary Mastery Specialist');
+    await checkPage('application form', 'application-375.png');
+    await typeInto('name', 'Kim Keyboard');
+    await typeInto('email', 'applicant@school.test');
+    await typeInto('school', 'Brook Primary');
+    await typeInto('leaderName', 'Hana Head');
+    await typeInto('leaderEmail', 'head@school.test');
+    await typeInto('whyApply', 'To lead mastery in our school.');
+    await typeInto('masteryExperience', 'A year of Teaching for Mastery.');
+    await tabUntil('Send my application');
+    const refused = await navigation(page, () => page.keyboard.press('Enter'));
+    expect(refused.status()).toBe(422);
+    expect((await errorSummary(page)).targets).toEqual(['prerequisite']);
+    await checkPage('application form, prerequisite not confirmed');
+    await tabUntil('prerequisite');
+    await page.keyboard.press('Space');
+    await tabUntil('Send my application');
+    const sent = await navigation(page, () => page.keyboard.press('Enter'));
+    expect(sent.status()).toBe(200);
+    expect(await heading(page)).toBe('Check your email');
+    await mailbox(system).waitForEmail('applicant@school.test', /your application/);
   });
 });
