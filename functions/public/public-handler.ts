@@ -152,11 +152,10 @@ async function directoryJson(deps: Dependencies): Promise<APIGatewayProxyResult>
   };
 }
 
+type Route = (event: APIGatewayProxyEvent, deps: Dependencies) => Promise<APIGatewayProxyResult>;
+
 /** By API Gateway's resource template; the local runtime sets the same. */
-const routes: Record<
-  string,
-  (event: APIGatewayProxyEvent, deps: Dependencies) => Promise<APIGatewayProxyResult>
-> = {
+const routes: Record<string, Route> = {
   '/certificates/{code}': certificate,
   '/certificates/{code}/verify': verification,
   '/directory': (_, deps) => directory(deps),
@@ -164,10 +163,7 @@ const routes: Record<
 };
 
 /** The pages that take a POST: registering interest in a waiting list, and applying to a cohort. */
-const takingPosts: Record<
-  string,
-  (event: APIGatewayProxyEvent, deps: Dependencies) => Promise<APIGatewayProxyResult>
-> = {
+const takingPosts: Record<string, Route> = {
   '/waiting-list/{programmeId}/{pathway}': registerInterestPage,
   '/applications/{cohortId}': applyPage,
 };

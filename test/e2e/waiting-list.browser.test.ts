@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { masterySpecialistSchedule } from '../../infra/local/demo-schedule.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import {
   type AccessibilityFinding,
@@ -125,11 +126,6 @@ describe.sequential('the waiting list in Chromium', () => {
   });
 
   it('the application form passes axe and fits a phone, and is sent by keyboard with the prerequisite ticked', async () => {
-    const residential = (day: number) => ({
-      starts: daysFromNow(day, '09:30', system.clock.now()),
-      ends: daysFromNow(day + 1, '15:30', system.clock.now()),
-      venue: 'Hub residential centre',
-    });
     await system.admin({
       command: 'create-cohort',
       cohort: {
@@ -140,14 +136,7 @@ describe.sequential('the waiting list in Chromium', () => {
         name: 'Mastery Specialists',
         cohortLead: { name: 'Casey Lead', email: 'cohort-lead@hub.test' },
         startsOn: daysFromNow(60, '09:00', system.clock.now()).slice(0, 10),
-        schedule: {
-          'residential-1': residential(60),
-          'colleague-task': { deadline: daysFromNow(80, '17:00', system.clock.now()) },
-          'intervention-task': { deadline: daysFromNow(100, '17:00', system.clock.now()) },
-          'residential-2': residential(110),
-          'big-idea-task': { deadline: daysFromNow(150, '17:00', system.clock.now()) },
-          'residential-3': residential(170),
-        },
+        schedule: masterySpecialistSchedule(system.clock.now(), 60),
       },
     });
     await navigation(page, () => page.goto(`${system.urls.app}/applications/mastery-browser`));

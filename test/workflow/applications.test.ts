@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationIdFor } from '../../functions/domain/application.js';
-import { daysFromNow } from '../../infra/local/demo-schedule.js';
+import { daysFromNow, masterySpecialistSchedule } from '../../infra/local/demo-schedule.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { checkInvariantsAfterEach } from '../support/invariants.js';
 import { linkIn, mailbox, startTestSystem } from '../support/local-system.js';
@@ -15,19 +15,7 @@ import { lead, post } from '../support/programme.js';
 let system: LocalSystem;
 beforeAll(async () => {
   system = await startTestSystem();
-  const residential = (day: number) => ({
-    starts: daysFromNow(day, '09:30', system.clock.now()),
-    ends: daysFromNow(day + 1, '15:30', system.clock.now()),
-    venue: 'Hub residential centre',
-  });
-  const schedule = {
-    'residential-1': residential(60),
-    'colleague-task': { deadline: daysFromNow(80, '17:00', system.clock.now()) },
-    'intervention-task': { deadline: daysFromNow(100, '17:00', system.clock.now()) },
-    'residential-2': residential(110),
-    'big-idea-task': { deadline: daysFromNow(150, '17:00', system.clock.now()) },
-    'residential-3': residential(170),
-  };
+  const schedule = masterySpecialistSchedule(system.clock.now(), 60);
   await system.admin({
     command: 'create-cohort',
     cohort: {
