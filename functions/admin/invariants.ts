@@ -62,6 +62,8 @@ export interface SystemSnapshot {
 export const INVARIANTS = {
   'waits-on-someone':
     'every participant is finished, or has exactly one running execution that waits on a named person or a date',
+  'invitations-wait-on-someone':
+    "every running cohort's invitations from its waiting list wait on an invitee who holds a link that acts, or on a date",
   'no-busy-loop':
     'no execution busy-loops: no short waits over and over, no transitions with nothing changed',
   'directory-only-accredited': 'nobody is in the public directory who is not currently accredited',
@@ -235,6 +237,7 @@ export function findBreaches(snapshot: SystemSnapshot, previous?: SystemSnapshot
   const view = new View(snapshot);
   return [
     ...snapshot.participants.flatMap((p) => waitsOnSomeone(p, view)),
+    ...invitationsWaitOnSomeone(view),
     ...noBusyLoop(view, previous),
     ...directoryOnlyAccredited(view),
     ...noStaleLink(view),
@@ -292,6 +295,36 @@ function waitsOnSomeone(participant: Participant, view: View): Breach[] {
     );
   // Nothing open: the wait is on a date, its timeout.
   return [];
+}
+
+/**
+ * Invariant 1 for a cohort's invitations from its waiting list: a running execution is parked, and one
+ * waiting on invitations (`AtInvitations`) has someone holding a link to an open invitation of the cohort
+ * that still acts; otherwise (`AtWaitingList`) it waits on a date or on someone joining.
+ */
+function invitationsWaitOnSomeone(view: View): Breach[] {
+  return view.snapshot.executions.flatMap((execution): Breach[] => {
+    if (execution.workflow !== 'WaitingListInvitations' || execution.status !== 'RUNNING') return [];
+    const breach = (what: string): Breach[] => [
+      { invariant: 'invitations-wait-on-someone', what: `${execution.name} ${what}` },
+    ];
+    if (!execution.parked)
+      return breach(`is running at ${execution.statesEntered.at(-1)} but waits on nobody`);
+    if (execution.parked.state !== 'AtInvitations') return [];
+    const { cohortId } = JSON.parse(execution.input) as { cohortId?: string };
+    const invited = view.snapshot.emails.some((email) =>
+      view
+        .requestsIn(email, { acting: true })
+        .some(
+          (r) =>
+            r.kind === 'place-offer' &&
+            r.cohortId === cohortId &&
+            r.status === 'open' &&
+            email.to.map(lower).includes(lower(r.recipient.email)),
+        ),
+    );
+    return invited ? [] : breach('waits on invitations, yet nobody holds a link to one that acts');
+  });
 }
 
 /** Invariant 2: no loops, whether it never parks, parks briefly over and over, or moves with nothing changed. */
