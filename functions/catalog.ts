@@ -11,6 +11,8 @@ export const workflowTasks = {
   AwaitChange: 'functions/lifecycle/await-change.ts',
   AdvanceAccreditedYears: 'functions/lifecycle/advance-accredited-years.ts',
   ReportLifecycleFailure: 'functions/lifecycle/report-lifecycle-failure.ts',
+  AdvanceInvitations: 'functions/waiting-list/advance-invitations.ts',
+  AwaitInvitationChange: 'functions/waiting-list/await-invitation-change.ts',
 } as const;
 export type WorkflowTaskName = keyof typeof workflowTasks;
 

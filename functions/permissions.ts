@@ -57,16 +57,29 @@ export const permissions: Record<FunctionName, Permissions> = {
   Forms: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     queryGsi1: true,
-    idempotency: true,
-    workflows: wakes,
+    ...emails,
+    // Accepting a place offered from a waiting list enrols, which starts the lifecycle.
+    workflows: ['StartExecution', 'SendTaskSuccess'],
     uploads: ['GetObject', 'PutObject', 'ListBucket'],
   },
-  Public: { table: ['GetItem'], queryGsi1: true, certificates: ['GetObject', 'ListBucket'] },
+  Public: {
+    table: ['GetItem', 'PutItem', 'UpdateItem'],
+    queryGsi1: true,
+    ...emails,
+    certificates: ['GetObject', 'ListBucket'],
+  },
+  AdvanceInvitations: {
+    table: ['GetItem', 'PutItem', 'UpdateItem'],
+    queryGsi1: true,
+    ...emails,
+    workflows: ['StartExecution'],
+  },
+  AwaitInvitationChange: { table: ['UpdateItem'], workflows: wakes },
   Admin: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     queryGsi1: true,
     queryGsi2: true,
-    forgetsReplays: true,
+    ...emails,
     workflows: ['StartExecution', 'DescribeExecution', 'StopExecution', 'SendTaskSuccess'],
     uploads: ['ListBucket', 'DeleteObject'],
     certificates: ['DeleteObject'],
@@ -98,6 +111,7 @@ export type Resource =
   | 'email'
   | 'ParticipantLifecycle'
   | 'AccreditedYears'
+  | 'WaitingListInvitations'
   | 'uploads/'
   | 'certificates/'
   | 'alerts'
@@ -117,7 +131,7 @@ export function grantsOf(p: Permissions): Grant[] {
     ...on(['Idempotency'], 'dynamodb', p.idempotency && ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
     ...on(['Idempotency'], 'dynamodb', p.forgetsReplays && !p.idempotency ? ['DeleteItem'] : []),
     ...on(['email'], 'ses', p.email && ['SendEmail', 'SendRawEmail']),
-    ...on(['ParticipantLifecycle', 'AccreditedYears'], 'states', p.workflows),
+    ...on(['ParticipantLifecycle', 'AccreditedYears', 'WaitingListInvitations'], 'states', p.workflows),
     ...on(['uploads/'], 's3', p.uploads),
     ...on(['certificates/'], 's3', p.certificates),
     ...on(['alerts'], 'sns', p.alerts && ['Publish']),

@@ -10,7 +10,7 @@ import { EmailSending } from './constructs/email-sending.js';
 import { FormsApi, type FormsDomain } from './constructs/forms-api.js';
 import { grantDeclared } from './constructs/function-permissions.js';
 import { LifecycleFunctions } from './constructs/lifecycle-functions.js';
-import { LifecycleWorkflows } from './constructs/lifecycle-workflows.js';
+import { LifecycleWorkflows, workflowArn } from './constructs/lifecycle-workflows.js';
 import { MilestonePublishing, type MilestoneSubscriber } from './constructs/milestone-publishing.js';
 import { Reconciler } from './constructs/reconciler.js';
 import { DEFAULT_RETENTION_YEARS, Retention } from './constructs/retention.js';
@@ -93,6 +93,15 @@ export class AccreditationStack extends Stack {
     // A reinstated lead's accredited years start again by the admin's hand.
     const accreditedYears = workflows.stateMachines.AccreditedYears;
     Admin.addEnvironment('ACCREDITED_YEARS_STATE_MACHINE_ARN', accreditedYears.stateMachineArn);
+    // A cohort's invitations from its waiting list start by the admin's hand (invite-from-waitlist).
+    Admin.addEnvironment(
+      'WAITING_LIST_STATE_MACHINE_ARN',
+      workflows.stateMachines.WaitingListInvitations.stateMachineArn,
+    );
+    // Accepting an invitation enrols: the form, or the invitations' step finishing it, starts the lifecycle.
+    // By name: the state machines reference every task, and the forms API's URL reaches them.
+    for (const fn of [Forms, tasks.AdvanceInvitations])
+      fn.addEnvironment('STATE_MACHINE_ARN', workflowArn(this, 'ParticipantLifecycle'));
     // Every day, anyone unfinished whose execution stopped or never started is reported to the admin.
     const reconciler = new Reconciler(this, 'Reconciler', {
       fn: Reconcile,

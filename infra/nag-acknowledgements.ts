@@ -40,6 +40,13 @@ export function acknowledgeNagFindings(
       reason: `The Admin function (resume-participant, defer-participant) and the reconciler may describe any execution of the ${name} state machine, and the Admin (erase-person) and the retention job stop one: executions are named per participant as they start, so only a prefix can name them.`,
     })),
     {
+      id: wildcard(
+        'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:WaitingListInvitations:*',
+      ),
+      reason:
+        'The Admin function (invite-from-waitlist) and the reconciler and retention job may describe any execution of the WaitingListInvitations state machine: executions are named per cohort and generation as they start, so only a prefix can name them.',
+    },
+    {
       id: wildcard('arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*'),
       reason: 'SES identity/* so a verified domain or address can replace another without redeploying roles.',
     },

@@ -6,6 +6,7 @@ import { substitutionKey, type WorkflowTaskName, workflowTasks } from '../functi
 export const workflowFiles = {
   ParticipantLifecycle: fileURLToPath(new URL('./participant-lifecycle.asl.json', import.meta.url)),
   AccreditedYears: fileURLToPath(new URL('./accredited-years.asl.json', import.meta.url)),
+  WaitingListInvitations: fileURLToPath(new URL('./waiting-list-invitations.asl.json', import.meta.url)),
 } as const;
 export type WorkflowName = keyof typeof workflowFiles;
 
@@ -39,6 +40,12 @@ export function workflowSubstitutions(
 }
 
 /** The Lambda tasks a workflow invokes: those whose function ARN its ASL names. */
+/** Whether the state machine hands over to a new execution of itself (ContinueInNewExecution). */
+export const handsOver = (name: WorkflowName) =>
+  Object.values(
+    JSON.parse(readWorkflow(name)).States as Record<string, { Parameters?: Record<string, unknown> }>,
+  ).some((state) => state.Parameters?.['StateMachineArn.$'] === '$$.StateMachine.Id');
+
 export function tasksOf(name: WorkflowName): WorkflowTaskName[] {
   const definition = readWorkflow(name);
   return (Object.keys(workflowTasks) as WorkflowTaskName[]).filter((task) =>

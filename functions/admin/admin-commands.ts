@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { OrganisationName, Person, SeniorLeader, Stage } from '../domain/participant.js';
-import { Cohort, DaySchedule, DeadlineSchedule } from '../domain/programme.js';
-import { LOCAL_DATE_TIME } from '../domain/time.js';
+import { Cohort, DaySchedule, DeadlineSchedule, Pathway } from '../domain/programme.js';
+import { LOCAL_DATE_TIME, LondonLocalTime } from '../domain/time.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
-import type { NamedExecution } from '../shared/workflow.js';
+import type { AnyExecution, NamedExecution } from '../shared/workflow.js';
 import { changeDate, createCohort } from './cohort-commands.js';
 import type { Woken } from './command.js';
 import { correctEmail } from './correct-email.js';
@@ -13,12 +13,17 @@ import { enrolParticipant } from './enrol-participant.js';
 import { erasePerson } from './erase-person.js';
 import { exportPerson } from './export-person.js';
 import { grantExtension } from './grant-extension.js';
+import { inviteFromWaitlist } from './invite-from-waitlist.js';
 import { type ProgrammeReport, programmeReport } from './programme-report.js';
 import { type LeadReach, reachReport } from './reach-report.js';
+import { recordApplicationDecision } from './record-application-decision.js';
 import { reinstateAccreditation } from './reinstate-accreditation.js';
 import { resumeParticipant } from './resume-participant.js';
 import { type RetentionRun, runRetention } from './retention.js';
+import { scheduleInterview } from './schedule-interview.js';
 import { type StatusRow, status } from './status.js';
+import { waitlistAdd } from './waitlist-add.js';
+import { type ListedEntry, waitlistList } from './waitlist-list.js';
 import { withdrawParticipant } from './withdraw-participant.js';
 
 export { AdminCommandRejected } from './command.js';
@@ -100,6 +105,34 @@ export const AdminCommand = z.discriminatedUnion('command', [
   /** UK GDPR erasure, by the same: one enrolment, or every part an address has (participant or senior leader). */
   aboutOnePerson('erase-person'),
   z.object({ command: z.literal('retention-run'), dryRun: z.boolean().default(true) }),
+  z.object({
+    command: z.literal('waitlist-add'),
+    programmeId: z.string().min(1),
+    pathway: Pathway,
+    person: Person,
+    school: OrganisationName,
+    seniorLeader: SeniorLeader,
+  }),
+  z.object({ command: z.literal('waitlist-list'), programmeId: z.string().min(1), pathway: Pathway }),
+  z.object({ command: z.literal('invite-from-waitlist'), cohortId: z.string().min(1) }),
+  z.object({
+    command: z.literal('schedule-interview'),
+    applicationId: z.string().min(1),
+    /** The interview's times and place, as London times like 2027-02-03T09:00. */
+    starts: LondonLocalTime,
+    ends: LondonLocalTime,
+    venue: DaySchedule.shape.venue,
+    /** The Maths Hub leads who observe the lesson. */
+    observedBy: z.array(z.string().trim().min(1).max(100)).min(1).max(5),
+  }),
+  z.object({
+    command: z.literal('record-application-decision'),
+    applicationId: z.string().min(1),
+    decision: z.enum(['accepted', 'declined']),
+    /** The Maths Hub lead who decided. */
+    decidedBy: z.string().trim().min(1).max(100),
+    reason: z.string().trim().max(1000).optional(),
+  }),
 ]);
 export type AdminCommand = z.infer<typeof AdminCommand>;
 
@@ -146,6 +179,17 @@ export type AdminResult =
       execution: NamedExecution;
       alreadyRunning: boolean;
     }
+  | { command: 'waitlist-add'; entryId: string; alreadyOnList: boolean }
+  | { command: 'waitlist-list'; entries: ListedEntry[] }
+  | { command: 'invite-from-waitlist'; cohortId: string; execution: AnyExecution; alreadyRunning: boolean }
+  | { command: 'schedule-interview'; applicationId: string; sequence: number }
+  | {
+      command: 'record-application-decision';
+      applicationId: string;
+      decision: 'accepted' | 'declined';
+      participantId?: string;
+      alreadyDecided: boolean;
+    }
   | {
       command: 'enrol-participant';
       participantId: string;
@@ -185,6 +229,16 @@ export async function runAdminCommand(command: AdminCommand, deps: Dependencies)
       return erasePerson(command, deps);
     case 'retention-run':
       return { command: 'retention-run', ...(await runRetention(command, deps)) };
+    case 'waitlist-add':
+      return waitlistAdd(command, deps);
+    case 'waitlist-list':
+      return waitlistList(command, deps);
+    case 'invite-from-waitlist':
+      return inviteFromWaitlist(command, deps);
+    case 'schedule-interview':
+      return scheduleInterview(command, deps);
+    case 'record-application-decision':
+      return recordApplicationDecision(command, deps);
   }
 }
 

@@ -4,6 +4,9 @@ import type { Dependencies } from '../shared/dependencies.js';
 import type { AdminResult } from './admin-commands.js';
 import { AdminCommandRejected, type Command } from './command.js';
 
+/** Every place of a limited cohort is taken. */
+export class CohortFull extends AdminCommandRejected {}
+
 export async function enrolParticipant(
   command: Command<'enrol-participant'>,
   { store, workflow, clock }: Dependencies,
@@ -23,6 +26,9 @@ export async function enrolParticipant(
     enrolledAt: clock.now().toISOString(),
     execution: enrolmentExecution(participantId),
   });
+  // A place first, by participant (a retry takes none again): no enrolment beyond the cohort's capacity.
+  if (cohort.capacity && !(await store.cohorts.takePlace(cohort.cohortId, participantId)))
+    throw new CohortFull(`Cohort ${cohort.cohortId} is full: all ${cohort.capacity} places are taken`);
   // The record names its execution before it starts; starting is idempotent by that name, so a retry
   // after a failed start simply starts it now.
   const created = await store.participants.create(participant);

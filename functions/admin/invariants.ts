@@ -63,6 +63,8 @@ export interface SystemSnapshot {
 export const INVARIANTS = {
   'waits-on-someone':
     'every participant is finished, or has exactly one running execution that waits on a named person or a date, as their record says',
+  'invitations-wait-on-someone':
+    "every running cohort's invitations from its waiting list wait on an invitee who holds a link that acts, or on a date",
   'no-busy-loop':
     'no execution busy-loops: no short waits over and over, no transitions with nothing changed',
   'directory-only-accredited': 'nobody is in the public directory who is not currently accredited',
@@ -202,6 +204,7 @@ export function findBreaches(snapshot: SystemSnapshot, previous?: SystemSnapshot
   const view = new View(snapshot);
   return [
     ...snapshot.participants.flatMap((p) => waitsOnSomeone(p, view)),
+    ...invitationsWaitOnSomeone(view),
     ...noBusyLoop(view, previous),
     ...directoryOnlyAccredited(view),
     ...noStaleLink(view),
@@ -263,6 +266,36 @@ function waitsOnSomeone(participant: Participant, view: View): Breach[] {
       : breach(
           `waits on the ${askedOf[ask.kind]?.replace('-', ' ')} for ${ask.requestId}, who holds no link to it that still acts`,
         );
+  });
+}
+
+/**
+ * Invariant 1 for a cohort's invitations from its waiting list: a running execution is parked, and one
+ * waiting on invitations (`AtInvitations`) has someone holding a link to an open invitation of the cohort
+ * that still acts; otherwise (`AtWaitingList`) it waits on a date or on someone joining.
+ */
+function invitationsWaitOnSomeone(view: View): Breach[] {
+  return view.snapshot.executions.flatMap((execution): Breach[] => {
+    if (execution.workflow !== 'WaitingListInvitations' || execution.status !== 'RUNNING') return [];
+    const breach = (what: string): Breach[] => [
+      { invariant: 'invitations-wait-on-someone', what: `${execution.name} ${what}` },
+    ];
+    if (!execution.parked)
+      return breach(`is running at ${execution.statesEntered.at(-1)} but waits on nobody`);
+    if (execution.parked.state !== 'AtInvitations') return [];
+    const { cohortId } = JSON.parse(execution.input) as { cohortId?: string };
+    const invited = view.snapshot.emails.some((email) =>
+      view
+        .requestsIn(email, { acting: true })
+        .some(
+          (r) =>
+            r.kind === 'place-offer' &&
+            r.cohortId === cohortId &&
+            r.status === 'open' &&
+            email.to.map(lower).includes(lower(r.recipient.email)),
+        ),
+    );
+    return invited ? [] : breach('waits on invitations, yet nobody holds a link to one that acts');
   });
 }
 
@@ -373,6 +406,9 @@ function remindersOf(request: Request, view: View): number {
     'termly-feedback': programme.accreditation?.termlyFeedback.remindersDaysBefore.length ?? 0,
     're-registration': programme.accreditation?.reRegistration.remindersDaysBefore.length ?? 0,
     'directory-entry': 0,
+    'place-offer': 0,
+    'waiting-list-confirmation': 0,
+    'application-confirmation': 0,
   };
   return Math.max(request.remindersSent, ladders[request.kind]);
 }

@@ -26,6 +26,26 @@ export class CohortItems {
     return item && Cohort.parse(item);
   }
 
+  /**
+   * Takes one of a limited cohort's places for the participant: the set of their ids is the count, so a
+   * retry takes no second place, and the condition on the same write means no two enrolments racing for
+   * the last place both get it. False when the cohort is full.
+   */
+  takePlace(cohortId: string, participantId: string): Promise<boolean> {
+    return this.table.update(
+      keys.cohort(cohortId),
+      'ADD placesTaken :taken',
+      'attribute_not_exists(placesTaken) OR size(placesTaken) < #capacity OR contains(placesTaken, :id)',
+      { ':taken': new Set([participantId]), ':id': participantId },
+      { '#capacity': 'capacity' },
+    );
+  }
+
+  async placesTaken(cohortId: string): Promise<number> {
+    const item = await this.table.get(keys.cohort(cohortId));
+    return item?.placesTaken instanceof Set ? item.placesTaken.size : 0;
+  }
+
   /** A moved day or deadline, parsed on write like a new cohort's schedule. */
   async updateSchedule(
     cohortId: string,

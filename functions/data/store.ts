@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ApplicationItems } from './applications.js';
 import { CertificateItems } from './certificates.js';
 import { CohortItems } from './cohorts.js';
 import { DirectoryItems } from './directory.js';
@@ -6,6 +7,7 @@ import { LinkItems } from './links.js';
 import { ParticipantItems } from './participants.js';
 import { RequestItems } from './requests.js';
 import { Table } from './table.js';
+import { CohortInvitationItems, WaitingListItems } from './waiting-list.js';
 
 /** The accreditation table, by kind of item (key design and access patterns: `table.ts`). */
 export class AccreditationStore {
@@ -15,6 +17,9 @@ export class AccreditationStore {
   readonly links: LinkItems;
   readonly certificates: CertificateItems;
   readonly directory: DirectoryItems;
+  readonly waitingList: WaitingListItems;
+  readonly cohortInvitations: CohortInvitationItems;
+  readonly applications: ApplicationItems;
 
   constructor(client: DynamoDBClient, tableName: string) {
     const table = new Table(client, tableName);
@@ -24,5 +29,8 @@ export class AccreditationStore {
     this.links = new LinkItems(table);
     this.certificates = new CertificateItems(table, this.participants);
     this.directory = new DirectoryItems(table, this.participants);
+    this.waitingList = new WaitingListItems(table);
+    this.cohortInvitations = new CohortInvitationItems(table);
+    this.applications = new ApplicationItems(table);
   }
 }

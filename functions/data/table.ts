@@ -12,6 +12,9 @@
  * | link        | LINK#<sha256(secret)>  | LINK          | REQUEST#<id>    | LINK#<sha256(secret)>  |
  * | certificate | CERTIFICATE#<code>     | CERTIFICATE   |                 |                        |
  * | directory   | DIRECTORY#<participant>| DIRECTORY     | DIRECTORY       | <name>#<participantId> |
+ * | waiting-list entry | WAITLIST#<entryId> | WAITLIST | WAITLIST#<programme>#<pathway> | <joinedAt>#<entryId> |
+ * | cohort invitations | INVITATIONS#<cohortId> | INVITATIONS | INVITATIONS#<programme>#<pathway> | <cohortId> |
+ * | application | APPLICATION#<applicationId> | APPLICATION | APPLICATIONS#<cohortId> | <sentAt>#<applicationId> |
  *
  * Participants also carry GSI2 once the lifecycle has recorded whom they wait on (`waiting`):
  * GSI2PK `STAGE#<stage>`, GSI2SK `HUB#<Maths Hub, URI-encoded>#<next deadline or ~>#<participantId>`.
@@ -22,7 +25,9 @@
  * and a participant's requests (Query GSI1); a participant by certificate verification code (GetItem on
  * the certificate item, then the participant); the public directory (Query GSI1); every cohort, for the
  * daily reconciler (Query GSI1); a request's links, to export or erase a person's data (Query GSI1); who waits on whom by stage, by stage and Maths Hub (Query GSI2, the hub
- * a sort-key prefix; due soonest first), and by Maths Hub alone (one Query per stage). `ttl` lets DynamoDB
+ * a sort-key prefix; due soonest first), and by Maths Hub alone (one Query per stage); a pathway's waiting
+ * list in the order people joined (Query GSI1; an unconfirmed registration is not in it) and the cohorts inviting from it (Query GSI1); a cohort's
+ * confirmed applications (Query GSI1). `ttl` lets DynamoDB
  * delete spent links and requests long after they expire; correctness never depends on it (expiry is
  * checked in code).
  */
@@ -45,6 +50,9 @@ export const keys = {
   link: (hash: string) => ({ PK: `LINK#${hash}`, SK: 'LINK' }),
   certificate: (code: string) => ({ PK: `CERTIFICATE#${code}`, SK: 'CERTIFICATE' }),
   directoryEntry: (participantId: string) => ({ PK: `DIRECTORY#${participantId}`, SK: 'DIRECTORY' }),
+  waitingListEntry: (entryId: string) => ({ PK: `WAITLIST#${entryId}`, SK: 'WAITLIST' }),
+  cohortInvitations: (cohortId: string) => ({ PK: `INVITATIONS#${cohortId}`, SK: 'INVITATIONS' }),
+  application: (applicationId: string) => ({ PK: `APPLICATION#${applicationId}`, SK: 'APPLICATION' }),
 };
 
 /** GSI2, who waits on whom: a stage's participants, by Maths Hub, due soonest first (none due: last). */
@@ -101,6 +109,21 @@ export class Table {
   /** Put whatever is there (the latest write wins). */
   async put(item: Item): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
+  /** Put if `condition` holds of what is there (or of nothing); false when it does not. */
+  putIf(item: Item, condition: string, values: Record<string, unknown>, names?: Record<string, string>) {
+    return this.conditionally(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          ...(names ? { ExpressionAttributeNames: names } : {}),
+        }),
+      ),
+    );
   }
 
   async delete(key: Key): Promise<void> {

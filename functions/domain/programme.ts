@@ -123,6 +123,23 @@ export const Accreditation = z.object({
 });
 export type Accreditation = z.infer<typeof Accreditation>;
 
+/**
+ * A programme that takes applications before enrolment (the Primary Mastery Specialist does): what the
+ * applicant confirms they meet, the questions they answer, and the interview that follows, after which a
+ * Maths Hub lead records the decision.
+ */
+export const ApplicationProcess = z.object({
+  /** What the applicant must confirm, word for word, e.g. a year in the Teaching for Mastery programme. */
+  prerequisite: z.string().min(1).optional(),
+  questions: z.array(Prompt).min(1).max(10),
+  interview: z.object({
+    title: z.string().min(1).max(100),
+    /** What happens at it, for the applicant's invite. */
+    description: z.string().min(1).max(500),
+  }),
+});
+export type ApplicationProcess = z.infer<typeof ApplicationProcess>;
+
 /** A programme is data: adding one needs a JSON file, not code. */
 export const Programme = z
   .object({
@@ -153,6 +170,8 @@ export const Programme = z
       assessmentDueDaysAfterSubmission: Days.min(1),
       remindersDaysBefore: z.array(z.number().positive()).max(5),
     }),
+    /** Applications before enrolment; absent for a programme the admin enrols people into directly. */
+    application: ApplicationProcess.optional(),
     /** What an accredited lead receives and then does; absent for a programme that ends without accreditation. */
     accreditation: Accreditation.optional(),
   })
@@ -203,6 +222,8 @@ export const Cohort = z.object({
   /** Who gets the cohort's weekly digest of what is overdue; the ADMIN_EMAIL setting when absent. */
   adminEmail: z.email().optional(),
   startsOn: z.iso.date(),
+  /** How many places it has, if limited: enrolment never takes more (a conditional write on the cohort). */
+  capacity: z.number().int().min(1).max(500).optional(),
   /** By step id: when and where each development day is, and each submission's deadline. */
   schedule: z.record(StepId, ScheduleEntry),
 });

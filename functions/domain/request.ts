@@ -19,6 +19,11 @@ export const RequestKind = z.enum([
   'directory-entry',
   'termly-feedback',
   're-registration',
+  /** A place offered to the next person on a waiting list, and the emailed confirmation of joining it. */
+  'place-offer',
+  'waiting-list-confirmation',
+  /** The emailed confirmation of an application to a cohort. */
+  'application-confirmation',
 ]);
 export type RequestKind = z.infer<typeof RequestKind>;
 
@@ -30,6 +35,10 @@ export const Request = z.object({
   /** Whose request it is: one participant's, or (attendance) the whole cohort's. */
   participantId: z.string().optional(),
   cohortId: z.string().optional(),
+  /** A waiting-list entry's: its invitation to a cohort, or the confirmation that they join. */
+  waitingListEntryId: z.string().optional(),
+  /** An application's: the confirmation that they sent it. */
+  applicationId: z.string().optional(),
   /** The programme step it is for, and which attempt (a resubmission is attempt 2). */
   stepId: z.string().optional(),
   attempt: z.number().int().positive().optional(),
@@ -56,7 +65,15 @@ export const Request = z.object({
   taskToken: z.string().optional(),
   /** A commitment, or the time and person that answered a programme step (its outcome is on the participant). */
   answer: z
-    .union([Commitment, z.object({ answeredAt: z.iso.datetime(), answeredBy: z.string() })])
+    .union([
+      Commitment,
+      z.object({
+        answeredAt: z.iso.datetime(),
+        answeredBy: z.string(),
+        /** An invitation from the waiting list: accepted or declined, recorded with the answer itself. */
+        invitation: z.enum(['accepted', 'declined']).optional(),
+      }),
+    ])
     .optional(),
 });
 export type Request = z.infer<typeof Request>;
@@ -77,7 +94,12 @@ export const lateRegisterRequestId = (stepId: string, cohortId: string, particip
   `${stepRequestId(stepId, cohortId)}.${participantId}`;
 
 type RequestSubject = Pick<Request, 'kind' | 'recipient'> &
-  Partial<Pick<Request, 'participantId' | 'cohortId' | 'stepId' | 'attempt' | 'dueAt'>> & {
+  Partial<
+    Pick<
+      Request,
+      'participantId' | 'cohortId' | 'waitingListEntryId' | 'applicationId' | 'stepId' | 'attempt' | 'dueAt'
+    >
+  > & {
     requestId: string;
   };
 
@@ -192,6 +214,10 @@ const addressedTo: Record<RequestKind, 'senior-leader' | 'participant' | 'cohort
   'directory-entry': 'participant',
   'termly-feedback': 'participant',
   're-registration': 'participant',
+  // Not about a participant: their links are tied to the waiting-list entry, whose address never changes.
+  'place-offer': 'participant',
+  'waiting-list-confirmation': 'participant',
+  'application-confirmation': 'participant',
 };
 
 /**

@@ -22,6 +22,10 @@ export const askedOf: Record<RequestKind, Asked | undefined> = {
   'termly-feedback': 'participant',
   're-registration': 'participant',
   'directory-entry': undefined,
+  // About a waiting-list entry or an application, not a participant: the invitations' own execution waits on them.
+  'place-offer': undefined,
+  'waiting-list-confirmation': undefined,
+  'application-confirmation': undefined,
 };
 
 /** The asks a participant's progress waits for: open ones wait on whom they ask, expired ones on the admin. */

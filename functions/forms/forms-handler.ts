@@ -9,6 +9,7 @@ import { formsUrl } from '../shared/forms-url.js';
 import { html } from '../shared/html.js';
 import { METRIC } from '../shared/metric-names.js';
 import { aboutParticipant, logger, metrics, observed, withoutPersonalData } from '../shared/observability.js';
+import { applicationConfirmationForm } from './application-confirmation-form.js';
 import { assessmentForm } from './assessment-form.js';
 import { attendanceForm } from './attendance-form.js';
 import { commitmentForm } from './commitment-form.js';
@@ -24,10 +25,12 @@ import {
   type Visit,
 } from './form.js';
 import { page, somethingWentWrongPage, tooLargePage, unknownLinkPage } from './pages.js';
+import { placeOfferForm } from './place-offer-form.js';
 import { reRegistrationForm } from './re-registration-form.js';
 import { REPLAY_KEY_PREFIX, replayConfig } from './replays.js';
 import { submissionForm } from './submission-form.js';
 import { termlyFeedbackForm } from './termly-feedback-form.js';
+import { waitingListConfirmationForm } from './waiting-list-confirmation-form.js';
 
 /**
  * Far above any honest answer (a framework submission is at most three 8,000-character answers, which
@@ -45,6 +48,9 @@ export const forms: FormRegistry = {
   'directory-entry': directoryEntryForm,
   'termly-feedback': termlyFeedbackForm,
   're-registration': reRegistrationForm,
+  'place-offer': placeOfferForm,
+  'waiting-list-confirmation': waitingListConfirmationForm,
+  'application-confirmation': applicationConfirmationForm,
 };
 
 /** Reads only the fields the form has; the first value wins if a field is repeated. */

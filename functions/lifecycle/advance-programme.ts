@@ -246,7 +246,7 @@ async function developmentDay(step: StepOf<'development-day'>, ctx: Context) {
 }
 
 /** The bare address of a sender like `"PD Lead accreditation" <no-reply@…>`, as calendars need it. */
-function senderAddress(from: string): string {
+export function senderAddress(from: string): string {
   const [first] = addressparser(from, { flatten: true });
   return first?.address || from;
 }

@@ -5,26 +5,31 @@ import { defineTask } from '../shared/task-handler.js';
 import { recordWaiting } from './record-waiting.js';
 
 const Input = z.object({
-  participantId: z.string().min(1),
+  /** Whose lifecycle stopped; or, for a cohort's invitations from its waiting list, the cohort. */
+  participantId: z.string().min(1).optional(),
+  cohortId: z.string().min(1).optional(),
   executionName: z.string().min(1),
   error: z.object({ Error: z.string(), Cause: z.string().optional() }),
 });
 
 /** The last resort of every step's Catch: a person hears about it, with what they need to act. */
 export async function reportLifecycleFailure(
-  { participantId, executionName, error }: z.output<typeof Input>,
+  { participantId, cohortId, executionName, error }: z.output<typeof Input>,
   deps: Dependencies,
 ): Promise<{ reported: true }> {
   const { store, mailer, settings, clock } = deps;
-  const participant = await store.participants.get(participantId);
+  const participant = participantId ? await store.participants.get(participantId) : undefined;
   const who = participant ? `${participant.person.name} (${participant.cohortId})` : participantId;
+  const what = who
+    ? `the lifecycle of ${who}`
+    : `the invitations to cohort ${cohortId} from its waiting list`;
   await mailer.send(
     composeEmail({
       to: settings.ADMIN_EMAIL,
-      subject: `Action needed: the lifecycle of ${who} stopped`,
+      subject: `Action needed: ${what} stopped`,
       greeting: 'Hello programme team,',
       paragraphs: [
-        `A step in ${who}'s lifecycle failed after its retries (${error.Error}). Execution: ${executionName}.`,
+        `A step in ${what} failed after its retries (${error.Error}). Execution: ${executionName}.`,
         `Details: ${(error.Cause ?? 'none').slice(0, 500)}`,
         'Fix the cause, then redrive the execution from the Step Functions console; steps already done are skipped.',
       ],

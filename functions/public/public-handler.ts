@@ -13,11 +13,14 @@ import { programmeById } from '../programmes/index.js';
 import { type Dependencies, lambdaDependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
 import { aboutParticipant, logger, metrics, observed, withoutPersonalData } from '../shared/observability.js';
+import { applyPage } from './apply.js';
+import { registerInterestPage } from './register-interest.js';
 
 /**
  * Pages anyone may open, with no link secret: an accredited lead's certificate (the PDF kept in S3 when it
- * was issued) and its verification, and the directory of leads who chose to be listed. Read-only: GET (and
- * HEAD) and nothing else.
+ * was issued) and its verification, and the directory of leads who chose to be listed, read-only (GET and
+ * HEAD); and the forms that take people in, which also take a POST: registering interest in a programme
+ * pathway's waiting list, and applying to a cohort.
  */
 
 const certificateNotFound = () =>
@@ -159,21 +162,28 @@ async function directoryJson(deps: Dependencies): Promise<APIGatewayProxyResult>
   };
 }
 
+type Route = (event: APIGatewayProxyEvent, deps: Dependencies) => Promise<APIGatewayProxyResult>;
+
 /** By API Gateway's resource template; the local runtime sets the same. */
-const routes: Record<
-  string,
-  (event: APIGatewayProxyEvent, deps: Dependencies) => Promise<APIGatewayProxyResult>
-> = {
+const routes: Record<string, Route> = {
   '/certificates/{code}': certificate,
   '/certificates/{code}/verify': verification,
   '/directory': (_, deps) => directory(deps),
   '/directory.json': (_, deps) => directoryJson(deps),
 };
 
+/** The pages that take a POST: registering interest in a waiting list, and applying to a cohort. */
+const takingPosts: Record<string, Route> = {
+  '/waiting-list/{programmeId}/{pathway}': registerInterestPage,
+  '/applications/{cohortId}': applyPage,
+};
+
 async function respond(
   event: APIGatewayProxyEvent,
   deps: () => Dependencies,
 ): Promise<APIGatewayProxyResult> {
+  const form = takingPosts[event.resource];
+  if (form) return form(event, deps());
   if (event.httpMethod !== 'GET' && event.httpMethod !== 'HEAD') {
     const refused = page(405, 'Not allowed', html`<h1>Not allowed</h1><p>These pages can only be read.</p>`);
     return { ...refused, headers: { ...refused.headers, Allow: 'GET, HEAD' } };
@@ -186,10 +196,15 @@ export function publicHandler(dependencies: () => Dependencies = lambdaDependenc
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(httpHeaderNormalizer())
     .use(observed())
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       let result: APIGatewayProxyResult;
       try {
-        result = await respond(event, dependencies);
+        // Registering interest emails a link: the send's idempotency record lives as long as the invocation.
+        result = await respond(event, () => {
+          const deps = dependencies();
+          deps.mailer.registerLambdaContext(context);
+          return deps;
+        });
       } catch (error) {
         logger.error('Public page failed', withoutPersonalData(error));
         result = page(

@@ -58,6 +58,8 @@ export const Settings = z.object({
   STATE_MACHINE_ARN: z.string().default(''),
   /** The accredited years' state machine: the admin starts it again for a reinstated lead. */
   ACCREDITED_YEARS_STATE_MACHINE_ARN: z.string().default(''),
+  /** Cohorts' invitations from the waiting list: the admin starts them. */
+  WAITING_LIST_STATE_MACHINE_ARN: z.string().default(''),
   /** The forms (attachments), AdvanceProgramme and the public pages (issued certificates). */
   UPLOADS_BUCKET: z.string().min(1).optional(),
   /** How long after the last activity on a finished participant's record the retention job anonymises it. */
@@ -105,8 +107,9 @@ export function dependenciesFrom(
       persistenceStore: idempotencyStore,
     }),
     workflow: stepFunctionsWorkflow(tracer.captureAWSv3Client(guarded(new SFNClient(client('sfn')))), {
-      lifecycle: settings.STATE_MACHINE_ARN,
-      accreditedYears: settings.ACCREDITED_YEARS_STATE_MACHINE_ARN,
+      ParticipantLifecycle: settings.STATE_MACHINE_ARN,
+      AccreditedYears: settings.ACCREDITED_YEARS_STATE_MACHINE_ARN,
+      WaitingListInvitations: settings.WAITING_LIST_STATE_MACHINE_ARN,
     }),
     clock,
     settings,

@@ -16,6 +16,9 @@ import type { Participant } from '../domain/participant.js';
 /** An execution by state machine and name, as the participant record keeps it. */
 export type NamedExecution = NonNullable<Participant['execution']>;
 
+/** Any execution by state machine and name: a participant's, or a cohort's invitations from its waiting list. */
+export type AnyExecution = NamedExecution | { workflow: 'WaitingListInvitations'; name: string };
+
 /** What Step Functions says of an execution, or `NOT_STARTED` when there is none of that name. */
 export type ExecutionState = ExecutionStatus | 'NOT_STARTED';
 
@@ -23,11 +26,11 @@ export type ExecutionState = ExecutionStatus | 'NOT_STARTED';
 export interface Workflow {
   /** Starts an execution; the name makes a repeated start land on the same execution. */
   startExecution(
-    execution: NamedExecution,
+    execution: AnyExecution,
     input: object,
   ): Promise<{ executionArn: string; alreadyStarted: boolean }>;
   /** Whether the execution runs, has stopped (and how), or was never started. */
-  describeExecution(execution: NamedExecution): Promise<ExecutionState>;
+  describeExecution(execution: AnyExecution): Promise<ExecutionState>;
   /**
    * Hands an answer to the waiting execution. 'gone' when the wait already ended: the answer is
    * recorded in the table, so the execution picks it up when it next checks.
@@ -46,11 +49,10 @@ export const executionArnOf = (stateMachineArn: string, name: string) =>
 
 export function stepFunctionsWorkflow(
   sfn: SFNClient,
-  stateMachineArns: { lifecycle: string; accreditedYears: string },
+  stateMachineArns: Record<AnyExecution['workflow'], string>,
 ): Workflow {
-  const stateMachineArn = ({ workflow }: NamedExecution) =>
-    workflow === 'ParticipantLifecycle' ? stateMachineArns.lifecycle : stateMachineArns.accreditedYears;
-  const executionArn = (execution: NamedExecution) =>
+  const stateMachineArn = ({ workflow }: AnyExecution) => stateMachineArns[workflow];
+  const executionArn = (execution: AnyExecution) =>
     executionArnOf(stateMachineArn(execution), execution.name);
   async function describeExecution(execution: NamedExecution): Promise<ExecutionState> {
     try {

@@ -82,6 +82,15 @@ export class FormsApi extends Construct {
     ];
     for (const resource of readOnly)
       for (const method of ['GET', 'HEAD']) resource.addMethod(method, publicPages);
+    // Registering interest in a programme pathway's waiting list: GET shows the form, POST registers.
+    const registerInterest = this.api.root
+      .addResource('waiting-list')
+      .addResource('{programmeId}')
+      .addResource('{pathway}');
+    // Applying to a cohort whose programme takes applications: GET shows the form, POST sends it.
+    const apply = this.api.root.addResource('applications').addResource('{cohortId}');
+    for (const resource of [registerInterest, apply])
+      for (const method of ['GET', 'HEAD', 'POST']) resource.addMethod(method, publicPages);
 
     this.limitEachClient(props.requestsPerClientPer5Minutes);
     const stack = Stack.of(this);

@@ -6,6 +6,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import type { WorkflowTaskName } from '../../functions/catalog.js';
 import {
+  handsOver,
   tasksOf,
   type WorkflowName,
   workflowFiles,
@@ -27,9 +28,9 @@ export const workflowArn = (scope: Construct, name: WorkflowName) =>
   });
 
 /**
- * The participant's two state machines, each deployed from its ASL file unchanged: the participant
- * lifecycle (commitment, programme, accreditation), which starts the accredited years (termly feedback,
- * re-registration, lapse) at accreditation. An alarm and an email on every execution that stops unfinished.
+ * The state machines, each deployed from its ASL file unchanged: the participant lifecycle (commitment,
+ * programme, accreditation), which starts the accredited years (termly feedback, re-registration, lapse) at
+ * accreditation, and a cohort's invitations from its pathway's waiting list. An alarm and an email on every execution that stops unfinished.
  */
 export class LifecycleWorkflows extends Construct {
   readonly stateMachines: Record<WorkflowName, StateMachine>;
@@ -62,9 +63,10 @@ export class LifecycleWorkflows extends Construct {
       for (const task of tasksOf(name)) props.tasks[task].grantInvoke(stateMachine);
       // A year-old execution hands over to a new one of the same state machine (ContinueInNewExecution).
       // By name: a reference to its own ARN in its own role's policy would be a circular dependency.
-      stateMachine.addToRolePolicy(
-        new PolicyStatement({ actions: ['states:StartExecution'], resources: [workflowArn(this, name)] }),
-      );
+      if (handsOver(name))
+        stateMachine.addToRolePolicy(
+          new PolicyStatement({ actions: ['states:StartExecution'], resources: [workflowArn(this, name)] }),
+        );
       const period = Duration.minutes(5);
       const stopped = `A ${name} execution stopped`;
       props.alerts.alarmOnAny(`${name}Failed`, stateMachine.metricFailed({ period }), `${stopped} (failed).`);
@@ -78,6 +80,7 @@ export class LifecycleWorkflows extends Construct {
     this.stateMachines = {
       AccreditedYears: machine('AccreditedYears'),
       ParticipantLifecycle: machine('ParticipantLifecycle'),
+      WaitingListInvitations: machine('WaitingListInvitations'),
     };
     // Accreditation hands the lead over to their accredited years (StartAccreditedYears).
     this.stateMachines.ParticipantLifecycle.addToRolePolicy(

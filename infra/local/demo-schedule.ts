@@ -25,3 +25,24 @@ export function pdLeadSchedule(from = new Date()) {
     pdlperf: { deadline: daysFromNow(140, '17:00', from) },
   };
 }
+
+/**
+ * A Primary Mastery Specialist cohort's schedule dated from `from`: three two-day residentials, the first
+ * `firstDay` days on, with the intersessional tasks between them.
+ */
+export function masterySpecialistSchedule(from = new Date(), firstDay = 40) {
+  const residential = (day: number) => ({
+    starts: daysFromNow(day, '09:30', from),
+    ends: daysFromNow(day + 1, '15:30', from),
+    venue: 'Hub residential centre',
+  });
+  const later = (day: number) => firstDay - 40 + day;
+  return {
+    'residential-1': residential(firstDay),
+    'colleague-task': { deadline: daysFromNow(later(80), '17:00', from) },
+    'intervention-task': { deadline: daysFromNow(later(100), '17:00', from) },
+    'residential-2': residential(later(110)),
+    'big-idea-task': { deadline: daysFromNow(later(150), '17:00', from) },
+    'residential-3': residential(later(170)),
+  };
+}

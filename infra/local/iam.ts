@@ -79,7 +79,8 @@ function grantsFor(command: string, input: Record<string, unknown>): Grant[] {
   if (service === 'sns') return on('alerts');
   if (service === 'events') return on('milestones');
   // A task token does not say whose it is: granted on both state machines, as the declaration does.
-  if (action === 'states:SendTaskSuccess') return [...on('ParticipantLifecycle'), ...on('AccreditedYears')];
+  if (action === 'states:SendTaskSuccess')
+    return [...on('ParticipantLifecycle'), ...on('AccreditedYears'), ...on('WaitingListInvitations')];
   const machine = machineOf(text('stateMachineArn') || text('executionArn'));
   if (service === 'states' && machine) return on(machine);
   return [];

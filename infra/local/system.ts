@@ -220,6 +220,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     FORMS_BASE_URL: urls.forms,
     STATE_MACHINE_ARN: stateMachineArn,
     ACCREDITED_YEARS_STATE_MACHINE_ARN: stateMachineArns.AccreditedYears,
+    WAITING_LIST_STATE_MACHINE_ARN: stateMachineArns.WaitingListInvitations,
     UPLOADS_BUCKET,
   };
   const dependencies = dependenciesFrom(env, { clock, aws: { ...aws, guard: enforceGrants } });
@@ -285,7 +286,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       ? sfnApi(request, response)
       : request.url?.startsWith('/r/')
         ? serveForm(forms, request, response)
-        : /^\/(certificates\/|directory)/.test(request.url ?? '')
+        : /^\/(certificates\/|directory|waiting-list\/|applications\/)/.test(request.url ?? '')
           ? servePublic(publicPages, request, response)
           : request.url?.startsWith('/admin/')
             ? serveAdmin(admin, clock, checkInvariants, request, response)
@@ -400,6 +401,8 @@ const publicResources: [RegExp, string][] = [
   [/^\/certificates\/([^/]+)\/verify$/, '/certificates/{code}/verify'],
   [/^\/directory$/, '/directory'],
   [/^\/directory\.json$/, '/directory.json'],
+  [/^\/waiting-list\/([^/]+)\/([^/]+)$/, '/waiting-list/{programmeId}/{pathway}'],
+  [/^\/applications\/([^/]+)$/, '/applications/{cohortId}'],
 ];
 
 /** The certificate and directory pages, as API Gateway would call the Public function (binary as base64). */
@@ -415,13 +418,14 @@ async function servePublic(
     return response.end('Not found\n');
   }
   const [path, resource] = matched;
-  const code = path.exec(url.pathname)?.[1];
-  const event = await apiGatewayEvent(
-    request,
-    url,
-    resource,
-    code === undefined ? null : { code: safeDecode(code) },
-  );
+  const [, first, second] = path.exec(url.pathname) ?? [];
+  const parameters: Record<string, string> | null =
+    second !== undefined
+      ? { programmeId: safeDecode(first ?? ''), pathway: safeDecode(second) }
+      : first !== undefined
+        ? { [resource.startsWith('/applications') ? 'cohortId' : 'code']: safeDecode(first) }
+        : null;
+  const event = await apiGatewayEvent(request, url, resource, parameters);
   respond(request, response, await asFunction('Public', () => publicPages(event, lambdaContext('Public'))));
 }
 

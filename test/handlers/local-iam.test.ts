@@ -20,8 +20,8 @@ const refused = (what: string) =>
 describe('the local runtime checks each call against the calling function’s grants', () => {
   it('a call the function is not granted fails with AccessDeniedException, naming the grant', async () => {
     await expect(
-      asFunction('Public', () => deps().store.participants.setStage('p-nobody', 'withdrawn')),
-    ).rejects.toEqual(refused('Public is not authorized to perform: Accreditation dynamodb:UpdateItem'));
+      asFunction('Reconcile', () => deps().store.participants.setStage('p-nobody', 'withdrawn')),
+    ).rejects.toEqual(refused('Reconcile is not authorized to perform: Accreditation dynamodb:UpdateItem'));
     const execution = { workflow: 'ParticipantLifecycle', name: 'p-nobody' } as const;
     await expect(
       asFunction('Reconcile', () => deps().workflow.startExecution(execution, {})),

@@ -29,7 +29,7 @@ const resourcesByFile: Record<string, Resource[]> = {
   'functions/shared/alert-topic.ts': ['alerts'],
   'functions/shared/milestone-bus.ts': ['milestones'],
   // The Workflow port starts and wakes executions of either state machine, as its caller says.
-  'functions/shared/workflow.ts': ['ParticipantLifecycle', 'AccreditedYears'],
+  'functions/shared/workflow.ts': ['ParticipantLifecycle', 'AccreditedYears', 'WaitingListInvitations'],
 };
 
 /** Powertools' DynamoDB persistence layer gets, puts, updates and deletes its records. */

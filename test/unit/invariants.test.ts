@@ -140,6 +140,56 @@ describe('the whole-system invariants', () => {
     expect(findBreaches(healthy())).toEqual([]);
   });
 
+  describe("a cohort's invitations from its waiting list wait on an invitee or a date", () => {
+    const offer: Request = {
+      requestId: 'place-offer-north-w-1',
+      kind: 'place-offer',
+      cohortId: 'north',
+      waitingListEntryId: 'w-1',
+      recipient: { name: 'Fay Further', email: 'fay@college.test' },
+      status: 'open',
+      createdAt: iso(-1),
+      expiresAt: iso(6),
+      reminderAfterDays: [],
+      remindersSent: 0,
+      invitedAt: iso(-1),
+    };
+    const inviting = (fields: Partial<ExecutionSnapshot> = {}) =>
+      broken((s) => {
+        s.executions.push({
+          ...execution('north-invitations-1', {
+            workflow: 'WaitingListInvitations',
+            input: JSON.stringify({ cohortId: 'north' }),
+            statesEntered: ['InviteFromWaitingList', 'WhatNext', 'AtInvitations'],
+            parked: { state: 'AtInvitations', since: NOW.toISOString(), timeoutSeconds: 6 * 86_400 },
+          }),
+          ...fields,
+        });
+        s.requests.push(offer);
+        s.links.push({ linkHash: hashLinkSecret(secret(9)), requestId: offer.requestId, acts: true });
+        s.emails.push({
+          to: ['fay@college.test'],
+          subject: 'A place for you on the programme: please answer by Sunday 7 February 2027 at 5:00 pm',
+          text: `Accept or decline the place: ${linkTo(9)}\n`,
+        });
+      });
+
+    it('an invitee holding a link that acts is someone to wait on', () => {
+      expect(findBreaches(inviting())).toEqual([]);
+    });
+
+    it('waiting on invitations nobody can answer, or not waiting at all, is a breach', () => {
+      const noLink = inviting();
+      for (const link of noLink.links) if (link.requestId === offer.requestId) link.acts = false;
+      expect(breachesOf(noLink)).toEqual([
+        { invariant: 'invitations-wait-on-someone', participantId: undefined },
+      ]);
+      expect(breachesOf(inviting({ parked: undefined }))).toEqual([
+        { invariant: 'invitations-wait-on-someone', participantId: undefined },
+      ]);
+    });
+  });
+
   describe('1. everyone is finished or waits, through exactly one running execution, on someone or a date', () => {
     it('no execution carrying a participant on is a breach', () => {
       const stopped = broken((s) =>

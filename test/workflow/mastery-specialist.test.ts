@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { daysFromNow } from '../../infra/local/demo-schedule.js';
+import { masterySpecialistSchedule } from '../../infra/local/demo-schedule.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { checkInvariantsAfterEach } from '../support/invariants.js';
 import { linkIn, mailbox, startTestSystem, waitForState, waitForStatus } from '../support/local-system.js';
@@ -16,24 +16,9 @@ beforeAll(async () => {
 afterAll(() => system.stop());
 checkInvariantsAfterEach(() => system);
 
-function residential(startDay: number) {
-  return {
-    starts: daysFromNow(startDay, '09:30', system.clock.now()),
-    ends: daysFromNow(startDay + 1, '15:30', system.clock.now()),
-    venue: 'Hub residential centre',
-  };
-}
-
 describe('the Primary Mastery Specialist development year', () => {
   it('runs three residentials and the intersessional tasks to completion', async () => {
-    const schedule = {
-      'residential-1': residential(40),
-      'colleague-task': { deadline: daysFromNow(80, '17:00', system.clock.now()) },
-      'intervention-task': { deadline: daysFromNow(100, '17:00', system.clock.now()) },
-      'residential-2': residential(110),
-      'big-idea-task': { deadline: daysFromNow(150, '17:00', system.clock.now()) },
-      'residential-3': residential(170),
-    };
+    const schedule = masterySpecialistSchedule(system.clock.now());
     await system.admin({
       command: 'create-cohort',
       cohort: {

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import type { Dependencies } from '../shared/dependencies.js';
+import { defineTask } from '../shared/task-handler.js';
+import { type InvitationsProgress, inviteFromWaitingList } from './invitations.js';
+
+/**
+ * The step of the WaitingListInvitations workflow: settles answers, lets lapsed invitations go, invites
+ * the next people for the places free, and says what to wait for (or that the cohort is full or started).
+ */
+export const AdvanceInvitations = defineTask({
+  name: 'AdvanceInvitations',
+  input: z.object({ cohortId: z.string().min(1) }),
+  run: ({ cohortId }, deps: Dependencies): Promise<InvitationsProgress> =>
+    inviteFromWaitingList(cohortId, deps),
+});
+export const handler = AdvanceInvitations.handler();
