@@ -7,16 +7,24 @@ import { defineTask } from '../shared/task-handler.js';
 import type { NamedExecution } from '../shared/workflow.js';
 import { changeDate, createCohort } from './cohort-commands.js';
 import type { Woken } from './command.js';
+import { AdminInputInvalid } from './command.js';
 import { correctEmail } from './correct-email.js';
 import { deferParticipant } from './defer-participant.js';
+import { editCohort } from './edit-cohort.js';
 import { enrolParticipant } from './enrol-participant.js';
 import { grantExtension } from './grant-extension.js';
+import { inputIssuesOf } from './input-issues.js';
+import { listCohorts } from './list-cohorts.js';
+import { listParticipants } from './list-participants.js';
 import { type LeadReach, reachReport } from './reach-report.js';
 import { reinstateAccreditation } from './reinstate-accreditation.js';
+import { resendLink } from './resend-link.js';
 import { resumeParticipant } from './resume-participant.js';
+import { showParticipant } from './show-participant.js';
+import { showSchedule } from './show-schedule.js';
 import { withdrawParticipant } from './withdraw-participant.js';
 
-export { AdminCommandRejected } from './command.js';
+export { AdminCommandRejected, AdminInputInvalid } from './command.js';
 
 /**
  * What a programme admin can ask of the system. In AWS they invoke this function from the console or
@@ -78,6 +86,20 @@ export const AdminCommand = z.discriminatedUnion('command', [
     toCohortId: z.string().min(1),
     reason: z.string().trim().min(1).max(1000),
   }),
+  z.object({ command: z.literal('list-cohorts') }),
+  z.object({ command: z.literal('list-participants'), cohortId: z.string().min(1) }),
+  z.object({ command: z.literal('show-participant'), participantId: z.string().min(1) }),
+  z.object({ command: z.literal('resend-link'), participantId: z.string().min(1) }),
+  z.object({
+    command: z.literal('edit-cohort'),
+    cohortId: z.string().min(1),
+    /** By step id: a development day's new times and venue, or a submission's new deadline. */
+    schedule: z.record(z.string(), z.union([DaySchedule, DeadlineSchedule])).optional(),
+    cohortLead: Cohort.shape.cohortLead.optional(),
+    /** Only say what would change, and whom it affects. */
+    preview: z.boolean().default(false),
+  }),
+  z.object({ command: z.literal('show-schedule'), cohortId: z.string().min(1) }),
 ]);
 export type AdminCommand = z.infer<typeof AdminCommand>;
 
@@ -102,7 +124,13 @@ export type AdminResult =
       participantId: string;
       executionArn: string;
       alreadyEnrolled: boolean;
-    };
+    }
+  | Awaited<ReturnType<typeof listCohorts>>
+  | Awaited<ReturnType<typeof listParticipants>>
+  | Awaited<ReturnType<typeof showParticipant>>
+  | Awaited<ReturnType<typeof resendLink>>
+  | Awaited<ReturnType<typeof editCohort>>
+  | Awaited<ReturnType<typeof showSchedule>>;
 
 export async function runAdminCommand(command: AdminCommand, deps: Dependencies): Promise<AdminResult> {
   switch (command.command) {
@@ -126,12 +154,32 @@ export async function runAdminCommand(command: AdminCommand, deps: Dependencies)
       return deferParticipant(command, deps);
     case 'resume-participant':
       return resumeParticipant(command, deps);
+    case 'list-cohorts':
+      return listCohorts(deps);
+    case 'list-participants':
+      return listParticipants(command, deps);
+    case 'show-participant':
+      return showParticipant(command, deps);
+    case 'resend-link':
+      return resendLink(command, deps);
+    case 'edit-cohort':
+      return editCohort(command, deps);
+    case 'show-schedule':
+      return showSchedule(command, deps);
   }
+}
+
+/** The command, or `AdminInputInvalid` naming each wrong field and why (not zod's "Failed to parse schema"). */
+export function parseAdminCommand(input: unknown): AdminCommand {
+  const parsed = AdminCommand.safeParse(input);
+  if (!parsed.success) throw new AdminInputInvalid(inputIssuesOf(parsed.error));
+  return parsed.data;
 }
 
 export const Admin = defineTask({
   name: 'Admin',
-  input: AdminCommand,
-  run: runAdminCommand,
+  // Parsed by the command itself, so bad input is answered field by field.
+  input: z.unknown(),
+  run: (input, deps) => runAdminCommand(parseAdminCommand(input), deps),
 });
 export const handler = Admin.handler();
