@@ -15,7 +15,6 @@ export interface FieldOption {
   /** Commander's attribute name for it. */
   flag: string;
   kind: 'text' | 'number' | 'flag' | 'json';
-  choices?: string[];
   description: string;
 }
 
@@ -60,9 +59,10 @@ function fieldsOf(shape: Record<string, Schema>, prefix: string[]): FieldOption[
     const flag = camel(kebab(path));
     if (def.type === 'boolean') return [{ path, flag, kind: 'flag', description: 'yes if given' }];
     if (def.type === 'number') return [{ path, flag, kind: 'number', description: 'a number' }];
+    // Choices are named in the help and checked by the schema, so a wrong one is answered like any wrong field.
     if (def.type === 'enum')
       return [
-        { path, flag, kind: 'text', choices: Object.keys(def.entries as object), description: 'one of' },
+        { path, flag, kind: 'text', description: `one of ${Object.keys(def.entries as object).join(', ')}` },
       ];
     const kind = ['string', 'literal'].includes(def.type) ? 'text' : 'json';
     return [{ path, flag, kind, description: hint(schema) }];
@@ -94,11 +94,9 @@ export function fieldOptions(schema: z.ZodObject): FieldOption[] {
 /** Commander's option for a field. */
 export function commanderOption(field: FieldOption): Option {
   const name = `--${kebab([field.flag])}`;
-  const option =
-    field.kind === 'flag'
-      ? new Option(name, field.description)
-      : new Option(`${name} <${field.kind === 'json' ? 'json' : 'value'}>`, field.description);
-  return field.choices ? option.choices(field.choices) : option;
+  return field.kind === 'flag'
+    ? new Option(name, field.description)
+    : new Option(`${name} <${field.kind === 'json' ? 'json' : 'value'}>`, field.description);
 }
 
 /** A wrong option value (JSON that does not parse), named as the command line names it. */
