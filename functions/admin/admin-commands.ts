@@ -28,7 +28,7 @@ export { AdminCommandRejected, AdminInputInvalid } from './command.js';
 
 /**
  * What a programme admin can ask of the system. In AWS they invoke this function from the console or
- * `aws lambda invoke`; locally `npm run enrol` posts the same JSON.
+ * `aws lambda invoke` or `npx pd-admin`; locally `npx pd-admin` posts the same JSON to the local system.
  */
 export const AdminCommand = z.discriminatedUnion('command', [
   z.object({ command: z.literal('create-cohort'), cohort: Cohort }),

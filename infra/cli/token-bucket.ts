@@ -48,6 +48,13 @@ export class TokenBucket {
     return this.tokens;
   }
 
+  /** Takes a token if one is there now, as a service's quota does (false: the call is throttled). */
+  tryTake(): boolean {
+    if (this.available() < 1 - 1e-9) return false;
+    this.tokens = Math.max(0, this.tokens - 1);
+    return true;
+  }
+
   /** Resolves once a token is taken: at once while any is left, then at the refill rate, first come first served. */
   take(): Promise<void> {
     const turn = this.queue.then(async () => {

@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { startTestSystem, testCohort } from '../support/local-system.js';
+import { pdAdminProcess } from '../support/pd-admin.js';
 
 /**
  * `pd-admin enrol --cohort C --csv file.csv` as a subprocess against the local system: a real file of a
@@ -24,19 +23,7 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-const root = resolve(import.meta.dirname, '../..');
-const pdAdmin = (args: string[]) =>
-  promisify(execFile)(
-    resolve(root, 'node_modules/.bin/tsx'),
-    ['infra/cli/pd-admin.ts', '--url', system.urls.app, ...args],
-    {
-      cwd: root,
-      maxBuffer: 10_000_000,
-    },
-  ).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => error,
-  );
+const pdAdmin = (args: string[]) => pdAdminProcess(system, args);
 
 const header = 'Name,Email,School,Senior leader name,Senior leader email,Senior leader role,Pathway';
 const row = (i: number) =>

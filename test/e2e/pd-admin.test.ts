@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { participantIdFor } from '../../functions/domain/participant.js';
@@ -8,6 +5,7 @@ import { type CliEnvironment, runCli } from '../../infra/cli/program.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { checkInvariantsAfterEach } from '../support/invariants.js';
 import { mailbox, startTestSystem, testCohort, waitForState } from '../support/local-system.js';
+import { pdAdminProcess } from '../support/pd-admin.js';
 
 /**
  * `pd-admin` against the running local system, as an admin types it: each command's output and exit
@@ -344,16 +342,7 @@ describe('pd-admin against AWS (a fake Lambda client)', () => {
 });
 
 describe('npx pd-admin, as a subprocess', () => {
-  const root = resolve(import.meta.dirname, '../..');
-  const run = (args: string[]) =>
-    promisify(execFile)(
-      resolve(root, 'node_modules/.bin/tsx'),
-      ['infra/cli/pd-admin.ts', '--url', system.urls.app, ...args],
-      { cwd: root },
-    ).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => error,
-    );
+  const run = (args: string[]) => pdAdminProcess(system, args);
 
   it('prints JSON for scripts and exits 0; names each wrong field and exits 2', async () => {
     const listed = await run(['--json', 'list-cohorts']);

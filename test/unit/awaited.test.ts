@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { awaitedFromOpenAsks } from '../../functions/domain/awaited.js';
-import { Participant, type Stage } from '../../functions/domain/participant.js';
 import { newRequest, type Request } from '../../functions/domain/request.js';
+import { recordAt } from '../support/participant.js';
 
 const now = new Date('2027-02-01T12:00:00.000Z');
 
-const participant = (stage: Stage, record: Partial<Participant> = {}) =>
-  Participant.parse({
-    participantId: 'p-1',
-    person: { name: 'Asha Patel', email: 'asha@school.test' },
-    school: 'Hillside Primary',
-    seniorLeader: { name: 'Sam Okafor', email: 'head@school.test' },
-    programmeId: 'ncetm-pd-lead',
-    pathway: 'primary',
-    cohortId: 'north-primary-2027',
-    stage,
-    enrolledAt: '2027-01-01T09:00:00.000Z',
-    ...record,
-  });
+const participant = recordAt;
 
 /** An ask made on 20 January, ending `days` later. */
 const ask = (
