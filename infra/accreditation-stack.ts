@@ -46,7 +46,8 @@ export class AccreditationStack extends Stack {
         FORMS_BASE_URL: 'https://forms.invalid/',
       },
       // The reconciler looks up every unfinished participant's execution in one run.
-      timeouts: { Reconcile: Duration.minutes(5) },
+      // The Admin function's listings and cohort-wide changes read every participant of a cohort.
+      timeouts: { Reconcile: Duration.minutes(5), Admin: Duration.minutes(5) },
     });
     const { Forms, Admin, Public, Reconcile, ...tasks } = functions.byName;
     const forms = new FormsApi(this, 'Forms', { forms: Forms, publicPages: Public });

@@ -4,7 +4,7 @@ import { addressedTo, dueBy, isExpired, type Request } from './request.js';
 /** Whom a participant's progress waits on now. */
 export type AwaitedParty = 'senior-leader' | 'participant' | 'cohort-lead' | 'admin' | 'nobody';
 
-export interface Awaited {
+export interface AwaitedAnswer {
   on: AwaitedParty;
   /** What they are asked for (the ask's kind and step), when someone is asked something. */
   ask?: { kind: Request['kind']; stepId?: string; requestId: string };
@@ -18,7 +18,7 @@ export interface Awaited {
  * unanswered waits on the admin (an extension or a withdrawal); otherwise nobody (a date, or the end).
  * One pure function, to be replaced by the participant record's own `waiting` once it keeps one.
  */
-export function awaitedFromOpenAsks(participant: Participant, asks: Request[], now: Date): Awaited {
+export function awaitedFromOpenAsks(participant: Participant, asks: Request[], now: Date): AwaitedAnswer {
   if (participant.withdrawal || (FINAL_STAGES.has(participant.stage) && participant.stage !== 'accredited'))
     return { on: 'nobody' };
   const open = asks

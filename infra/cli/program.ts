@@ -127,6 +127,15 @@ interface Wiring {
   root: () => { json?: boolean };
 }
 
+/** The command as a JSON file (`--input`): one that cannot be read is the admin's input, not a failure. */
+async function commandFile(file: string): Promise<Record<string, unknown>> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new OptionValueInvalid('--input', (error as Error).message);
+  }
+}
+
 /** One subcommand per admin command, its options derived from its schema (see schema-options.ts). */
 function addAdminCommand(program: Command, schema: z.ZodObject, { io, target, finish, root }: Wiring) {
   const name = String((schema.shape.command as z.ZodLiteral).value);
@@ -140,7 +149,7 @@ function addAdminCommand(program: Command, schema: z.ZodObject, { io, target, fi
   for (const field of fields) command.addOption(commanderOption(field));
   if (previews) command.option('--yes', 'apply without asking, after the preview');
   command.action(async (values: Record<string, unknown>) => {
-    const base = values.input ? JSON.parse(await readFile(String(values.input), 'utf8')) : {};
+    const base = values.input ? await commandFile(String(values.input)) : {};
     const input = commandFromOptions(name, fields, values, base);
     const transport = await target();
     if (!previews || input.preview || values.yes) return finish(await transport.send(input));

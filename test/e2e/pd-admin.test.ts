@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { participantIdFor } from '../../functions/domain/participant.js';
@@ -115,6 +118,18 @@ describe('pd-admin against the local system', () => {
       command: 'create-cohort',
       cohortId: 'cli-north',
       created: true,
+    });
+  });
+
+  it('takes the whole command from a JSON file (--input), options overriding it; an unreadable file is bad input', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pd-admin-')), 'cohort.json');
+    writeFileSync(file, JSON.stringify({ cohort: { ...testCohort, cohortId: 'from-file' } }));
+    const created = await pdAdmin(['--json', 'create-cohort', '--input', file, '--cohort-id', 'cli-south']);
+    expect(JSON.parse(created.out)).toMatchObject({ cohortId: 'cli-south', created: true });
+    const missing = await pdAdmin(['create-cohort', '--input', `${file}.missing`]);
+    expect(missing).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^Bad input:\n {2}--input: ENOENT/),
     });
   });
 
