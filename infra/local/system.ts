@@ -375,12 +375,13 @@ export function adminFailure(error: Error): { status: number; body: object } {
   return { status: 500, body: { error: error.name, message: error.message } };
 }
 
-/** The local clock moves by whole or part days and hours, forward only, up to 400 days at once. */
+/** How far `?days=&hours=` moves the local clock (a day if neither is given): forward only, up to 400 days. */
 function advanceBy(url: URL): number | string {
-  const days = Number(url.searchParams.get('days') ?? '0');
-  const hours = Number(url.searchParams.get('hours') ?? '0');
+  const { searchParams } = url;
+  if (!searchParams.has('days') && !searchParams.has('hours')) return 86_400_000;
+  const days = Number(searchParams.get('days') ?? '0');
+  const hours = Number(searchParams.get('hours') ?? '0');
   const ms = (days * 24 + hours) * 3_600_000;
-  if (!url.searchParams.has('days') && !url.searchParams.has('hours')) return 86_400_000;
   if (!Number.isFinite(ms) || days < 0 || hours < 0 || ms <= 0 || ms > 400 * 86_400_000)
     return 'days and hours must be positive and add up to at most 400 days';
   return ms;
