@@ -61,7 +61,8 @@ export class AccreditationStack extends Stack {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
       // The reconciler looks up every unfinished participant's execution in one run.
-      timeouts: { Reconcile: Duration.minutes(5), WeeklyDigest: Duration.minutes(5) },
+      // The Admin function's listings and cohort-wide changes read every participant of a cohort.
+      timeouts: { Reconcile: Duration.minutes(5), WeeklyDigest: Duration.minutes(5), Admin: Duration.minutes(5) },
     });
     const {
       Forms,

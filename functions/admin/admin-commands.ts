@@ -7,30 +7,38 @@ import { defineTask } from '../shared/task-handler.js';
 import type { AnyExecution, NamedExecution } from '../shared/workflow.js';
 import { changeDate, createCohort } from './cohort-commands.js';
 import type { Woken } from './command.js';
+import { AdminInputInvalid } from './command.js';
 import { correctEmail } from './correct-email.js';
 import { deferParticipant } from './defer-participant.js';
+import { editCohort } from './edit-cohort.js';
 import { enrolParticipant } from './enrol-participant.js';
 import { erasePerson } from './erase-person.js';
 import { exportPerson } from './export-person.js';
 import { grantExtension } from './grant-extension.js';
 import { inviteFromWaitlist } from './invite-from-waitlist.js';
 import { type ProgrammeReport, programmeReport } from './programme-report.js';
+import { inputIssuesOf } from './input-issues.js';
+import { listCohorts } from './list-cohorts.js';
+import { listParticipants } from './list-participants.js';
 import { type LeadReach, reachReport } from './reach-report.js';
 import { recordApplicationDecision } from './record-application-decision.js';
 import { reinstateAccreditation } from './reinstate-accreditation.js';
+import { resendLink } from './resend-link.js';
 import { resumeParticipant } from './resume-participant.js';
 import { type RetentionRun, runRetention } from './retention.js';
 import { scheduleInterview } from './schedule-interview.js';
 import { type StatusRow, status } from './status.js';
 import { waitlistAdd } from './waitlist-add.js';
 import { type ListedEntry, waitlistList } from './waitlist-list.js';
+import { showParticipant } from './show-participant.js';
+import { showSchedule } from './show-schedule.js';
 import { withdrawParticipant } from './withdraw-participant.js';
 
-export { AdminCommandRejected } from './command.js';
+export { AdminCommandRejected, AdminInputInvalid } from './command.js';
 
 /**
  * What a programme admin can ask of the system. In AWS they invoke this function from the console or
- * `aws lambda invoke`; locally `npm run enrol` posts the same JSON.
+ * `aws lambda invoke` or `npx pd-admin`; locally `npx pd-admin` posts the same JSON to the local system.
  */
 export const AdminCommand = z.discriminatedUnion('command', [
   z.object({ command: z.literal('create-cohort'), cohort: Cohort }),
@@ -133,6 +141,20 @@ export const AdminCommand = z.discriminatedUnion('command', [
     decidedBy: z.string().trim().min(1).max(100),
     reason: z.string().trim().max(1000).optional(),
   }),
+  z.object({ command: z.literal('list-cohorts') }),
+  z.object({ command: z.literal('list-participants'), cohortId: z.string().min(1) }),
+  z.object({ command: z.literal('show-participant'), participantId: z.string().min(1) }),
+  z.object({ command: z.literal('resend-link'), participantId: z.string().min(1) }),
+  z.object({
+    command: z.literal('edit-cohort'),
+    cohortId: z.string().min(1),
+    /** By step id: a development day's new times and venue, or a submission's new deadline. */
+    schedule: z.record(z.string(), z.union([DaySchedule, DeadlineSchedule])).optional(),
+    cohortLead: Cohort.shape.cohortLead.optional(),
+    /** Only say what would change, and whom it affects. */
+    preview: z.boolean().default(false),
+  }),
+  z.object({ command: z.literal('show-schedule'), cohortId: z.string().min(1) }),
 ]);
 export type AdminCommand = z.infer<typeof AdminCommand>;
 
@@ -195,7 +217,13 @@ export type AdminResult =
       participantId: string;
       executionArn: string;
       alreadyEnrolled: boolean;
-    };
+    }
+  | Awaited<ReturnType<typeof listCohorts>>
+  | Awaited<ReturnType<typeof listParticipants>>
+  | Awaited<ReturnType<typeof showParticipant>>
+  | Awaited<ReturnType<typeof resendLink>>
+  | Awaited<ReturnType<typeof editCohort>>
+  | Awaited<ReturnType<typeof showSchedule>>;
 
 export async function runAdminCommand(command: AdminCommand, deps: Dependencies): Promise<AdminResult> {
   switch (command.command) {
@@ -239,12 +267,32 @@ export async function runAdminCommand(command: AdminCommand, deps: Dependencies)
       return scheduleInterview(command, deps);
     case 'record-application-decision':
       return recordApplicationDecision(command, deps);
+    case 'list-cohorts':
+      return listCohorts(deps);
+    case 'list-participants':
+      return listParticipants(command, deps);
+    case 'show-participant':
+      return showParticipant(command, deps);
+    case 'resend-link':
+      return resendLink(command, deps);
+    case 'edit-cohort':
+      return editCohort(command, deps);
+    case 'show-schedule':
+      return showSchedule(command, deps);
   }
+}
+
+/** The command, or `AdminInputInvalid` naming each wrong field and why (not zod's "Failed to parse schema"). */
+export function parseAdminCommand(input: unknown): AdminCommand {
+  const parsed = AdminCommand.safeParse(input);
+  if (!parsed.success) throw new AdminInputInvalid(inputIssuesOf(parsed.error));
+  return parsed.data;
 }
 
 export const Admin = defineTask({
   name: 'Admin',
-  input: AdminCommand,
-  run: runAdminCommand,
+  // Parsed by the command itself, so bad input is answered field by field.
+  input: z.unknown(),
+  run: (input, deps) => runAdminCommand(parseAdminCommand(input), deps),
 });
 export const handler = Admin.handler();

@@ -1,3 +1,4 @@
+import type { Participant } from '../domain/participant.js';
 import { Cohort } from '../domain/programme.js';
 import { scheduleProblems } from '../domain/progress.js';
 import { programmeById, programmes } from '../programmes/index.js';
@@ -31,21 +32,7 @@ export async function changeDate(command: Command<'change-date'>, deps: Dependen
     throw new AdminCommandRejected(
       `"${command.stepId}" needs ${'starts' in current ? 'starts, ends and venue' : 'a deadline'}`,
     );
-  // Run again with the same day (a retry), the calendar's sequence stays: nobody gets a second update.
-  const { schedule } = command;
-  const unchanged =
-    'starts' in current &&
-    'starts' in schedule &&
-    current.starts === schedule.starts &&
-    current.ends === schedule.ends &&
-    current.venue === schedule.venue;
-  const entry =
-    'starts' in command.schedule
-      ? {
-          ...command.schedule,
-          sequence: ('sequence' in current ? current.sequence : 0) + (unchanged ? 0 : 1),
-        }
-      : command.schedule;
+  const entry = movedEntry(current, command.schedule);
   const changed = Cohort.parse({ ...cohort, schedule: { ...cohort.schedule, [command.stepId]: entry } });
   const problems = scheduleProblems(programmeById(cohort.programmeId), changed);
   if (problems.length) throw new AdminCommandRejected(`Cohort schedule: ${problems.join('; ')}`);
@@ -54,10 +41,39 @@ export async function changeDate(command: Command<'change-date'>, deps: Dependen
     command.stepId,
     changed.schedule[command.stepId] ?? entry,
   );
-  // Those whose programme is under way plan from the cohort's dates; the others have nothing to move.
-  const participants = (await deps.store.participants.inCohort(cohort.cohortId)).filter(
-    (p) => !p.withdrawal && (p.stage === 'ready-for-development-days' || p.stage === 'in-programme'),
-  );
+  return {
+    command: 'change-date',
+    cohortId: cohort.cohortId,
+    ...(await replanCohort(cohort.cohortId, deps)),
+  };
+}
+
+type ScheduleEntry = Cohort['schedule'][string];
+
+/**
+ * A schedule entry as moved: a development day's calendar sequence goes up, so invites update rather
+ * than duplicate; run again with the same day (a retry), it stays, so nobody gets a second update.
+ */
+export function movedEntry(current: ScheduleEntry, schedule: Command<'change-date'>['schedule']) {
+  const unchanged =
+    'starts' in current &&
+    'starts' in schedule &&
+    current.starts === schedule.starts &&
+    current.ends === schedule.ends &&
+    current.venue === schedule.venue;
+  return 'starts' in schedule
+    ? { ...schedule, sequence: ('sequence' in current ? current.sequence : 0) + (unchanged ? 0 : 1) }
+    : schedule;
+}
+
+/** Those of a cohort whose programme is under way: they plan from the cohort's dates. */
+export const underWay = (participant: Participant) =>
+  !participant.withdrawal &&
+  (participant.stage === 'ready-for-development-days' || participant.stage === 'in-programme');
+
+/** After the cohort's dates moved: everyone under way re-plans at once; the others have nothing to move. */
+export async function replanCohort(cohortId: string, deps: Dependencies) {
+  const participants = (await deps.store.participants.inCohort(cohortId)).filter(underWay);
   for (const participant of participants) await deps.store.participants.change(participant.participantId);
-  return { command: 'change-date', cohortId: cohort.cohortId, ...(await wakeEach(participants, deps)) };
+  return wakeEach(participants, deps);
 }

@@ -1,8 +1,7 @@
 import { isExpired, type RequestKind } from '../domain/request.js';
-import { wakeParticipant } from '../lifecycle/wake.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import type { AdminResult } from './admin-commands.js';
-import { type Command, participantFor } from './command.js';
+import { askAgainNow, type Command, participantFor } from './command.js';
 
 /** Which asks go to whom: the senior leader signs the commitment; the participant answers their own asks. */
 const askedOf: Record<Command<'correct-email'>['whose'], ReadonlySet<RequestKind>> = {
@@ -30,13 +29,6 @@ export async function correctEmail(
   const open = (await deps.store.requests.ofParticipant(participantId)).filter(
     (r) => askedOf[command.whose].has(r.kind) && !isExpired(r, now) && r.status === 'open',
   );
-  const askedAgain: string[] = [];
-  for (const request of open)
-    if (await deps.store.requests.askAgain(request.requestId)) askedAgain.push(request.requestId);
-  await wakeParticipant(participantId, deps);
-  // The commitment gate waits on its own request: it is told to ask again.
-  const commitment = open.find((r) => r.kind === 'commitment');
-  if (commitment?.taskToken)
-    await deps.workflow.completeTask(commitment.taskToken, { decision: 'ask-again' });
+  const askedAgain = await askAgainNow(participantId, open, (r) => deps.store.requests.askAgain(r), deps);
   return { command: 'correct-email', participantId, askedAgain };
 }

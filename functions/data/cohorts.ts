@@ -60,4 +60,11 @@ export class CohortItems {
       { '#step': stepId },
     );
   }
+
+  /** A new cohort lead: the cohort's asks from now on go to them. */
+  async setCohortLead(cohortId: string, cohortLead: Cohort['cohortLead']): Promise<boolean> {
+    return this.table.update(keys.cohort(cohortId), 'SET cohortLead = :lead', 'attribute_exists(PK)', {
+      ':lead': Cohort.shape.cohortLead.parse(cohortLead),
+    });
+  }
 }

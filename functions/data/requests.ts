@@ -52,6 +52,20 @@ export class RequestItems {
     );
   }
 
+  /**
+   * An open ask sent again as it is, at the admin's word (`resend-link`): the next chase emails it afresh
+   * with a new link, counted so the email is a new one rather than the first one's replay.
+   */
+  resend(requestId: string): Promise<boolean> {
+    return this.table.update(
+      keys.request(requestId),
+      'REMOVE invitedAt ADD resends :one',
+      '#status = :open',
+      { ':open': 'open', ':one': 1 },
+      { '#status': 'status' },
+    );
+  }
+
   /** A participant's own requests (their commitment and their asks), each read itself, consistently. */
   async ofParticipant(participantId: string): Promise<Request[]> {
     const items = await this.table.queryGsi1(`PARTICIPANT#${participantId}`, 'REQUEST#');

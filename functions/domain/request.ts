@@ -50,6 +50,8 @@ export const Request = z.object({
   reminderAfterDays: z.array(z.number()),
   remindersSent: z.number().int().nonnegative(),
   invitedAt: z.iso.datetime().optional(),
+  /** How many times the admin had the ask sent again as it was (`resend-link`): each is a new email. */
+  resends: z.number().int().positive().optional(),
   /**
    * When the answer is due, for an ask that stays open past it (the cohort lead's): reminders lead up to
    * it, and once it passes the admin is told (`overdueReportedAt`) while the link goes on working.
@@ -205,7 +207,7 @@ export const Link = z.object({
 export type Link = z.infer<typeof Link>;
 
 /** Whose address an ask goes to: the commitment to the senior leader, the cohort lead's asks to the cohort's lead. */
-const addressedTo: Record<RequestKind, 'senior-leader' | 'participant' | 'cohort-lead'> = {
+export const addressedTo: Record<RequestKind, 'senior-leader' | 'participant' | 'cohort-lead'> = {
   commitment: 'senior-leader',
   attendance: 'cohort-lead',
   submission: 'participant',

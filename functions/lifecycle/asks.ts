@@ -178,6 +178,10 @@ async function emailWithLink(request: Request, askEmail: AskEmail, reminder: num
   const email = askEmail(formUrl(secret, deps), reminder);
   await keepLink(secret, request, email.to, deps);
   // Keyed by the ask, its deadline and the address, not the link: a retry mints a new link but never
-  // sends a second email, while an extension (a new deadline) or a corrected address is a new ask.
-  await deps.mailer.send(email, `${request.requestId}#${request.expiresAt}#${email.to}#ask#${reminder}`);
+  // sends a second email, while an extension (a new deadline), a corrected address or a resend is a new ask.
+  const resent = request.resends ? `#resend-${request.resends}` : '';
+  await deps.mailer.send(
+    email,
+    `${request.requestId}#${request.expiresAt}#${email.to}#ask#${reminder}${resent}`,
+  );
 }

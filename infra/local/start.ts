@@ -37,12 +37,14 @@ PD accreditation is running locally.
   Mailbox (every email sent):  ${system.urls.mailbox}
   Forms (emailed links):       ${system.urls.forms}r/<secret>
   S3 (files attached to work): ${system.urls.s3}
-  Admin commands (JSON POST):  ${system.urls.app}/admin/commands
-  Move time forward:           curl -X POST '${system.urls.app}/admin/clock/advance?days=5'
+  Admin commands:              npx pd-admin --help (or JSON POST to ${system.urls.app}/admin/commands)
+  Move time forward:           npx pd-admin clock advance --days 5 --hours 3
 
 Enrol someone into the demo cohort "${demoCohort.cohortId}":
-  npm run enrol -- --name "Asha Patel" --email asha@school.localhost --school "Hillside Primary" \\
-    --leader-name "Sam Okafor" --leader-email head@school.localhost --leader-role "Head teacher"
+  npx pd-admin enrol-participant --cohort-id ${demoCohort.cohortId} --participant-name "Asha Patel" \\
+    --participant-email asha@school.localhost --school "Hillside Primary" --senior-leader-name "Sam Okafor" \\
+    --senior-leader-email head@school.localhost --senior-leader-role "Head teacher"
+Or a whole cohort from a spreadsheet: npx pd-admin enrol --cohort ${demoCohort.cohortId} --csv people.csv
 
 Executions' progress is logged below. Ctrl+C stops everything; the next npm start carries on.
 `);

@@ -9,6 +9,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import sesLocal from 'aws-ses-v2-local';
 import dynalite from 'dynalite';
 import { MILESTONE_BUS_NAME } from '../../events/milestones.js';
+import { inputIssues } from '../../functions/admin/command.js';
 import { findBreaches } from '../../functions/admin/invariants.js';
 import { entryPoints, type WorkflowTaskName, workflowTasks } from '../../functions/catalog.js';
 import type { BatchResponse } from '../../functions/events/publish-milestones.js';
@@ -429,7 +430,34 @@ async function servePublic(
   respond(request, response, await asFunction('Public', () => publicPages(event, lambdaContext('Public'))));
 }
 
-/** The admin's commands (JSON, as for `aws lambda invoke`), the invariants check and the local-only clock control. */
+/**
+ * How a failed admin command is answered over HTTP: wrong fields 400 (each named, with why), a command
+ * the data refuses 409, anything else 500, since it is the system's fault, not the admin's.
+ */
+export function adminFailure(error: Error): { status: number; body: object } {
+  if (error.name === 'AdminInputInvalid')
+    return {
+      status: 400,
+      body: { error: error.name, message: error.message, issues: inputIssues(error.message) },
+    };
+  if (error.name === 'AdminCommandRejected')
+    return { status: 409, body: { error: error.name, message: error.message } };
+  return { status: 500, body: { error: error.name, message: error.message } };
+}
+
+/** How far `?days=&hours=` moves the local clock (a day if neither is given): forward only, up to 400 days. */
+function advanceBy(url: URL): number | string {
+  const { searchParams } = url;
+  if (!searchParams.has('days') && !searchParams.has('hours')) return 86_400_000;
+  const days = Number(searchParams.get('days') ?? '0');
+  const hours = Number(searchParams.get('hours') ?? '0');
+  const ms = (days * 24 + hours) * 3_600_000;
+  if (!Number.isFinite(ms) || days < 0 || hours < 0 || ms <= 0 || ms > 400 * 86_400_000)
+    return 'days and hours must be positive and add up to at most 400 days';
+  return ms;
+}
+
+/** The admin's commands (JSON, as for `aws lambda invoke`), the invariants check and the local-only clock. */
 async function serveAdmin(
   admin: LocalFunction,
   clock: ControllableClock,
@@ -442,28 +470,37 @@ async function serveAdmin(
     response.writeHead(status, { 'Content-Type': 'application/json' });
     response.end(`${JSON.stringify(body, null, 2)}\n`);
   };
+  if (url.pathname === '/admin/clock' && request.method === 'GET')
+    return reply(200, { now: clock.now().toISOString() });
   if (request.method !== 'POST') return reply(405, { error: 'Use POST' });
   if (url.pathname === '/admin/clock/advance') {
-    const days = Number(url.searchParams.get('days') ?? '1');
-    if (!Number.isFinite(days) || days <= 0 || days > 400)
-      return reply(400, { error: 'days must be between 0 and 400' });
-    return reply(200, { now: clock.advance(days * 86_400_000).toISOString() });
+    const by = advanceBy(url);
+    if (typeof by === 'string') return reply(400, { error: by });
+    return reply(200, { now: clock.advance(by).toISOString() });
   }
   if (url.pathname === '/admin/invariants') return reply(200, { breaches: await checkInvariants() });
   if (url.pathname !== '/admin/commands') return reply(404, { error: 'Unknown admin path' });
+  let command: unknown;
   try {
-    reply(200, await admin(JSON.parse(await readBody(request))));
+    command = JSON.parse(await readBody(request));
+  } catch {
+    return reply(400, {
+      error: 'AdminInputInvalid',
+      message: '(command): not JSON',
+      issues: [{ path: '(command)', message: 'not JSON' }],
+    });
+  }
+  try {
+    reply(200, await admin(command));
   } catch (error) {
-    const e = error as Error;
-    reply(400, { error: e.name, message: e.message });
+    const { status, body } = adminFailure(error as Error);
+    reply(status, body);
   }
 }
 
 async function serveHome(urls: LocalSystem['urls'], response: ServerResponse) {
   response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
-  response.end(
-    `PD accreditation, running locally.\nMailbox: ${urls.mailbox}\nEnrol: npm run enrol -- --help\n`,
-  );
+  response.end(`PD accreditation, running locally.\nMailbox: ${urls.mailbox}\nAdmin: npx pd-admin --help\n`);
 }
 
 function safeDecode(value: string): string {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Participant } from '../../functions/domain/participant.js';
+import { inputIssues } from '../../functions/admin/command.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import {
   createCohort,
@@ -19,14 +20,50 @@ beforeAll(async () => {
 afterAll(() => system.stop());
 
 describe('admin commands', () => {
-  it('rejects a malformed command at the edge, naming the problem', async () => {
-    await expect(
-      system.admin({
-        command: 'enrol-participant',
-        cohortId: testCohort.cohortId,
-        participant: { name: 'A', email: 'not-an-email' },
-      }),
-    ).rejects.toMatchObject({ name: 'ParseError' });
+  it('rejects a malformed command at the edge, naming each wrong field and why', async () => {
+    const refused = system.admin({
+      command: 'enrol-participant',
+      cohortId: testCohort.cohortId,
+      participant: { name: 'A', email: 'not-an-email' },
+      seniorLeader: { name: 'Sam Okafor' },
+    });
+    await expect(refused).rejects.toMatchObject({ name: 'AdminInputInvalid' });
+    expect(inputIssues(((await refused.catch((e) => e)) as Error).message)).toEqual([
+      // The example address in the message is taken out as any address is, on the way out of the handler.
+      { path: 'participant.email', message: 'Enter an email address like <email address>' },
+      { path: 'school', message: 'required' },
+      { path: 'seniorLeader.email', message: 'Enter an email address like <email address>' },
+    ]);
+  });
+
+  it('names every wrong field of a cohort, not "Failed to parse schema"', async () => {
+    const refused = (await system
+      .admin({
+        command: 'create-cohort',
+        cohort: {
+          ...testCohort,
+          pathway: 'infants',
+          startsOn: '15/01/2027',
+          cohortLead: { name: 'Casey Lead' },
+          schedule: { ...testCohort.schedule, 'day-2': { starts: '2027-02-30T09:00', venue: '' } },
+        },
+      })
+      .catch((e) => e)) as Error;
+    expect(refused.name).toBe('AdminInputInvalid');
+    expect(inputIssues(refused.message).map((issue) => issue.path)).toEqual([
+      'cohort.pathway',
+      'cohort.cohortLead.email',
+      'cohort.startsOn',
+      'cohort.schedule.day-2',
+    ]);
+    expect(refused.message).toMatch(/cohort\.pathway: .*primary/);
+    expect(refused.message).toMatch(/cohort\.schedule\.day-2: .*ends required.*; or deadline required/);
+  });
+
+  it('names an unknown command with the ones there are', async () => {
+    const refused = (await system.admin({ command: 'enrol-everyone' }).catch((e) => e)) as Error;
+    expect(refused).toMatchObject({ name: 'AdminInputInvalid' });
+    expect(refused.message).toMatch(/^command: one of create-cohort, enrol-participant, /);
   });
 
   it('refuses to enrol into a cohort that does not exist', async () => {
@@ -102,7 +139,7 @@ describe('admin commands', () => {
     await expect(extend('day-1', '2099-01-01T17:00')).rejects.toMatchObject({
       message: expect.stringContaining('is not a task or framework submission'),
     });
-    await expect(extend('interim-task', 'next Friday')).rejects.toMatchObject({ name: 'ParseError' });
+    await expect(extend('interim-task', 'next Friday')).rejects.toMatchObject({ name: 'AdminInputInvalid' });
     expect((await system.dependencies.store.participants.get(participantId))?.deadlines).toEqual({});
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inputIssues } from '../../functions/admin/command.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { createCohort, enrol, startTestSystem, testCohort } from '../support/local-system.js';
 
@@ -20,13 +21,17 @@ const withSchedule = (cohortId: string, changes: Record<string, object>) => ({
   schedule: { ...testCohort.schedule, ...changes },
 });
 
-/** What the admin is told: the edge's problems by field (a ParseError's issues), or the command's refusal. */
+/** What the admin is told: the edge's problems by field (as JSON, each path a list), or the command's refusal. */
 async function refusalOf(command: object): Promise<string> {
   const error = (await system.admin(command).then(
     () => expect.fail('the command was accepted'),
     (e: unknown) => e,
   )) as Error;
-  return error.name === 'ParseError' ? JSON.stringify(error.cause) : error.message;
+  return error.name === 'AdminInputInvalid'
+    ? JSON.stringify(
+        inputIssues(error.message).map(({ message, path }) => ({ message, path: path.split('.') })),
+      )
+    : error.message;
 }
 
 describe('impossible London times', () => {

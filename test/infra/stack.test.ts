@@ -568,6 +568,10 @@ describe('the daily reconciler', () => {
     expect(lambdas[reconcileId()]).toMatchObject({ Timeout: 300 });
   });
 
+  it('the Admin function has five minutes: its listings and cohort-wide changes read a whole cohort', () => {
+    expect(lambdas[functionIds.Admin ?? 'no Admin function']).toMatchObject({ Timeout: 300 });
+  });
+
   it("the schedule's role may only invoke the Reconcile function and send to its dead-letter queue", () => {
     const role =
       template.findResources('AWS::Scheduler::Schedule')[scheduleId()]?.Properties.Target.RoleArn[

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { executionConsoleUrl, stateMachineConsoleUrl } from '../../events/lifecycle-stopped.js';
-import { Participant, Stage } from '../../functions/domain/participant.js';
+import { type Participant, Stage } from '../../functions/domain/participant.js';
 import {
   expectsRunningExecution,
   MAX_MESSAGE_BYTES,
@@ -8,6 +8,7 @@ import {
   notMoving,
   reconciliationAlerts,
 } from '../../functions/domain/reconciliation.js';
+import { recordAt } from '../support/participant.js';
 
 const arns = {
   ParticipantLifecycle: 'arn:aws:states:eu-west-2:123456789012:stateMachine:ParticipantLifecycle',
@@ -16,18 +17,7 @@ const arns = {
 const executionArn = 'arn:aws:states:eu-west-2:123456789012:execution:ParticipantLifecycle:p-1';
 
 const participant = (stage: Stage, execution?: Participant['execution']) =>
-  Participant.parse({
-    participantId: 'p-1',
-    person: { name: 'Asha Patel', email: 'asha@school.test' },
-    school: 'Hillside Primary',
-    seniorLeader: { name: 'Sam Okafor', email: 'head@school.test' },
-    programmeId: 'ncetm-pd-lead',
-    pathway: 'primary',
-    cohortId: 'north-primary-2027',
-    stage,
-    enrolledAt: '2027-01-01T09:00:00.000Z',
-    ...(execution && { execution }),
-  });
+  recordAt(stage, execution && { execution });
 const lifecycle = { workflow: 'ParticipantLifecycle', name: 'p-1' } as const;
 
 describe('who should have a running execution', () => {

@@ -247,7 +247,7 @@ describe('the programme phase', () => {
         whose: 'participant',
         email: 'nope',
       }),
-    ).rejects.toMatchObject({ name: 'ParseError' });
+    ).rejects.toMatchObject({ name: 'AdminInputInvalid' });
   });
 
   it('an absentee is reported, then deferred to a later cohort keeping what they completed', async () => {
