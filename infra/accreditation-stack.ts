@@ -62,7 +62,11 @@ export class AccreditationStack extends Stack {
       },
       // The reconciler looks up every unfinished participant's execution in one run.
       // The Admin function's listings and cohort-wide changes read every participant of a cohort.
-      timeouts: { Reconcile: Duration.minutes(5), WeeklyDigest: Duration.minutes(5), Admin: Duration.minutes(5) },
+      timeouts: {
+        Reconcile: Duration.minutes(5),
+        WeeklyDigest: Duration.minutes(5),
+        Admin: Duration.minutes(5),
+      },
     });
     const {
       Forms,

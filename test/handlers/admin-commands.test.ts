@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Participant } from '../../functions/domain/participant.js';
 import { inputIssues } from '../../functions/admin/command.js';
+import type { Participant } from '../../functions/domain/participant.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import {
   createCohort,
