@@ -1,5 +1,4 @@
 import { executionConsoleUrl } from '../../events/lifecycle-stopped.js';
-import { awaitedFromOpenAsks } from '../domain/awaited.js';
 import type { Participant, StepOutcome } from '../domain/participant.js';
 import { addressedTo, dueBy, type Request } from '../domain/request.js';
 import { currentExecution, enrolmentExecution } from '../lifecycle/execution.js';
@@ -125,14 +124,13 @@ export async function showParticipant(command: Command<'show-participant'>, deps
   const participant = await deps.store.participants.get(command.participantId);
   if (!participant) throw new AdminCommandRejected(`No participant "${command.participantId}"`);
   const asks = await deps.store.requests.ofParticipant(participant.participantId);
-  const awaited = awaitedFromOpenAsks(participant, asks, deps.clock.now());
   // The wait's token goes to Step Functions only: never out of the table.
   const { waitToken: _token, ...record } = participant;
   return {
     command: 'show-participant' as const,
     participant: record,
-    waitingOn: awaited.on,
-    ...(awaited.nextDeadline && { nextDeadline: awaited.nextDeadline.toISOString() }),
+    waitingOn: participant.waiting?.on,
+    ...(participant.waiting?.nextDeadline && { nextDeadline: participant.waiting.nextDeadline }),
     history: participantHistory(participant, asks),
     asks: asks.map(askSummary).sort((a, b) => a.askedAt.localeCompare(b.askedAt)),
     executions: await executionsOf(participant, deps),

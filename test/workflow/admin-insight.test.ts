@@ -48,7 +48,7 @@ describe("the admin's views", () => {
     });
   });
 
-  it("list-participants says each one's stage, whom they wait on and by when", async () => {
+  it("list-participants says each one's stage, whom they wait on, for what and by when, as their record says", async () => {
     const { participants } = await admin<{ participants: object[] }>({
       command: 'list-participants',
       cohortId: cohort.cohortId,
@@ -69,7 +69,10 @@ describe("the admin's views", () => {
         name: 'Sid Signed',
         email: 'signed@school.test',
         stage: 'in-programme',
-        waitingOn: 'nobody',
+        // Signed: nothing is asked until day 1's joining instructions go out, a date ahead.
+        waitingOn: 'date',
+        asked: 'day-1',
+        nextDeadline: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/),
       },
     ]);
     await expect(admin({ command: 'list-participants', cohortId: 'no-such' })).rejects.toMatchObject({
@@ -84,7 +87,7 @@ describe("the admin's views", () => {
     });
     expect(shown).toMatchObject({
       participant: { participantId: signed.participantId, stage: 'in-programme' },
-      waitingOn: 'nobody',
+      waitingOn: 'date',
       asks: [{ kind: 'commitment', of: 'senior-leader', status: 'answered', remindersSent: 0 }],
       executions: [
         {
