@@ -167,7 +167,7 @@ async function runCohort(label: string, count: number): Promise<CohortRun> {
     const dayTitle = day === 'day-1' ? 'Development day 1' : 'Development day 2';
     const [register] = await linksFor(
       [lead],
-      new RegExp(`record attendance for ${dayTitle} \\(${cohortName}\\)`),
+      new RegExp(`record attendance for ${dayTitle} by .* \\(${cohortName}\\)`),
     );
     await post(
       register as string,
