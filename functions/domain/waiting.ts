@@ -1,7 +1,7 @@
 import type { Participant, Stage, Waiting, WaitingOn } from './participant.js';
 import type { Programme } from './programme.js';
 import { position } from './progress.js';
-import { dueBy, type Request, type RequestKind } from './request.js';
+import { addressedTo, dueBy, type Request, type RequestKind } from './request.js';
 
 /**
  * Who the lifecycle waits on, worked out from the record and the asks about it: the lifecycle's steps
@@ -12,21 +12,25 @@ import { dueBy, type Request, type RequestKind } from './request.js';
 /** A person an ask waits on. */
 export type Asked = Extract<WaitingOn, 'participant' | 'senior-leader' | 'cohort-lead'>;
 
-/** Whom each kind of request asks. A directory entry is an offer the lead may ignore: nothing waits on it. */
-export const askedOf: Record<RequestKind, Asked | undefined> = {
-  commitment: 'senior-leader',
-  attendance: 'cohort-lead',
-  feedback: 'cohort-lead',
-  assessment: 'cohort-lead',
-  submission: 'participant',
-  'termly-feedback': 'participant',
-  're-registration': 'participant',
-  'directory-entry': undefined,
-  // About a waiting-list entry or an application, not a participant: the invitations' own execution waits on them.
-  'place-offer': undefined,
-  'waiting-list-confirmation': undefined,
-  'application-confirmation': undefined,
-};
+/**
+ * Asks nothing in a participant's lifecycle waits on: a directory entry is an offer the lead may ignore;
+ * the waiting list's and applications' asks are about an entry or an application, and the invitations'
+ * own execution waits on them.
+ */
+const NOT_WAITED_ON: ReadonlySet<RequestKind> = new Set([
+  'directory-entry',
+  'place-offer',
+  'waiting-list-confirmation',
+  'application-confirmation',
+]);
+
+/** Whom each kind of request asks (whom it is addressed to), unless nothing waits on it. */
+export const askedOf = Object.fromEntries(
+  (Object.keys(addressedTo) as RequestKind[]).map((kind) => [
+    kind,
+    NOT_WAITED_ON.has(kind) ? undefined : addressedTo[kind],
+  ]),
+) as Record<RequestKind, Asked | undefined>;
 
 /** The asks a participant's progress waits for: open ones wait on whom they ask, expired ones on the admin. */
 export interface PendingAsks {
