@@ -30,6 +30,8 @@ export interface AccreditationStackProps extends StackProps {
   retentionYears?: number;
   /** Maths Hubs whose own event bus gets their cohorts' milestones. */
   milestoneSubscribers?: MilestoneSubscriber[];
+  /** Source maps in the functions' bundles (off by default: they slow every cold start). */
+  sourceMaps?: boolean;
 }
 
 export class AccreditationStack extends Stack {
@@ -67,6 +69,7 @@ export class AccreditationStack extends Stack {
         WeeklyDigest: Duration.minutes(5),
         Admin: Duration.minutes(5),
       },
+      sourceMaps: props.sourceMaps,
     });
     const {
       Forms,

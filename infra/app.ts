@@ -2,7 +2,8 @@
  * The CDK app. Deploy with:
  *   npx cdk deploy -c emailFrom=accreditation@your-domain.org.uk -c adminEmail=team@your-domain.org.uk
  * and optionally -c formsDomain=forms.your-domain.org.uk -c formsCertificateArn=arn:aws:acm:…
- * (links on your own domain) and -c formsRateLimit=<requests per client per 5 minutes, default 300>.
+ * (links on your own domain), -c formsRateLimit=<requests per client per 5 minutes, default 300>, and
+ * -c sourceMaps=true (source maps in the functions' bundles, and Node told to use them).
  * cdk-nag's AwsSolutions checks run on every synth; each accepted finding is acknowledged with its reason.
  */
 import { App, Validations } from 'aws-cdk-lib';
@@ -20,6 +21,7 @@ export function buildApp(app = new App()) {
     ...(context('retentionYears') && { retentionYears: Number(context('retentionYears')) }),
     // -c milestoneSubscribers='[{"mathsHub":"…","eventBusArn":"arn:aws:events:…"}]'
     milestoneSubscribers: parseContext(context('milestoneSubscribers')),
+    sourceMaps: String(context('sourceMaps')) === 'true',
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   acknowledgeNagFindings(stack, stack.nagScopes);

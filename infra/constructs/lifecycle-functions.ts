@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Architecture, type IFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { entryPoints, workflowTasks } from '../../functions/catalog.js';
 import type { FunctionName } from '../../functions/permissions.js';
+import { functionBundling, sourceMapEnvironment } from './bundling.js';
 
 const root = resolve(import.meta.dirname, '../..');
 /** A function that constructs configure: told their resources in its environment. */
@@ -22,10 +23,13 @@ export class LifecycleFunctions extends Construct {
       environment: Record<string, string>;
       /** Functions that may need longer than the 30 seconds a step or a page gets. */
       timeouts?: Partial<Record<FunctionName, Duration>>;
+      /** Source maps in the bundles, and Node told to use them (off: they slow every cold start). */
+      sourceMaps?: boolean;
     },
   ) {
     super(scope, id);
     const entries = { ...workflowTasks, ...entryPoints };
+    const sourceMaps = props.sourceMaps ?? false;
     this.byName = Object.fromEntries(
       (Object.keys(entries) as FunctionName[]).map((name) => [
         name,
@@ -38,17 +42,12 @@ export class LifecycleFunctions extends Construct {
           timeout: props.timeouts?.[name] ?? Duration.seconds(30),
           tracing: Tracing.ACTIVE,
           logGroup: new LogGroup(this, `${name}Logs`, { retention: RetentionDays.SIX_MONTHS }),
-          environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: name },
-          bundling: {
-            format: OutputFormat.ESM,
-            bundleAwsSDK: true,
-            minify: true,
-            sourceMap: true,
-            target: 'node24',
-            mainFields: ['module', 'main'],
-            // Some CommonJS dependencies call require(); ESM bundles need it provided.
-            banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+          environment: {
+            ...props.environment,
+            ...sourceMapEnvironment(sourceMaps),
+            POWERTOOLS_SERVICE_NAME: name,
           },
+          bundling: functionBundling({ sourceMaps }),
         }),
       ]),
     ) as Record<FunctionName, NodejsFunction>;

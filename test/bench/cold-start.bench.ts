@@ -1,0 +1,170 @@
+/**
+ * `npm run bench:cold-start`: how long each function's bundle takes to import in a fresh Node 24 process
+ * (what Lambda's INIT does before the first event), next to a baseline bundle that only creates the AWS
+ * SDK clients the function's permissions name (functions/permissions.ts), built with the same options.
+ *
+ *   npm run bench:cold-start -- --runs 7 --functions AwaitChange,Forms
+ *   npm run bench:cold-start -- --cdk-out cdk.out     (the assets `npx cdk synth` built, as they deploy)
+ *
+ * Without --cdk-out it bundles each entry with esbuild itself, with the options the NodejsFunctions use
+ * (infra/constructs/bundling.ts): a synth takes minutes, this seconds. Prints one Markdown row per function,
+ * and flags any ratio over 1.3× (issue 10's target). Timings only: nothing here asserts them.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { deflateRawSync } from 'node:zlib';
+import { build, type StdinOptions } from 'esbuild';
+import { entryPoints, workflowTasks } from '../../functions/catalog.js';
+import { type FunctionName, type Permissions, permissions } from '../../functions/permissions.js';
+import { esbuildOptionsOf, functionBundling } from '../../infra/constructs/bundling.js';
+
+const TARGET_RATIO = 1.3;
+const root = resolve(import.meta.dirname, '../..');
+/** Node 24, as Lambda's nodejs24.x runs: the project's own (the shell's may be older). */
+const node = resolve(root, 'node_modules/.bin/node');
+const entries: Record<FunctionName, string> = { ...workflowTasks, ...entryPoints };
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '7' },
+    functions: { type: 'string' },
+    'cdk-out': { type: 'string' },
+  },
+});
+const runs = Number(values.runs);
+const names = (values.functions?.split(',') ?? Object.keys(entries)) as FunctionName[];
+for (const name of names)
+  if (!(name in entries)) throw new Error(`No function ${name} in functions/catalog.ts`);
+
+/** The SDK clients a function's declared permissions imply, as package and class. */
+function sdkClients(p: Permissions): [string, string][] {
+  return [
+    ...(p.table || p.queryGsi1 || p.queryGsi2 || p.idempotency || p.forgetsReplays
+      ? ([['@aws-sdk/client-dynamodb', 'DynamoDBClient']] as const)
+      : []),
+    ...(p.email ? ([['@aws-sdk/client-ses', 'SESClient']] as const) : []),
+    ...(p.workflows ? ([['@aws-sdk/client-sfn', 'SFNClient']] as const) : []),
+    ...(p.uploads || p.certificates ? ([['@aws-sdk/client-s3', 'S3Client']] as const) : []),
+    ...(p.alerts ? ([['@aws-sdk/client-sns', 'SNSClient']] as const) : []),
+    ...(p.milestones ? ([['@aws-sdk/client-eventbridge', 'EventBridgeClient']] as const) : []),
+  ];
+}
+
+const work = mkdtempSync(join(tmpdir(), 'cold-start-'));
+const bundling = functionBundling();
+
+async function bundle(
+  input: { entryPoints: string[] } | { stdin: StdinOptions },
+  outdir: string,
+): Promise<string> {
+  await build({
+    ...esbuildOptionsOf(bundling),
+    ...input,
+    outfile: join(outdir, 'index.mjs'),
+    logLevel: 'error',
+  });
+  return outdir;
+}
+
+/** The baseline for a set of clients: a module that creates them and nothing else, bundled alike. */
+const baselines = new Map<string, Promise<string>>();
+function baselineFor(clients: [string, string][]): Promise<string> {
+  const key = clients.map(([, name]) => name).join('+') || 'none';
+  const existing = baselines.get(key);
+  if (existing) return existing;
+  const contents = [
+    ...clients.map(([pkg, name]) => `import { ${name} } from '${pkg}';`),
+    ...clients.map(([, name]) => `export const ${name.toLowerCase()} = new ${name}({});`),
+  ].join('\n');
+  const built = bundle({ stdin: { contents, resolveDir: root } }, join(work, `baseline-${key}`));
+  baselines.set(key, built);
+  return built;
+}
+
+/** Each function's asset directory in a synthesized cloud assembly, by its construct path. */
+function synthesizedAssets(cdkOut: string): Map<string, string> {
+  const template = JSON.parse(readFileSync(join(cdkOut, 'PdAccreditation.template.json'), 'utf8')) as {
+    Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+  };
+  const assets = new Map<string, string>();
+  for (const resource of Object.values(template.Resources)) {
+    const path = resource.Metadata?.['aws:cdk:path']?.match(/^PdAccreditation\/Functions\/(\w+)\/Resource$/);
+    const asset = resource.Metadata?.['aws:asset:path'];
+    if (resource.Type === 'AWS::Lambda::Function' && path?.[1] && asset)
+      assets.set(path[1], join(cdkOut, asset));
+  }
+  return assets;
+}
+
+const kb = (bytes: number) => Math.round(bytes / 1024);
+const files = (dir: string) => readdirSync(dir).map((file) => join(dir, file));
+/** What the asset's zip holds: each file deflated, as CDK zips it, plus its entries' headers. */
+const zipBytes = (dir: string) =>
+  files(dir).reduce((sum, file) => sum + deflateRawSync(readFileSync(file), { level: 9 }).length + 100, 0);
+
+/** Lambda's environment as the runtime sets it before INIT (Powertools reads it at import). */
+const lambdaEnvironment = (name: string) => ({
+  PATH: process.env.PATH ?? '',
+  AWS_REGION: 'eu-west-2',
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+  AWS_LAMBDA_FUNCTION_NAME: name,
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+  POWERTOOLS_SERVICE_NAME: name,
+  POWERTOOLS_METRICS_NAMESPACE: 'PdAccreditation',
+});
+
+/** Milliseconds to import the bundle in a fresh process. */
+function importMs(dir: string, name: string): number {
+  const probe = `const t = performance.now(); await import(${JSON.stringify(join(dir, 'index.mjs'))}); process.stdout.write(String(performance.now() - t));`;
+  const run = spawnSync(node, ['--input-type=module', '-e', probe], {
+    env: lambdaEnvironment(name),
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`Importing ${name}'s bundle failed: ${run.stderr}`);
+  return Number(run.stdout);
+}
+
+const median = (samples: number[]) =>
+  samples.toSorted((a, b) => a - b)[Math.floor(samples.length / 2)] ?? Number.NaN;
+
+const synthesized = values['cdk-out'] ? synthesizedAssets(resolve(values['cdk-out'])) : undefined;
+const rows = await Promise.all(
+  names.map(async (name) => {
+    const synthesizedDir = synthesized?.get(name);
+    if (synthesized && !synthesizedDir) throw new Error(`No asset for ${name} in ${values['cdk-out']}`);
+    const dir =
+      synthesizedDir ?? (await bundle({ entryPoints: [resolve(root, entries[name])] }, join(work, name)));
+    return { name, dir, baseline: await baselineFor(sdkClients(permissions[name])) };
+  }),
+);
+
+console.log(
+  `Cold start: module import in a fresh Node ${spawnSync(node, ['-v'], { encoding: 'utf8' }).stdout.trim()} process, median of ${runs}`,
+);
+console.log(
+  `(${synthesized ? `assets in ${values['cdk-out']}` : "bundled with the NodejsFunctions' options"})\n`,
+);
+console.log('| function | bundle KB | zip KB | import ms | baseline ms | ratio |');
+console.log('| -------- | --------: | -----: | --------: | ----------: | ----: |');
+let over = 0;
+for (const { name, dir, baseline } of rows) {
+  const own: number[] = [];
+  const base: number[] = [];
+  // Alternated, so a busy moment on a shared machine falls on both.
+  for (let run = 0; run < runs; run++) {
+    own.push(importMs(dir, name));
+    base.push(importMs(baseline, name));
+  }
+  const ratio = median(own) / median(base);
+  if (ratio > TARGET_RATIO) over++;
+  console.log(
+    `| ${name} | ${kb(statSync(join(dir, 'index.mjs')).size)} | ${kb(zipBytes(dir))} | ${median(own).toFixed(1)} | ${median(base).toFixed(1)} | ${ratio.toFixed(2)}×${ratio > TARGET_RATIO ? ` ⚠ over ${TARGET_RATIO}×` : ''} |`,
+  );
+}
+console.log(
+  `\n${over === 0 ? `Every function within ${TARGET_RATIO}×` : `${over} over ${TARGET_RATIO}×`} its baseline.`,
+);
+rmSync(work, { recursive: true, force: true });
