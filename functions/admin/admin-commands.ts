@@ -1,8 +1,15 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OrganisationName, Person, SeniorLeader, Stage } from '../domain/participant.js';
 import { Cohort, DaySchedule, DeadlineSchedule, Pathway } from '../domain/programme.js';
 import { LOCAL_DATE_TIME, LondonLocalTime } from '../domain/time.js';
+import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
+import { certificates } from '../shared/parts/certificates.js';
+import { idempotency } from '../shared/parts/idempotency.js';
+import { mailer } from '../shared/parts/mailer.js';
+import { store } from '../shared/parts/store.js';
+import { uploads } from '../shared/parts/uploads.js';
+import { workflow } from '../shared/parts/workflow.js';
 import { defineTask } from '../shared/task-handler.js';
 import type { AnyExecution, NamedExecution } from '../shared/workflow.js';
 import { changeDate, createCohort } from './cohort-commands.js';
@@ -295,4 +302,6 @@ export const Admin = defineTask({
   input: z.unknown(),
   run: (input, deps) => runAdminCommand(parseAdminCommand(input), deps),
 });
-export const handler = Admin.handler();
+export const handler = Admin.handler(
+  composedFor('Admin', store, idempotency, mailer, workflow, uploads, certificates),
+);

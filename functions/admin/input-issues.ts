@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { InputIssue } from './command.js';
 
 const pathOf = (path: readonly PropertyKey[]) => (path.length ? path.map(String).join('.') : '(command)');

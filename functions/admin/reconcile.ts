@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Participant } from '../domain/participant.js';
 import {
   expectsRunningExecution,
@@ -10,9 +10,14 @@ import {
   reconciliationAlerts,
 } from '../domain/reconciliation.js';
 import { programmeById } from '../programmes/index.js';
+import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { METRIC } from '../shared/metric-names.js';
 import { logger, metrics } from '../shared/observability.js';
+import { alerts } from '../shared/parts/alerts.js';
+import { idempotency } from '../shared/parts/idempotency.js';
+import { store } from '../shared/parts/store.js';
+import { workflow } from '../shared/parts/workflow.js';
 import { defineTask } from '../shared/task-handler.js';
 import { executionArnOf } from '../shared/workflow.js';
 
@@ -94,4 +99,4 @@ async function judge(participant: Participant, { store, workflow, settings }: De
 }
 
 export const Reconcile = defineTask({ name: 'Reconcile', input: Input, run: (_, deps) => reconcile(deps) });
-export const handler = Reconcile.handler();
+export const handler = Reconcile.handler(composedFor('Reconcile', store, idempotency, workflow, alerts));

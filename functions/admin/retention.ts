@@ -1,7 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dueForRetention } from '../domain/erasure.js';
 import type { Participant } from '../domain/participant.js';
+import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
+import { certificates } from '../shared/parts/certificates.js';
+import { idempotency } from '../shared/parts/idempotency.js';
+import { store } from '../shared/parts/store.js';
+import { uploads } from '../shared/parts/uploads.js';
+import { workflow } from '../shared/parts/workflow.js';
 import { defineTask } from '../shared/task-handler.js';
 import { eraseParticipant } from './erase-person.js';
 
@@ -39,4 +45,6 @@ export const Retention = defineTask({
   input: z.object({ dryRun: z.boolean().default(false) }),
   run: runRetention,
 });
-export const handler = Retention.handler();
+export const handler = Retention.handler(
+  composedFor('Retention', store, idempotency, workflow, uploads, certificates),
+);

@@ -1,9 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY, toLondonLocal } from '../domain/time.js';
 import { weeklyDigestEmail } from '../email/digest-emails.js';
+import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { logger, metrics } from '../shared/observability.js';
+import { idempotency } from '../shared/parts/idempotency.js';
+import { mailer } from '../shared/parts/mailer.js';
+import { store } from '../shared/parts/store.js';
 import { defineTask } from '../shared/task-handler.js';
 import { statusRows } from './status.js';
 
@@ -63,4 +67,4 @@ export const WeeklyDigest = defineTask({
   input: Input,
   run: (_, deps) => weeklyDigest(deps),
 });
-export const handler = WeeklyDigest.handler();
+export const handler = WeeklyDigest.handler(composedFor('WeeklyDigest', store, idempotency, mailer));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Pathway } from '../domain/programme.js';
 import { type EntryStatus, JOINABLE, WaitingListEntry } from '../domain/waiting-list.js';
 import { keys, type Table, ttlAfter, withoutKeys } from './table.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DaySchedule } from './programme.js';
 import { Applicant } from './waiting-list.js';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Participant } from './participant.js';
 import { Pathway } from './programme.js';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Pathway } from './programme.js';
 import { publicText } from './public-text.js';
 

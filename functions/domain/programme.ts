@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { publicText } from './public-text.js';
 import { LondonLocalTime } from './time.js';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * Text that goes public (certificates, the directory, calendar invites, email headers, download file

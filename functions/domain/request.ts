@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Commitment } from './participant.js';
 import type { ReminderLadder } from './programme.js';
 import { addDays, DAY, SECOND } from './time.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** All deadlines shown to people are in the time zone of English schools. */
 export const LONDON = 'Europe/London';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OrganisationName, Person, SeniorLeader } from './participant.js';
 import { type Cohort, Pathway } from './programme.js';
 import { isExpired, type Request, secondsUntilEarliest } from './request.js';

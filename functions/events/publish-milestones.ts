@@ -1,10 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBStreamSchema } from '@aws-lambda-powertools/parser/schemas/dynamodb';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { milestones } from '../domain/milestones.js';
+import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { METRIC } from '../shared/metric-names.js';
 import { aboutParticipant, logger, metrics, withoutPersonalData } from '../shared/observability.js';
+import { milestones as milestoneBus } from '../shared/parts/milestones.js';
+import { store } from '../shared/parts/store.js';
 import { defineTask } from '../shared/task-handler.js';
 
 /** What DynamoDB Streams hands the function: changes to participant records (the event source's filter), in order. */
@@ -81,4 +84,4 @@ export const PublishMilestones = defineTask({
   input: DynamoDBStreamSchema,
   run: publishMilestones,
 });
-export const handler = PublishMilestones.handler();
+export const handler = PublishMilestones.handler(composedFor('PublishMilestones', store, milestoneBus));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isAssessmentDecision, stepById } from '../domain/progress.js';
 import { dueBy, type Request } from '../domain/request.js';
 import { DAY, formatLondon, londonTime, toLondonLocal } from '../domain/time.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Participant, Stage } from '../domain/participant.js';
 import { dayTimes, stepById } from '../domain/progress.js';
 import { dueBy, type Request } from '../domain/request.js';

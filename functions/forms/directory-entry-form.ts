@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DirectoryEntry, mayBeListed } from '../domain/directory.js';
 import type { Participant } from '../domain/participant.js';
 import { pathwayNames } from '../domain/programme.js';

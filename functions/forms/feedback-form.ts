@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { stepById } from '../domain/progress.js';
 import { dueBy, type Request } from '../domain/request.js';
 import { formatLondon } from '../domain/time.js';

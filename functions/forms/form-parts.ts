@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { type ZodError, z } from 'zod';
+import type { ZodError } from 'zod';
+import * as z from 'zod';
 import { type Participant, type StepOutcome, Submission } from '../domain/participant.js';
 import type { Count, Programme, Prompt } from '../domain/programme.js';
 import { publicText } from '../domain/public-text.js';

@@ -4,11 +4,17 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { type Dependencies, lambdaDependencies } from '../shared/dependencies.js';
+import { composedFor } from '../shared/composition.js';
+import type { Dependencies } from '../shared/dependencies.js';
 import { formsUrl } from '../shared/forms-url.js';
 import { html } from '../shared/html.js';
 import { METRIC } from '../shared/metric-names.js';
 import { aboutParticipant, logger, metrics, observed, withoutPersonalData } from '../shared/observability.js';
+import { idempotency } from '../shared/parts/idempotency.js';
+import { mailer } from '../shared/parts/mailer.js';
+import { store } from '../shared/parts/store.js';
+import { uploads } from '../shared/parts/uploads.js';
+import { workflow } from '../shared/parts/workflow.js';
 import { applicationConfirmationForm } from './application-confirmation-form.js';
 import { assessmentForm } from './assessment-form.js';
 import { attendanceForm } from './attendance-form.js';
@@ -118,7 +124,7 @@ const withHeaders = (result: APIGatewayProxyResult, headers: Record<string, stri
   headers: { ...result.headers, ...headers },
 });
 
-export function formsHandler(dependencies: () => Dependencies = lambdaDependencies) {
+export function formsHandler(dependencies: () => Dependencies) {
   type KeyedAnswer = Parameters<typeof answer>[0] & { idempotencyKey: string; requestId: string };
   const config = replayConfig();
   let answerOnce: ((posted: KeyedAnswer) => Promise<APIGatewayProxyResult>) | undefined;
@@ -201,4 +207,4 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
     });
 }
 
-export const handler = formsHandler();
+export const handler = formsHandler(composedFor('Forms', store, idempotency, mailer, workflow, uploads));

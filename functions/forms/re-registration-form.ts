@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { followReRegisteredContact } from '../accreditation/re-registration.js';
 import { reRegistrationYear } from '../domain/accredited-years.js';
 import { PersonName } from '../domain/participant.js';

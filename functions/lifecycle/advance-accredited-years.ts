@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { offerDirectoryEntry } from '../accreditation/directory.js';
 import { followReRegisteredContact } from '../accreditation/re-registration.js';
 import { deadlineOf, nextReRegistration, termlyReports } from '../domain/accredited-years.js';
@@ -16,7 +16,11 @@ import {
 import type { Ask, EmailMessage } from '../email/message.js';
 import { adminAttentionEmail } from '../email/programme-emails.js';
 import { programmeById } from '../programmes/index.js';
+import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
+import { idempotency } from '../shared/parts/idempotency.js';
+import { mailer } from '../shared/parts/mailer.js';
+import { store } from '../shared/parts/store.js';
 import { defineTask } from '../shared/task-handler.js';
 import { askByDeadline, lookAgainAt } from './asks.js';
 import { accreditedYearsExecution, dueForHandOver, ExecutionFacts } from './execution.js';
@@ -254,4 +258,6 @@ export const AdvanceAccreditedYears = defineTask({
   input: z.object({ participantId: z.string().min(1), execution: ExecutionFacts }),
   run: advanceAccreditedYears,
 });
-export const handler = AdvanceAccreditedYears.handler();
+export const handler = AdvanceAccreditedYears.handler(
+  composedFor('AdvanceAccreditedYears', store, idempotency, mailer),
+);

@@ -1,10 +1,14 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Commitment, CommitmentDecision } from '../domain/participant.js';
 import { commitmentRequestId, type Request } from '../domain/request.js';
 import { noAsks, waitingFor } from '../domain/waiting.js';
 import { commitmentRequestEmail } from '../email/commitment-emails.js';
 import { programmeById } from '../programmes/index.js';
+import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
+import { idempotency } from '../shared/parts/idempotency.js';
+import { mailer } from '../shared/parts/mailer.js';
+import { store } from '../shared/parts/store.js';
 import { defineTask } from '../shared/task-handler.js';
 import { chase, ensureRequest } from './asks.js';
 import { loadParticipant } from './participant.js';
@@ -75,4 +79,6 @@ export const AdvanceCommitment = defineTask({
   input: z.object({ participantId: z.string().min(1) }),
   run: advanceCommitment,
 });
-export const handler = AdvanceCommitment.handler();
+export const handler = AdvanceCommitment.handler(
+  composedFor('AdvanceCommitment', store, idempotency, mailer),
+);

@@ -1,5 +1,5 @@
 import addressparser from 'nodemailer/lib/addressparser';
-import { z } from 'zod';
+import * as z from 'zod';
 import { issueCertificate } from '../accreditation/certificate-store.js';
 import { offerDirectoryEntry } from '../accreditation/directory.js';
 import { newVerificationCode } from '../domain/directory.js';
@@ -30,8 +30,13 @@ import {
   submissionRequestEmail,
 } from '../email/programme-emails.js';
 import { programmeById } from '../programmes/index.js';
+import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { formsUrl } from '../shared/forms-url.js';
+import { certificates } from '../shared/parts/certificates.js';
+import { idempotency } from '../shared/parts/idempotency.js';
+import { mailer } from '../shared/parts/mailer.js';
+import { store } from '../shared/parts/store.js';
 import { defineTask } from '../shared/task-handler.js';
 import { askByDeadline, askByDueDate, type Chase, lookAgainAt, notePending, reportOverdue } from './asks.js';
 import { accreditedYearsExecution, dueForHandOver, ExecutionFacts, programmeExecution } from './execution.js';
@@ -435,4 +440,6 @@ export const AdvanceProgramme = defineTask({
   input: z.object({ participantId: z.string().min(1), execution: ExecutionFacts }),
   run: advanceProgramme,
 });
-export const handler = AdvanceProgramme.handler();
+export const handler = AdvanceProgramme.handler(
+  composedFor('AdvanceProgramme', store, idempotency, mailer, certificates),
+);

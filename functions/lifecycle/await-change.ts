@@ -1,5 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
+import { store } from '../shared/parts/store.js';
+import { workflow } from '../shared/parts/workflow.js';
 import { defineTask } from '../shared/task-handler.js';
 
 /**
@@ -26,4 +29,4 @@ export const AwaitChange = defineTask({
   }),
   run: awaitChange,
 });
-export const handler = AwaitChange.handler();
+export const handler = AwaitChange.handler(composedFor('AwaitChange', store, workflow));

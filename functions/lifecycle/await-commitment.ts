@@ -1,6 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { commitmentRequestId } from '../domain/request.js';
+import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
+import { store } from '../shared/parts/store.js';
+import { workflow } from '../shared/parts/workflow.js';
 import { defineTask } from '../shared/task-handler.js';
 import { existingCommitment } from './advance-commitment.js';
 
@@ -29,4 +32,4 @@ export const AwaitCommitment = defineTask({
   input: z.object({ participantId: z.string().min(1), taskToken: z.string().min(1) }),
   run: awaitCommitment,
 });
-export const handler = AwaitCommitment.handler();
+export const handler = AwaitCommitment.handler(composedFor('AwaitCommitment', store, workflow));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Participant } from '../domain/participant.js';
 import { addDays } from '../domain/time.js';
 import type { NamedExecution } from '../shared/workflow.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Stage } from '../domain/participant.js';
 import { commitmentRequestId } from '../domain/request.js';
 import { noAsks, waitingFor } from '../domain/waiting.js';
@@ -8,7 +8,11 @@ import {
   commitmentSignedEmails,
 } from '../email/commitment-emails.js';
 import { programmeById } from '../programmes/index.js';
+import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
+import { idempotency } from '../shared/parts/idempotency.js';
+import { mailer } from '../shared/parts/mailer.js';
+import { store } from '../shared/parts/store.js';
 import { defineTask } from '../shared/task-handler.js';
 import { existingCommitment } from './advance-commitment.js';
 import { loadParticipant } from './participant.js';
@@ -66,4 +70,6 @@ export const NotifyCommitmentOutcome = defineTask({
   input: z.object({ participantId: z.string().min(1), outcome: Outcome }),
   run: notifyCommitmentOutcome,
 });
-export const handler = NotifyCommitmentOutcome.handler();
+export const handler = NotifyCommitmentOutcome.handler(
+  composedFor('NotifyCommitmentOutcome', store, idempotency, mailer),
+);

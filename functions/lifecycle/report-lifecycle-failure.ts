@@ -1,6 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { composeEmail } from '../email/message.js';
+import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
+import { idempotency } from '../shared/parts/idempotency.js';
+import { mailer } from '../shared/parts/mailer.js';
+import { store } from '../shared/parts/store.js';
 import { defineTask } from '../shared/task-handler.js';
 import { recordWaiting } from './record-waiting.js';
 
@@ -52,4 +56,6 @@ export const ReportLifecycleFailure = defineTask({
   input: Input,
   run: reportLifecycleFailure,
 });
-export const handler = ReportLifecycleFailure.handler();
+export const handler = ReportLifecycleFailure.handler(
+  composedFor('ReportLifecycleFailure', store, idempotency, mailer),
+);

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Person, PersonName } from '../domain/participant.js';
 import { publicText } from '../domain/public-text.js';
 import { type Applicant, Applicant as ApplicantSchema } from '../domain/waiting-list.js';

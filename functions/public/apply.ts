@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sendApplication } from '../applications/applying.js';
 import { type Cohort, type Programme, pathwayNames } from '../domain/programme.js';
 import { formatLondonDate } from '../domain/time.js';

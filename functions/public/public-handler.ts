@@ -10,9 +10,14 @@ import { formatLondonDate } from '../domain/time.js';
 import { textBlock } from '../forms/form-parts.js';
 import { page, securityHeaders } from '../forms/pages.js';
 import { programmeById } from '../programmes/index.js';
-import { type Dependencies, lambdaDependencies } from '../shared/dependencies.js';
+import { composedFor } from '../shared/composition.js';
+import type { Dependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
 import { aboutParticipant, logger, metrics, observed, withoutPersonalData } from '../shared/observability.js';
+import { certificates } from '../shared/parts/certificates.js';
+import { idempotency } from '../shared/parts/idempotency.js';
+import { mailer } from '../shared/parts/mailer.js';
+import { store } from '../shared/parts/store.js';
 import { applyPage } from './apply.js';
 import { registerInterestPage } from './register-interest.js';
 
@@ -192,7 +197,7 @@ async function respond(
   return route ? route(event, deps()) : notFound();
 }
 
-export function publicHandler(dependencies: () => Dependencies = lambdaDependencies) {
+export function publicHandler(dependencies: () => Dependencies) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(httpHeaderNormalizer())
     .use(observed())
@@ -218,4 +223,4 @@ export function publicHandler(dependencies: () => Dependencies = lambdaDependenc
     });
 }
 
-export const handler = publicHandler();
+export const handler = publicHandler(composedFor('Public', store, idempotency, mailer, certificates));

@@ -2,8 +2,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
-import { type Dependencies, lambdaDependencies } from './dependencies.js';
+import type * as z from 'zod';
+import { registerLambdaContext } from './composition.js';
+import type { Dependencies } from './dependencies.js';
 import { aboutParticipant, logger, metrics, observed } from './observability.js';
 
 /**
@@ -20,16 +21,18 @@ export interface TaskDefinition<Schema extends z.ZodType, Output> {
 export function defineTask<Schema extends z.ZodType, Output>(definition: TaskDefinition<Schema, Output>) {
   return {
     ...definition,
-    /** The Lambda entry point; `dependencies` defaults to real AWS clients from the environment. */
-    handler(dependencies: () => Dependencies = lambdaDependencies) {
+    /**
+     * The Lambda entry point, on the dependencies its entry composes (`composedFor`), or the local
+     * runtime's and the tests'.
+     */
+    handler(dependencies: () => Dependencies) {
       return middy()
         .use(observed())
         .use(parser({ schema: definition.input }))
         .handler(async (event, context: Context) => {
           aboutParticipant(event as { participantId?: string; executionName?: string });
           const deps = dependencies();
-          deps.mailer.registerLambdaContext(context);
-          deps.alerts?.registerLambdaContext(context);
+          registerLambdaContext(deps, context);
           const output = await definition.run(event as z.output<Schema>, deps);
           metrics.addMetric(`${definition.name}Completed`, MetricUnit.Count, 1);
           // One line per step, keyed by the participant: how an admin follows them through the logs.

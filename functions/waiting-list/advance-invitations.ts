@@ -1,5 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
+import { idempotency } from '../shared/parts/idempotency.js';
+import { mailer } from '../shared/parts/mailer.js';
+import { store } from '../shared/parts/store.js';
+import { workflow } from '../shared/parts/workflow.js';
 import { defineTask } from '../shared/task-handler.js';
 import { type InvitationsProgress, inviteFromWaitingList } from './invitations.js';
 
@@ -13,4 +18,6 @@ export const AdvanceInvitations = defineTask({
   run: ({ cohortId }, deps: Dependencies): Promise<InvitationsProgress> =>
     inviteFromWaitingList(cohortId, deps),
 });
-export const handler = AdvanceInvitations.handler();
+export const handler = AdvanceInvitations.handler(
+  composedFor('AdvanceInvitations', store, idempotency, mailer, workflow),
+);

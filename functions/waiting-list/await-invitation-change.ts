@@ -1,5 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
+import { store } from '../shared/parts/store.js';
+import { workflow } from '../shared/parts/workflow.js';
 import { defineTask } from '../shared/task-handler.js';
 
 /**
@@ -25,4 +28,4 @@ export const AwaitInvitationChange = defineTask({
   }),
   run: awaitInvitationChange,
 });
-export const handler = AwaitInvitationChange.handler();
+export const handler = AwaitInvitationChange.handler(composedFor('AwaitInvitationChange', store, workflow));

@@ -41,16 +41,19 @@ for (const name of names)
 
 /** The SDK clients a function's declared permissions imply, as package and class. */
 function sdkClients(p: Permissions): [string, string][] {
-  return [
-    ...(p.table || p.queryGsi1 || p.queryGsi2 || p.idempotency || p.forgetsReplays
-      ? ([['@aws-sdk/client-dynamodb', 'DynamoDBClient']] as const)
-      : []),
-    ...(p.email ? ([['@aws-sdk/client-ses', 'SESClient']] as const) : []),
-    ...(p.workflows ? ([['@aws-sdk/client-sfn', 'SFNClient']] as const) : []),
-    ...(p.uploads || p.certificates ? ([['@aws-sdk/client-s3', 'S3Client']] as const) : []),
-    ...(p.alerts ? ([['@aws-sdk/client-sns', 'SNSClient']] as const) : []),
-    ...(p.milestones ? ([['@aws-sdk/client-eventbridge', 'EventBridgeClient']] as const) : []),
+  const implied: [unknown, string, string][] = [
+    [
+      p.table || p.queryGsi1 || p.queryGsi2 || p.idempotency || p.forgetsReplays,
+      '@aws-sdk/client-dynamodb',
+      'DynamoDBClient',
+    ],
+    [p.email, '@aws-sdk/client-ses', 'SESClient'],
+    [p.workflows, '@aws-sdk/client-sfn', 'SFNClient'],
+    [p.uploads || p.certificates, '@aws-sdk/client-s3', 'S3Client'],
+    [p.alerts, '@aws-sdk/client-sns', 'SNSClient'],
+    [p.milestones, '@aws-sdk/client-eventbridge', 'EventBridgeClient'],
   ];
+  return implied.filter(([needed]) => needed).map(([, pkg, name]) => [pkg, name]);
 }
 
 const work = mkdtempSync(join(tmpdir(), 'cold-start-'));

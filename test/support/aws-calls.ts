@@ -9,8 +9,8 @@ import { iamActionOf } from '../../infra/iam-actions.js';
  * From the entry's `handler` it follows every reference to a declaration in `functions/`: functions,
  * methods, constants, classes, and through an interface's member (how handlers reach AWS: `deps.mailer.send`,
  * `deps.workflow.completeTask`) to each object literal that implements it. It does not follow into
- * `functions/shared/dependencies.ts`, the wiring that builds every adapter for every function: what a
- * function may do is what it calls through them, not what is built. Each AWS SDK command constructed on
+ * the wiring that builds the adapters (`functions/shared/dependencies.ts`, `composition.ts` and `parts/`):
+ * what a function may do is what it calls through them, not what is built. Each AWS SDK command constructed on
  * the way, a presigned POST and Powertools idempotency become the IAM action they need, on the resource
  * the code's place says: the store's commands act on the Accreditation table, the uploads' and the
  * certificates' on their prefixes of the bucket.
@@ -18,7 +18,9 @@ import { iamActionOf } from '../../infra/iam-actions.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const functionsDir = `${resolve(root, 'functions')}/`;
-const wiring = resolve(root, 'functions/shared/dependencies.ts');
+const isWiring = (file: string) =>
+  file.startsWith(functionsDir) &&
+  /^shared\/(dependencies\.ts|composition\.ts|parts\/)/.test(file.slice(functionsDir.length));
 
 /** Where a command acts, by the file it is sent from (the adapters'; anything else is unknown). */
 const resourcesByFile: Record<string, Resource[]> = {
@@ -62,7 +64,7 @@ export function awsCallsOf(entries: Record<string, string>): Record<string, AwsC
 
 const inProject = (node: ts.Node) => {
   const file = node.getSourceFile().fileName;
-  return file.startsWith(functionsDir) && file !== wiring;
+  return file.startsWith(functionsDir) && !isWiring(file);
 };
 
 function exportedHandler(source: ts.SourceFile, checker: ts.TypeChecker): ts.Declaration {
@@ -87,7 +89,7 @@ function interfaceImplementations(program: ts.Program, checker: ts.TypeChecker) 
   const wiredFactories = new Set<ts.Node>();
   for (const source of program.getSourceFiles()) {
     const file = source.fileName;
-    if (file === wiring)
+    if (isWiring(file))
       forEachIdentifier(source, (id) => {
         const symbol = checker.getSymbolAtLocation(id);
         for (const declaration of (symbol && resolveAlias(symbol, checker).declarations) ?? [])
