@@ -9,7 +9,6 @@ import type { Participant } from '../domain/participant.js';
 import type { Programme } from '../domain/programme.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { formsUrl } from '../shared/forms-url.js';
-import { certificatePdf } from './certificate.js';
 
 /**
  * Issued certificates, kept in the uploads bucket as `certificates/<verificationCode>.pdf`. The PDF is drawn
@@ -99,7 +98,9 @@ export async function issueCertificate(
   deps: Dependencies,
 ): Promise<boolean> {
   const { verificationCode } = accreditation;
-  const pdf = await certificatePdf({
+  // pdf-lib is loaded on the first certificate, not at every cold start of the functions that may draw one.
+  const certificate = await import('./certificate.js');
+  const pdf = await certificate.certificatePdf({
     name: participant.person.name,
     programmeName: programme.name,
     pathway: participant.pathway,

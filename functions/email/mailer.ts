@@ -3,7 +3,6 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { Context } from 'aws-lambda';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { IDEMPOTENCY_WINDOW_SECONDS } from '../shared/idempotency.js';
 import { METRIC } from '../shared/metric-names.js';
 import { metrics } from '../shared/observability.js';
@@ -68,6 +67,8 @@ export function sesMailer({ ses, from, configurationSet, persistenceStore }: Ses
  */
 async function rawEmailWithInvite(message: EmailMessage, from: string, configurationSet?: string) {
   const calendar = message.calendar;
+  // nodemailer's MIME builder is loaded by the first invite only: plain emails go as SES SendEmail.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const mime = await new MailComposer({
     from,
     to: message.to,
