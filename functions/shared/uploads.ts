@@ -6,8 +6,6 @@ import {
   ListObjectsV2Command,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Attachment } from '../domain/participant.js';
 import { publicTextProblem } from '../domain/public-text.js';
 
@@ -142,7 +140,9 @@ export function s3Uploads(s3: S3Client, bucket: string): Uploads {
       const folder = `${prefixOf(requestId)}${randomBytes(9).toString('base64url')}/`;
       // Every field below becomes an exact-match condition of the policy; S3 puts the uploaded file's name
       // in place of the {filename} placeholder, and the key must start with this folder.
-      const { url, fields } = await createPresignedPost(s3, {
+      // The presigners are loaded when a form first needs one, not at the cold start of every function here.
+      const presignedPost = await import('@aws-sdk/s3-presigned-post');
+      const { url, fields } = await presignedPost.createPresignedPost(s3, {
         Bucket: bucket,
         Key: `${folder}\${filename}`,
         Conditions: [['content-length-range', 1, MAX_UPLOAD_BYTES]],
@@ -194,8 +194,9 @@ export function s3Uploads(s3: S3Client, bucket: string): Uploads {
       return keys.length;
     },
 
-    downloadUrl(attachment) {
-      return getSignedUrl(
+    async downloadUrl(attachment) {
+      const presigner = await import('@aws-sdk/s3-request-presigner');
+      return presigner.getSignedUrl(
         s3,
         new GetObjectCommand({
           Bucket: bucket,
