@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { type Commitment, PersonName } from './participant.js';
+import type { Request } from './request.js';
 
 const Role = z
   .string({ error: 'Enter your role, for example Head teacher' })
@@ -49,3 +50,9 @@ export function toCommitment(
     userAgent: evidence.userAgent.slice(0, 512),
   };
 }
+
+/** The senior leader's answer, if the form recorded one on the request. */
+export const existingCommitment = (request?: Request): Commitment | undefined =>
+  request?.kind === 'commitment' && request.answer && 'decision' in request.answer
+    ? request.answer
+    : undefined;

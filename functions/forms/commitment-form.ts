@@ -1,6 +1,10 @@
-import { CommitmentAnswer, type CommitmentFormValues, toCommitment } from '../domain/commitment.js';
+import {
+  CommitmentAnswer,
+  type CommitmentFormValues,
+  existingCommitment,
+  toCommitment,
+} from '../domain/commitment.js';
 import type { Request } from '../domain/request.js';
-import { existingCommitment } from '../lifecycle/advance-commitment.js';
 import { loadParticipant } from '../lifecycle/participant.js';
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';

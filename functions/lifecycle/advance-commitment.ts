@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import type { Commitment, CommitmentDecision } from '../domain/participant.js';
-import { commitmentRequestId, type Request } from '../domain/request.js';
+import { existingCommitment } from '../domain/commitment.js';
+import type { CommitmentDecision } from '../domain/participant.js';
+import { commitmentRequestId } from '../domain/request.js';
 import { noAsks, waitingFor } from '../domain/waiting.js';
 import { commitmentRequestEmail } from '../email/commitment-emails.js';
 import { programmeById } from '../programmes/index.js';
@@ -67,12 +68,6 @@ export async function advanceCommitment(
   const answered = existingCommitment(await deps.store.requests.get(requestId));
   return { decision: answered?.decision ?? 'expired', waitSeconds: 0 };
 }
-
-/** The senior leader's answer, if the form recorded one on the request. */
-export const existingCommitment = (request?: Request): Commitment | undefined =>
-  request?.kind === 'commitment' && request.answer && 'decision' in request.answer
-    ? request.answer
-    : undefined;
 
 export const AdvanceCommitment = defineTask({
   name: 'AdvanceCommitment',

@@ -1,11 +1,11 @@
 import * as z from 'zod';
+import { existingCommitment } from '../domain/commitment.js';
 import { commitmentRequestId } from '../domain/request.js';
 import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { store } from '../shared/parts/store.js';
 import { workflow } from '../shared/parts/workflow.js';
 import { defineTask } from '../shared/task-handler.js';
-import { existingCommitment } from './advance-commitment.js';
 
 /**
  * Parks the execution until the senior leader answers. The task token is stored only on the request

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { existingCommitment } from '../domain/commitment.js';
 import type { Stage } from '../domain/participant.js';
 import { commitmentRequestId } from '../domain/request.js';
 import { noAsks, waitingFor } from '../domain/waiting.js';
@@ -14,7 +15,6 @@ import { idempotency } from '../shared/parts/idempotency.js';
 import { mailer } from '../shared/parts/mailer.js';
 import { store } from '../shared/parts/store.js';
 import { defineTask } from '../shared/task-handler.js';
-import { existingCommitment } from './advance-commitment.js';
 import { loadParticipant } from './participant.js';
 import { recordWaiting } from './record-waiting.js';
 
