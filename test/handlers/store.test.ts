@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Commitment } from '../../functions/domain/participant.js';
 import { newRequest } from '../../functions/domain/request.js';
 import type { LocalSystem } from '../../infra/local/system.js';
-import { startTestSystem } from '../support/local-system.js';
+import { createCohort, startTestSystem, testCohort } from '../support/local-system.js';
+import { recordAt } from '../support/participant.js';
 
 /** The conditional writes that keep records whole, against dynalite. */
 let system: LocalSystem;
@@ -73,5 +74,18 @@ describe('AccreditationStore', () => {
     expect(await store.requests.markReminderSent(request.requestId, 1)).toBe(false);
     expect(await store.requests.markReminderSent(request.requestId, 3)).toBe(false);
     expect((await store.requests.get(request.requestId))?.remindersSent).toBe(1);
+  });
+
+  it("reads a cohort's participants whole when its query takes more than one 1 MB page", async () => {
+    await createCohort(system);
+    // Six records of 300 KB (a long school name) are 1.8 MB: DynamoDB, and dynalite, end a page at 1 MB.
+    const school = 'S'.repeat(300_000);
+    const ids = Array.from({ length: 6 }, (_, i) => `p-paged-${i}`);
+    for (const participantId of ids)
+      await system.dependencies.store.participants.create(
+        recordAt('in-programme', { participantId, cohortId: testCohort.cohortId, school }),
+      );
+    const found = await system.dependencies.store.participants.inCohort(testCohort.cohortId);
+    expect(found.map((p) => p.participantId).sort()).toEqual(ids);
   });
 });

@@ -9,7 +9,7 @@ import {
   type Page,
   type Response,
 } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { checkInvariantsAfterEach, type InvariantChecks } from './invariants.js';
 import { linkIn, type SentEmail, startTestSystem } from './local-system.js';
@@ -52,21 +52,11 @@ declare const axe: {
   run(context: unknown): Promise<{ violations: AxeRule[]; passes: AxeRule[]; incomplete: AxeRule[] }>;
 };
 
-/** Headless, and nothing the browser would fetch for itself: only the local system's pages are loaded. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** One browser for a test file. */
-export const launchChromium = (): Promise<Browser> =>
-  chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+/**
+ * The run's Chromium (test/setup/chromium-server.ts), for one test file: closing what this returns closes
+ * the file's contexts and leaves the browser to the other files.
+ */
+export const connectChromium = (): Promise<Browser> => chromium.connect(inject('chromiumEndpoint'));
 
 /** A context of its own for a test (no cookies or history from the last), with one page open. */
 export async function openPage(
@@ -80,11 +70,12 @@ export async function openPage(
 }
 
 /**
- * The hooks of a browser test file: the local system and Chromium once for the file (`started` gets them,
- * and may set up what the file's tests share), a fresh context and page per test (`opened` gets them), at
- * a desktop size with the pages' CSP relaxed for axe-core unless `accessibilityChecks` is false, and
- * axe's lesser findings reported at the end. After each test the whole-system invariants hold (`invariants`
- * says where to look for participants the file wrote straight into the store).
+ * The hooks of a browser test file: the local system and a connection to Chromium once for the file
+ * (`started` gets them, and may set up what the file's tests share), a fresh context and page per test
+ * (`opened` gets them), at a desktop size with the pages' CSP relaxed for axe-core unless
+ * `accessibilityChecks` is false, and axe's lesser findings reported at the end. After each test the
+ * whole-system invariants hold (`invariants` says where to look for participants the file wrote straight
+ * into the store).
  */
 export function browserTestFile(hooks: {
   lesserFindings: AccessibilityFinding[];
@@ -97,7 +88,7 @@ export function browserTestFile(hooks: {
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   beforeAll(async () => {
-    [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
+    [system, browser] = await Promise.all([startTestSystem(), connectChromium()]);
     await hooks.started(system, browser);
   });
   afterAll(async () => {

@@ -1,9 +1,33 @@
 import { expect, vi } from 'vitest';
 import { daysFromNow, pdLeadSchedule } from '../../infra/local/demo-schedule.js';
-import { type LocalSystem, startLocalSystem } from '../../infra/local/system.js';
+import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from '../../infra/local/system.js';
+
+/**
+ * Systems still stopping. A worker's files share its modules (vitest.config.ts), aws-ses-v2-local's one
+ * mailbox per process among them: a file whose stop outlived its hook (after a failure, with hundreds of
+ * executions to abort) must be stopped before the next file's system starts, or its emails land there.
+ */
+const stopping = new Set<Promise<void>>();
+
+/** Starts a local system once every earlier one has stopped. */
+export async function startSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  await Promise.allSettled(stopping);
+  const system = await startLocalSystem(options);
+  const stop = system.stop.bind(system);
+  system.stop = () => {
+    const stopped = stop();
+    stopping.add(stopped);
+    void stopped.then(
+      () => stopping.delete(stopped),
+      () => stopping.delete(stopped),
+    );
+    return stopped;
+  };
+  return system;
+}
 
 /** The whole local system, with retries that do not pause, for one test file. */
-export const startTestSystem = () => startLocalSystem({ retryIntervalMs: 0 });
+export const startTestSystem = () => startSystem({ retryIntervalMs: 0 });
 
 export { daysFromNow, pdLeadSchedule };
 

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { type LocalSystem, startLocalSystem } from '../../infra/local/system.js';
+import type { LocalSystem } from '../../infra/local/system.js';
+import { startSystem } from './local-system.js';
 
 /** Where a local system keeps what outlives it: its records and its uploaded files. */
 export interface SystemDirs {
@@ -20,7 +21,7 @@ export function systemDirs(): SystemDirs & { remove(): void } {
 }
 
 /** The whole local system on folders that outlive it, with retries that do not pause. */
-export const startDurableSystem = (dirs: SystemDirs) => startLocalSystem({ ...dirs, retryIntervalMs: 0 });
+export const startDurableSystem = (dirs: SystemDirs) => startSystem({ ...dirs, retryIntervalMs: 0 });
 
 /** Stops the system and starts it again on the same folders, as a crash and a restart would. */
 export async function restartLocalSystem(system: LocalSystem, dirs: SystemDirs): Promise<LocalSystem> {

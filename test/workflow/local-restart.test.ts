@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { DAY } from '../../functions/domain/time.js';
-import { type LocalSystem, startLocalSystem } from '../../infra/local/system.js';
-import { enrol, mailbox, waitForState, waitForStatus } from '../support/local-system.js';
+import type { LocalSystem } from '../../infra/local/system.js';
+import { enrol, mailbox, startSystem, waitForState, waitForStatus } from '../support/local-system.js';
 import { joiningInstructions, programmeCohort, readyForDayOne } from '../support/programme.js';
 
 /**
@@ -13,7 +13,7 @@ import { joiningInstructions, programmeCohort, readyForDayOne } from '../support
  */
 const root = mkdtempSync(join(tmpdir(), 'pd-accreditation-restart-'));
 const start = () =>
-  startLocalSystem({ dataDir: join(root, 'dynamodb'), uploadsDir: join(root, 's3'), retryIntervalMs: 0 });
+  startSystem({ dataDir: join(root, 'dynamodb'), uploadsDir: join(root, 's3'), retryIntervalMs: 0 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 type Execution = ReturnType<LocalSystem['stepFunctions']['describeExecution']>;
