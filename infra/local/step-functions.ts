@@ -13,6 +13,7 @@ import {
   StatesError,
 } from './aws-limits.js';
 import type { ControllableClock } from './clock.js';
+import { usage } from './usage.js';
 
 /** A Lambda function as the local runtime calls it: the real middy handler, in-process. */
 export type LocalFunction = (payload: unknown) => Promise<unknown>;
@@ -244,7 +245,8 @@ export class LocalStepFunctions {
     // Registered before the library starts, which reports ExecutionStarted at once.
     this.runs.set(executionArn, run);
     this.changes++;
-    const started = machine.run(JSON.parse(execution.input), {
+    const started = usage.withinExecution(executionArn, () =>
+      machine.run(JSON.parse(execution.input), {
       overrides: {
         taskResourceLocalHandlers: this.taskHandlers(run),
         ...(this.options.retryIntervalMs === undefined
@@ -263,7 +265,8 @@ export class LocalStepFunctions {
         // A fresh token each time a state reads $$.Task.Token, as AWS issues one per task attempt.
         Task: this.tokenIssuer(),
       } as never,
-    });
+    }),
+    );
     run.abort = started.abort;
     // A Standard execution runs at most a year from its start (a revived one, from its first start).
     run.cancelYearLimit = this.options.clock.at(
@@ -477,6 +480,7 @@ export class LocalStepFunctions {
         () => {
           this.waitingTasks.delete(token);
           execution.parked = undefined;
+          usage.wokeUp(execution.executionArn, 'timer');
           reject(new StatesError('States.Timeout', 'Task timed out'));
         },
       );
@@ -485,6 +489,7 @@ export class LocalStepFunctions {
         (v: T) => {
           cancelTimer();
           execution.parked = undefined;
+          usage.wokeUp(execution.executionArn, 'answer');
           f(v);
         };
       this.waitingTasks.set(token, {
@@ -507,6 +512,7 @@ export class LocalStepFunctions {
           }
           // Still unanswered once the Lambda has parked the token: the execution is waiting.
           execution.parked = { state: stateName, since, timeoutSeconds };
+          usage.settledDown(execution.executionArn);
           this.changes++;
         },
         (error: Error) => {
@@ -557,6 +563,7 @@ export class LocalStepFunctions {
         this.waitingTasks.delete(token);
       }
     execution.parked = undefined;
+    usage.settledDown(execution.executionArn);
     this.changes++;
     if (execution.status !== 'RUNNING') return;
     Object.assign(execution, { status, stopDate: this.options.clock.now(), ...result });
