@@ -324,9 +324,10 @@ async function runCohort(label: string, count: number): Promise<CohortRun> {
 // The first participant after start also pays for loading modules and warming the JIT, as a Lambda's
 // cold start would: it is timed on its own. A second, alone on the warm system, gives each function's
 // duration without others in flight (Lambda runs one invocation per environment); then the cohort runs.
+// With --participants 1 (a quick check) the first is all there is: its durations include the warm-up.
 const cold = await runCohort('cold', 1);
-const solo = await runCohort('solo', 1);
-const run = count === 1 ? solo : await runCohort('warm', count);
+const solo = count === 1 ? cold : await runCohort('solo', 1);
+const run = count === 1 ? cold : await runCohort('warm', count);
 const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 await system.stop();
 usage.stop();

@@ -49,8 +49,9 @@ describe('npm run bench', () => {
     expect(stdout).toMatch(/total \(target ≤ \$0\.005\) +\$0\.\d{6} +\$0\.\d{6}/);
 
     const { measured } = JSON.parse(readFileSync(json, 'utf8')) as { measured: Measured };
-    // Two executions (the programme, the accredited years); every answer woke one, and so did dates.
-    expect(measured.executions).toBe(2);
+    // The programme's execution and the accredited years' (handed over within a year); every answer
+    // woke one, and so did the dates on which an email went.
+    expect(measured.executions).toBeGreaterThanOrEqual(2);
     expect(measured.usage.wakeUps.answer).toBeGreaterThanOrEqual(11);
     expect(measured.usage.wakeUps.necessary).toBeGreaterThan(measured.usage.wakeUps.answer);
     expect(measured.days).toBeGreaterThan(365);
