@@ -166,7 +166,7 @@ export class LocalStepFunctions {
         if (run) this.observe(run, event);
         dispatch(event);
       };
-      return execute(input, options, cleanup);
+      return usage.withinExecution(run?.execution.executionArn ?? '', () => execute(input, options, cleanup));
     };
     this.machines.set(arn, machine);
     this.definitions.set(arn, parsed);
@@ -245,8 +245,7 @@ export class LocalStepFunctions {
     // Registered before the library starts, which reports ExecutionStarted at once.
     this.runs.set(executionArn, run);
     this.changes++;
-    const started = usage.withinExecution(executionArn, () =>
-      machine.run(JSON.parse(execution.input), {
+    const started = machine.run(JSON.parse(execution.input), {
       overrides: {
         taskResourceLocalHandlers: this.taskHandlers(run),
         ...(this.options.retryIntervalMs === undefined
@@ -265,8 +264,7 @@ export class LocalStepFunctions {
         // A fresh token each time a state reads $$.Task.Token, as AWS issues one per task attempt.
         Task: this.tokenIssuer(),
       } as never,
-    }),
-    );
+    });
     run.abort = started.abort;
     // A Standard execution runs at most a year from its start (a revived one, from its first start).
     run.cancelYearLimit = this.options.clock.at(
