@@ -173,7 +173,7 @@ class UsageMeter {
     );
   };
 
-  /** What a function writes (its logs, as CloudWatch Logs would ingest them) is counted, not printed. */
+  /** What a function writes (its logs, as CloudWatch Logs would ingest them) is counted, and printed only if an error. */
   private captureOutput() {
     const streams = [process.stdout, process.stderr];
     const writes = streams.map((stream) => stream.write);
@@ -184,7 +184,8 @@ class UsageMeter {
         if (name === undefined) return write.call(stream, chunk, ...rest);
         const usage = this.counts.functions[name];
         if (usage) usage.logBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-        return true;
+        // Errors still show: a run that measures a failure must say so.
+        return String(chunk).includes('"level":"ERROR"') ? write.call(stream, chunk, ...rest) : true;
       }) as typeof stream.write;
     });
     return () =>

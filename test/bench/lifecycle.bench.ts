@@ -109,8 +109,8 @@ const answer = async (link: string, fields: Record<string, string>) => {
   if (page.status !== 200) throw new Error(`GET ${link}: ${page.status}`);
   await page.text();
   const response = await fetch(link, { method: 'POST', body: new URLSearchParams(fields) });
-  if (response.status !== 200) throw new Error(`POST ${link}: ${response.status}`);
-  await response.text();
+  const body = await response.text();
+  if (response.status !== 200) throw new Error(`POST ${link}: ${response.status} ${body}`);
 };
 
 /** Moves the clock, timer by timer, to a minute after `instant`; false if that has passed already. */
