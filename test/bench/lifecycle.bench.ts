@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: a whole cohort through the whole programme and the first accredited year (three termly
  * reports, re-registration) on the local system, the way people use it (every answer through an emailed
- * link), timing each phase and printing the figures.
+ * link), the clock advanced timer by timer, timing each phase and printing, per participant-year, what
+ * AWS would bill (counted by infra/local/usage.ts), its floor and its cost (cost-model.ts).
  *
- *   npm run bench -- --participants 40
+ *   npm run bench -- --participants 40 [--json counts.json] [--init-ms 400]
  *
- * Measures the system's own work (ASL interpretation, handlers, dynalite, local SES, forms), not AWS
+ * Times the system's own work (ASL interpretation, handlers, dynalite, local SES, forms), not AWS
  * latency: use it to spot regressions in how much work a lifecycle does.
  */
 import { writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { reRegistrationYear, termlyReports } from '../../functions/domain/accred
 import { londonTime } from '../../functions/domain/time.js';
 import { programmeById } from '../../functions/programmes/index.js';
 import { startLocalSystem } from '../../infra/local/system.js';
-import { usage } from '../../infra/local/usage.js';
+import { entryOf, usage } from '../../infra/local/usage.js';
 import { pdLeadSchedule, testCohort } from '../support/local-system.js';
 import type { Measured } from './cost-model.js';
 import { printReport } from './report.js';
@@ -57,7 +58,7 @@ interface Email {
 /** The local SES mailbox, read incrementally (only what arrived since the last read) and indexed by recipient. */
 const mailbox = (() => {
   const seen = new Set<string>();
-  const byRecipient = new Map<string, Email[]>();
+  const byRecipient: Record<string, Email[]> = {};
   const everyone: Email[] = [];
   let since = 0;
   const read = () =>
@@ -68,10 +69,10 @@ const mailbox = (() => {
         if (seen.has(email.messageId)) continue;
         seen.add(email.messageId);
         everyone.push(email);
-        for (const to of email.destination.to) byRecipient.set(to, [...(byRecipient.get(to) ?? []), email]);
+        for (const to of email.destination.to) entryOf(byRecipient, to, () => []).push(email);
       }
     });
-  return { read, to: (address: string) => byRecipient.get(address) ?? [], all: () => everyone };
+  return { read, to: (address: string) => byRecipient[address] ?? [], all: () => everyone };
 })();
 
 /** Once nothing moves (every Lambda returned, every execution parked), and the mailbox is read. */
@@ -127,10 +128,6 @@ interface CohortRun {
   programmeMs: number;
   totalMs: number;
   measured: Omit<Measured, 'meanDurationMs' | 'initMs'>;
-  /** Transitions per participant, of the programme and of the accredited years. */
-  programmeTransitions: number;
-  yearsTransitions: number;
-  yearsExecutions: number;
   harnessMs: number;
   /** CPU time of the whole process (user and system): on a shared machine, steadier than wall time. */
   cpuMs: number;
@@ -308,10 +305,6 @@ async function runCohort(label: string, count: number): Promise<CohortRun> {
       transitionsByMachine,
       usage: usage.snapshot(),
     },
-    programmeTransitions: transitionsOf(system.stateMachineArns.ParticipantLifecycle),
-    yearsTransitions: transitionsOf(system.stateMachineArns.AccreditedYears),
-    yearsExecutions: executions.filter((e) => e.stateMachineArn === system.stateMachineArns.AccreditedYears)
-      .length,
     harnessMs,
   };
   // Nothing more of this cohort runs while another is measured.
