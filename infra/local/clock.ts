@@ -46,6 +46,28 @@ export class ControllableClock implements Clock {
     return this.now();
   }
 
+  /**
+   * Moves time to `to` the way real time would pass: to the next timer's instant, fires every timer due
+   * by then (those within `batchMs` of it too: they belong to the same moment, as a cohort's executions
+   * wake together), waits for `settle` (what they woke is parked again, and may have set new timers),
+   * and repeats. Every wake-up AWS would run and bill runs here, where `advance` fires each due timer
+   * once and skips what those wake-ups would have scheduled before `to`. Returns how many it fired.
+   */
+  async advanceTimerByTimer(to: Date, settle: () => Promise<void>, { batchMs = 1000 } = {}): Promise<number> {
+    let fired = 0;
+    for (;;) {
+      const next = Math.min(...[...this.timers].map((t) => t.at));
+      if (!(next <= to.getTime())) break;
+      const at = Math.min(next + batchMs, to.getTime());
+      fired += [...this.timers].filter((t) => t.at <= at).length;
+      if (at > this.now().getTime()) this.advance(at - this.now().getTime());
+      else this.advance(0);
+      await settle();
+    }
+    if (to.getTime() > this.now().getTime()) this.advance(to.getTime() - this.now().getTime());
+    return fired;
+  }
+
   /** How many timers are waiting, deadlines aside: lets a test see that an execution is parked. */
   get pendingTimers(): number {
     return [...this.timers].filter((t) => !t.deadline).length;

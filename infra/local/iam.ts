@@ -9,6 +9,7 @@ import {
 } from '../../functions/permissions.js';
 import { iamActionOf } from '../iam-actions.js';
 import { accreditationTable, idempotencyTable } from '../table-design.js';
+import { usage } from './usage.js';
 
 /**
  * IAM, locally: a call a function's role would not allow fails as AWS fails it (AccessDeniedException),
@@ -20,9 +21,9 @@ const invoking = new AsyncLocalStorage<FunctionName>();
 
 /** Runs `invocation` as the named function: its AWS calls are checked against its grants. */
 export const asFunction = <T>(name: FunctionName, invocation: () => Promise<T>): Promise<T> =>
-  invoking.run(name, invocation);
+  invoking.run(name, () => usage.invoke(name, invocation));
 
-interface Guardable {
+export interface Guardable {
   middlewareStack: {
     add(
       middleware: (

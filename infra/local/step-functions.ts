@@ -13,6 +13,7 @@ import {
   StatesError,
 } from './aws-limits.js';
 import type { ControllableClock } from './clock.js';
+import { usage } from './usage.js';
 
 /** A Lambda function as the local runtime calls it: the real middy handler, in-process. */
 export type LocalFunction = (payload: unknown) => Promise<unknown>;
@@ -165,7 +166,7 @@ export class LocalStepFunctions {
         if (run) this.observe(run, event);
         dispatch(event);
       };
-      return execute(input, options, cleanup);
+      return usage.withinExecution(run?.execution.executionArn ?? '', () => execute(input, options, cleanup));
     };
     this.machines.set(arn, machine);
     this.definitions.set(arn, parsed);
@@ -477,6 +478,7 @@ export class LocalStepFunctions {
         () => {
           this.waitingTasks.delete(token);
           execution.parked = undefined;
+          usage.wokeUp(execution.executionArn, 'timer');
           reject(new StatesError('States.Timeout', 'Task timed out'));
         },
       );
@@ -485,6 +487,7 @@ export class LocalStepFunctions {
         (v: T) => {
           cancelTimer();
           execution.parked = undefined;
+          usage.wokeUp(execution.executionArn, 'answer');
           f(v);
         };
       this.waitingTasks.set(token, {
@@ -507,6 +510,7 @@ export class LocalStepFunctions {
           }
           // Still unanswered once the Lambda has parked the token: the execution is waiting.
           execution.parked = { state: stateName, since, timeoutSeconds };
+          usage.settledDown(execution.executionArn);
           this.changes++;
         },
         (error: Error) => {
@@ -557,6 +561,7 @@ export class LocalStepFunctions {
         this.waitingTasks.delete(token);
       }
     execution.parked = undefined;
+    usage.settledDown(execution.executionArn);
     this.changes++;
     if (execution.status !== 'RUNNING') return;
     Object.assign(execution, { status, stopDate: this.options.clock.now(), ...result });

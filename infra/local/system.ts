@@ -42,6 +42,7 @@ import { startLocalSns } from './sns.js';
 import { type LocalFunction, LocalStepFunctions } from './step-functions.js';
 import { stepFunctionsApi } from './step-functions-api.js';
 import { type LocalTableStream, type StreamRecord, startLocalTableStream } from './table-stream.js';
+import { usage } from './usage.js';
 
 // aws-ses-v2-local is CommonJS: Node hands us its exports object, Vite its default export.
 const startSesServer = (
@@ -224,7 +225,12 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     WAITING_LIST_STATE_MACHINE_ARN: stateMachineArns.WaitingListInvitations,
     UPLOADS_BUCKET,
   };
-  const dependencies = dependenciesFrom(env, { clock, aws: { ...aws, guard: enforceGrants } });
+  // Each function's role checks its calls; the usage meter counts them (npm run bench).
+  const guard = (client: object) => {
+    enforceGrants(client);
+    usage.meterCalls(client);
+  };
+  const dependencies = dependenciesFrom(env, { clock, aws: { ...aws, guard } });
 
   const functions = new Map<string, LocalFunction>();
   for (const name of Object.keys(workflowTasks) as WorkflowTaskName[]) {
@@ -245,7 +251,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   // Only the reconciler is told the alerts topic, as on AWS.
   const reconcileDependencies = dependenciesFrom(
     { ...env, ALERT_TOPIC_ARN: sns.topicArn },
-    { clock, aws: { ...aws, guard: enforceGrants } },
+    { clock, aws: { ...aws, guard } },
   );
   const { Reconcile } = await import(resolve(root, entryPoints.Reconcile));
   const reconcile = asLocalFunction(
@@ -253,7 +259,10 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     Reconcile.handler(() => reconcileDependencies),
   );
   // Only the publisher is told the milestone bus, as on AWS.
-  const publishDependencies = dependenciesFrom({ ...env, MILESTONE_BUS_NAME }, { clock, aws });
+  const publishDependencies = dependenciesFrom(
+    { ...env, MILESTONE_BUS_NAME },
+    { clock, aws: { ...aws, guard: usage.meterCalls } },
+  );
   const { PublishMilestones } = await import(resolve(root, entryPoints.PublishMilestones));
   const publish = asLocalFunction(
     'PublishMilestones',
@@ -367,6 +376,7 @@ async function apiGatewayEvent(
   resource: string,
   pathParameters: Record<string, string> | null,
 ): Promise<APIGatewayProxyEvent> {
+  usage.request(request.method ?? 'GET', resource);
   return {
     httpMethod: request.method ?? 'GET',
     path: url.pathname,

@@ -1,113 +1,144 @@
 /**
  * `npm run bench`: a whole cohort through the whole programme and the first accredited year (three termly
  * reports, re-registration) on the local system, the way people use it (every answer through an emailed
- * link), timing each phase and printing the figures.
+ * link), the clock advanced timer by timer, timing each phase and printing, per participant-year, what
+ * AWS would bill (counted by infra/local/usage.ts), its floor and its cost (cost-model.ts).
  *
- *   npm run bench -- --participants 40
+ *   npm run bench -- --participants 40 [--json counts.json] [--init-ms 400]
  *
- * Measures the system's own work (ASL interpretation, handlers, dynalite, local SES, forms), not AWS
+ * Times the system's own work (ASL interpretation, handlers, dynalite, local SES, forms), not AWS
  * latency: use it to spot regressions in how much work a lifecycle does.
  */
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { reRegistrationYear, termlyReports } from '../../functions/domain/accredited-years.js';
 import { londonTime } from '../../functions/domain/time.js';
 import { programmeById } from '../../functions/programmes/index.js';
 import { startLocalSystem } from '../../infra/local/system.js';
+import { entryOf, usage } from '../../infra/local/usage.js';
 import { pdLeadSchedule, testCohort } from '../support/local-system.js';
+import type { Measured } from './cost-model.js';
+import { printReport } from './report.js';
 
-const { values } = parseArgs({ options: { participants: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: {
+    participants: { type: 'string', default: '20' },
+    // Not measurable locally (every module is loaded once): an assumed INIT per cold start, in ms.
+    'init-ms': { type: 'string', default: '400' },
+    // Where to write the counts as JSON, for BENCHMARKS.md and the bench's test.
+    json: { type: 'string' },
+  },
+});
 const count = Number(values.participants);
+const initMs = Number(values['init-ms']);
 const system = await startLocalSystem({ retryIntervalMs: 0 });
+// Counting from here; what the handlers log is counted (CloudWatch Logs bytes), not printed.
+usage.start(system.clock);
 const lead = testCohort.cohortLead.email;
 
+/** Time the harness spends on its own work (reading the mailbox, finding links), not the system's. */
+let harnessMs = 0;
+const harness = async <T>(work: () => Promise<T>): Promise<T> => {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    harnessMs += performance.now() - started;
+  }
+};
+
 interface Email {
+  messageId: string;
+  at: number;
   destination: { to: string[] };
   subject: string;
   body: { text?: string };
 }
-const emails = async (): Promise<Email[]> =>
-  ((await (await fetch(`${system.urls.mailbox}/store`)).json()) as { emails: Email[] }).emails;
-
-async function until<T>(
-  what: string,
-  check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 120_000,
-) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const found = await check();
-    if (found !== undefined) return found;
-    if (performance.now() > deadline)
-      throw new Error(
-        `Timed out waiting for ${what}: ${JSON.stringify(system.stepFunctions.listExecutions().map((e) => [e.name, e.status, e.statesEntered.slice(-3)]))}`,
-      );
-    await new Promise((done) => setTimeout(done, 2));
-  }
-}
-
-/** Links in the newest email to each address whose subject matches, once every address has one. */
-async function linksFor(addresses: string[], subject: RegExp, nth = 1): Promise<string[]> {
-  return until(`${addresses.length} × ${subject}`, async () => {
-    const all = await emails();
-    const links = addresses.map((to) => {
-      const matching = all.filter((e) => e.destination.to.includes(to) && subject.test(e.subject));
-      return matching.length >= nth
-        ? matching[nth - 1]?.body.text?.match(/https?:\/\/\S+\/r\/[\w-]+/)?.[0]
-        : undefined;
+/** The local SES mailbox, read incrementally (only what arrived since the last read) and indexed by recipient. */
+const mailbox = (() => {
+  const seen = new Set<string>();
+  const byRecipient: Record<string, Email[]> = {};
+  const everyone: Email[] = [];
+  let since = 0;
+  const read = () =>
+    harness(async () => {
+      const response = await fetch(`${system.urls.mailbox}/store?since=${since}`);
+      for (const email of ((await response.json()) as { emails: Email[] }).emails) {
+        since = Math.max(since, email.at);
+        if (seen.has(email.messageId)) continue;
+        seen.add(email.messageId);
+        everyone.push(email);
+        for (const to of email.destination.to) entryOf(byRecipient, to, () => []).push(email);
+      }
     });
-    return links.every(Boolean) ? (links as string[]) : undefined;
+  return { read, to: (address: string) => byRecipient[address] ?? [], all: () => everyone };
+})();
+
+/** Once nothing moves (every Lambda returned, every execution parked), and the mailbox is read. */
+const settle = async () => {
+  await system.stepFunctions.settled(600_000);
+  await mailbox.read();
+};
+
+const linkIn = (email: Email | undefined) => email?.body.text?.match(/https?:\/\/\S+\/r\/[\w-]+/)?.[0];
+
+/** The link in the newest email to each address whose subject matches. */
+function linksFor(addresses: string[], subject: RegExp): string[] {
+  return addresses.map((to) => {
+    const link = linkIn(
+      mailbox
+        .to(to)
+        .filter((e) => subject.test(e.subject))
+        .at(-1),
+    );
+    if (!link) throw new Error(`No email to ${to} matching ${subject}`);
+    return link;
   });
 }
 
-const post = async (link: string, fields: Record<string, string>) => {
+/** Links in every email whose subject matches, which must be `count`. */
+function allLinks(subject: RegExp, count: number): string[] {
+  const asks = mailbox.all().filter((e) => subject.test(e.subject));
+  if (asks.length !== count) throw new Error(`${asks.length} emails matching ${subject}, not ${count}`);
+  return asks.map((e) => linkIn(e) ?? '');
+}
+
+/** As a person answers: opens the emailed link (GET shows), then sends the form (POST acts). */
+const answer = async (link: string, fields: Record<string, string>) => {
+  const page = await fetch(link);
+  if (page.status !== 200) throw new Error(`GET ${link}: ${page.status}`);
+  await page.text();
   const response = await fetch(link, { method: 'POST', body: new URLSearchParams(fields) });
-  if (response.status !== 200) throw new Error(`POST ${link}: ${response.status}`);
-  await response.text();
+  const body = await response.text();
+  if (response.status !== 200) throw new Error(`POST ${link}: ${response.status} ${body}`);
 };
 
-/** Parked: every execution waits in `state` with its timer armed. */
-const parked = (arns: string[], state: string) =>
-  until(`all executions at ${state}`, () =>
-    arns.every((arn) => system.stepFunctions.describeExecution(arn).statesEntered.at(-1) === state) &&
-    system.clock.pendingTimers >= arns.length
-      ? true
-      : undefined,
-  );
-
-/** Moves the clock to a minute after `instant`; false if that has passed already. */
-const advanceToInstant = (instant: Date) => {
-  const by = instant.getTime() + 60_000 - system.clock.now().getTime();
-  if (by > 0) system.clock.advance(by);
-  return by > 0;
+/** Moves the clock, timer by timer, to a minute after `instant`; false if that has passed already. */
+const advanceToInstant = async (instant: Date) => {
+  const to = new Date(instant.getTime() + 60_000);
+  if (to <= system.clock.now()) return false;
+  await system.clock.advanceTimerByTimer(to, settle);
+  return true;
 };
 const advanceTo = (local: string) => advanceToInstant(londonTime(local));
-
-/** Links in every email whose subject matches, once there are `count` of them. */
-const allLinks = (subject: RegExp, count: number) =>
-  until(`${count} × ${subject}`, async () => {
-    const asks = (await emails()).filter((e) => subject.test(e.subject));
-    return asks.length === count
-      ? asks.map((e) => e.body.text?.match(/https?:\/\/\S+\/r\/[\w-]+/)?.[0] ?? '')
-      : undefined;
-  });
 
 interface CohortRun {
   phases: [string, number][];
   programmeMs: number;
   totalMs: number;
-  programmeTransitions: number;
-  yearsTransitions: number;
-  yearsExecutions: number;
-  emails: number;
+  measured: Omit<Measured, 'meanDurationMs' | 'initMs'>;
+  harnessMs: number;
+  /** CPU time of the whole process (user and system): on a shared machine, steadier than wall time. */
+  cpuMs: number;
 }
 
 /**
- * One cohort of `count` through the programme and the first accredited year. Names, addresses and the
- * cohort's name carry `label`, so a second cohort on the same system never reads the first one's emails.
+ * One cohort of `count` through the programme and the first accredited year, counted from zero. Names,
+ * addresses and the cohort's name carry `label`, so a second cohort on the same system never reads the
+ * first one's emails.
  */
 async function runCohort(label: string, count: number): Promise<CohortRun> {
-  const sentBefore = (await emails()).length;
   const schedule = pdLeadSchedule(system.clock.now());
   const cohortName = `Bench cohort ${label}`;
   // The test cohort's programme, pathway and lead, with a hub of its own and dated from the local clock.
@@ -122,6 +153,10 @@ async function runCohort(label: string, count: number): Promise<CohortRun> {
       schedule,
     },
   });
+  await system.tableStream.drained();
+  usage.reset();
+  harnessMs = 0;
+  const eventsBefore = system.eventBus.events().length;
   const phases: [string, number][] = [];
   let mark = performance.now();
   const phase = (name: string) => {
@@ -130,6 +165,8 @@ async function runCohort(label: string, count: number): Promise<CohortRun> {
     mark = now;
   };
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const startedOn = system.clock.now();
 
   const people = Array.from({ length: count }, (_, i) => ({
     name: `Participant ${label} ${i}`,
@@ -148,176 +185,155 @@ async function runCohort(label: string, count: number): Promise<CohortRun> {
         })) as { participantId: string; executionArn: string },
     ),
   );
-  const arns = enrolled.map((e) => e.executionArn);
+  const ids = enrolled.map((e) => e.participantId);
   phase('enrol');
 
-  await parked(arns, 'AwaitCommitment');
-  for (const link of await linksFor(
+  await settle();
+  for (const link of linksFor(
     people.map((p) => p.leader),
     /Please confirm your support/,
   ))
-    await post(link, { decision: 'signed', signedBy: 'Sam Okafor', role: 'Head teacher', agree: 'yes' });
-  await parked(arns, 'AtDevelopmentDay');
+    await answer(link, { decision: 'signed', signedBy: 'Sam Okafor', role: 'Head teacher', agree: 'yes' });
+  await settle();
   phase('commitment signed');
 
   const attendance = async (day: 'day-1' | 'day-2') => {
-    advanceTo(schedule[day].starts);
-    await parked(arns, 'AtDevelopmentDay');
-    advanceTo(schedule[day].ends);
+    await advanceTo(schedule[day].starts);
+    await advanceTo(schedule[day].ends);
     const dayTitle = day === 'day-1' ? 'Development day 1' : 'Development day 2';
-    const [register] = await linksFor(
+    const [register] = linksFor(
       [lead],
       new RegExp(`record attendance for ${dayTitle} by .* \\(${cohortName}\\)`),
     );
-    await post(
+    await answer(
       register as string,
       Object.fromEntries(enrolled.map((e) => [`attendance-${e.participantId}`, 'attended'])),
     );
+    await settle();
   };
   await attendance('day-1');
-  for (const link of await linksFor(
+  for (const link of linksFor(
     people.map((p) => p.email),
     /Please submit your Interim task/,
   ))
-    await post(link, { plan: 'Plan', whatHappened: 'What happened', evaluation: 'Evaluation' });
+    await answer(link, { plan: 'Plan', whatHappened: 'What happened', evaluation: 'Evaluation' });
+  await settle();
   phase('day 1 and interim task');
 
-  for (const link of await allLinks(new RegExp(`Please give feedback to Participant ${label} `), count))
-    await post(link, { feedback: 'Good work.' });
-  await parked(arns, 'AtDevelopmentDay');
+  for (const link of allLinks(new RegExp(`Please give feedback to Participant ${label} `), count))
+    await answer(link, { feedback: 'Good work.' });
+  await settle();
   phase('formative feedback');
 
   await attendance('day-2');
-  for (const link of await linksFor(
+  for (const link of linksFor(
     people.map((p) => p.email),
     /Please submit your Planning/,
   ))
-    await post(link, { planning: 'Planning', evaluation: 'Evaluation', reflection: 'Reflection' });
+    await answer(link, { planning: 'Planning', evaluation: 'Evaluation', reflection: 'Reflection' });
+  await settle();
   phase('day 2 and framework');
 
-  for (const link of await allLinks(new RegExp(`Please assess Participant ${label} `), count))
-    await post(link, { decision: 'accredited' });
-  await until('every execution accredited', () =>
-    arns.every((arn) => system.stepFunctions.describeExecution(arn).status === 'SUCCEEDED')
-      ? true
-      : undefined,
-  );
+  for (const link of allLinks(new RegExp(`Please assess Participant ${label} `), count))
+    await answer(link, { decision: 'accredited' });
+  await settle();
+  const programmes = enrolled.map((e) => system.stepFunctions.describeExecution(e.executionArn));
+  const unfinished = programmes.filter((e) => e.status !== 'SUCCEEDED');
+  if (unfinished.length > 0)
+    throw new Error(
+      `Not accredited: ${unfinished.map((e) => `${e.name} ${e.status} at ${e.statesEntered.at(-1)}`)}`,
+    );
   phase('assessment and accreditation');
   const programmeMs = performance.now() - started;
-  const programmeTransitions = arns.reduce(
-    (n, arn) => n + system.stepFunctions.describeExecution(arn).statesEntered.length,
-    0,
-  );
 
   // The first accredited year: every lead reports on each term and re-registers, by the emailed links.
-  const ids = enrolled.map((e) => e.participantId);
-  const accreditedYears = () =>
-    system.stepFunctions
-      .listExecutions()
-      .filter(
-        (e) =>
-          e.stateMachineArn === system.stateMachineArns.AccreditedYears &&
-          ids.some((id) => e.name.startsWith(`${id}-accredited-`)),
-      );
-  // Which state an execution waits in depends on what is open (a re-registration can open before the
-  // last term's report), so a step is done when every lead's execution has moved on and waits again.
-  const WAITS = new Set(['Accredited', 'AtTermlyFeedback', 'AtReRegistration']);
-  const statesSoFar = () => new Map(accreditedYears().map((e) => [e.name, e.statesEntered.length]));
-  const movedOn = (before: Map<string, number>) =>
-    until('every lead waiting again', () => {
-      const running = accreditedYears().filter((e) => e.status === 'RUNNING');
-      return running.length === count &&
-        running.every(
-          (e) =>
-            WAITS.has(e.statesEntered.at(-1) ?? '') && e.statesEntered.length > (before.get(e.name) ?? 0),
-        ) &&
-        system.clock.pendingTimers >= count
-        ? true
-        : undefined;
-    });
-  /** Does `act`, then waits until every lead's execution has looked again and waits (unless it did nothing). */
-  const step = async (act: () => Promise<unknown> | unknown) => {
-    const before = statesSoFar();
-    if ((await act()) !== false) await movedOn(before);
-  };
-  await movedOn(new Map());
   const first = await system.dependencies.store.participants.get(ids[0] ?? '');
   const accreditedAt = new Date(first?.accreditation?.accreditedAt ?? '');
   const plan = programmeById('ncetm-pd-lead').accreditation;
   if (!plan) throw new Error('The PD Lead programme accredits');
   mark = performance.now();
   for (const term of termlyReports(accreditedAt, plan.termlyFeedback)) {
-    await step(() => advanceToInstant(term.asksAt));
-    const links = await linksFor(
+    await advanceToInstant(term.asksAt);
+    for (const link of linksFor(
       people.map((p) => p.email),
       new RegExp(`impact for the ${term.title}`),
-    );
-    await step(async () => {
-      for (const link of links)
-        await post(link, {
-          teachers: '12',
-          schools: '3',
-          pdLed: 'Work groups',
-          impact: 'Pupils reason more',
-        });
-    });
+    ))
+      await answer(link, {
+        teachers: '12',
+        schools: '3',
+        pdLed: 'Work groups',
+        impact: 'Pupils reason more',
+      });
+    await settle();
   }
   phase('three termly reports');
-  await step(() => advanceToInstant(reRegistrationYear(accreditedAt, 1, plan.reRegistration).asksAt));
-  const reRegistrations = await linksFor(
+  await advanceToInstant(reRegistrationYear(accreditedAt, 1, plan.reRegistration).asksAt);
+  for (const [i, link] of linksFor(
     people.map((p) => p.email),
     /Please re-register/,
-  );
-  await step(async () => {
-    for (const [i, link] of reRegistrations.entries())
-      await post(link, {
-        name: people[i]?.name ?? '',
-        email: people[i]?.email ?? '',
-        organisation: 'Bench School',
-        teachers: '40',
-        schools: '6',
-        commit: 'yes',
-      });
-  });
+  ).entries())
+    await answer(link, {
+      name: people[i]?.name ?? '',
+      email: people[i]?.email ?? '',
+      organisation: 'Bench School',
+      teachers: '40',
+      schools: '6',
+      commit: 'yes',
+    });
+  await settle();
+  await system.tableStream.drained();
   phase('re-registration');
-  // Nothing more of this cohort runs while another is measured.
-  for (const id of ids)
-    await system.admin({ command: 'withdraw-participant', participantId: id, reason: 'Benchmark over' });
 
-  return {
+  const executions = system.stepFunctions
+    .listExecutions()
+    .filter((e) => ids.some((id) => e.name.startsWith(id)));
+  const transitionsOf = (machine: string) =>
+    executions.filter((e) => e.stateMachineArn === machine).reduce((n, e) => n + e.statesEntered.length, 0);
+  const transitionsByMachine = Object.fromEntries(
+    Object.entries(system.stateMachineArns).map(([name, arn]) => [name, transitionsOf(arn)]),
+  );
+  const run: CohortRun = {
     phases,
     programmeMs,
     totalMs: performance.now() - started,
-    programmeTransitions,
-    yearsTransitions: accreditedYears().reduce((n, e) => n + e.statesEntered.length, 0),
-    yearsExecutions: accreditedYears().length,
-    emails: (await emails()).length - sentBefore,
+    cpuMs: ((cpu) => (cpu.user + cpu.system) / 1000)(process.cpuUsage(cpuBefore)),
+    measured: {
+      participants: count,
+      days: (system.clock.now().getTime() - startedOn.getTime()) / 86_400_000,
+      executions: executions.length,
+      events: system.eventBus.events().length - eventsBefore,
+      transitionsByMachine,
+      usage: usage.snapshot(),
+    },
+    harnessMs,
   };
+  // Nothing more of this cohort runs while another is measured.
+  for (const id of ids)
+    await system.admin({ command: 'withdraw-participant', participantId: id, reason: 'Benchmark over' });
+  await settle();
+  return run;
 }
 
 // The first participant after start also pays for loading modules and warming the JIT, as a Lambda's
-// cold start would: it is timed on its own, then the cohort runs on the warm system.
+// cold start would: it is timed on its own. A second, alone on the warm system, gives each function's
+// duration without others in flight (Lambda runs one invocation per environment); then the cohort runs.
+// With --participants 1 (a quick check) the first is all there is: its durations include the warm-up.
 const cold = await runCohort('cold', 1);
-const run = await runCohort('warm', count);
+const solo = count === 1 ? cold : await runCohort('solo', 1);
+const run = count === 1 ? cold : await runCohort('warm', count);
+const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 await system.stop();
+usage.stop();
 
-const ms = (n: number) => `${n.toFixed(0).padStart(7)} ms`;
-const each = (n: number) => `${String(n).padStart(7)} (${(n / count).toFixed(1)} each)`;
-console.log(`
-NCETM PD Lead programme and first accredited year, on the local system, every answer by an emailed link
-
-  one participant, just after start: programme ${ms(cold.programmeMs).trim()}, with the year ${ms(cold.totalMs).trim()}
-
-  ${count} participants in one cohort, on the warm system:`);
-for (const [name, took] of run.phases) console.log(`  ${name.padEnd(30)} ${ms(took)}`);
-console.log(`  ${'total'.padEnd(30)} ${ms(run.totalMs)}`);
-console.log(`
-  programme, per participant     ${ms(run.programmeMs / count)}
-  programme and year, per lead   ${ms(run.totalMs / count)}
-  programme state transitions    ${each(run.programmeTransitions)}
-  accredited-year transitions    ${each(run.yearsTransitions)}, ${run.yearsExecutions} executions
-  emails sent                    ${each(run.emails)}
-  peak memory (RSS)              ${String(Math.round(process.resourceUsage().maxRSS / 1024)).padStart(7)} MB
-`);
+const meanDurationMs = Object.fromEntries(
+  Object.entries(solo.measured.usage.functions).map(([name, f]) => [name, f.durationMs / f.invocations]),
+);
+const measured: Measured = { ...run.measured, meanDurationMs, initMs };
+printReport({ count, cold, run, measured, rssMb });
+if (values.json)
+  writeFileSync(
+    values.json,
+    `${JSON.stringify({ measured, rssMb, totalMs: run.totalMs, cpuMs: run.cpuMs }, null, 2)}\n`,
+  );
 // Every figure is printed and the system stopped: do not wait for idle sockets to time out.
 process.exit(0);
