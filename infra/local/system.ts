@@ -1,3 +1,5 @@
+// First: the X-Ray SDK reads its mode when it loads.
+import './x-ray.js';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
