@@ -30,6 +30,7 @@ import { accreditationTable, idempotencyTable } from '../table-design.js';
 import { ControllableClock } from './clock.js';
 import { type LocalEventBus, startLocalEventBus } from './event-bus.js';
 import { asFunction, enforceGrants } from './iam.js';
+import { inProcessHttp } from './in-process-http.js';
 import { lambdaContext } from './lambda-context.js';
 import {
   keepRuntimeState,
@@ -126,11 +127,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     updateTableMs: 0,
     ...(options.dataDir ? { path: options.dataDir } : {}),
   });
-  const dynamodbPort = await listen(database, 0);
-  const dynaliteServer = {
-    url: `http://127.0.0.1:${dynamodbPort}`,
-    client: new DynamoDBClient({ region: REGION, credentials, endpoint: `http://127.0.0.1:${dynamodbPort}` }),
-  };
+  // Listening only so that closing it closes its store: every request reaches it through the table's stream.
+  await listen(database, 0);
   const mail = await startSesServer({ host: '127.0.0.1', port: options.ports?.mail ?? 0 });
   const uploadsDir = options.uploadsDir ?? mkdtempSync(resolve(tmpdir(), 'pd-accreditation-s3-'));
   mkdirSync(uploadsDir, { recursive: true });
@@ -174,7 +172,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   };
   const tableStream = await startLocalTableStream({
     port: options.ports?.dynamodb ?? 0,
-    dynamodb: dynaliteServer,
+    dynamodb: inProcessHttp(database),
     tableName: accreditationTable.TableName,
     region: REGION,
     account: ACCOUNT,
@@ -205,7 +203,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       events: eventBus.url,
     },
   };
-  await createTables(dynaliteServer.client);
+  await createTables(new DynamoDBClient({ region: REGION, credentials, endpoint: urls.dynamodb }));
 
   const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
   const stateMachineArns = Object.fromEntries(
