@@ -196,6 +196,48 @@ describe('a year per Standard execution', () => {
   });
 });
 
+describe('callback task timeouts, on the local clock', () => {
+  it('a wait longer than Node can time (about 24.8 days) waits its whole timeout, then States.Timeout', async () => {
+    const sfn = runtime();
+    const arn = machine(sfn, {
+      Wait: waitForAnswer({
+        TimeoutSecondsPath: '$.waitSeconds',
+        TimeoutSeconds: undefined,
+        Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'TimedOut' }],
+        End: true,
+      }),
+      TimedOut: { Type: 'Pass', End: true },
+    });
+    const execution = sfn.startExecution(arn, 'two-months', JSON.stringify({ waitSeconds: 60 * 86_400 }));
+    await sfn.settled();
+    clock.advance(59 * DAY);
+    await sfn.settled();
+    expect(execution.parked?.state).toBe('Wait');
+    clock.advance(2 * DAY);
+    expect((await finished(sfn, execution.executionArn)).statesEntered).toEqual(['Wait', 'TimedOut']);
+  });
+
+  it('a TimeoutSecondsPath that is not a positive whole number fails the execution with States.Runtime', async () => {
+    const sfn = runtime();
+    const arn = machine(sfn, {
+      Wait: waitForAnswer({
+        TimeoutSecondsPath: '$.waitSeconds',
+        TimeoutSeconds: undefined,
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
+        End: true,
+      }),
+      Caught: { Type: 'Pass', End: true },
+    });
+    for (const waitSeconds of [0, 1.5, 'soon']) {
+      const started = sfn.startExecution(arn, undefined, JSON.stringify({ waitSeconds }));
+      expect(await finished(sfn, started.executionArn), String(waitSeconds)).toMatchObject({
+        status: 'FAILED',
+        error: 'States.Runtime',
+      });
+    }
+  });
+});
+
 describe('256 KB payloads', () => {
   const big = (bytes: number) => ({ big: 'x'.repeat(bytes) });
   const caught = { Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }] };
