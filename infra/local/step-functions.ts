@@ -191,10 +191,10 @@ export class LocalStepFunctions {
     const execute = internals.execute.bind(machine);
     internals.execute = (input, options, cleanup) => {
       const run = this.runs.get(options.runOptions?.context?.Execution?.Id ?? '');
-      const dispatch = options.eventLogger.dispatch.bind(options.eventLogger);
+      // Seen here and not queued: the library keeps every event (each state's input and output) until
+      // its event log is read, which nothing does, so a parked execution would hold its whole history.
       options.eventLogger.dispatch = (event) => {
         if (run) this.observe(run, event);
-        dispatch(event);
       };
       return execute(input, options, cleanup);
     };
