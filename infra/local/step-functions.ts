@@ -75,6 +75,8 @@ interface Run {
   /** A revival carries on the history: no second ExecutionStarted. */
   revived: boolean;
   cancelYearLimit: () => void;
+  /** The task tokens it has waited on: what its stop cancels, without looking through everyone's. */
+  tokens: Set<string>;
 }
 
 /** What aws-local-stepfunctions reports as an execution runs (its event log). */
@@ -151,7 +153,6 @@ export class LocalStepFunctions {
   private readonly waitingTasks = new Map<
     string,
     {
-      executionArn: string;
       resolve: (output: unknown) => void;
       reject: (e: Error) => void;
       cancel: () => void;
@@ -271,6 +272,7 @@ export class LocalStepFunctions {
       closed: false,
       revived,
       cancelYearLimit: () => undefined,
+      tokens: new Set(),
     };
     // Registered before the library starts, which reports ExecutionStarted at once.
     this.runs.set(executionArn, run);
@@ -516,8 +518,8 @@ export class LocalStepFunctions {
           execution.parked = undefined;
           f(v);
         };
+      run.tokens.add(token);
       this.waitingTasks.set(token, {
-        executionArn: execution.executionArn,
         resolve: settle(resolve),
         reject: settle(reject),
         cancel: cancelTimer,
@@ -577,14 +579,14 @@ export class LocalStepFunctions {
   }
 
   private stop(execution: LocalExecution, status: ExecutionStatus, result: Partial<LocalExecution>) {
-    this.runs.get(execution.executionArn)?.cancelYearLimit();
+    const run = this.runs.get(execution.executionArn);
+    run?.cancelYearLimit();
     this.runs.delete(execution.executionArn);
     // Its parked tokens are answered no more: a late answer hears TaskTimedOut.
-    for (const [token, waiting] of this.waitingTasks)
-      if (waiting.executionArn === execution.executionArn) {
-        waiting.cancel();
-        this.waitingTasks.delete(token);
-      }
+    for (const token of run?.tokens ?? []) {
+      this.waitingTasks.get(token)?.cancel();
+      this.waitingTasks.delete(token);
+    }
     execution.parked = undefined;
     this.changes++;
     if (execution.status !== 'RUNNING') return;
