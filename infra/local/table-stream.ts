@@ -40,6 +40,15 @@ export interface LocalTableStream {
 }
 
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+
+/** A request's whole body (by its events: an async iterator costs a promise per chunk). */
+const bodyOf = (request: IncomingMessage) =>
+  new Promise<Buffer>((done, fail) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => done(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    request.on('error', fail);
+  });
 /** Writes of several items at once: nothing here uses them, and the stream does not capture them. */
 const MULTI_ITEM_WRITES = new Set(['BatchWriteItem', 'TransactWriteItems']);
 
@@ -85,8 +94,11 @@ export async function startLocalTableStream(options: {
     return run;
   }
 
-  /** The item as dynalite holds it, read as any client reads it (GetItem, strongly consistent). */
-  async function readImage(key: Image, { headers }: HttpExchange['request']) {
+  /**
+   * The item as dynalite holds it, read as any client reads it (GetItem, strongly consistent): its answer
+   * as sent, `{"Item":…}` or `{}`, which is the same bytes for the same item.
+   */
+  async function readImage(key: Image, { headers }: HttpExchange['request']): Promise<Buffer> {
     const read = await options.dynamodb({
       method: 'POST',
       url: '/',
@@ -98,12 +110,15 @@ export async function startLocalTableStream(options: {
       },
       body: Buffer.from(JSON.stringify({ TableName: options.tableName, Key: key, ConsistentRead: true })),
     });
-    const answer = JSON.parse(read.body.toString('utf8')) as { Item?: Image; message?: string };
-    if (read.status !== 200) throw new Error(`Reading the stream's image failed: ${answer.message}`);
-    return answer.Item;
+    if (read.status !== 200)
+      throw new Error(`Reading the stream's image failed: ${read.body.toString('utf8')}`);
+    return read.body;
   }
+  const itemOf = (image: Buffer) => (JSON.parse(image.toString('utf8')) as { Item?: Image }).Item;
 
-  function record(key: Image, before: Image | undefined, after: Image | undefined): StreamRecord {
+  function record(key: Image, beforeImage: Buffer, afterImage: Buffer): StreamRecord {
+    const before = itemOf(beforeImage);
+    const after = itemOf(afterImage);
     return {
       eventID: randomUUID().replaceAll('-', ''),
       eventName: before ? (after ? 'MODIFY' : 'REMOVE') : 'INSERT',
@@ -117,7 +132,7 @@ export async function startLocalTableStream(options: {
         ...(after && { NewImage: after }),
         ...(before && { OldImage: before }),
         SequenceNumber: String(++sequence).padStart(21, '0'),
-        SizeBytes: Buffer.byteLength(JSON.stringify({ key, before, after })),
+        SizeBytes: beforeImage.length + afterImage.length,
         StreamViewType: 'NEW_AND_OLD_IMAGES',
       },
     };
@@ -155,20 +170,23 @@ export async function startLocalTableStream(options: {
 
   /**
    * Each item's image as the last write through here left it (every write comes through here), so a write
-   * costs one read, after it, off the writer's path: the writer has its answer once the write is done, and
-   * the next write to the item waits until this one's record is made.
+   * usually costs one read, after it, off the writer's path: the writer has its answer once the write is
+   * done, and the next write to the item waits until this one's record is made. Only the items written
+   * most recently are kept, as bytes, so a cohort of thousands does not hold every record twice.
    */
-  const images = new Map<string, Image | undefined>();
+  const images = new Map<string, Buffer>();
+  const IMAGES_KEPT = 2_000;
   function captured(itemKey: string, key: Image, request: HttpExchange['request']) {
     return new Promise<HttpExchange['answer']>((answer, fail) => {
       const work = serialised(itemKey, async () => {
-        const before = images.has(itemKey) ? images.get(itemKey) : await readImage(key, request);
+        const before = images.get(itemKey) ?? (await readImage(key, request));
         images.delete(itemKey);
         const written = await options.dynamodb(request);
         answer(written);
         const after = written.status === 200 ? await readImage(key, request) : before;
         images.set(itemKey, after);
-        if (JSON.stringify(before) !== JSON.stringify(after)) append(record(key, before, after));
+        if (images.size > IMAGES_KEPT) images.delete(images.keys().next().value as string);
+        if (!before.equals(after)) append(record(key, before, after));
       });
       work.catch(fail);
       writesUnderWay.add(work);
@@ -177,10 +195,8 @@ export async function startLocalTableStream(options: {
   }
 
   async function handle(incoming: IncomingMessage, response: ServerResponse) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of incoming) chunks.push(chunk as Buffer);
     const { method = 'POST', url = '/', headers } = incoming;
-    const request = { method, url, headers, body: Buffer.concat(chunks) };
+    const request = { method, url, headers, body: await bodyOf(incoming) };
     const operation = String(headers['x-amz-target'] ?? '').split('.')[1] ?? '';
     if (
       MULTI_ITEM_WRITES.has(operation) &&
