@@ -95,6 +95,15 @@ export interface LocalSystem {
   stop(): Promise<void>;
 }
 
+/**
+ * Idle connections are left for the client to close, as AWS's endpoints keep them a minute: with Node's
+ * 5 seconds, a busy process could close one just as fetch reuses it (ECONNRESET).
+ */
+const keptAlive = <T extends Server>(server: T) => {
+  server.keepAliveTimeout = 30_000;
+  return server;
+};
+
 const listen = (server: Server, port: number) =>
   new Promise<number>((done) =>
     server.listen(port, '127.0.0.1', () => done((server.address() as AddressInfo).port)),
@@ -129,7 +138,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   });
   // Listening only so that closing it closes its store: every request reaches it through the table's stream.
   await listen(database, 0);
-  const mail = await startSesServer({ host: '127.0.0.1', port: options.ports?.mail ?? 0 });
+  const mail = keptAlive(await startSesServer({ host: '127.0.0.1', port: options.ports?.mail ?? 0 }));
   const uploadsDir = options.uploadsDir ?? mkdtempSync(resolve(tmpdir(), 'pd-accreditation-s3-'));
   mkdirSync(uploadsDir, { recursive: true });
   const s3 = await startLocalS3({
@@ -139,7 +148,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     region: REGION,
     credentials,
   });
-  const app = createServer();
+  const app = keptAlive(createServer());
   const appPort = await listen(app, options.ports?.http ?? 0);
   const adminEmail = options.adminEmail ?? 'programme-admin@accreditation.localhost';
   const mailboxUrl = `http://localhost:${(mail.address() as AddressInfo).port}`;
