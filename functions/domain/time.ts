@@ -53,16 +53,25 @@ const londonParts = new Intl.DateTimeFormat('en-GB', {
 
 const HOUR = 3600 * SECOND;
 
+/** `londonInstants` by London time: the same few schedule times are read on every record. */
+const knownInstants = new Map<string, number[]>();
+
 /**
  * Every instant at which London's clocks read `local`, earliest first: one on most days, none in the
  * hour the clocks go forward (late March), two in the hour they go back (late October). London has been
  * at most two hours ahead of UTC, and never behind it.
  */
 function londonInstants(local: string): Date[] {
-  const asUtc = Date.parse(`${local}:00Z`);
-  return [2 * HOUR, HOUR, 0]
-    .map((offset) => new Date(asUtc - offset))
-    .filter((instant) => toLondonLocal(instant) === local);
+  let instants = knownInstants.get(local);
+  if (!instants) {
+    const asUtc = Date.parse(`${local}:00Z`);
+    instants = [2 * HOUR, HOUR, 0]
+      .map((offset) => asUtc - offset)
+      .filter((instant) => toLondonLocal(new Date(instant)) === local);
+    if (knownInstants.size >= 10_000) knownInstants.clear();
+    knownInstants.set(local, instants);
+  }
+  return instants.map((instant) => new Date(instant));
 }
 
 const monthYear = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' });

@@ -76,6 +76,8 @@ interface Run {
   /** A revival carries on the history: no second ExecutionStarted. */
   revived: boolean;
   cancelYearLimit: () => void;
+  /** The task tokens it has waited on: what its stop cancels, without looking through everyone's. */
+  tokens: Set<string>;
 }
 
 /** What aws-local-stepfunctions reports as an execution runs (its event log). */
@@ -96,6 +98,39 @@ type Execute = (
 
 /** Definitions already validated by this process. */
 const validated = new Set<string>();
+
+const CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+/** The longest real-time timer Node keeps (about 24.8 days): a longer one fires at once. */
+const LONGEST_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/**
+ * The definition as the library runs it. It times every Task out with a real-time timer, which a wait of
+ * more than 24.8 days overflows (firing at once); a callback task's timeout is this runtime's, on the
+ * controllable clock, so the library's timer is set as long as Node allows and never decides.
+ */
+function forTheLibrary<T extends { States: Record<string, TaskState | CountedState> }>(definition: T): T {
+  const States = Object.fromEntries(
+    Object.entries(definition.States).map(([name, state]) => {
+      if (state.Resource !== CALLBACK) return [name, state];
+      const { TimeoutSecondsPath: _, ...rest } = state as TaskState;
+      return [name, { ...rest, TimeoutSeconds: LONGEST_TIMER_SECONDS }];
+    }),
+  );
+  return { ...definition, States };
+}
+
+/** A callback task's timeout: a positive whole number of seconds, or the execution fails as on AWS. */
+function timeoutSecondsOf(state: TaskState, rawInput: unknown): number {
+  if (state.TimeoutSeconds !== undefined) return state.TimeoutSeconds;
+  if (!state.TimeoutSecondsPath) return 99_999_999;
+  const seconds = readPath(rawInput, state.TimeoutSecondsPath);
+  if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 1) return seconds;
+  throw new StatesError(
+    'States.Runtime',
+    `The value of TimeoutSecondsPath ${state.TimeoutSecondsPath} is not a positive integer: ${JSON.stringify(seconds)}`,
+    { terminal: true },
+  );
+}
 
 /** Resolves the simple reference paths our ASL uses (`$.a.b`) against a state's input. */
 function readPath(input: unknown, path: string): unknown {
@@ -119,7 +154,6 @@ export class LocalStepFunctions {
   private readonly waitingTasks = new Map<
     string,
     {
-      executionArn: string;
       resolve: (output: unknown) => void;
       reject: (e: Error) => void;
       cancel: () => void;
@@ -151,20 +185,18 @@ export class LocalStepFunctions {
     const arn = `arn:aws:states:${this.options.region}:${this.options.account}:stateMachine:${name}`;
     const parsed = JSON.parse(definition);
     // Validating is slow (asl-validator): once per definition in this process is enough.
-    const machine = new StateMachine(parsed, {
-      validationOptions: validated.has(definition)
-        ? { noValidate: true }
-        : { checkArn: true, checkPaths: true },
-    });
+    if (!validated.has(definition))
+      new StateMachine(parsed, { validationOptions: { checkArn: true, checkPaths: true } });
     validated.add(definition);
+    const machine = new StateMachine(forTheLibrary(parsed), { validationOptions: { noValidate: true } });
     const internals = machine as unknown as { execute: Execute };
     const execute = internals.execute.bind(machine);
     internals.execute = (input, options, cleanup) => {
       const run = this.runs.get(options.runOptions?.context?.Execution?.Id ?? '');
-      const dispatch = options.eventLogger.dispatch.bind(options.eventLogger);
+      // Seen here and not queued: the library keeps every event (each state's input and output) until
+      // its event log is read, which nothing does, so a parked execution would hold its whole history.
       options.eventLogger.dispatch = (event) => {
         if (run) this.observe(run, event);
-        dispatch(event);
       };
       return usage.withinExecution(run?.execution.executionArn ?? '', () => execute(input, options, cleanup));
     };
@@ -241,6 +273,7 @@ export class LocalStepFunctions {
       closed: false,
       revived,
       cancelYearLimit: () => undefined,
+      tokens: new Set(),
     };
     // Registered before the library starts, which reports ExecutionStarted at once.
     this.runs.set(executionArn, run);
@@ -422,7 +455,7 @@ export class LocalStepFunctions {
         Payload: await this.callLambda(fn, input.Payload),
       };
     }
-    if (state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
+    if (state.Resource === CALLBACK) {
       return this.invokeAndWait(task, fn, input.Payload, rawInput);
     }
     throw new StatesError('States.Runtime', `The local runtime does not implement ${state.Resource}`);
@@ -469,9 +502,7 @@ export class LocalStepFunctions {
     );
     if (!token)
       throw new StatesError('States.Runtime', 'waitForTaskToken task has no $$.Task.Token in its Payload');
-    const timeoutSeconds =
-      state.TimeoutSeconds ??
-      (state.TimeoutSecondsPath ? Number(readPath(rawInput, state.TimeoutSecondsPath)) : 99_999_999);
+    const timeoutSeconds = timeoutSecondsOf(state, rawInput);
     return new Promise((resolve, reject) => {
       const cancelTimer = this.options.clock.at(
         new Date(this.options.clock.now().getTime() + timeoutSeconds * 1000),
@@ -490,8 +521,8 @@ export class LocalStepFunctions {
           usage.wokeUp(execution.executionArn, 'answer');
           f(v);
         };
+      run.tokens.add(token);
       this.waitingTasks.set(token, {
-        executionArn: execution.executionArn,
         resolve: settle(resolve),
         reject: settle(reject),
         cancel: cancelTimer,
@@ -552,14 +583,14 @@ export class LocalStepFunctions {
   }
 
   private stop(execution: LocalExecution, status: ExecutionStatus, result: Partial<LocalExecution>) {
-    this.runs.get(execution.executionArn)?.cancelYearLimit();
+    const run = this.runs.get(execution.executionArn);
+    run?.cancelYearLimit();
     this.runs.delete(execution.executionArn);
     // Its parked tokens are answered no more: a late answer hears TaskTimedOut.
-    for (const [token, waiting] of this.waitingTasks)
-      if (waiting.executionArn === execution.executionArn) {
-        waiting.cancel();
-        this.waitingTasks.delete(token);
-      }
+    for (const token of run?.tokens ?? []) {
+      this.waitingTasks.get(token)?.cancel();
+      this.waitingTasks.delete(token);
+    }
     execution.parked = undefined;
     usage.settledDown(execution.executionArn);
     this.changes++;

@@ -1,3 +1,5 @@
+// First: the X-Ray SDK reads its mode when it loads.
+import './x-ray.js';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +30,7 @@ import { accreditationTable, idempotencyTable } from '../table-design.js';
 import { ControllableClock } from './clock.js';
 import { type LocalEventBus, startLocalEventBus } from './event-bus.js';
 import { asFunction, enforceGrants } from './iam.js';
+import { inProcessHttp } from './in-process-http.js';
 import { lambdaContext } from './lambda-context.js';
 import {
   keepRuntimeState,
@@ -93,6 +96,15 @@ export interface LocalSystem {
   stop(): Promise<void>;
 }
 
+/**
+ * Idle connections are left for the client to close, as AWS's endpoints keep them a minute: with Node's
+ * 5 seconds, a busy process could close one just as fetch reuses it (ECONNRESET).
+ */
+const keptAlive = <T extends Server>(server: T) => {
+  server.keepAliveTimeout = 30_000;
+  return server;
+};
+
 const listen = (server: Server, port: number) =>
   new Promise<number>((done) =>
     server.listen(port, '127.0.0.1', () => done((server.address() as AddressInfo).port)),
@@ -125,12 +137,9 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     updateTableMs: 0,
     ...(options.dataDir ? { path: options.dataDir } : {}),
   });
-  const dynamodbPort = await listen(database, 0);
-  const dynaliteServer = {
-    url: `http://127.0.0.1:${dynamodbPort}`,
-    client: new DynamoDBClient({ region: REGION, credentials, endpoint: `http://127.0.0.1:${dynamodbPort}` }),
-  };
-  const mail = await startSesServer({ host: '127.0.0.1', port: options.ports?.mail ?? 0 });
+  // Listening only so that closing it closes its store: every request reaches it through the table's stream.
+  await listen(database, 0);
+  const mail = keptAlive(await startSesServer({ host: '127.0.0.1', port: options.ports?.mail ?? 0 }));
   const uploadsDir = options.uploadsDir ?? mkdtempSync(resolve(tmpdir(), 'pd-accreditation-s3-'));
   mkdirSync(uploadsDir, { recursive: true });
   const s3 = await startLocalS3({
@@ -140,7 +149,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     region: REGION,
     credentials,
   });
-  const app = createServer();
+  const app = keptAlive(createServer());
   const appPort = await listen(app, options.ports?.http ?? 0);
   const adminEmail = options.adminEmail ?? 'programme-admin@accreditation.localhost';
   const mailboxUrl = `http://localhost:${(mail.address() as AddressInfo).port}`;
@@ -173,7 +182,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   };
   const tableStream = await startLocalTableStream({
     port: options.ports?.dynamodb ?? 0,
-    dynamodb: dynaliteServer,
+    dynamodb: inProcessHttp(database),
     tableName: accreditationTable.TableName,
     region: REGION,
     account: ACCOUNT,
@@ -204,7 +213,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       events: eventBus.url,
     },
   };
-  await createTables(dynaliteServer.client);
+  await createTables(new DynamoDBClient({ region: REGION, credentials, endpoint: urls.dynamodb }));
 
   const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
   const stateMachineArns = Object.fromEntries(

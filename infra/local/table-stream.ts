@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../../functions/domain/time.js';
 import type { BatchResponse } from '../../functions/events/publish-milestones.js';
 import { milestoneStream } from '../milestone-stream.js';
+import type { HttpExchange, InProcessHttp } from './in-process-http.js';
 
 type Image = Record<string, AttributeValue>;
 
@@ -39,12 +40,22 @@ export interface LocalTableStream {
 }
 
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+
+/** A request's whole body (by its events: an async iterator costs a promise per chunk). */
+const bodyOf = (request: IncomingMessage) =>
+  new Promise<Buffer>((done, fail) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => done(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    request.on('error', fail);
+  });
 /** Writes of several items at once: nothing here uses them, and the stream does not capture them. */
 const MULTI_ITEM_WRITES = new Set(['BatchWriteItem', 'TransactWriteItems']);
 
 /**
  * DynamoDB Streams for the accreditation table, locally (dynalite has none), feeding the PublishMilestones
- * handler as Lambda's event source mapping would. It stands in front of dynalite as a proxy: each write
+ * handler as Lambda's event source mapping would. It is the table's endpoint: it hands each request to
+ * dynalite's own handler in this process (one socket per call, not two) and sees its answer. Each write
  * to a participant item (the mapping's filter) is serialised with the other writes to that item, its old
  * image known (or read) before and its new image read after, and a record made if the item changed (as
  * Streams makes none for a write that changes nothing, or one whose condition failed). Records are delivered in order, in
@@ -53,12 +64,12 @@ const MULTI_ITEM_WRITES = new Set(['BatchWriteItem', 'TransactWriteItems']);
  *
  * Not reproduced: shards (every record is in one ordered queue, where AWS orders only each item's),
  * bisecting a failed batch, the 24-hour retention (records pending when the process dies are lost; a
- * stop waits for them), and writes made behind the proxy's back.
+ * stop waits for them), and writes made behind its back.
  */
 export async function startLocalTableStream(options: {
   port: number;
-  /** dynalite's address, and a client for it that reads images. */
-  dynamodb: { url: string; client: DynamoDBClient };
+  /** dynalite's request handler, called in this process: each request crosses one socket, not two. */
+  dynamodb: InProcessHttp;
   tableName: string;
   region: string;
   account: string;
@@ -83,14 +94,31 @@ export async function startLocalTableStream(options: {
     return run;
   }
 
-  const readImage = async (key: Image) =>
-    (
-      await options.dynamodb.client.send(
-        new GetItemCommand({ TableName: options.tableName, Key: key, ConsistentRead: true }),
-      )
-    ).Item;
+  /**
+   * The item as dynalite holds it, read as any client reads it (GetItem, strongly consistent): its answer
+   * as sent, `{"Item":…}` or `{}`, which is the same bytes for the same item.
+   */
+  async function readImage(key: Image, { headers }: HttpExchange['request']): Promise<Buffer> {
+    const read = await options.dynamodb({
+      method: 'POST',
+      url: '/',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'DynamoDB_20120810.GetItem',
+        authorization: headers.authorization,
+        'x-amz-date': headers['x-amz-date'],
+      },
+      body: Buffer.from(JSON.stringify({ TableName: options.tableName, Key: key, ConsistentRead: true })),
+    });
+    if (read.status !== 200)
+      throw new Error(`Reading the stream's image failed: ${read.body.toString('utf8')}`);
+    return read.body;
+  }
+  const itemOf = (image: Buffer) => (JSON.parse(image.toString('utf8')) as { Item?: Image }).Item;
 
-  function record(key: Image, before: Image | undefined, after: Image | undefined): StreamRecord {
+  function record(key: Image, beforeImage: Buffer, afterImage: Buffer): StreamRecord {
+    const before = itemOf(beforeImage);
+    const after = itemOf(afterImage);
     return {
       eventID: randomUUID().replaceAll('-', ''),
       eventName: before ? (after ? 'MODIFY' : 'REMOVE') : 'INSERT',
@@ -104,7 +132,7 @@ export async function startLocalTableStream(options: {
         ...(after && { NewImage: after }),
         ...(before && { OldImage: before }),
         SequenceNumber: String(++sequence).padStart(21, '0'),
-        SizeBytes: Buffer.byteLength(JSON.stringify({ key, before, after })),
+        SizeBytes: beforeImage.length + afterImage.length,
         StreamViewType: 'NEW_AND_OLD_IMAGES',
       },
     };
@@ -142,20 +170,23 @@ export async function startLocalTableStream(options: {
 
   /**
    * Each item's image as the last write through here left it (every write comes through here), so a write
-   * costs one read, after it, off the writer's path: the writer has its answer once the write is done, and
-   * the next write to the item waits until this one's record is made.
+   * usually costs one read, after it, off the writer's path: the writer has its answer once the write is
+   * done, and the next write to the item waits until this one's record is made. Only the items written
+   * most recently are kept, as bytes, so a cohort of thousands does not hold every record twice.
    */
-  const images = new Map<string, Image | undefined>();
-  function captured<T extends { status: number }>(itemKey: string, key: Image, write: () => Promise<T>) {
-    return new Promise<T>((answer, fail) => {
+  const images = new Map<string, Buffer>();
+  const IMAGES_KEPT = 2_000;
+  function captured(itemKey: string, key: Image, request: HttpExchange['request']) {
+    return new Promise<HttpExchange['answer']>((answer, fail) => {
       const work = serialised(itemKey, async () => {
-        const before = images.has(itemKey) ? images.get(itemKey) : await readImage(key);
+        const before = images.get(itemKey) ?? (await readImage(key, request));
         images.delete(itemKey);
-        const written = await write();
+        const written = await options.dynamodb(request);
         answer(written);
-        const after = written.status === 200 ? await readImage(key) : before;
+        const after = written.status === 200 ? await readImage(key, request) : before;
         images.set(itemKey, after);
-        if (JSON.stringify(before) !== JSON.stringify(after)) append(record(key, before, after));
+        if (images.size > IMAGES_KEPT) images.delete(images.keys().next().value as string);
+        if (!before.equals(after)) append(record(key, before, after));
       });
       work.catch(fail);
       writesUnderWay.add(work);
@@ -163,45 +194,13 @@ export async function startLocalTableStream(options: {
     });
   }
 
-  const forward = (request: IncomingMessage, body: Buffer) =>
-    new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((done, fail) => {
-      const target = new URL(request.url ?? '/', options.dynamodb.url);
-      const { host: _host, connection: _connection, ...headers } = request.headers;
-      const sent = httpRequest(target, { method: request.method, headers }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          done({
-            status: response.statusCode ?? 500,
-            headers: response.headers,
-            body: Buffer.concat(chunks),
-          }),
-        );
-        response.on('error', fail);
-      });
-      sent.on('error', fail);
-      sent.end(body);
-    });
-
-  async function handle(request: IncomingMessage, response: ServerResponse) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
-    const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-    const input = body.length
-      ? (JSON.parse(body.toString('utf8')) as { TableName?: string; Key?: Image; Item?: Image })
-      : {};
-    const key =
-      input.Key ??
-      (input.Item && { PK: input.Item.PK as AttributeValue, SK: input.Item.SK as AttributeValue });
-    const participant =
-      input.TableName === options.tableName &&
-      key?.PK?.S?.startsWith(milestoneStream.participantKeyPrefix) &&
-      key.SK !== undefined;
-    let answer: Awaited<ReturnType<typeof forward>>;
+  async function handle(incoming: IncomingMessage, response: ServerResponse) {
+    const { method = 'POST', url = '/', headers } = incoming;
+    const request = { method, url, headers, body: await bodyOf(incoming) };
+    const operation = String(headers['x-amz-target'] ?? '').split('.')[1] ?? '';
     if (
       MULTI_ITEM_WRITES.has(operation) &&
-      body.toString('utf8').includes(milestoneStream.participantKeyPrefix)
+      request.body.toString('utf8').includes(milestoneStream.participantKeyPrefix)
     ) {
       response.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.0' });
       return response.end(
@@ -211,11 +210,30 @@ export async function startLocalTableStream(options: {
         }),
       );
     }
-    if (WRITES.has(operation) && participant && key)
-      answer = await captured(`${key.PK?.S}\n${key.SK?.S}`, key, () => forward(request, body));
-    else answer = await forward(request, body);
+    const key = WRITES.has(operation) ? participantKey(request.body) : undefined;
+    const answer = key
+      ? await captured(`${key.PK?.S}\n${key.SK?.S}`, key, request)
+      : await options.dynamodb(request);
     response.writeHead(answer.status, answer.headers);
     response.end(answer.body);
+  }
+
+  /** The key of the participant item a write is to, if it is to one (the event source mapping's filter). */
+  function participantKey(body: Buffer): Image | undefined {
+    let input: { TableName?: string; Key?: Image; Item?: Image };
+    try {
+      input = JSON.parse(body.toString('utf8'));
+    } catch {
+      return undefined; // dynalite answers SerializationException, as DynamoDB does.
+    }
+    const key =
+      input.Key ??
+      (input.Item && { PK: input.Item.PK as AttributeValue, SK: input.Item.SK as AttributeValue });
+    return input.TableName === options.tableName &&
+      key?.PK?.S?.startsWith(milestoneStream.participantKeyPrefix) &&
+      key.SK !== undefined
+      ? key
+      : undefined;
   }
 
   const server = createServer((request, response) => {

@@ -196,6 +196,44 @@ describe('a year per Standard execution', () => {
   });
 });
 
+describe('callback task timeouts, on the local clock', () => {
+  /** Waits as long as its input's `waitSeconds` says; what `ErrorEquals` catches ends at `Caught`. */
+  const waitsFromInput = (sfn: LocalStepFunctions, ErrorEquals: string[]) =>
+    machine(sfn, {
+      Wait: waitForAnswer({
+        TimeoutSecondsPath: '$.waitSeconds',
+        TimeoutSeconds: undefined,
+        Catch: [{ ErrorEquals, Next: 'Caught' }],
+        End: true,
+      }),
+      Caught: { Type: 'Pass', End: true },
+    });
+
+  it('a wait longer than Node can time (about 24.8 days) waits its whole timeout, then States.Timeout', async () => {
+    const sfn = runtime();
+    const arn = waitsFromInput(sfn, ['States.Timeout']);
+    const execution = sfn.startExecution(arn, 'two-months', JSON.stringify({ waitSeconds: 60 * 86_400 }));
+    await sfn.settled();
+    clock.advance(59 * DAY);
+    await sfn.settled();
+    expect(execution.parked?.state).toBe('Wait');
+    clock.advance(2 * DAY);
+    expect((await finished(sfn, execution.executionArn)).statesEntered).toEqual(['Wait', 'Caught']);
+  });
+
+  it('a TimeoutSecondsPath that is not a positive whole number fails the execution with States.Runtime', async () => {
+    const sfn = runtime();
+    const arn = waitsFromInput(sfn, ['States.ALL']);
+    for (const waitSeconds of [0, 1.5, 'soon']) {
+      const started = sfn.startExecution(arn, undefined, JSON.stringify({ waitSeconds }));
+      expect(await finished(sfn, started.executionArn), String(waitSeconds)).toMatchObject({
+        status: 'FAILED',
+        error: 'States.Runtime',
+      });
+    }
+  });
+});
+
 describe('256 KB payloads', () => {
   const big = (bytes: number) => ({ big: 'x'.repeat(bytes) });
   const caught = { Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }] };
