@@ -4,8 +4,8 @@ import { followReRegisteredContact } from '../accreditation/re-registration.js';
 import { deadlineOf, nextReRegistration, termlyReports } from '../domain/accredited-years.js';
 import type { Participant } from '../domain/participant.js';
 import type { Accreditation, Programme } from '../domain/programme.js';
-import { secondsUntilEarliest, stepRequestId } from '../domain/request.js';
-import { formatLondon } from '../domain/time.js';
+import { stepRequestId } from '../domain/request.js';
+import { earliest, formatLondon } from '../domain/time.js';
 import { awaitedDate, noAsks, type PendingAsks, waitingFor } from '../domain/waiting.js';
 import {
   lapsedEmail,
@@ -19,7 +19,7 @@ import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
 import { askByDeadline, lookAgainAt } from './asks.js';
-import { accreditedYearsExecution, dueForHandOver, ExecutionFacts } from './execution.js';
+import { accreditedYearsExecution, ExecutionFacts, handsOverNow, waitSecondsUntil } from './execution.js';
 import { notifyOnce } from './notify-once.js';
 import { loadParticipant } from './participant.js';
 import { recordWaiting } from './record-waiting.js';
@@ -84,8 +84,12 @@ export async function advanceAccreditedYears(
     return { next: 'withdrawn' };
   }
   if (participant.lapse) return lapse(ctx);
-  const { generation = 1, series = 'accredited' } = execution.input;
-  if (dueForHandOver(execution, ctx.now)) {
+  const termlyOpen = await termlyFeedback(ctx);
+  const reRegistration = await reRegister(ctx);
+  if (reRegistration === 'lapsed') return lapse(ctx);
+  const nextDue = earliest(ctx.wakeAt);
+  if (handsOverNow(execution, ctx.now, nextDue)) {
+    const { generation = 1, series = 'accredited' } = execution.input;
     const next = accreditedYearsExecution(participantId, generation + 1, series);
     await deps.store.participants.recordExecution(participantId, next);
     return {
@@ -95,16 +99,12 @@ export async function advanceAccreditedYears(
       series,
     };
   }
-
-  const termlyOpen = await termlyFeedback(ctx);
-  const reRegistration = await reRegister(ctx);
-  if (reRegistration === 'lapsed') return lapse(ctx);
-  const waiting = waitingFor(participant, ctx.asks, awaitedDate('accredited', ctx.wakeAt), ctx.now);
+  const waiting = waitingFor(participant, ctx.asks, awaitedDate('accredited', nextDue), ctx.now);
   await recordWaiting(participant, waiting, deps);
   return {
     next: 'wait',
     open: reRegistration === 'open' ? 're-registration' : termlyOpen ? 'termly-feedback' : 'nothing',
-    waitSeconds: secondsUntilEarliest(ctx.wakeAt, ctx.now),
+    waitSeconds: waitSecondsUntil(execution, ctx.now, nextDue),
     revision: participant.revision,
   };
 }
@@ -173,7 +173,7 @@ async function askLead(
     (link, reminder, extended) => email({ link, reminder }, extended),
     deps,
   );
-  ctx.wakeAt.push(...lookAgainAt(progress, now));
+  ctx.wakeAt.push(...lookAgainAt(progress));
   // Past its deadline an ask is done with: a missed term is recorded, a missed re-registration lapses.
   if (progress.state === 'open') ctx.asks.open.push(request);
   return progress;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Commitment, CommitmentDecision } from '../domain/participant.js';
-import { commitmentRequestId, type Request } from '../domain/request.js';
+import { commitmentRequestId, type Request, secondsUntil } from '../domain/request.js';
 import { noAsks, waitingFor } from '../domain/waiting.js';
 import { commitmentRequestEmail } from '../email/commitment-emails.js';
 import { programmeById } from '../programmes/index.js';
@@ -57,7 +57,7 @@ export async function advanceCommitment(
   if (progress.state === 'open') {
     const asks = { ...noAsks(), open: [request] };
     await recordWaiting(participant, waitingFor(participant, asks, undefined, deps.clock.now()), deps);
-    return { decision: 'pending', waitSeconds: progress.waitSeconds };
+    return { decision: 'pending', waitSeconds: secondsUntil(progress.nextAt, deps.clock.now()) };
   }
   if (progress.state === 'expired') return { decision: 'expired', waitSeconds: 0 };
   const answered = existingCommitment(await deps.store.requests.get(requestId));

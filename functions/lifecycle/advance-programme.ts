@@ -12,8 +12,8 @@ import {
   isAssessmentDecision,
   position,
 } from '../domain/progress.js';
-import { dueBy, lateRegisterRequestId, secondsUntilEarliest, stepRequestId } from '../domain/request.js';
-import { addDays, fivePmDaysAfter } from '../domain/time.js';
+import { dueBy, lateRegisterRequestId, stepRequestId } from '../domain/request.js';
+import { addDays, earliest, fivePmDaysAfter } from '../domain/time.js';
 import { awaitedDate, noAsks, type PendingAsks, waitingFor } from '../domain/waiting.js';
 import { type Ask, calendarInvite, type EmailMessage } from '../email/message.js';
 import {
@@ -34,7 +34,13 @@ import type { Dependencies } from '../shared/dependencies.js';
 import { formsUrl } from '../shared/forms-url.js';
 import { defineTask } from '../shared/task-handler.js';
 import { askByDeadline, askByDueDate, type Chase, lookAgainAt, notePending, reportOverdue } from './asks.js';
-import { accreditedYearsExecution, dueForHandOver, ExecutionFacts, programmeExecution } from './execution.js';
+import {
+  accreditedYearsExecution,
+  ExecutionFacts,
+  handsOverNow,
+  programmeExecution,
+  waitSecondsUntil,
+} from './execution.js';
 import { notifyOnce } from './notify-once.js';
 import { loadParticipant } from './participant.js';
 import { recordWaiting } from './record-waiting.js';
@@ -99,16 +105,6 @@ export async function advanceProgramme(
       await recordWaiting(participant, waitingFor(participant, noAsks(), undefined, ctx.now), deps);
     return { next: leaving };
   }
-  if (dueForHandOver(execution, ctx.now)) {
-    const next = programmeExecution(participantId, cohortId, generation + 1);
-    await deps.store.participants.recordExecution(participantId, next);
-    return {
-      next: 'continue-in-new-execution',
-      executionName: next.name,
-      cohortId,
-      generation: generation + 1,
-    };
-  }
   const stage: Stage =
     participant.stage === 'ready-for-development-days' ? 'in-programme' : participant.stage;
   if (stage !== participant.stage) await deps.store.participants.setStage(participantId, stage);
@@ -125,13 +121,24 @@ export async function advanceProgramme(
   if (step.kind === 'formative-feedback') await feedbackOrAssessment(step, undefined, ctx);
   if (step.kind === 'assessment') await feedbackOrAssessment(step, attempt, ctx);
 
-  const waiting = waitingFor(participant, ctx.asks, awaitedDate(step.id, ctx.wakeAt), ctx.now, stage);
+  const nextDue = earliest(ctx.wakeAt);
+  if (handsOverNow(execution, ctx.now, nextDue)) {
+    const next = programmeExecution(participantId, cohortId, generation + 1);
+    await deps.store.participants.recordExecution(participantId, next);
+    return {
+      next: 'continue-in-new-execution',
+      executionName: next.name,
+      cohortId,
+      generation: generation + 1,
+    };
+  }
+  const waiting = waitingFor(participant, ctx.asks, awaitedDate(step.id, nextDue), ctx.now, stage);
   await recordWaiting(participant, waiting, deps, cohort);
   return {
     next: 'wait',
     kind: step.kind,
     stepId: step.id,
-    waitSeconds: secondsUntilEarliest(ctx.wakeAt, ctx.now),
+    waitSeconds: waitSecondsUntil(execution, ctx.now, nextDue),
     revision: participant.revision,
   };
 }
@@ -271,7 +278,7 @@ async function askCohortLead(
     deps,
   );
   const { request, progress } = asked;
-  ctx.wakeAt.push(...lookAgainAt(progress, ctx.now));
+  ctx.wakeAt.push(...lookAgainAt(progress));
   notePending(ctx.asks, asked);
   if (progress.state === 'open')
     await reportOverdue(
@@ -306,7 +313,7 @@ async function submission(
     deps,
   );
   const { progress } = asked;
-  ctx.wakeAt.push(...lookAgainAt(progress, now));
+  ctx.wakeAt.push(...lookAgainAt(progress));
   notePending(ctx.asks, asked);
   if (progress.state === 'expired') {
     await once(ctx, `late#${step.id}#${attempt}#${deadline.toISOString()}`, () =>

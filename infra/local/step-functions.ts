@@ -5,6 +5,7 @@ import {
   type CountedState,
   checkExecutionName,
   checkStateData,
+  checkTaskTimeout,
   historyEventsFor,
   historyLimitReached,
   integrationError,
@@ -96,6 +97,28 @@ type Execute = (
 /** Definitions already validated by this process. */
 const validated = new Set<string>();
 
+/** The longest timer Node can arm (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
+const LONGEST_REAL_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/**
+ * The definition as aws-local-stepfunctions is given it. The library times every task on a real-time
+ * timer, which would fire at once for a wait longer than Node can arm; callback tasks are timed here, on
+ * the controllable clock (`invokeAndWait`, from the definition as written), so the library's timer for
+ * them is set to the longest Node holds, where it never fires first.
+ */
+function forTheLibrary<D extends { States: Record<string, { Type: string; Resource?: string }> }>(
+  definition: D,
+): D {
+  const States = Object.fromEntries(
+    Object.entries(definition.States).map(([name, state]) => {
+      if (state.Type !== 'Task' || !state.Resource?.endsWith('.waitForTaskToken')) return [name, state];
+      const { TimeoutSecondsPath: _timedHere, ...rest } = state as TaskState;
+      return [name, { ...rest, TimeoutSeconds: LONGEST_REAL_TIMER_SECONDS }];
+    }),
+  );
+  return { ...definition, States };
+}
+
 /** Resolves the simple reference paths our ASL uses (`$.a.b`) against a state's input. */
 function readPath(input: unknown, path: string): unknown {
   if (!/^\$(\.[A-Za-z0-9_]+)+$/.test(path)) throw new Error(`Unsupported reference path ${path}`);
@@ -150,7 +173,7 @@ export class LocalStepFunctions {
     const arn = `arn:aws:states:${this.options.region}:${this.options.account}:stateMachine:${name}`;
     const parsed = JSON.parse(definition);
     // Validating is slow (asl-validator): once per definition in this process is enough.
-    const machine = new StateMachine(parsed, {
+    const machine = new StateMachine(forTheLibrary(parsed), {
       validationOptions: validated.has(definition)
         ? { noValidate: true }
         : { checkArn: true, checkPaths: true },
@@ -468,9 +491,11 @@ export class LocalStepFunctions {
     );
     if (!token)
       throw new StatesError('States.Runtime', 'waitForTaskToken task has no $$.Task.Token in its Payload');
-    const timeoutSeconds =
+    const timeoutSeconds = checkTaskTimeout(
+      stateName,
       state.TimeoutSeconds ??
-      (state.TimeoutSecondsPath ? Number(readPath(rawInput, state.TimeoutSecondsPath)) : 99_999_999);
+        (state.TimeoutSecondsPath ? readPath(rawInput, state.TimeoutSecondsPath) : QUOTAS.taskTimeoutSeconds),
+    );
     return new Promise((resolve, reject) => {
       const cancelTimer = this.options.clock.at(
         new Date(this.options.clock.now().getTime() + timeoutSeconds * 1000),

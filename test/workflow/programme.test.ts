@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { certificateStore } from '../../functions/accreditation/certificate-store.js';
-import { MAX_WAIT_SECONDS } from '../../functions/domain/request.js';
 import { DAY, formatLondon, londonTime } from '../../functions/domain/time.js';
 import { advanceProgramme } from '../../functions/lifecycle/advance-programme.js';
 import type { LocalSystem } from '../../infra/local/system.js';
@@ -23,6 +22,7 @@ import {
   interimAnswers,
   joiningInstructions,
   lead,
+  MINUTE,
   post,
   programmeCohort,
   readyForDayOne,
@@ -184,7 +184,7 @@ describe('the programme phase', () => {
     const cohort = await programmeCohort(system, 'programme-late');
     const { who, brief } = await atInterimTask(cohort, 'late@school.test');
 
-    advanceTo(system, cohort.schedule['interim-task'].deadline, -7 * DAY);
+    advanceTo(system, cohort.schedule['interim-task'].deadline, -7 * DAY + MINUTE);
     await mailbox(system).waitForEmail(who.participant, /^Reminder: Please submit your Interim task/);
     await waitForState(system, who.executionArn, 'AtTask');
     advanceTo(system, cohort.schedule['interim-task'].deadline);
@@ -192,7 +192,9 @@ describe('the programme phase', () => {
     await mailbox(system).waitForEmail(admin, /Missed deadline for Interim task: Asha Patel/);
     expect((await fetch(linkIn(brief))).status).toBe(410);
     await waitForState(system, who.executionArn, 'AtTask');
-    // Past its deadline the ask waits for the admin: the execution looks again in a week, not every second.
+    // Past its deadline the ask waits for the admin, whose extension or withdrawal wakes it: the execution
+    // neither polls nor looks weekly, but sleeps until the next thing due: day 2 (whose joining instructions
+    // went with the task) ends, and its register is asked for.
     const pastDeadline = await advanceProgramme(
       {
         participantId: who.participantId,
@@ -200,7 +202,13 @@ describe('the programme phase', () => {
       },
       system.dependencies,
     );
-    expect(pastDeadline).toMatchObject({ next: 'wait', kind: 'task', waitSeconds: MAX_WAIT_SECONDS });
+    const day2Ends = londonTime(cohort.schedule['day-2'].ends).getTime();
+    expect(pastDeadline).toMatchObject({
+      next: 'wait',
+      kind: 'task',
+      waitSeconds: Math.ceil((day2Ends - system.clock.now().getTime()) / 1000),
+    });
+    expect((pastDeadline as { waitSeconds: number }).waitSeconds).toBeGreaterThan(7 * 86_400);
 
     // Without moving the clock: the extension wakes the wait, which emails the new deadline at once.
     const until = daysFromNow(10, '17:00', system.clock.now());
