@@ -356,6 +356,36 @@ describe('the programme phase', () => {
     expect(calendarIn(first)).toContain('SEQUENCE:0');
   });
 
+  it('a day moved earlier is honoured without a weekly look: the moved date wakes the wait, which re-plans to it', async () => {
+    const cohort = await programmeCohort(system, 'programme-brought-forward');
+    const who = await readyForDayOne(system, cohort.cohortId, 'brought-forward@school.test');
+    // Day 1 is a month off: the wait sleeps until its joining instructions are due, 16 days from now.
+    const wakesAt = () => {
+      const wait = system.stepFunctions.describeExecution(who.executionArn).parked;
+      return (wait?.since.getTime() ?? 0) + (wait?.timeoutSeconds ?? 0) * 1000;
+    };
+    const firstJoining = londonTime(cohort.schedule['day-1'].starts).getTime() - 14 * DAY;
+    expect(Math.abs(wakesAt() - firstJoining)).toBeLessThan(1000);
+
+    const starts = daysFromNow(18, '18:00', system.clock.now());
+    const moved = await system.admin({
+      command: 'change-date',
+      cohortId: cohort.cohortId,
+      stepId: 'day-1',
+      schedule: { starts, ends: daysFromNow(19, '16:00', system.clock.now()), venue: 'York Racecourse' },
+    });
+    expect(moved).toMatchObject({ waitsWoken: 1, notWoken: [] });
+    await system.stepFunctions.settled();
+    const newJoining = londonTime(starts).getTime() - 14 * DAY;
+    expect(Math.abs(wakesAt() - newJoining)).toBeLessThan(1000);
+
+    // Four days on, well before the old wait would have ended, the invite for the new date goes out.
+    advanceTo(system, starts, -14 * DAY + MINUTE);
+    const invite = await mailbox(system).waitForEmail(who.participant, /^Development day 1, /);
+    expect(invite.subject).toContain('York Racecourse');
+    await waitForState(system, who.executionArn, 'AtDevelopmentDay');
+  });
+
   it('a day moved before invitations go out: the first invite is new, and only a later move says Changed', async () => {
     const cohort = await programmeCohort(system, 'programme-moved-early');
     const who = await readyForDayOne(system, cohort.cohortId, 'moved-early@school.test');
