@@ -19,10 +19,11 @@ import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { defineTask } from '../shared/task-handler.js';
 import { askByDeadline, lookAgainAt } from './asks.js';
+import type { WaitingToRecord } from './await-change.js';
 import { accreditedYearsExecution, ExecutionFacts, handsOverNow, waitSecondsUntil } from './execution.js';
 import { notifyOnce } from './notify-once.js';
 import { loadParticipant } from './participant.js';
-import { recordWaiting } from './record-waiting.js';
+import { recordWaiting, waitingToRecord } from './record-waiting.js';
 
 /**
  * What the accredited-years execution does next: wait (in the state named after what is open) until
@@ -34,6 +35,8 @@ export type AccreditedYearsProgress =
       open: 're-registration' | 'termly-feedback' | 'nothing';
       waitSeconds: number;
       revision: number;
+      /** Whom they now wait on, for the wait to record as it parks; null when the record already says so. */
+      waiting: WaitingToRecord | null;
     }
   | { next: 'lapsed' | 'withdrawn' }
   | { next: 'continue-in-new-execution'; executionName: string; generation: number; series: string };
@@ -100,12 +103,12 @@ export async function advanceAccreditedYears(
     };
   }
   const waiting = waitingFor(participant, ctx.asks, awaitedDate('accredited', nextDue), ctx.now);
-  await recordWaiting(participant, waiting, deps);
   return {
     next: 'wait',
     open: reRegistration === 'open' ? 're-registration' : termlyOpen ? 'termly-feedback' : 'nothing',
     waitSeconds: waitSecondsUntil(execution, ctx.now, nextDue),
     revision: participant.revision,
+    waiting: await waitingToRecord(participant, waiting, deps),
   };
 }
 

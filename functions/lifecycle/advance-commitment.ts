@@ -49,6 +49,7 @@ export async function advanceCommitment(
       deps,
     ));
   const deadline = new Date(request.expiresAt);
+  const now = deps.clock.now();
   const progress = await chase(
     request,
     (link, reminder) => commitmentRequestEmail({ participant, programme, link, deadline }, reminder),
@@ -56,8 +57,8 @@ export async function advanceCommitment(
   );
   if (progress.state === 'open') {
     const asks = { ...noAsks(), open: [request] };
-    await recordWaiting(participant, waitingFor(participant, asks, undefined, deps.clock.now()), deps);
-    return { decision: 'pending', waitSeconds: secondsUntil(progress.nextAt, deps.clock.now()) };
+    await recordWaiting(participant, waitingFor(participant, asks, undefined, now), deps);
+    return { decision: 'pending', waitSeconds: secondsUntil(progress.nextAt, now) };
   }
   if (progress.state === 'expired') return { decision: 'expired', waitSeconds: 0 };
   const answered = existingCommitment(await deps.store.requests.get(requestId));

@@ -34,6 +34,7 @@ import type { Dependencies } from '../shared/dependencies.js';
 import { formsUrl } from '../shared/forms-url.js';
 import { defineTask } from '../shared/task-handler.js';
 import { askByDeadline, askByDueDate, type Chase, lookAgainAt, notePending, reportOverdue } from './asks.js';
+import type { WaitingToRecord } from './await-change.js';
 import {
   accreditedYearsExecution,
   ExecutionFacts,
@@ -43,7 +44,7 @@ import {
 } from './execution.js';
 import { notifyOnce } from './notify-once.js';
 import { loadParticipant } from './participant.js';
-import { recordWaiting } from './record-waiting.js';
+import { recordWaiting, waitingToRecord } from './record-waiting.js';
 
 /**
  * What the execution does next: wait (in the state named after the step's kind) until something is due
@@ -51,7 +52,15 @@ import { recordWaiting } from './record-waiting.js';
  * revision this decision was made on; the wait starts only if nothing has changed since.
  */
 export type ProgrammeProgress =
-  | { next: 'wait'; kind: StepKind; stepId: string; waitSeconds: number; revision: number }
+  | {
+      next: 'wait';
+      kind: StepKind;
+      stepId: string;
+      waitSeconds: number;
+      revision: number;
+      /** Whom they now wait on, for the wait to record as it parks; null when the record already says so. */
+      waiting: WaitingToRecord | null;
+    }
   | { next: 'not-accredited' | 'completed' | 'withdrawn' | 'deferred' }
   /** Accredited: the execution starts the lead's accredited years under this name (idempotent). */
   | { next: 'accredited'; accreditedYears: { executionName: string } }
@@ -133,13 +142,13 @@ export async function advanceProgramme(
     };
   }
   const waiting = waitingFor(participant, ctx.asks, awaitedDate(step.id, nextDue), ctx.now, stage);
-  await recordWaiting(participant, waiting, deps, cohort);
   return {
     next: 'wait',
     kind: step.kind,
     stepId: step.id,
     waitSeconds: waitSecondsUntil(execution, ctx.now, nextDue),
     revision: participant.revision,
+    waiting: await waitingToRecord(participant, waiting, deps, cohort),
   };
 }
 
