@@ -162,7 +162,7 @@ async function askLead(
   remindersDaysBefore: number[],
   email: (ask: Ask, extended: boolean) => EmailMessage,
 ) {
-  const { participant, deps, now } = ctx;
+  const { participant, deps } = ctx;
   const { request, progress } = await askByDeadline(
     {
       requestId: stepRequestId(stepId, participant.participantId),

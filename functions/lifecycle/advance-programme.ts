@@ -304,7 +304,7 @@ async function submission(
   attempt: number,
   ctx: Context,
 ) {
-  const { participant, cohort, programme, now, deps } = ctx;
+  const { participant, cohort, programme, deps } = ctx;
   const deadline = deadlineFor(step, cohort, participant, programme);
   const asked = await askByDeadline(
     {
