@@ -2,7 +2,7 @@ import { expect, vi } from 'vitest';
 import { termlyReports } from '../../functions/domain/accredited-years.js';
 import { programmeById } from '../../functions/programmes/index.js';
 import type { LocalSystem } from '../../infra/local/system.js';
-import { linkIn, waitForState } from './local-system.js';
+import { linkIn } from './local-system.js';
 import { expectAccredited, post, programmeCohort, readyForDayOne, throughToAssessment } from './programme.js';
 
 /** Drives an accredited lead through the years after accreditation, by the links in their emails. */
