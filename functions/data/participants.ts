@@ -215,16 +215,27 @@ export class ParticipantItems {
 
   /**
    * Parks the execution's token on the participant, but only if nothing changed since the step that
-   * decided to wait read the record; false means "look again now".
+   * decided to wait read the record; false means "look again now". With `waiting`, the same write
+   * records whom the participant now waits on (as `recordWaiting` does), so a wait costs one write.
    */
-  saveWaitToken(participantId: string, taskToken: string, revision: number): Promise<boolean> {
+  saveWaitToken(
+    participantId: string,
+    taskToken: string,
+    revision: number,
+    waiting?: { waiting: Waiting; mathsHub: string },
+  ): Promise<boolean> {
     return this.table.update(
       keys.participant(participantId),
-      'SET waitToken = :token',
+      `SET waitToken = :token${waiting ? ', waiting = :waiting, GSI2PK = :stage, GSI2SK = :due' : ''}`,
       'revision = :revision',
       {
         ':token': taskToken,
         ':revision': revision,
+        ...(waiting && {
+          ':waiting': waiting.waiting,
+          ':stage': statusIndex.partition(waiting.waiting.stage),
+          ':due': statusIndex.sortKey(waiting.mathsHub, waiting.waiting.nextDeadline, participantId),
+        }),
       },
     );
   }

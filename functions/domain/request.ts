@@ -149,33 +149,27 @@ export function nextReminderAt(request: Request): Date | undefined {
   return days === undefined ? undefined : addDays(new Date(request.createdAt), days);
 }
 
-/**
- * Step Functions waits at most this long in one go, so a long ask is re-checked weekly: dates the admin
- * moves are picked up, and a timer never outgrows what a runtime can schedule.
- */
-export const MAX_WAIT_SECONDS = 7 * 86_400;
-
 /** When the answer is due: its due date, or, for an ask that ends at its deadline, that deadline. */
 export const dueBy = (request: Request): Date => new Date(request.dueAt ?? request.expiresAt);
 
-/** Seconds until something next needs doing for this request: a reminder, its due date, or expiry. */
-export function secondsUntilNextChase(request: Request, now: Date): number {
+/** When something next needs doing for this request: a reminder, its due date, or expiry. */
+export function nextChaseAt(request: Request, now: Date): Date {
   const due = dueBy(request).getTime();
-  const next = Math.min(
-    nextReminderAt(request)?.getTime() ?? Infinity,
-    due > now.getTime() ? due : Infinity,
-    new Date(request.expiresAt).getTime(),
+  return new Date(
+    Math.min(
+      nextReminderAt(request)?.getTime() ?? Infinity,
+      due > now.getTime() ? due : Infinity,
+      new Date(request.expiresAt).getTime(),
+    ),
   );
-  const seconds = Math.ceil((next - now.getTime()) / SECOND);
-  return Math.min(MAX_WAIT_SECONDS, Math.max(1, seconds));
 }
 
-/** Seconds until the earliest of `instants` (at least 1, at most a week; a week when there is none). */
-export function secondsUntilEarliest(instants: Date[], now: Date): number {
-  const earliest = Math.min(...instants.map((d) => d.getTime()));
-  const seconds = Math.ceil((earliest - now.getTime()) / SECOND);
-  return Math.min(MAX_WAIT_SECONDS, Math.max(1, Number.isFinite(seconds) ? seconds : MAX_WAIT_SECONDS));
-}
+/**
+ * Seconds from `now` until `instant`, as a wait's TimeoutSeconds: a whole number, at least 1. A wait
+ * sleeps until the next thing is due (changes wake it sooner): there is no weekly look.
+ */
+export const secondsUntil = (instant: Date, now: Date): number =>
+  Math.max(1, Math.ceil((instant.getTime() - now.getTime()) / SECOND));
 
 /** A link secret: 256 random bits, shown once in an email, stored only as its hash. */
 export function newLinkSecret(): string {

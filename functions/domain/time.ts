@@ -30,6 +30,10 @@ export function formatLondon(instant: Date): string {
   return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} at ${parts.hour}:${parts.minute} ${parts.dayPeriod}`;
 }
 
+/** The earliest of `instants`, if any. */
+export const earliest = (instants: Date[]): Date | undefined =>
+  instants.length ? new Date(Math.min(...instants.map((d) => d.getTime()))) : undefined;
+
 export function addDays(instant: Date, days: number): Date {
   return new Date(instant.getTime() + days * DAY);
 }

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { OrganisationName, Person, SeniorLeader } from './participant.js';
 import { type Cohort, Pathway } from './programme.js';
-import { isExpired, type Request, secondsUntilEarliest } from './request.js';
-import { fivePmDaysAfter, londonTime } from './time.js';
+import { isExpired, type Request, secondsUntil } from './request.js';
+import { earliest, fivePmDaysAfter, londonTime } from './time.js';
 
 /**
  * The waiting list of a programme's pathway (FE today: no cohort open). People join it (the admin adds
@@ -164,7 +164,8 @@ export function planInvitations({
     invite,
     next,
     waitingOn: deadlines.length ? 'invitations' : 'waiting-list',
-    waitSeconds: secondsUntilEarliest([...deadlines, invitationsCloseAt(cohort)], now),
+    // Its execution ends when the cohort starts (within 300 days of the admin's command): no later wait.
+    waitSeconds: secondsUntil(earliest(deadlines) ?? invitationsCloseAt(cohort), now),
   };
 }
 

@@ -90,9 +90,9 @@ export interface AwaitedDate {
   at?: Date;
 }
 
-/** Waiting for `what` until the earliest of `instants` (the execution's next look). */
-export const awaitedDate = (what: string, instants: Date[]): AwaitedDate =>
-  instants.length ? { what, at: new Date(Math.min(...instants.map((d) => d.getTime()))) } : { what };
+/** Waiting for `what` until `at`, the next thing due (the execution's next look), if any. */
+export const awaitedDate = (what: string, at: Date | undefined): AwaitedDate =>
+  at ? { what, at } : { what };
 
 const earliestDue = (asks: Request[]) => [...asks].sort((a, b) => dueBy(a).getTime() - dueBy(b).getTime())[0];
 

@@ -4,8 +4,8 @@ import { followReRegisteredContact } from '../accreditation/re-registration.js';
 import { deadlineOf, nextReRegistration, termlyReports } from '../domain/accredited-years.js';
 import type { Participant } from '../domain/participant.js';
 import type { Accreditation, Programme } from '../domain/programme.js';
-import { secondsUntilEarliest, stepRequestId } from '../domain/request.js';
-import { formatLondon } from '../domain/time.js';
+import { stepRequestId } from '../domain/request.js';
+import { earliest, formatLondon } from '../domain/time.js';
 import { awaitedDate, noAsks, type PendingAsks, waitingFor } from '../domain/waiting.js';
 import {
   lapsedEmail,
@@ -23,10 +23,11 @@ import { mailer } from '../shared/parts/mailer.js';
 import { store } from '../shared/parts/store.js';
 import { defineTask } from '../shared/task-handler.js';
 import { askByDeadline, lookAgainAt } from './asks.js';
-import { accreditedYearsExecution, dueForHandOver, ExecutionFacts } from './execution.js';
+import type { WaitingToRecord } from './await-change.js';
+import { accreditedYearsExecution, ExecutionFacts, handsOverNow, waitSecondsUntil } from './execution.js';
 import { notifyOnce } from './notify-once.js';
 import { loadParticipant } from './participant.js';
-import { recordWaiting } from './record-waiting.js';
+import { recordWaiting, waitingToRecord } from './record-waiting.js';
 
 /**
  * What the accredited-years execution does next: wait (in the state named after what is open) until
@@ -38,6 +39,8 @@ export type AccreditedYearsProgress =
       open: 're-registration' | 'termly-feedback' | 'nothing';
       waitSeconds: number;
       revision: number;
+      /** Whom they now wait on, for the wait to record as it parks; null when the record already says so. */
+      waiting: WaitingToRecord | null;
     }
   | { next: 'lapsed' | 'withdrawn' }
   | { next: 'continue-in-new-execution'; executionName: string; generation: number; series: string };
@@ -88,8 +91,12 @@ export async function advanceAccreditedYears(
     return { next: 'withdrawn' };
   }
   if (participant.lapse) return lapse(ctx);
-  const { generation = 1, series = 'accredited' } = execution.input;
-  if (dueForHandOver(execution, ctx.now)) {
+  const termlyOpen = await termlyFeedback(ctx);
+  const reRegistration = await reRegister(ctx);
+  if (reRegistration === 'lapsed') return lapse(ctx);
+  const nextDue = earliest(ctx.wakeAt);
+  if (handsOverNow(execution, ctx.now, nextDue)) {
+    const { generation = 1, series = 'accredited' } = execution.input;
     const next = accreditedYearsExecution(participantId, generation + 1, series);
     await deps.store.participants.recordExecution(participantId, next);
     return {
@@ -99,17 +106,13 @@ export async function advanceAccreditedYears(
       series,
     };
   }
-
-  const termlyOpen = await termlyFeedback(ctx);
-  const reRegistration = await reRegister(ctx);
-  if (reRegistration === 'lapsed') return lapse(ctx);
-  const waiting = waitingFor(participant, ctx.asks, awaitedDate('accredited', ctx.wakeAt), ctx.now);
-  await recordWaiting(participant, waiting, deps);
+  const waiting = waitingFor(participant, ctx.asks, awaitedDate('accredited', nextDue), ctx.now);
   return {
     next: 'wait',
     open: reRegistration === 'open' ? 're-registration' : termlyOpen ? 'termly-feedback' : 'nothing',
-    waitSeconds: secondsUntilEarliest(ctx.wakeAt, ctx.now),
+    waitSeconds: waitSecondsUntil(execution, ctx.now, nextDue),
     revision: participant.revision,
+    waiting: await waitingToRecord(participant, waiting, deps),
   };
 }
 
@@ -163,7 +166,7 @@ async function askLead(
   remindersDaysBefore: number[],
   email: (ask: Ask, extended: boolean) => EmailMessage,
 ) {
-  const { participant, deps, now } = ctx;
+  const { participant, deps } = ctx;
   const { request, progress } = await askByDeadline(
     {
       requestId: stepRequestId(stepId, participant.participantId),
@@ -177,7 +180,7 @@ async function askLead(
     (link, reminder, extended) => email({ link, reminder }, extended),
     deps,
   );
-  ctx.wakeAt.push(...lookAgainAt(progress, now));
+  ctx.wakeAt.push(...lookAgainAt(progress));
   // Past its deadline an ask is done with: a missed term is recorded, a missed re-registration lapses.
   if (progress.state === 'open') ctx.asks.open.push(request);
   return progress;

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { existingCommitment } from '../domain/commitment.js';
 import type { CommitmentDecision } from '../domain/participant.js';
-import { commitmentRequestId } from '../domain/request.js';
+import { commitmentRequestId, secondsUntil } from '../domain/request.js';
 import { noAsks, waitingFor } from '../domain/waiting.js';
 import { commitmentRequestEmail } from '../email/commitment-emails.js';
 import { programmeById } from '../programmes/index.js';
@@ -54,6 +54,7 @@ export async function advanceCommitment(
       deps,
     ));
   const deadline = new Date(request.expiresAt);
+  const now = deps.clock.now();
   const progress = await chase(
     request,
     (link, reminder) => commitmentRequestEmail({ participant, programme, link, deadline }, reminder),
@@ -61,8 +62,8 @@ export async function advanceCommitment(
   );
   if (progress.state === 'open') {
     const asks = { ...noAsks(), open: [request] };
-    await recordWaiting(participant, waitingFor(participant, asks, undefined, deps.clock.now()), deps);
-    return { decision: 'pending', waitSeconds: progress.waitSeconds };
+    await recordWaiting(participant, waitingFor(participant, asks, undefined, now), deps);
+    return { decision: 'pending', waitSeconds: secondsUntil(progress.nextAt, now) };
   }
   if (progress.state === 'expired') return { decision: 'expired', waitSeconds: 0 };
   const answered = existingCommitment(await deps.store.requests.get(requestId));

@@ -12,8 +12,8 @@ import {
   isAssessmentDecision,
   position,
 } from '../domain/progress.js';
-import { dueBy, lateRegisterRequestId, secondsUntilEarliest, stepRequestId } from '../domain/request.js';
-import { addDays, fivePmDaysAfter } from '../domain/time.js';
+import { dueBy, lateRegisterRequestId, stepRequestId } from '../domain/request.js';
+import { addDays, earliest, fivePmDaysAfter } from '../domain/time.js';
 import { awaitedDate, noAsks, type PendingAsks, waitingFor } from '../domain/waiting.js';
 import { type Ask, calendarInvite, type EmailMessage } from '../email/message.js';
 import {
@@ -39,10 +39,17 @@ import { mailer } from '../shared/parts/mailer.js';
 import { store } from '../shared/parts/store.js';
 import { defineTask } from '../shared/task-handler.js';
 import { askByDeadline, askByDueDate, type Chase, lookAgainAt, notePending, reportOverdue } from './asks.js';
-import { accreditedYearsExecution, dueForHandOver, ExecutionFacts, programmeExecution } from './execution.js';
+import type { WaitingToRecord } from './await-change.js';
+import {
+  accreditedYearsExecution,
+  ExecutionFacts,
+  handsOverNow,
+  programmeExecution,
+  waitSecondsUntil,
+} from './execution.js';
 import { notifyOnce } from './notify-once.js';
 import { loadParticipant } from './participant.js';
-import { recordWaiting } from './record-waiting.js';
+import { recordWaiting, waitingToRecord } from './record-waiting.js';
 
 /**
  * What the execution does next: wait (in the state named after the step's kind) until something is due
@@ -50,7 +57,15 @@ import { recordWaiting } from './record-waiting.js';
  * revision this decision was made on; the wait starts only if nothing has changed since.
  */
 export type ProgrammeProgress =
-  | { next: 'wait'; kind: StepKind; stepId: string; waitSeconds: number; revision: number }
+  | {
+      next: 'wait';
+      kind: StepKind;
+      stepId: string;
+      waitSeconds: number;
+      revision: number;
+      /** Whom they now wait on, for the wait to record as it parks; null when the record already says so. */
+      waiting: WaitingToRecord | null;
+    }
   | { next: 'not-accredited' | 'completed' | 'withdrawn' | 'deferred' }
   /** Accredited: the execution starts the lead's accredited years under this name (idempotent). */
   | { next: 'accredited'; accreditedYears: { executionName: string } }
@@ -104,16 +119,6 @@ export async function advanceProgramme(
       await recordWaiting(participant, waitingFor(participant, noAsks(), undefined, ctx.now), deps);
     return { next: leaving };
   }
-  if (dueForHandOver(execution, ctx.now)) {
-    const next = programmeExecution(participantId, cohortId, generation + 1);
-    await deps.store.participants.recordExecution(participantId, next);
-    return {
-      next: 'continue-in-new-execution',
-      executionName: next.name,
-      cohortId,
-      generation: generation + 1,
-    };
-  }
   const stage: Stage =
     participant.stage === 'ready-for-development-days' ? 'in-programme' : participant.stage;
   if (stage !== participant.stage) await deps.store.participants.setStage(participantId, stage);
@@ -130,14 +135,25 @@ export async function advanceProgramme(
   if (step.kind === 'formative-feedback') await feedbackOrAssessment(step, undefined, ctx);
   if (step.kind === 'assessment') await feedbackOrAssessment(step, attempt, ctx);
 
-  const waiting = waitingFor(participant, ctx.asks, awaitedDate(step.id, ctx.wakeAt), ctx.now, stage);
-  await recordWaiting(participant, waiting, deps, cohort);
+  const nextDue = earliest(ctx.wakeAt);
+  if (handsOverNow(execution, ctx.now, nextDue)) {
+    const next = programmeExecution(participantId, cohortId, generation + 1);
+    await deps.store.participants.recordExecution(participantId, next);
+    return {
+      next: 'continue-in-new-execution',
+      executionName: next.name,
+      cohortId,
+      generation: generation + 1,
+    };
+  }
+  const waiting = waitingFor(participant, ctx.asks, awaitedDate(step.id, nextDue), ctx.now, stage);
   return {
     next: 'wait',
     kind: step.kind,
     stepId: step.id,
-    waitSeconds: secondsUntilEarliest(ctx.wakeAt, ctx.now),
+    waitSeconds: waitSecondsUntil(execution, ctx.now, nextDue),
     revision: participant.revision,
+    waiting: await waitingToRecord(participant, waiting, deps, cohort),
   };
 }
 
@@ -276,7 +292,7 @@ async function askCohortLead(
     deps,
   );
   const { request, progress } = asked;
-  ctx.wakeAt.push(...lookAgainAt(progress, ctx.now));
+  ctx.wakeAt.push(...lookAgainAt(progress));
   notePending(ctx.asks, asked);
   if (progress.state === 'open')
     await reportOverdue(
@@ -293,7 +309,7 @@ async function submission(
   attempt: number,
   ctx: Context,
 ) {
-  const { participant, cohort, programme, now, deps } = ctx;
+  const { participant, cohort, programme, deps } = ctx;
   const deadline = deadlineFor(step, cohort, participant, programme);
   const asked = await askByDeadline(
     {
@@ -311,7 +327,7 @@ async function submission(
     deps,
   );
   const { progress } = asked;
-  ctx.wakeAt.push(...lookAgainAt(progress, now));
+  ctx.wakeAt.push(...lookAgainAt(progress));
   notePending(ctx.asks, asked);
   if (progress.state === 'expired') {
     await once(ctx, `late#${step.id}#${attempt}#${deadline.toISOString()}`, () =>

@@ -6,12 +6,11 @@ import {
   ladderToDeadline,
   newLinkSecret,
   newRequest,
+  nextChaseAt,
   type Request,
   recipientDigest,
   remindersDueBy,
-  secondsUntilNextChase,
 } from '../domain/request.js';
-import { SECOND } from '../domain/time.js';
 import type { PendingAsks } from '../domain/waiting.js';
 import type { EmailMessage } from '../email/message.js';
 import type { Dependencies } from '../shared/dependencies.js';
@@ -38,7 +37,8 @@ export async function ensureRequest(
 /** Composes the ask (reminder 0) or reminder n around a freshly minted link. */
 export type AskEmail = (link: string, reminder: number) => EmailMessage;
 
-export type Chase = { state: 'answered' | 'expired' } | { state: 'open'; waitSeconds: number };
+/** Where a chased request stands; an open one says when it next needs chasing. */
+export type Chase = { state: 'answered' | 'expired' } | { state: 'open'; nextAt: Date };
 
 /**
  * Moves an open request on by whatever is due now: the first ask, a reminder, or expiry. Safe to run any
@@ -66,7 +66,7 @@ export async function chase(request: Request, askEmail: AskEmail, deps: Dependen
     await emailWithLink(request, askEmail, due, deps);
     await store.requests.markReminderSent(request.requestId, due, request.remindersSent);
   }
-  return { state: 'open', waitSeconds: secondsUntilNextChase({ ...request, remindersSent: due }, now) };
+  return { state: 'open', nextAt: nextChaseAt({ ...request, remindersSent: due }, now) };
 }
 
 /**
@@ -76,8 +76,7 @@ export async function chase(request: Request, askEmail: AskEmail, deps: Dependen
  * one needs nothing until somebody acts, which wakes the execution. Polling either would fill the
  * execution's history.
  */
-export const lookAgainAt = (progress: Chase, now: Date): Date[] =>
-  progress.state === 'open' ? [new Date(now.getTime() + progress.waitSeconds * SECOND)] : [];
+export const lookAgainAt = (progress: Chase): Date[] => (progress.state === 'open' ? [progress.nextAt] : []);
 
 /**
  * An ask with a deadline (a submission, termly feedback, re-registration): created once, reminders the

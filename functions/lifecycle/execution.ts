@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { Participant } from '../domain/participant.js';
+import { secondsUntil } from '../domain/request.js';
 import { addDays } from '../domain/time.js';
 import type { NamedExecution } from '../shared/workflow.js';
 
 /**
  * Facts about the running execution that the lifecycle steps need, and how one execution hands over to
  * the next. A Standard execution must end within a year (and 25,000 history events): an older one hands
- * over to a new execution, which resumes from the participant record. Waits are at most a week, so the age
- * is checked at least weekly.
+ * over to a new execution, which resumes from the participant record. A wait sleeps until the next thing
+ * is due, but never past the execution's hand-over instant, so it wakes then at the latest and hands over.
  */
 export const HAND_OVER_AFTER_DAYS = 300;
 
@@ -27,8 +28,28 @@ export const ExecutionFacts = z.object({
 });
 export type ExecutionFacts = z.infer<typeof ExecutionFacts>;
 
-export const dueForHandOver = (execution: ExecutionFacts, now: Date) =>
-  now >= addDays(new Date(execution.startedAt), HAND_OVER_AFTER_DAYS);
+/** When the execution hands over at the latest: its waits end by then. */
+export const handOverAt = (execution: ExecutionFacts): Date =>
+  addDays(new Date(execution.startedAt), HAND_OVER_AFTER_DAYS);
+
+/**
+ * Whether the execution hands over now rather than wait: it has reached its hand-over instant, or the
+ * next thing due falls after it and a new execution could sleep until that in one wait. Handing over at
+ * a look that happens anyway saves waking at the hand-over instant with nothing else to do; a new
+ * execution never hands over at once (nothing due is past its own hand-over instant yet), so they
+ * cannot chain.
+ */
+export function handsOverNow(execution: ExecutionFacts, now: Date, nextDue?: Date): boolean {
+  const latest = handOverAt(execution);
+  if (now >= latest) return true;
+  return nextDue !== undefined && nextDue > latest && nextDue < addDays(now, HAND_OVER_AFTER_DAYS);
+}
+
+/** Seconds a wait sleeps: until the next thing due, or the execution's hand-over instant if that is sooner. */
+export function waitSecondsUntil(execution: ExecutionFacts, now: Date, nextDue?: Date): number {
+  const latest = handOverAt(execution);
+  return secondsUntil(nextDue && nextDue < latest ? nextDue : latest, now);
+}
 
 /** A programme execution's name: unique per participant, cohort and generation, within Step Functions' 80 characters. */
 export function continuationName(participantId: string, cohortId: string, generation: number): string {

@@ -9,6 +9,11 @@ export const QUOTAS = {
   /** Execution input, state input and output, task results, SendTaskSuccess output: UTF-8 bytes. */
   payloadBytes: 262_144,
   executionMs: 365 * 86_400_000,
+  /**
+   * A Task's TimeoutSeconds, or what its TimeoutSecondsPath selects: a positive whole number of seconds,
+   * at most 99,999,999 (the documented default, and the most a definition may give).
+   */
+  taskTimeoutSeconds: 99_999_999,
 } as const;
 
 /** An error Step Functions would raise by name (States.Timeout, a Lambda's error type, an API exception …). */
@@ -67,6 +72,21 @@ export function checkStateData(stateName: string, what: 'input' | 'result', valu
   throw new StatesError(
     'States.DataLimitExceeded',
     `The state/task '${stateName}' ${data} with a size exceeding the maximum number of bytes service limit.`,
+    { terminal: true },
+  );
+}
+
+/**
+ * A task's timeout as AWS takes it: a whole number of seconds from 1 to the quota. Anything else (from a
+ * TimeoutSecondsPath: a fraction, zero, a string, a longer wait) fails the execution with States.Runtime,
+ * which no Retry or Catch sees.
+ */
+export function checkTaskTimeout(stateName: string, seconds: unknown): number {
+  if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 1)
+    if (seconds <= QUOTAS.taskTimeoutSeconds) return seconds;
+  throw new StatesError(
+    'States.Runtime',
+    `The state '${stateName}' has a timeout of ${JSON.stringify(seconds)}: it must be a whole number of seconds from 1 to ${QUOTAS.taskTimeoutSeconds}.`,
     { terminal: true },
   );
 }

@@ -5,6 +5,7 @@ import {
   type CountedState,
   checkExecutionName,
   checkStateData,
+  checkTaskTimeout,
   historyEventsFor,
   historyLimitReached,
   integrationError,
@@ -117,19 +118,6 @@ function forTheLibrary<T extends { States: Record<string, TaskState | CountedSta
     }),
   );
   return { ...definition, States };
-}
-
-/** A callback task's timeout: a positive whole number of seconds, or the execution fails as on AWS. */
-function timeoutSecondsOf(state: TaskState, rawInput: unknown): number {
-  if (state.TimeoutSeconds !== undefined) return state.TimeoutSeconds;
-  if (!state.TimeoutSecondsPath) return 99_999_999;
-  const seconds = readPath(rawInput, state.TimeoutSecondsPath);
-  if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 1) return seconds;
-  throw new StatesError(
-    'States.Runtime',
-    `The value of TimeoutSecondsPath ${state.TimeoutSecondsPath} is not a positive integer: ${JSON.stringify(seconds)}`,
-    { terminal: true },
-  );
 }
 
 /** Resolves the simple reference paths our ASL uses (`$.a.b`) against a state's input. */
@@ -502,7 +490,11 @@ export class LocalStepFunctions {
     );
     if (!token)
       throw new StatesError('States.Runtime', 'waitForTaskToken task has no $$.Task.Token in its Payload');
-    const timeoutSeconds = timeoutSecondsOf(state, rawInput);
+    const timeoutSeconds = checkTaskTimeout(
+      stateName,
+      state.TimeoutSeconds ??
+        (state.TimeoutSecondsPath ? readPath(rawInput, state.TimeoutSecondsPath) : QUOTAS.taskTimeoutSeconds),
+    );
     return new Promise((resolve, reject) => {
       const cancelTimer = this.options.clock.at(
         new Date(this.options.clock.now().getTime() + timeoutSeconds * 1000),

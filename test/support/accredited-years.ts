@@ -2,7 +2,7 @@ import { expect, vi } from 'vitest';
 import { termlyReports } from '../../functions/domain/accredited-years.js';
 import { programmeById } from '../../functions/programmes/index.js';
 import type { LocalSystem } from '../../infra/local/system.js';
-import { linkIn, waitForState } from './local-system.js';
+import { linkIn } from './local-system.js';
 import { expectAccredited, post, programmeCohort, readyForDayOne, throughToAssessment } from './programme.js';
 
 /** Drives an accredited lead through the years after accreditation, by the links in their emails. */
@@ -44,16 +44,17 @@ export function accreditedYearsExecutions(system: LocalSystem, participantId: st
 
 /** Waits until the lead's newest accredited-years execution is parked in `state`; returns it. */
 export async function parkedIn(system: LocalSystem, participantId: string, state: string) {
-  const execution = await vi.waitFor(
+  // The newest execution at each look: one may hand over to the next while this waits.
+  return vi.waitFor(
     () => {
       const newest = accreditedYearsExecutions(system, participantId).at(-1);
-      if (newest?.status !== 'RUNNING') throw new Error(`No running accredited-years execution`);
+      if (newest?.status !== 'RUNNING') throw new Error('No running accredited-years execution');
+      if (newest.parked?.state !== state)
+        throw new Error(`${newest.name} is at ${newest.statesEntered.at(-1)}, not waiting at ${state}`);
       return newest;
     },
     { timeout: 10_000, interval: 20 },
   );
-  await waitForState(system, execution.executionArn, state);
-  return accreditedYearsExecutions(system, participantId).at(-1) ?? execution;
 }
 
 /** What a lead types into a termly report. */

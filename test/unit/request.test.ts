@@ -4,12 +4,12 @@ import {
   hashLinkSecret,
   isExpired,
   LinkSecret,
-  MAX_WAIT_SECONDS,
   newLinkSecret,
   newRequest,
+  nextChaseAt,
   nextReminderAt,
   type Request,
-  secondsUntilNextChase,
+  secondsUntil,
 } from '../../functions/domain/request.js';
 
 const created = new Date('2026-03-02T09:00:00.000Z');
@@ -58,7 +58,10 @@ describe('nextReminderAt', () => {
   });
 });
 
-describe('secondsUntilNextChase', () => {
+/** How long a wait on the request sleeps from `now`: until it next needs chasing. */
+const secondsUntilNextChase = (r: Request, now: Date) => secondsUntil(nextChaseAt(r, now), now);
+
+describe('nextChaseAt, as a wait in seconds', () => {
   it('waits until the first reminder is due', () => {
     expect(secondsUntilNextChase(request(), created)).toBe(4 * 86_400);
     expect(secondsUntilNextChase(request(), at('2026-03-02T10:00:00.000Z'))).toBe(4 * 86_400 - 3_600);
@@ -81,28 +84,30 @@ describe('secondsUntilNextChase', () => {
     expect(secondsUntilNextChase(moved, created)).toBe(86_400);
   });
 
-  it('never waits more than 7 days in one go', () => {
-    expect(MAX_WAIT_SECONDS).toBe(604_800);
+  it('sleeps until the next rung however far off it is: no weekly look', () => {
     const long = newRequest(
       { requestId: 'commitment-p-abc', kind: 'commitment', participantId: 'p-abc', recipient: recipient },
       { reminderAfterDays: [20], expiresAfterDays: 30 },
       created,
     );
-    expect(secondsUntilNextChase(long, created)).toBe(604_800);
-    expect(secondsUntilNextChase(long, at('2026-03-15T09:00:00.000Z'))).toBe(604_800);
-    expect(secondsUntilNextChase(long, at('2026-03-20T09:00:00.000Z'))).toBe(2 * 86_400);
+    expect(secondsUntilNextChase(long, created)).toBe(20 * 86_400);
+    expect(secondsUntilNextChase(long, at('2026-03-15T09:00:00.000Z'))).toBe(7 * 86_400);
+    expect(secondsUntilNextChase({ ...long, remindersSent: 1 }, at('2026-03-22T09:00:00.000Z'))).toBe(
+      10 * 86_400,
+    );
   });
 
   it('rounds part-seconds up, so it never wakes just before the moment', () => {
     expect(secondsUntilNextChase(request(), at('2026-03-06T08:59:58.500Z'))).toBe(2);
   });
 
-  it('wakes at the due date of an ask that stays open past it, then waits for the person, a week at a time', () => {
+  it('wakes at the due date of an ask that stays open past it, then sleeps until it expires', () => {
     const due = '2026-03-04T17:00:00.000Z';
-    const cohortLeads = request({ dueAt: due, reminderAfterDays: [], expiresAt: '2027-03-04T17:00:00.000Z' });
+    const expires = '2027-03-04T17:00:00.000Z';
+    const cohortLeads = request({ dueAt: due, reminderAfterDays: [], expiresAt: expires });
     expect(secondsUntilNextChase(cohortLeads, created)).toBe(2 * 86_400 + 8 * 3_600);
-    expect(secondsUntilNextChase(cohortLeads, at(due))).toBe(MAX_WAIT_SECONDS);
-    expect(secondsUntilNextChase(cohortLeads, at('2026-03-05T09:00:00.000Z'))).toBe(MAX_WAIT_SECONDS);
+    expect(nextChaseAt(cohortLeads, at(due)).toISOString()).toBe(expires);
+    expect(nextChaseAt(cohortLeads, at('2026-03-05T09:00:00.000Z')).toISOString()).toBe(expires);
   });
 
   it('waits at least 1 second when the moment is now or already past', () => {

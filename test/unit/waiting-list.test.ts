@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { Cohort } from '../../functions/domain/programme.js';
 import type { Request } from '../../functions/domain/request.js';
 import { DAY } from '../../functions/domain/time.js';
-import { planInvitations, type WaitingListEntry } from '../../functions/domain/waiting-list.js';
+import {
+  invitationsCloseAt,
+  planInvitations,
+  type WaitingListEntry,
+} from '../../functions/domain/waiting-list.js';
 import { pdLeadSchedule } from '../../infra/local/demo-schedule.js';
 
 /** What a cohort's invitations do next, decided from one read. */
@@ -94,11 +98,16 @@ describe('planInvitations', () => {
     expect(started).toMatchObject({ next: 'closed', invite: [] });
   });
 
-  it('with a place free and nobody waiting, it waits on the list (a week at most)', () => {
+  it('with a place free and nobody waiting, it waits on the list until the cohort starts (someone joining wakes it)', () => {
     expect(plan([entry(1, { status: 'enrolled' })], [], 1)).toMatchObject({
       next: 'wait',
       waitingOn: 'waiting-list',
-      waitSeconds: 7 * 86_400,
+      waitSeconds: (invitationsCloseAt(cohort).getTime() - NOW.getTime()) / 1000,
     });
+  });
+
+  it('with invitations open, it sleeps until the first of them is due', () => {
+    const open = plan([invited(1, iso(5)), invited(2, iso(3))], [offer(1), offer(2, { expiresAt: iso(3) })]);
+    expect(open).toMatchObject({ next: 'wait', waitingOn: 'invitations', waitSeconds: 3 * 86_400 });
   });
 });

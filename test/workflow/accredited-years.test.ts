@@ -175,8 +175,8 @@ describe('the accredited years', () => {
       expect(execution.status).toBe('SUCCEEDED');
       expect(execution.statesEntered.at(-1)).toBe('HandedOverToNextExecution');
       const days = ((execution.stopDate?.getTime() ?? 0) - execution.startDate.getTime()) / DAY;
-      expect(days).toBeGreaterThanOrEqual(HAND_OVER_AFTER_DAYS);
-      expect(days).toBeLessThan(365);
+      // At its last look before a wait would run past its hand-over instant, so never near a year.
+      expect(days).toBeLessThanOrEqual(HAND_OVER_AFTER_DAYS + 1);
     }
     expect((await recordedExecution(system, lead.participantId)).name).toBe(executions.at(-1)?.name);
     // And nothing was asked twice across the hand-overs.

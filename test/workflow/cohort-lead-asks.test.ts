@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_WAIT_SECONDS } from '../../functions/domain/request.js';
 import {
   addDays,
   DAY,
@@ -95,8 +94,14 @@ describe("the cohort lead's asks", () => {
     const overdue = /^Overdue from the cohort lead: the attendance register for Development day 1/;
     await mail.waitForEmail(admin, overdue);
     await system.stepFunctions.settled();
-    // Past due, both executions wait for the cohort lead (a week at a time), not a poll.
-    for (const who of [asha, ben]) expect(parked(who.executionArn)?.timeoutSeconds).toBe(MAX_WAIT_SECONDS);
+    // Past due, both executions wait for the cohort lead (whose answer wakes them): not a poll and not a
+    // weekly look, but asleep until the next thing due, day 2's joining instructions.
+    const day2Joining = addDays(londonTime(cohort.schedule['day-2'].starts), -14);
+    for (const who of [asha, ben]) {
+      const wait = parked(who.executionArn);
+      const ends = (wait?.since.getTime() ?? 0) + (wait?.timeoutSeconds ?? 0) * SECOND;
+      expect(Math.abs(ends - day2Joining.getTime())).toBeLessThan(SECOND);
+    }
     system.clock.advance(7 * DAY);
     await system.stepFunctions.settled();
     expect((await mail.emailsTo(admin)).filter((e) => overdue.test(e.subject))).toHaveLength(1);

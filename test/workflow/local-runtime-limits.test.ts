@@ -196,42 +196,59 @@ describe('a year per Standard execution', () => {
   });
 });
 
-describe('callback task timeouts, on the local clock', () => {
-  /** Waits as long as its input's `waitSeconds` says; what `ErrorEquals` catches ends at `Caught`. */
-  const waitsFromInput = (sfn: LocalStepFunctions, ErrorEquals: string[]) =>
+describe("a task's timeout", () => {
+  /** A callback task whose TimeoutSeconds comes from the input, with a Catch that States.Runtime passes by. */
+  const timedBy = (sfn: LocalStepFunctions) =>
     machine(sfn, {
       Wait: waitForAnswer({
-        TimeoutSecondsPath: '$.waitSeconds',
         TimeoutSeconds: undefined,
-        Catch: [{ ErrorEquals, Next: 'Caught' }],
+        TimeoutSecondsPath: '$.waitSeconds',
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
         End: true,
       }),
-      Caught: { Type: 'Pass', End: true },
+      Caught: { Type: 'Succeed' },
     });
 
-  it('a wait longer than Node can time (about 24.8 days) waits its whole timeout, then States.Timeout', async () => {
+  it('waits as long as TimeoutSecondsPath says, up to 99,999,999 seconds', async () => {
     const sfn = runtime();
-    const arn = waitsFromInput(sfn, ['States.Timeout']);
-    const execution = sfn.startExecution(arn, 'two-months', JSON.stringify({ waitSeconds: 60 * 86_400 }));
+    const arn = timedBy(sfn);
+    const longest = sfn.startExecution(arn, 'longest', JSON.stringify({ waitSeconds: 99_999_999 }));
+    const yearLong = sfn.startExecution(arn, 'year-long', JSON.stringify({ waitSeconds: 300 * 86_400 }));
     await sfn.settled();
-    clock.advance(59 * DAY);
+    expect(longest.parked).toMatchObject({ state: 'Wait', timeoutSeconds: 99_999_999 });
+    expect(yearLong.parked).toMatchObject({ state: 'Wait', timeoutSeconds: 300 * 86_400 });
+    // Timed on the local clock, not on a real-time timer longer than Node can arm (which fires at once).
+    await new Promise((done) => setTimeout(done, 50));
+    clock.advance(299 * DAY);
     await sfn.settled();
-    expect(execution.parked?.state).toBe('Wait');
+    expect(yearLong.status).toBe('RUNNING');
     clock.advance(2 * DAY);
-    expect((await finished(sfn, execution.executionArn)).statesEntered).toEqual(['Wait', 'Caught']);
+    await yearLong.done;
+    expect(yearLong.statesEntered).toEqual(['Wait', 'Caught']);
+    expect(longest.status).toBe('RUNNING');
   });
 
-  it('a TimeoutSecondsPath that is not a positive whole number fails the execution with States.Runtime', async () => {
-    const sfn = runtime();
-    const arn = waitsFromInput(sfn, ['States.ALL']);
-    for (const waitSeconds of [0, 1.5, 'soon']) {
-      const started = sfn.startExecution(arn, undefined, JSON.stringify({ waitSeconds }));
-      expect(await finished(sfn, started.executionArn), String(waitSeconds)).toMatchObject({
+  it.each([
+    ['over the quota', 100_000_000],
+    ['zero', 0],
+    ['a fraction', 1.5],
+    ['not a number', '60'],
+  ])(
+    'fails the execution with States.Runtime, which States.ALL does not catch, given %s',
+    async (_, waitSeconds) => {
+      const sfn = runtime();
+      const execution = await finished(
+        sfn,
+        sfn.startExecution(timedBy(sfn), undefined, JSON.stringify({ waitSeconds })).executionArn,
+      );
+      expect(execution).toMatchObject({
         status: 'FAILED',
         error: 'States.Runtime',
+        cause: expect.stringContaining('from 1 to 99999999'),
       });
-    }
-  });
+      expect(execution.statesEntered).toEqual(['Wait']);
+    },
+  );
 });
 
 describe('256 KB payloads', () => {

@@ -111,9 +111,9 @@ beforeAll(async () => {
   // Task tokens, as the waits park them on the record and on requests.
   const { participants, requests } = system.dependencies.store;
   const saveWaitToken = participants.saveWaitToken.bind(participants);
-  vi.spyOn(participants, 'saveWaitToken').mockImplementation((id, token, revision) => {
+  vi.spyOn(participants, 'saveWaitToken').mockImplementation((id, token, revision, waiting) => {
     taskTokens.add(token);
-    return saveWaitToken(id, token, revision);
+    return saveWaitToken(id, token, revision, waiting);
   });
   const saveTaskToken = requests.saveTaskToken.bind(requests);
   vi.spyOn(requests, 'saveTaskToken').mockImplementation((id, token) => {

@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { certificateStore } from '../../functions/accreditation/certificate-store.js';
-import { MAX_WAIT_SECONDS } from '../../functions/domain/request.js';
 import { DAY, formatLondon, londonTime } from '../../functions/domain/time.js';
 import { advanceProgramme } from '../../functions/lifecycle/advance-programme.js';
 import type { LocalSystem } from '../../infra/local/system.js';
@@ -23,6 +22,7 @@ import {
   interimAnswers,
   joiningInstructions,
   lead,
+  MINUTE,
   post,
   programmeCohort,
   readyForDayOne,
@@ -184,7 +184,7 @@ describe('the programme phase', () => {
     const cohort = await programmeCohort(system, 'programme-late');
     const { who, brief } = await atInterimTask(cohort, 'late@school.test');
 
-    advanceTo(system, cohort.schedule['interim-task'].deadline, -7 * DAY);
+    advanceTo(system, cohort.schedule['interim-task'].deadline, -7 * DAY + MINUTE);
     await mailbox(system).waitForEmail(who.participant, /^Reminder: Please submit your Interim task/);
     await waitForState(system, who.executionArn, 'AtTask');
     advanceTo(system, cohort.schedule['interim-task'].deadline);
@@ -192,7 +192,9 @@ describe('the programme phase', () => {
     await mailbox(system).waitForEmail(admin, /Missed deadline for Interim task: Asha Patel/);
     expect((await fetch(linkIn(brief))).status).toBe(410);
     await waitForState(system, who.executionArn, 'AtTask');
-    // Past its deadline the ask waits for the admin: the execution looks again in a week, not every second.
+    // Past its deadline the ask waits for the admin, whose extension or withdrawal wakes it: the execution
+    // neither polls nor looks weekly, but sleeps until the next thing due: day 2 (whose joining instructions
+    // went with the task) ends, and its register is asked for.
     const pastDeadline = await advanceProgramme(
       {
         participantId: who.participantId,
@@ -200,7 +202,13 @@ describe('the programme phase', () => {
       },
       system.dependencies,
     );
-    expect(pastDeadline).toMatchObject({ next: 'wait', kind: 'task', waitSeconds: MAX_WAIT_SECONDS });
+    const day2Ends = londonTime(cohort.schedule['day-2'].ends).getTime();
+    expect(pastDeadline).toMatchObject({
+      next: 'wait',
+      kind: 'task',
+      waitSeconds: Math.ceil((day2Ends - system.clock.now().getTime()) / 1000),
+    });
+    expect((pastDeadline as { waitSeconds: number }).waitSeconds).toBeGreaterThan(7 * 86_400);
 
     // Without moving the clock: the extension wakes the wait, which emails the new deadline at once.
     const until = daysFromNow(10, '17:00', system.clock.now());
@@ -346,6 +354,36 @@ describe('the programme phase', () => {
     expect(calendarIn(changed)).toContain(`UID:${uid}`);
     expect(calendarIn(changed)).toContain('SEQUENCE:1');
     expect(calendarIn(first)).toContain('SEQUENCE:0');
+  });
+
+  it('a day moved earlier is honoured without a weekly look: the moved date wakes the wait, which re-plans to it', async () => {
+    const cohort = await programmeCohort(system, 'programme-brought-forward');
+    const who = await readyForDayOne(system, cohort.cohortId, 'brought-forward@school.test');
+    // Day 1 is a month off: the wait sleeps until its joining instructions are due, 16 days from now.
+    const wakesAt = () => {
+      const wait = system.stepFunctions.describeExecution(who.executionArn).parked;
+      return (wait?.since.getTime() ?? 0) + (wait?.timeoutSeconds ?? 0) * 1000;
+    };
+    const firstJoining = londonTime(cohort.schedule['day-1'].starts).getTime() - 14 * DAY;
+    expect(Math.abs(wakesAt() - firstJoining)).toBeLessThan(1000);
+
+    const starts = daysFromNow(18, '18:00', system.clock.now());
+    const moved = await system.admin({
+      command: 'change-date',
+      cohortId: cohort.cohortId,
+      stepId: 'day-1',
+      schedule: { starts, ends: daysFromNow(19, '16:00', system.clock.now()), venue: 'York Racecourse' },
+    });
+    expect(moved).toMatchObject({ waitsWoken: 1, notWoken: [] });
+    await system.stepFunctions.settled();
+    const newJoining = londonTime(starts).getTime() - 14 * DAY;
+    expect(Math.abs(wakesAt() - newJoining)).toBeLessThan(1000);
+
+    // Four days on, well before the old wait would have ended, the invite for the new date goes out.
+    advanceTo(system, starts, -14 * DAY + MINUTE);
+    const invite = await mailbox(system).waitForEmail(who.participant, /^Development day 1, /);
+    expect(invite.subject).toContain('York Racecourse');
+    await waitForState(system, who.executionArn, 'AtDevelopmentDay');
   });
 
   it('a day moved before invitations go out: the first invite is new, and only a later move says Changed', async () => {
