@@ -1,10 +1,9 @@
 import { CommitmentAnswer, type CommitmentFormValues, toCommitment } from '../domain/commitment.js';
-import type { Request } from '../domain/request.js';
 import { existingCommitment } from '../lifecycle/advance-commitment.js';
-import { loadParticipant } from '../lifecycle/participant.js';
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
-import type { RequestForm } from './form.js';
+import type { Asked, RequestForm } from './form.js';
+import { participantAsked } from './form-parts.js';
 import {
   alreadyAnsweredPage,
   alreadyRecordedPage,
@@ -15,8 +14,8 @@ import {
 
 const fields: (keyof CommitmentFormValues)[] = ['decision', 'signedBy', 'role', 'agree', 'reason'];
 
-async function context(request: Request, deps: Dependencies) {
-  const participant = await loadParticipant(deps.store, request.participantId ?? '');
+async function context(request: Asked, deps: Dependencies) {
+  const participant = await participantAsked(request, deps);
   return { participant, programme: programmeById(participant.programmeId) };
 }
 
@@ -48,7 +47,7 @@ export const commitmentForm: RequestForm = {
       textVersion: programme.commitment.textVersion,
       ...evidence,
     });
-    const answered = await deps.store.requests.answer(request.requestId, commitment, now);
+    const answered = await deps.store.requests.answer(request, commitment, now, request.replayKey);
     if (!answered) return expiredLinkPage();
     await deps.store.participants.recordCommitment(participant.participantId, commitment);
     if (answered.taskToken)

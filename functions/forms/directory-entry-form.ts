@@ -8,7 +8,7 @@ import type { Request } from '../domain/request.js';
 import { formatLondonDate } from '../domain/time.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
-import type { FormValues, RequestForm } from './form.js';
+import type { Asked, FormValues, RequestForm } from './form.js';
 import {
   fieldErrors,
   formPage,
@@ -64,7 +64,7 @@ const Entry = z.object({
   }),
 });
 
-async function context(request: Request, deps: Dependencies) {
+async function context(request: Asked, deps: Dependencies) {
   const { participant, programme } = await participantContext(request, deps);
   const entry = await deps.store.directory.get(participant.participantId);
   return { participant, programme, entry };

@@ -21,6 +21,7 @@ import {
   type FormRegistry,
   type FormValues,
   followLink,
+  type LinkState,
   postIdempotencyKey,
   type Visit,
 } from './form.js';
@@ -85,14 +86,24 @@ async function show(secret: string, visit: Visit, deps: Dependencies): Promise<A
   return forms[link.request.kind].show(link.request, deps, visit);
 }
 
-/** POST: the form validates and records; a link that closed meanwhile gets its friendly page. */
+/** A post, with its link followed once and the key it is noted and kept under. */
+interface KeyedAnswer extends Omit<PostedAnswer, 'body'> {
+  link: Exclude<LinkState, { state: 'unknown' }>;
+  values: FormValues;
+  idempotencyKey: string;
+}
+
+/**
+ * POST: the form validates and records, deciding from the link's one read of the request and whom it is
+ * about; a link that closed meanwhile gets its friendly page.
+ */
 async function answer(
-  { secret, values, evidence, visit }: Omit<PostedAnswer, 'body'> & { values: FormValues },
+  { secret, link, values, evidence, visit, idempotencyKey }: KeyedAnswer,
   deps: Dependencies,
 ): Promise<APIGatewayProxyResult> {
-  const link = await followLink(secret, deps);
   if (link.state !== 'open') return closedLinkPage(link, forms, deps);
-  const result = await forms[link.request.kind].answer(link.request, values, evidence, deps, visit);
+  const asked = { ...link.request, replayKey: idempotencyKey };
+  const result = await forms[asked.kind].answer(asked, values, evidence, deps, visit);
   if (result.statusCode !== 409 && result.statusCode !== 410) return result;
   // The store refused the answer: if the participant was withdrawn meanwhile, that is what to say.
   const now = await followLink(secret, deps);
@@ -119,20 +130,18 @@ const withHeaders = (result: APIGatewayProxyResult, headers: Record<string, stri
 });
 
 export function formsHandler(dependencies: () => Dependencies = lambdaDependencies) {
-  type KeyedAnswer = Parameters<typeof answer>[0] & { idempotencyKey: string; requestId: string };
   const config = replayConfig();
   let answerOnce: ((posted: KeyedAnswer) => Promise<APIGatewayProxyResult>) | undefined;
   const answerIdempotently = async ({ secret, body, evidence, visit }: PostedAnswer, context: Context) => {
     const deps = dependencies();
     config.registerLambdaContext(context);
     // Only a recorded answer is kept for replay: a page of errors is thrown past the idempotency record
-    // (so it is not stored), and a later post of the same body is judged afresh.
+    // (so it is not stored), and a later post of the same body is judged afresh. Its key was noted on the
+    // request by the write that answered it, so no stored page is left that erasure cannot find.
     answerOnce ??= makeIdempotent(
       async (posted: KeyedAnswer) => {
         const result = await answer(posted, deps);
         if (result.statusCode !== 200) throw new NotRecorded(result);
-        // Noted before the page is stored, so no stored page is left that erasure cannot find.
-        await deps.store.requests.noteReplay(posted.requestId, posted.idempotencyKey);
         return result;
       },
       { persistenceStore: deps.formReplays, config, keyPrefix: REPLAY_KEY_PREFIX },
@@ -143,11 +152,11 @@ export function formsHandler(dependencies: () => Dependencies = lambdaDependenci
     const values = readFormBody(body, await forms[link.request.kind].fields(link.request, deps));
     const keyed = {
       secret,
+      link,
       values,
       evidence,
       visit,
       idempotencyKey: postIdempotencyKey(secret, values),
-      requestId: link.request.requestId,
     };
     for (let attempt = 1; ; attempt++) {
       try {

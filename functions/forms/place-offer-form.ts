@@ -71,9 +71,10 @@ export const placeOfferForm: RequestForm = {
       return invitationPage(request, deps, { decision: 'Choose whether you want the place' });
     const now = deps.clock.now();
     const answered = await deps.store.requests.answer(
-      request.requestId,
+      request,
       { answeredAt: now.toISOString(), answeredBy: request.recipient.name, invitation: decision.data },
       now,
+      request.replayKey,
     );
     if (!answered) return expiredInvitationPage();
     const { cohort, entry } = await context(request, deps);
