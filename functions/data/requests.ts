@@ -151,16 +151,16 @@ export class RequestItems {
    * running at that instant); undefined if it was already answered or had expired, or is about a
    * participant who has been withdrawn. (That last is a look before the write: the participant's own
    * record refuses their outcomes atomically, see `participants.recordStepOutcome`.) The request as read
-   * says whom it is about, so only that participant is looked at; `replayKey`, the key of the post being
-   * answered, is noted in the same write (its replay page is found by it, and forgotten with the person).
+   * says whom it is about, so only that participant is looked at; if it comes with the key of the post
+   * answering it (`replayKey`), the key is noted in the same write, so the post's replay page can be found
+   * (and forgotten with the person's data).
    */
   async answer(
-    request: Pick<Request, 'requestId' | 'participantId'>,
+    request: Pick<Request, 'requestId' | 'participantId'> & { replayKey?: string | undefined },
     answer: NonNullable<Request['answer']>,
     now: Date,
-    replayKey?: string,
   ): Promise<Request | undefined> {
-    const about = request.participantId;
+    const { participantId: about, replayKey } = request;
     if (about && (await this.participants.get(about))?.withdrawal) return undefined;
     const replay = replayKey ? { ':none': [], ':key': [replayKey] } : {};
     const answered = await this.table.updateReturning(

@@ -47,7 +47,7 @@ export const commitmentForm: RequestForm = {
       textVersion: programme.commitment.textVersion,
       ...evidence,
     });
-    const answered = await deps.store.requests.answer(request, commitment, now, request.replayKey);
+    const answered = await deps.store.requests.answer(request, commitment, now);
     if (!answered) return expiredLinkPage();
     await deps.store.participants.recordCommitment(participant.participantId, commitment);
     if (answered.taskToken)

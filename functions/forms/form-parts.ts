@@ -123,7 +123,7 @@ export async function recordAnswer(
   const recorded = written.filter((p) => p !== false);
   const { replayKey } = request;
   const by = { answeredAt: now.toISOString(), answeredBy: request.recipient.name };
-  const answered = await deps.store.requests.answer(request, by, now, replayKey);
+  const answered = await deps.store.requests.answer(request, by, now);
   // Closed meanwhile, yet this post recorded the answer: its page will be kept, so its key is noted.
   if (!answered && replayKey && recorded.length > 0)
     await deps.store.requests.noteReplay(request.requestId, replayKey);

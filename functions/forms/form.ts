@@ -44,6 +44,11 @@ export interface Visit {
  * (the first answer wins), then wakes whichever executions wait for it.
  */
 export interface RequestForm {
+  /**
+   * Each post does again what it says (the directory entry: saved as posted), rather than answering the
+   * request once: a repeated post is simply done again, so no page is kept to replay.
+   */
+  repeatable?: true;
   /** The fields this form reads from a posted body; anything else is ignored. */
   fields(request: Asked, deps: Dependencies): Promise<string[]>;
   show(request: Asked, deps: Dependencies, visit?: Visit): Promise<APIGatewayProxyResult>;

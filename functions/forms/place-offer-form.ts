@@ -74,7 +74,6 @@ export const placeOfferForm: RequestForm = {
       request,
       { answeredAt: now.toISOString(), answeredBy: request.recipient.name, invitation: decision.data },
       now,
-      request.replayKey,
     );
     if (!answered) return expiredInvitationPage();
     const { cohort, entry } = await context(request, deps);
