@@ -60,7 +60,9 @@ export function sesMailer({ ses, from, configurationSet, persistenceStore }: Ses
   /** Claims the key; false if it was claimed already (the email went). */
   async function claim(key: { idempotencyKey: string }): Promise<boolean> {
     try {
-      await records().saveInProgress(key);
+      // In progress for the whole window (not the invocation's time, after which Powertools lets a key be
+      // claimed again): only a release frees it.
+      await records().saveInProgress(key, IDEMPOTENCY_WINDOW_SECONDS * 1000);
       return true;
     } catch (error) {
       if (error instanceof IdempotencyItemAlreadyExistsError) return false;
