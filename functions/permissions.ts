@@ -3,6 +3,7 @@ import type { entryPoints, workflowTasks } from './catalog.js';
 export type FunctionName = keyof typeof workflowTasks | keyof typeof entryPoints;
 
 type S3Action = 'GetObject' | 'PutObject' | 'DeleteObject' | 'ListBucket';
+type IdempotencyAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 
 /** What a function's code calls on AWS, by resource. CDK grants exactly this and nothing more. */
 export interface Permissions {
@@ -12,10 +13,12 @@ export interface Permissions {
   queryGsi1?: true;
   /** Query on the table's GSI2: who waits on whom, by stage (and Maths Hub). */
   queryGsi2?: true;
-  /** Powertools idempotency records (get, put, update, delete): whoever emails, publishes or replays a post. */
-  idempotency?: true;
-  /** DeleteItem only on the idempotency records: erasing a person forgets the replay pages of their answers. */
-  forgetsReplays?: true;
+  /**
+   * On the idempotency records: Powertools' own wrapper gets, puts, updates and deletes them (publishing an
+   * alert once); an email's claim is put, and released (deleted) if the send failed; a form answer's replay
+   * page is updated in and got back; erasing a person deletes the replay pages of their answers.
+   */
+  idempotency?: IdempotencyAction[];
   /** SES SendEmail and SendRawEmail (invites are raw), as our identity through our configuration set. */
   email?: true;
   /** On both state machines; DescribeExecution and StopExecution on their executions. */
@@ -32,8 +35,10 @@ export interface Permissions {
   milestones?: true;
 }
 
-/** Every email is sent once: through Powertools idempotency. */
-const emails = { idempotency: true, email: true } as const;
+/** Every email is sent once: its claim is put before it goes, and deleted only if it failed. */
+const emails: Permissions = { idempotency: ['PutItem', 'DeleteItem'], email: true };
+/** Every action on the idempotency records: Powertools' own wrapper, or emails and replay pages together. */
+const allIdempotency: IdempotencyAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
 /** Hands an answer or a change to a waiting execution. */
 const wakes: Permissions['workflows'] = ['SendTaskSuccess'];
 
@@ -58,6 +63,8 @@ export const permissions: Record<FunctionName, Permissions> = {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     queryGsi1: true,
     ...emails,
+    // Emails, and the replay pages of answers, kept (updated in) and got back.
+    idempotency: allIdempotency,
     // Accepting a place offered from a waiting list enrols, which starts the lifecycle.
     workflows: ['StartExecution', 'SendTaskSuccess'],
     uploads: ['GetObject', 'PutObject', 'ListBucket'],
@@ -87,7 +94,7 @@ export const permissions: Record<FunctionName, Permissions> = {
   Reconcile: {
     table: ['GetItem'],
     queryGsi1: true,
-    idempotency: true,
+    idempotency: allIdempotency,
     workflows: ['DescribeExecution'],
     alerts: true,
   },
@@ -97,7 +104,8 @@ export const permissions: Record<FunctionName, Permissions> = {
   Retention: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     queryGsi1: true,
-    forgetsReplays: true,
+    // Erasing a person forgets the replay pages of their answers.
+    idempotency: ['DeleteItem'],
     workflows: ['DescribeExecution', 'StopExecution'],
     uploads: ['ListBucket', 'DeleteObject'],
     certificates: ['DeleteObject'],
@@ -128,8 +136,7 @@ export function grantsOf(p: Permissions): Grant[] {
     ...on(['Accreditation'], 'dynamodb', p.table),
     ...on(['Accreditation/index/GSI1'], 'dynamodb', p.queryGsi1 && ['Query']),
     ...on(['Accreditation/index/GSI2'], 'dynamodb', p.queryGsi2 && ['Query']),
-    ...on(['Idempotency'], 'dynamodb', p.idempotency && ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
-    ...on(['Idempotency'], 'dynamodb', p.forgetsReplays && !p.idempotency ? ['DeleteItem'] : []),
+    ...on(['Idempotency'], 'dynamodb', p.idempotency),
     ...on(['email'], 'ses', p.email && ['SendEmail', 'SendRawEmail']),
     ...on(['ParticipantLifecycle', 'AccreditedYears', 'WaitingListInvitations'], 'states', p.workflows),
     ...on(['uploads/'], 's3', p.uploads),

@@ -62,7 +62,7 @@ export async function confirmApplication(request: Request, deps: Dependencies): 
     `${application.applicationId}#received`,
   );
   await deps.store.requests.answer(
-    request.requestId,
+    request,
     { answeredAt: now.toISOString(), answeredBy: request.recipient.name },
     now,
   );

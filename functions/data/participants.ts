@@ -131,24 +131,26 @@ export class ParticipantItems {
   /**
    * Records a step's outcome once (the first answer wins) and bumps the revision so a waiting
    * execution notices. `replace` lets a resubmission overwrite the previous attempt. A withdrawn
-   * participant's record takes no more outcomes: false, and nothing written.
+   * participant's record takes no more outcomes: false, and nothing written. Returns the record as
+   * written, whose `waitToken` is the wait parked at that instant: the one to wake, with no second read.
    */
-  recordStepOutcome(
+  async recordStepOutcome(
     participantId: string,
     stepId: string,
     outcome: StepOutcome,
     replace?: { attemptBelow: number },
-  ): Promise<boolean> {
+  ): Promise<Participant | false> {
     const condition = replace
       ? `${ON_THE_PROGRAMME} AND (attribute_not_exists(progress.#step) OR progress.#step.attempt < :attempt)`
       : `${ON_THE_PROGRAMME} AND attribute_not_exists(progress.#step)`;
-    return this.table.update(
+    const written = await this.table.updateReturning(
       keys.participant(participantId),
       'SET progress.#step = :outcome, revision = revision + :one',
       condition,
       { ':outcome': outcome, ':one': 1, ...(replace ? { ':attempt': replace.attemptBelow } : {}) },
       { '#step': stepId },
     );
+    return written ? Participant.parse(written) : false;
   }
 
   /**

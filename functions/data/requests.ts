@@ -2,6 +2,9 @@ import { Request } from '../domain/request.js';
 import type { ParticipantItems } from './participants.js';
 import { keys, type Table, ttlAfter } from './table.js';
 
+/** Adds `:key` to the keys of the replay pages noted on a request. */
+const NOTE_REPLAY = 'replays = list_append(if_not_exists(replays, :none), :key)';
+
 /** Requests: the asks the system makes of someone (commitment, attendance, task, feedback, …). */
 export class RequestItems {
   constructor(
@@ -78,13 +81,13 @@ export class RequestItems {
   }
 
   /**
-   * Notes the idempotency key of an answer posted to it, before its replay page is stored: so the page
-   * can be found and forgotten with the person's data.
+   * Notes the key of an answer posted to it whose answer was written without it (the request was closed
+   * meanwhile), before its replay page is stored: so the page can be found and forgotten with the person's data.
    */
   noteReplay(requestId: string, idempotencyKey: string): Promise<boolean> {
     return this.table.update(
       keys.request(requestId),
-      'SET replays = list_append(if_not_exists(replays, :none), :key)',
+      `SET ${NOTE_REPLAY}`,
       'attribute_exists(PK) AND NOT contains(replays, :one)',
       { ':none': [], ':key': [idempotencyKey], ':one': idempotencyKey },
     );
@@ -147,20 +150,24 @@ export class RequestItems {
    * Answers an open, unexpired request, returning it as answered (with the token of whichever wait is
    * running at that instant); undefined if it was already answered or had expired, or is about a
    * participant who has been withdrawn. (That last is a look before the write: the participant's own
-   * record refuses their outcomes atomically, see `participants.recordStepOutcome`.)
+   * record refuses their outcomes atomically, see `participants.recordStepOutcome`.) The request as read
+   * says whom it is about, so only that participant is looked at; if it comes with the key of the post
+   * answering it (`replayKey`), the key is noted in the same write, so the post's replay page can be found
+   * (and forgotten with the person's data).
    */
   async answer(
-    requestId: string,
+    request: Pick<Request, 'requestId' | 'participantId'> & { replayKey?: string | undefined },
     answer: NonNullable<Request['answer']>,
     now: Date,
   ): Promise<Request | undefined> {
-    const about = (await this.get(requestId))?.participantId;
+    const { participantId: about, replayKey } = request;
     if (about && (await this.participants.get(about))?.withdrawal) return undefined;
+    const replay = replayKey ? { ':none': [], ':key': [replayKey] } : {};
     const answered = await this.table.updateReturning(
-      keys.request(requestId),
-      'SET #status = :answered, answer = :answer',
+      keys.request(request.requestId),
+      `SET #status = :answered, answer = :answer${replayKey ? `, ${NOTE_REPLAY}` : ''}`,
       '#status = :open AND expiresAt > :now',
-      { ':answered': 'answered', ':answer': answer, ':open': 'open', ':now': now.toISOString() },
+      { ':answered': 'answered', ':answer': answer, ':open': 'open', ':now': now.toISOString(), ...replay },
       { '#status': 'status' },
     );
     return answered && Request.parse(answered);

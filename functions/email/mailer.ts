@@ -1,20 +1,26 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyConfig, IdempotencyItemAlreadyExistsError } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { Context } from 'aws-lambda';
 import { IDEMPOTENCY_WINDOW_SECONDS } from '../shared/idempotency.js';
 import { METRIC } from '../shared/metric-names.js';
-import { metrics } from '../shared/observability.js';
+import { logger, metrics, withoutPersonalData } from '../shared/observability.js';
 import type { EmailMessage } from './message.js';
+
+/**
+ * Sent emails' records have a fixed key prefix, not the sending function's name: an email is the same
+ * email whichever function sends it, so none is sent twice by two.
+ */
+const SENT_EMAIL_KEY_PREFIX = 'email';
 
 export interface Mailer {
   /**
-   * Sends once per `idempotencyKey`: a retried Lambda that already sent this email gets the first
-   * result back instead of sending it again.
+   * Sends once per `idempotencyKey`: a retried Lambda that already sent this email sends nothing (false)
+   * instead of sending it again.
    */
-  send(message: EmailMessage, idempotencyKey: string): Promise<{ messageId: string }>;
-  /** Lets idempotency records expire with the invocation if the Lambda dies mid-send. */
+  send(message: EmailMessage, idempotencyKey: string): Promise<boolean>;
+  /** Bounds each send by the invocation's remaining time, so a send fails (and is released) rather than dying. */
   registerLambdaContext(context: Context): void;
 }
 
@@ -25,38 +31,88 @@ export interface SesMailerOptions {
   persistenceStore: BasePersistenceLayer;
 }
 
+/** Longest an SES call may take before it is abandoned (and its claim released): well inside a Lambda's time. */
+const SEND_TIMEOUT_MS = 20_000;
+
+/**
+ * One conditional put per email: the send claims its key (a Powertools idempotency record, put only if
+ * there is none), and the claim stays as the record that it went; only a send that failed releases it, so
+ * the step's retry sends it then. (Powertools' own wrapper writes twice: in progress, then completed.) A
+ * retry finding the claim sends nothing, however soon it comes. Left unsent: a send that failed whose
+ * release failed too (logged), an invocation killed during the SES call (bounded by the time it has
+ * left), or, if two invocations send the same email at once, the one whose send then failed.
+ */
 export function sesMailer({ ses, from, configurationSet, persistenceStore }: SesMailerOptions): Mailer {
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'idempotencyKey',
     expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
   });
-  const sendOnce = makeIdempotent(
-    async (request: { idempotencyKey: string; message: EmailMessage }) => {
-      const { message } = request;
-      const result = message.calendar
-        ? await ses.send(await rawEmailWithInvite(message, from, configurationSet))
-        : await ses.send(
-            new SendEmailCommand({
-              Source: from,
-              Destination: { ToAddresses: [message.to] },
-              Message: {
-                Subject: { Data: message.subject, Charset: 'UTF-8' },
-                Body: {
-                  Html: { Data: message.html, Charset: 'UTF-8' },
-                  Text: { Data: message.text, Charset: 'UTF-8' },
-                },
-              },
-              ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
-            }),
-          );
-      metrics.addMetric(METRIC.emailSent, MetricUnit.Count, 1);
-      return { messageId: result.MessageId ?? '' };
-    },
-    { persistenceStore, config },
-  );
+  // The layer is shared (the alert topic keys its own records): the prefix is set before each use.
+  const records = () => {
+    persistenceStore.configure({ config, keyPrefix: SENT_EMAIL_KEY_PREFIX });
+    return persistenceStore;
+  };
+  let context: Context | undefined;
+  const timeoutMs = () =>
+    Math.min(SEND_TIMEOUT_MS, (context?.getRemainingTimeInMillis() ?? Infinity) - 1_000);
+
+  /** Claims the key; false if it was claimed already (the email went). */
+  async function claim(key: { idempotencyKey: string }): Promise<boolean> {
+    try {
+      // In progress for the whole window (not the invocation's time, after which Powertools lets a key be
+      // claimed again): only a release frees it.
+      await records().saveInProgress(key, IDEMPOTENCY_WINDOW_SECONDS * 1000);
+      return true;
+    } catch (error) {
+      if (error instanceof IdempotencyItemAlreadyExistsError) return false;
+      throw error;
+    }
+  }
+
+  async function sendEmail(message: EmailMessage) {
+    const abortSignal = AbortSignal.timeout(Math.max(timeoutMs(), 1_000));
+    if (message.calendar)
+      return ses.send(await rawEmailWithInvite(message, from, configurationSet), { abortSignal });
+    return ses.send(
+      new SendEmailCommand({
+        Source: from,
+        Destination: { ToAddresses: [message.to] },
+        Message: {
+          Subject: { Data: message.subject, Charset: 'UTF-8' },
+          Body: {
+            Html: { Data: message.html, Charset: 'UTF-8' },
+            Text: { Data: message.text, Charset: 'UTF-8' },
+          },
+        },
+        ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
+      }),
+      { abortSignal },
+    );
+  }
+
   return {
-    send: (message, idempotencyKey) => sendOnce({ idempotencyKey, message }),
-    registerLambdaContext: (context) => config.registerLambdaContext(context),
+    async send(message, idempotencyKey) {
+      const key = { idempotencyKey };
+      if (!(await claim(key))) return false;
+      try {
+        await sendEmail(message);
+      } catch (error) {
+        await records()
+          .deleteRecord(key)
+          .catch((release) => {
+            logger.error(
+              'An email failed and its claim stays: it will not be retried',
+              withoutPersonalData(release),
+            );
+          });
+        throw error;
+      }
+      metrics.addMetric(METRIC.emailSent, MetricUnit.Count, 1);
+      return true;
+    },
+    registerLambdaContext(lambdaContext) {
+      context = lambdaContext;
+    },
   };
 }
 

@@ -1,10 +1,10 @@
 import type { Accreditation } from '../domain/programme.js';
-import type { Request } from '../domain/request.js';
 import type { Dependencies } from '../shared/dependencies.js';
+import type { Asked } from './form.js';
 import { participantContext, requestStepId } from './form-parts.js';
 
 /** An accredited lead's form (termly feedback, re-registration): the lead, their plan, and what is asked. */
-export async function accreditedContext(request: Request, deps: Dependencies) {
+export async function accreditedContext(request: Asked, deps: Dependencies) {
   const { participant, programme } = await participantContext(request, deps);
   const plan: Accreditation | undefined = programme.accreditation;
   if (!participant.accreditation || !plan)

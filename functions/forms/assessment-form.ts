@@ -4,7 +4,7 @@ import { dueBy, type Request } from '../domain/request.js';
 import { DAY, formatLondon, londonTime, toLondonLocal } from '../domain/time.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
-import type { FormValues, RequestForm } from './form.js';
+import type { Asked, FormValues, RequestForm } from './form.js';
 import {
   answersSection,
   fieldErrors,
@@ -71,7 +71,7 @@ const Assessment = (today: string) => {
   ]);
 };
 
-async function context(request: Request, deps: Dependencies) {
+async function context(request: Asked, deps: Dependencies) {
   const { participant, programme, attempt } = await participantContext(request, deps);
   const step = stepById(programme, requestStepId(request), 'assessment');
   const framework = stepById(programme, step.of, 'framework-submission');

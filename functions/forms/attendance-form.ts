@@ -97,7 +97,7 @@ export const attendanceForm: RequestForm = {
         ] as const,
     );
     const everyone = current.people.map((p) => p.participantId);
-    const recorded = await recordAnswer(request, marks, now, deps, everyone);
+    const recorded = (await recordAnswer(request, marks, now, deps, everyone)).map((p) => p.participantId);
     if (recorded.length === 0 && current.people.length > 0)
       return alreadyRecordedPage(`Attendance for ${current.day.title}`);
 

@@ -4,11 +4,10 @@ import {
   existingCommitment,
   toCommitment,
 } from '../domain/commitment.js';
-import type { Request } from '../domain/request.js';
-import { loadParticipant } from '../lifecycle/participant.js';
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
-import type { RequestForm } from './form.js';
+import type { Asked, RequestForm } from './form.js';
+import { participantAsked } from './form-parts.js';
 import {
   alreadyAnsweredPage,
   alreadyRecordedPage,
@@ -19,8 +18,8 @@ import {
 
 const fields: (keyof CommitmentFormValues)[] = ['decision', 'signedBy', 'role', 'agree', 'reason'];
 
-async function context(request: Request, deps: Dependencies) {
-  const participant = await loadParticipant(deps.store, request.participantId ?? '');
+async function context(request: Asked, deps: Dependencies) {
+  const participant = await participantAsked(request, deps);
   return { participant, programme: programmeById(participant.programmeId) };
 }
 
@@ -52,7 +51,7 @@ export const commitmentForm: RequestForm = {
       textVersion: programme.commitment.textVersion,
       ...evidence,
     });
-    const answered = await deps.store.requests.answer(request.requestId, commitment, now);
+    const answered = await deps.store.requests.answer(request, commitment, now);
     if (!answered) return expiredLinkPage();
     await deps.store.participants.recordCommitment(participant.participantId, commitment);
     if (answered.taskToken)

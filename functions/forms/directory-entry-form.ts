@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import { type DirectoryEntry, mayBeListed } from '../domain/directory.js';
@@ -8,7 +7,7 @@ import type { Request } from '../domain/request.js';
 import { formatLondonDate } from '../domain/time.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
-import type { FormValues, RequestForm } from './form.js';
+import type { Asked, FormValues, RequestForm } from './form.js';
 import {
   fieldErrors,
   formPage,
@@ -24,9 +23,8 @@ import { type FieldErrors, page } from './pages.js';
  * The accredited lead's entry in the public directory: whether they are listed, and what it shows.
  *
  * The exception to "the first answer wins": the lead may come back and change their entry, or leave the
- * directory, as often as they like while the link lasts, so the request is never marked answered. Each
- * page shown carries a fresh `pageId`, because the forms handler replays a POST with the same link and
- * values: without it, changing back to an earlier entry would replay that old answer instead of saving.
+ * directory, as often as they like while the link lasts, so the request is never marked answered, and
+ * every post saves what it says (changing back to an earlier entry saves it again).
  */
 
 const MAX_OFFER = 500;
@@ -64,7 +62,7 @@ const Entry = z.object({
   }),
 });
 
-async function context(request: Request, deps: Dependencies) {
+async function context(request: Asked, deps: Dependencies) {
   const { participant, programme } = await participantContext(request, deps);
   const entry = await deps.store.directory.get(participant.participantId);
   return { participant, programme, entry };
@@ -92,14 +90,13 @@ async function startingValues({ participant, entry }: Context, deps: Dependencie
 
 function entryPage(ctx: Context, request: Request, values: FormValues, errors: FieldErrors = {}) {
   const { participant, programme } = ctx;
-  const pageId = html`<input type="hidden" name="pageId" value="${randomUUID()}">`;
   return formPage(
     {
       title: 'Your entry in the directory of accredited leads',
       intro: html`<p>You are accredited: ${programme.name}, ${pathwayNames[participant.pathway]} pathway.</p>
 <p>The directory is public. You choose whether you are in it and what it shows: leave a box empty to keep it off your entry.</p>
 <p>You can change this with the same link until ${formatLondonDate(new Date(request.expiresAt))}.</p>`,
-      fields: html`${pageId}${radioGroup(
+      fields: html`${radioGroup(
         {
           name: 'listed',
           legend: 'Do you want to be listed in the directory?',
@@ -180,7 +177,8 @@ async function save(participant: Participant, entry: z.infer<typeof Entry>, deps
 }
 
 export const directoryEntryForm: RequestForm = {
-  fields: async () => [...fieldOrder, 'pageId'],
+  repeatable: true,
+  fields: async () => fieldOrder,
 
   async show(request, deps) {
     const ctx = await context(request, deps);

@@ -4,7 +4,7 @@ import { dueBy, type Request } from '../domain/request.js';
 import { formatLondon } from '../domain/time.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
-import type { FormValues, RequestForm } from './form.js';
+import type { Asked, FormValues, RequestForm } from './form.js';
 import {
   answersSection,
   fieldErrors,
@@ -21,7 +21,7 @@ import { alreadyRecordedPage, deadlinePassedPage, type FieldErrors, thankYouPage
 
 const MAX_FEEDBACK = 4000;
 
-async function context(request: Request, deps: Dependencies) {
+async function context(request: Asked, deps: Dependencies) {
   const { participant, programme } = await participantContext(request, deps);
   const step = stepById(programme, requestStepId(request), 'formative-feedback');
   const task = stepById(programme, step.on, 'task');

@@ -6,12 +6,12 @@ import type { Count, Programme, Prompt } from '../domain/programme.js';
 import { publicText } from '../domain/public-text.js';
 import type { Request } from '../domain/request.js';
 import { loadParticipant } from '../lifecycle/participant.js';
-import { wakeParticipant } from '../lifecycle/wake.js';
+import { wakeParticipant, wakeWaiting } from '../lifecycle/wake.js';
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import { DOWNLOAD_LINK_SECONDS } from '../shared/uploads.js';
-import type { FormValues } from './form.js';
+import type { Asked, FormValues } from './form.js';
 import {
   checked,
   describedBy,
@@ -76,9 +76,13 @@ export function fieldErrors(error: ZodError): FieldErrors {
   return errors;
 }
 
+/** The participant a request is about: as its link read them, or read now (a form called without a link). */
+export const participantAsked = (request: Asked, deps: Dependencies) =>
+  request.about ? Promise.resolve(request.about) : loadParticipant(deps.store, request.participantId ?? '');
+
 /** A participant's form: who it is for, their programme, and which attempt this is (a resubmission is 2). */
-export async function participantContext(request: Request, deps: Dependencies) {
-  const participant = await loadParticipant(deps.store, request.participantId ?? '');
+export async function participantContext(request: Asked, deps: Dependencies) {
+  const participant = await participantAsked(request, deps);
   return { participant, programme: programmeById(participant.programmeId), attempt: request.attempt ?? 1 };
 }
 
@@ -101,28 +105,36 @@ export const assessmentOf = (programme: Programme, stepId: string) =>
  * Records each participant's outcome (the first answer wins; a later attempt replaces an earlier one),
  * closes the request, then wakes the executions waiting on it. Every write is safe to repeat, so a retry
  * after a crash part-way still closes the request and wakes everyone (`wake` adds anyone whose outcome is
- * already on record). Returns whose outcome this answer recorded: the others were already recorded.
+ * already on record). Returns the records as this answer wrote them: the others' outcomes were already
+ * recorded. Each wait is woken from the record as written (its token), so nobody is read again.
  */
 export async function recordAnswer(
-  request: Request,
+  request: Asked,
   outcomes: readonly (readonly [participantId: string, outcome: StepOutcome])[],
   now: Date,
   deps: Dependencies,
   wake: string[] = outcomes.map(([id]) => id),
-): Promise<string[]> {
+): Promise<Participant[]> {
   const stepId = requestStepId(request);
   const attempt = request.attempt ?? 1;
   const replace = attempt > 1 ? { attemptBelow: attempt } : undefined;
-  const recorded = await Promise.all(
+  const written = await Promise.all(
     outcomes.map(([id, outcome]) => deps.store.participants.recordStepOutcome(id, stepId, outcome, replace)),
   );
-  await deps.store.requests.answer(
-    request.requestId,
-    { answeredAt: now.toISOString(), answeredBy: request.recipient.name },
-    now,
+  const recorded = written.filter((p) => p !== false);
+  const { replayKey } = request;
+  const by = { answeredAt: now.toISOString(), answeredBy: request.recipient.name };
+  const answered = await deps.store.requests.answer(request, by, now);
+  // Closed meanwhile, yet this post recorded the answer: its page will be kept, so its key is noted.
+  if (!answered && replayKey && recorded.length > 0)
+    await deps.store.requests.noteReplay(request.requestId, replayKey);
+  await Promise.all(
+    wake.map((id) => {
+      const record = recorded.find((p) => p.participantId === id);
+      return record ? wakeWaiting(record, deps) : wakeParticipant(id, deps);
+    }),
   );
-  await Promise.all(wake.map((id) => wakeParticipant(id, deps)));
-  return outcomes.filter((_, i) => recorded[i]).map(([id]) => id);
+  return recorded;
 }
 
 /** Inline styles: the CSP allows them, and they keep pages.ts's shared stylesheet untouched. */

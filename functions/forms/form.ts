@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { Participant } from '../domain/participant.js';
 import {
   currentAddress,
   hashLinkSecret,
@@ -11,6 +12,13 @@ import {
 } from '../domain/request.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { replacedLinkPage, unknownLinkPage, withdrawnLinkPage } from './pages.js';
+
+/**
+ * A request as its link found it, with the participant record read alongside (`about`, when the request is
+ * about one), so a form decides from that one read instead of reading the record again, and the key of the
+ * post being answered (`replayKey`), noted on the request by the write that answers it.
+ */
+export type Asked = Request & { readonly about?: Participant; readonly replayKey?: string };
 
 /** What the person typed, by field name, exactly as posted: re-rendered on error so nothing is lost. */
 export type FormValues = Record<string, string>;
@@ -36,25 +44,30 @@ export interface Visit {
  * (the first answer wins), then wakes whichever executions wait for it.
  */
 export interface RequestForm {
+  /**
+   * Each post does again what it says (the directory entry: saved as posted), rather than answering the
+   * request once: a repeated post is simply done again, so no page is kept to replay.
+   */
+  repeatable?: true;
   /** The fields this form reads from a posted body; anything else is ignored. */
-  fields(request: Request, deps: Dependencies): Promise<string[]>;
-  show(request: Request, deps: Dependencies, visit?: Visit): Promise<APIGatewayProxyResult>;
+  fields(request: Asked, deps: Dependencies): Promise<string[]>;
+  show(request: Asked, deps: Dependencies, visit?: Visit): Promise<APIGatewayProxyResult>;
   answer(
-    request: Request,
+    request: Asked,
     values: FormValues,
     evidence: Evidence,
     deps: Dependencies,
     visit?: Visit,
   ): Promise<APIGatewayProxyResult>;
   /** 409: a second click after the answer. */
-  alreadyAnswered(request: Request, deps: Dependencies): Promise<APIGatewayProxyResult>;
+  alreadyAnswered(request: Asked, deps: Dependencies): Promise<APIGatewayProxyResult>;
   /** 410: the deadline passed. */
-  expired(request: Request, deps: Dependencies): Promise<APIGatewayProxyResult>;
+  expired(request: Asked, deps: Dependencies): Promise<APIGatewayProxyResult>;
 }
 
 export type LinkState =
   | { state: 'unknown' }
-  | { state: 'withdrawn' | 'replaced' | 'answered' | 'expired' | 'open'; request: Request };
+  | { state: 'withdrawn' | 'replaced' | 'answered' | 'expired' | 'open'; request: Asked };
 
 /**
  * What an emailed link leads to right now. Malformed secrets never reach the database. An answered
@@ -74,8 +87,8 @@ export async function followLink(secret: string, { store, clock }: Dependencies)
   const address = about && currentAddress(request.kind, about);
   if (address && link.sentTo !== recipientDigest(link.linkHash, address))
     return { state: 'replaced', request };
-  if (isExpired(request, clock.now())) return { state: 'expired', request };
-  return { state: 'open', request };
+  const asked: Asked = about ? { ...request, about } : request;
+  return { state: isExpired(request, clock.now()) ? 'expired' : 'open', request: asked };
 }
 
 export type FormRegistry = Record<RequestKind, RequestForm>;

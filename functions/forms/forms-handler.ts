@@ -1,9 +1,8 @@
 import { setTimeout } from 'node:timers/promises';
-import { IdempotencyAlreadyInProgressError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { formsUrl } from '../shared/forms-url.js';
@@ -27,13 +26,14 @@ import {
   type FormRegistry,
   type FormValues,
   followLink,
+  type LinkState,
   postIdempotencyKey,
   type Visit,
 } from './form.js';
 import { page, somethingWentWrongPage, tooLargePage, unknownLinkPage } from './pages.js';
 import { placeOfferForm } from './place-offer-form.js';
 import { reRegistrationForm } from './re-registration-form.js';
-import { REPLAY_KEY_PREFIX, replayConfig } from './replays.js';
+import { keepReplay, replayOf } from './replays.js';
 import { submissionForm } from './submission-form.js';
 import { termlyFeedbackForm } from './termly-feedback-form.js';
 import { waitingListConfirmationForm } from './waiting-list-confirmation-form.js';
@@ -91,87 +91,62 @@ async function show(secret: string, visit: Visit, deps: Dependencies): Promise<A
   return forms[link.request.kind].show(link.request, deps, visit);
 }
 
-/** POST: the form validates and records; a link that closed meanwhile gets its friendly page. */
+/**
+ * POST: the form validates and records, deciding from the link's one read of the request and whom it is
+ * about. A recorded answer's page is kept under the post's key (noted on the request by the answer's
+ * write), so the same post again, a double click or a resubmitted page, gets that page back instead of
+ * being processed twice; a page of errors is not kept, and a later post of the same body is judged afresh.
+ */
 async function answer(
-  { secret, values, evidence, visit }: Omit<PostedAnswer, 'body'> & { values: FormValues },
+  { secret, body, evidence, visit }: PostedAnswer,
   deps: Dependencies,
 ): Promise<APIGatewayProxyResult> {
   const link = await followLink(secret, deps);
-  if (link.state !== 'open') return closedLinkPage(link, forms, deps);
-  const result = await forms[link.request.kind].answer(link.request, values, evidence, deps, visit);
+  if (link.state === 'unknown') return unknownLinkPage();
+  aboutParticipant(link.request);
+  const form = forms[link.request.kind];
+  const values = readFormBody(body, await form.fields(link.request, deps));
+  const replayKey = postIdempotencyKey(secret, values);
+  if (link.state !== 'open')
+    return (await replayed(link, replayKey, deps)) ?? closedLinkPage(link, forms, deps);
+  const result = await form.answer({ ...link.request, replayKey }, values, evidence, deps, visit);
+  if (result.statusCode === 200 && !form.repeatable) await keepReplay(replayKey, result, deps);
   if (result.statusCode !== 409 && result.statusCode !== 410) return result;
-  // The store refused the answer: if the participant was withdrawn meanwhile, that is what to say.
+  // The store refused the answer: the same post may have just been recorded (a double click), or the
+  // participant was withdrawn meanwhile, and that is what to say.
   const now = await followLink(secret, deps);
-  return now.state === 'withdrawn' ? closedLinkPage(now, forms, deps) : result;
-}
-
-/**
- * The emailed-link endpoint: GET /r/{secret} shows the form, POST /r/{secret} answers it.
- * A double-posted answer is replayed from the idempotency record instead of being processed twice.
- */
-/** A page that is not a recorded answer (errors, already answered, expired): never stored for replay. */
-class NotRecorded extends Error {
-  constructor(readonly page: APIGatewayProxyResult) {
-    super(`Not recorded (${page.statusCode})`);
-  }
+  if (now.state === 'withdrawn') return closedLinkPage(now, forms, deps);
+  return (await replayed(now, replayKey, deps)) ?? result;
 }
 
 const DOUBLE_POST_WAITS = 20;
 const DOUBLE_POST_WAIT_MS = 250;
+
+/**
+ * The kept page of this same post, if the request was answered by it. Its page follows the answer by a
+ * moment (a double click can arrive between the two), so it is waited for a while.
+ */
+async function replayed(link: LinkState, replayKey: string, deps: Dependencies) {
+  if (link.state !== 'answered' || !link.request.replays?.includes(replayKey)) return undefined;
+  for (let attempt = 1; attempt <= DOUBLE_POST_WAITS; attempt++) {
+    const page = await replayOf(replayKey, deps);
+    if (page) return page;
+    await setTimeout(DOUBLE_POST_WAIT_MS);
+  }
+  return undefined;
+}
 
 const withHeaders = (result: APIGatewayProxyResult, headers: Record<string, string>) => ({
   ...result,
   headers: { ...result.headers, ...headers },
 });
 
+/** The emailed-link endpoint: GET /r/{secret} shows the form, POST /r/{secret} answers it. */
 export function formsHandler(dependencies: () => Dependencies) {
-  type KeyedAnswer = Parameters<typeof answer>[0] & { idempotencyKey: string; requestId: string };
-  const config = replayConfig();
-  let answerOnce: ((posted: KeyedAnswer) => Promise<APIGatewayProxyResult>) | undefined;
-  const answerIdempotently = async ({ secret, body, evidence, visit }: PostedAnswer, context: Context) => {
-    const deps = dependencies();
-    config.registerLambdaContext(context);
-    // Only a recorded answer is kept for replay: a page of errors is thrown past the idempotency record
-    // (so it is not stored), and a later post of the same body is judged afresh.
-    answerOnce ??= makeIdempotent(
-      async (posted: KeyedAnswer) => {
-        const result = await answer(posted, deps);
-        if (result.statusCode !== 200) throw new NotRecorded(result);
-        // Noted before the page is stored, so no stored page is left that erasure cannot find.
-        await deps.store.requests.noteReplay(posted.requestId, posted.idempotencyKey);
-        return result;
-      },
-      { persistenceStore: deps.formReplays, config, keyPrefix: REPLAY_KEY_PREFIX },
-    );
-    const link = await followLink(secret, deps);
-    if (link.state === 'unknown') return unknownLinkPage();
-    aboutParticipant(link.request);
-    const values = readFormBody(body, await forms[link.request.kind].fields(link.request, deps));
-    const keyed = {
-      secret,
-      values,
-      evidence,
-      visit,
-      idempotencyKey: postIdempotencyKey(secret, values),
-      requestId: link.request.requestId,
-    };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await answerOnce(keyed);
-      } catch (error) {
-        if (error instanceof NotRecorded) return error.page;
-        // A double click: the first post is still being recorded. Wait for it, then replay its page.
-        if (!(error instanceof IdempotencyAlreadyInProgressError) || attempt === DOUBLE_POST_WAITS)
-          throw error;
-        await setTimeout(DOUBLE_POST_WAIT_MS);
-      }
-    }
-  };
-
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(httpHeaderNormalizer())
     .use(observed())
-    .handler(async (event, context) => {
+    .handler(async (event) => {
       try {
         const secret = event.pathParameters?.secret ?? '';
         if (event.httpMethod === 'GET' || event.httpMethod === 'HEAD') {
@@ -185,7 +160,7 @@ export function formsHandler(dependencies: () => Dependencies) {
           ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
           : (event.body ?? '');
         if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return tooLargePage();
-        const result = await answerIdempotently(
+        const result = await answer(
           {
             secret,
             body: raw,
@@ -195,7 +170,7 @@ export function formsHandler(dependencies: () => Dependencies) {
             },
             visit: visitOf(event, secret, dependencies()),
           },
-          context,
+          dependencies(),
         );
         metrics.addMetric(METRIC.formAnswered(result.statusCode), MetricUnit.Count, 1);
         return result;

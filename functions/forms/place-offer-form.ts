@@ -71,7 +71,7 @@ export const placeOfferForm: RequestForm = {
       return invitationPage(request, deps, { decision: 'Choose whether you want the place' });
     const now = deps.clock.now();
     const answered = await deps.store.requests.answer(
-      request.requestId,
+      request,
       { answeredAt: now.toISOString(), answeredBy: request.recipient.name, invitation: decision.data },
       now,
     );

@@ -5,11 +5,11 @@ import { PersonName } from '../domain/participant.js';
 import type { Request } from '../domain/request.js';
 import { formatLondon } from '../domain/time.js';
 import { loadParticipant } from '../lifecycle/participant.js';
-import { wakeParticipant } from '../lifecycle/wake.js';
+import { wakeWaiting } from '../lifecycle/wake.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
 import { accreditedContext } from './accredited-context.js';
-import type { FormValues, RequestForm } from './form.js';
+import type { Asked, FormValues, RequestForm } from './form.js';
 import {
   agreeBox,
   Counts,
@@ -22,7 +22,7 @@ import {
 } from './form-parts.js';
 import { alreadyRecordedPage, type FieldErrors, page, thankYouPage } from './pages.js';
 
-async function context(request: Request, deps: Dependencies) {
+async function context(request: Asked, deps: Dependencies) {
   const ctx = await accreditedContext(request, deps);
   const number = Number(/^re-registration-(\d+)$/.exec(ctx.stepId)?.[1]);
   if (!Number.isInteger(number) || number < 1) throw new Error(`"${ctx.stepId}" is not a re-registration`);
@@ -132,8 +132,9 @@ export const reRegistrationForm: RequestForm = {
       [],
     );
     // Whichever answer won (this one, or an earlier post stopped part-way), its contact details apply.
-    await followReRegisteredContact(await loadParticipant(deps.store, participant.participantId), deps);
-    await wakeParticipant(participant.participantId, deps);
+    const winner = recorded || (await loadParticipant(deps.store, participant.participantId));
+    await followReRegisteredContact(winner, deps);
+    await wakeWaiting(winner, deps);
     if (!recorded) return alreadyRecordedPage(`Your re-registration for year ${ctx.year.year}`);
     return thankYouPage(
       `You are re-registered for year ${ctx.year.year} of your accreditation. We will email you to confirm.`,

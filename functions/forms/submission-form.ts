@@ -13,7 +13,7 @@ import {
   UPLOAD_FORM_SECONDS,
   type UploadForm,
 } from '../shared/uploads.js';
-import type { FormValues, RequestForm, Visit } from './form.js';
+import type { Asked, FormValues, RequestForm, Visit } from './form.js';
 import {
   assessmentOf,
   fieldErrors,
@@ -38,7 +38,7 @@ function submittable(programme: Programme, stepId: string): Submittable {
   return step;
 }
 
-async function context(request: Request, deps: Dependencies) {
+async function context(request: Asked, deps: Dependencies) {
   const { participant, programme, attempt } = await participantContext(request, deps);
   return { participant, programme, attempt, step: submittable(programme, requestStepId(request)) };
 }

@@ -4,7 +4,7 @@ import { formatLondon } from '../domain/time.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { html } from '../shared/html.js';
 import { accreditedContext } from './accredited-context.js';
-import type { FormValues, RequestForm } from './form.js';
+import type { Asked, FormValues, RequestForm } from './form.js';
 import {
   Counts,
   countField,
@@ -16,7 +16,7 @@ import {
 } from './form-parts.js';
 import { alreadyRecordedPage, type FieldErrors, page, thankYouPage } from './pages.js';
 
-async function context(request: Request, deps: Dependencies) {
+async function context(request: Asked, deps: Dependencies) {
   const ctx = await accreditedContext(request, deps);
   const questions = ctx.plan.termlyFeedback;
   const report = termlyReports(ctx.accreditedAt, questions).find((r) => r.id === ctx.stepId);

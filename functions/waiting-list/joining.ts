@@ -85,7 +85,7 @@ export async function confirmJoining(request: Request, deps: Dependencies): Prom
   const now = deps.clock.now();
   const confirmed = await deps.store.waitingList.confirm(entry, now);
   await deps.store.requests.answer(
-    request.requestId,
+    request,
     { answeredAt: now.toISOString(), answeredBy: request.recipient.name },
     now,
   );

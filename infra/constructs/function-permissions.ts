@@ -42,12 +42,10 @@ export function grantDeclared(
   );
   if (p.queryGsi1) allow(['dynamodb:Query'], [`${table.tableArn}/index/GSI1`]);
   if (p.queryGsi2) allow(['dynamodb:Query'], [`${table.tableArn}/index/GSI2`]);
-  if (p.idempotency)
-    allow(
-      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-      [idempotencyTable.tableArn],
-    );
-  else if (p.forgetsReplays) allow(['dynamodb:DeleteItem'], [idempotencyTable.tableArn]);
+  allow(
+    (p.idempotency ?? []).map((a) => `dynamodb:${a}`),
+    [idempotencyTable.tableArn],
+  );
   if (p.email)
     allow(
       ['ses:SendEmail', 'ses:SendRawEmail'],

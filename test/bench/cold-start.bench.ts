@@ -42,11 +42,7 @@ for (const name of names)
 /** The SDK clients a function's declared permissions imply, as package and class. */
 function sdkClients(p: Permissions): [string, string][] {
   const implied: [unknown, string, string][] = [
-    [
-      p.table || p.queryGsi1 || p.queryGsi2 || p.idempotency || p.forgetsReplays,
-      '@aws-sdk/client-dynamodb',
-      'DynamoDBClient',
-    ],
+    [p.table || p.queryGsi1 || p.queryGsi2 || p.idempotency, '@aws-sdk/client-dynamodb', 'DynamoDBClient'],
     [p.email, '@aws-sdk/client-ses', 'SESClient'],
     [p.workflows, '@aws-sdk/client-sfn', 'SFNClient'],
     [p.uploads || p.certificates, '@aws-sdk/client-s3', 'S3Client'],

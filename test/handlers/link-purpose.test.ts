@@ -218,7 +218,7 @@ describe('a withdrawn participant', () => {
       false,
     );
     const by = { answeredAt: now.toISOString(), answeredBy: p.person.name };
-    expect(await store().requests.answer(asked.requestId, by, now)).toBeUndefined();
+    expect(await store().requests.answer(asked, by, now)).toBeUndefined();
     const commitment = {
       decision: 'signed' as const,
       signedBy: 'Sam Okafor',

@@ -44,13 +44,13 @@ describe('AccreditationStore', () => {
     expect(await store.requests.create(request)).toBe(false);
     await store.requests.saveTaskToken(request.requestId, 'token-a');
 
-    const first = await store.requests.answer(request.requestId, answer('Sam Okafor', now), now);
+    const first = await store.requests.answer(request, answer('Sam Okafor', now), now);
     expect(first).toMatchObject({
       status: 'answered',
       taskToken: 'token-a',
       answer: { signedBy: 'Sam Okafor' },
     });
-    expect(await store.requests.answer(request.requestId, answer('Someone Else', now), now)).toBeUndefined();
+    expect(await store.requests.answer(request, answer('Someone Else', now), now)).toBeUndefined();
     expect((await store.requests.get(request.requestId))?.answer).toMatchObject({ signedBy: 'Sam Okafor' });
     expect(await store.requests.saveTaskToken(request.requestId, 'token-b')).toBe(false);
   });
@@ -61,7 +61,7 @@ describe('AccreditationStore', () => {
     const request = commitmentRequest('p-too-late', created);
     await store.requests.create(request);
     const late = new Date('2026-11-16T09:00:01Z');
-    expect(await store.requests.answer(request.requestId, answer('Sam Okafor', late), late)).toBeUndefined();
+    expect(await store.requests.answer(request, answer('Sam Okafor', late), late)).toBeUndefined();
     expect(await store.requests.expire(request.requestId)).toBe(true);
     expect(await store.requests.expire(request.requestId)).toBe(false);
   });

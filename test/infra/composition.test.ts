@@ -17,7 +17,7 @@ const entries: Record<FunctionName, string> = { ...workflowTasks, ...entryPoints
 function partsGranted(p: Permissions): PartName[] {
   const granted: [unknown, PartName][] = [
     [p.table || p.queryGsi1 || p.queryGsi2, 'store'],
-    [p.idempotency || p.forgetsReplays, 'idempotency'],
+    [p.idempotency, 'idempotency'],
     [p.email, 'mailer'],
     [p.workflows, 'workflow'],
     [p.uploads, 'uploads'],

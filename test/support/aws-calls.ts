@@ -37,6 +37,13 @@ const resourcesByFile: Record<string, Resource[]> = {
 /** Powertools' DynamoDB persistence layer gets, puts, updates and deletes its records. */
 const idempotencyActions = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].map((a) => `dynamodb:${a}`);
 const idempotencyApi = new Set(['makeIdempotent', 'makeHandlerIdempotent', 'idempotent']);
+/** The persistence layer's methods called directly, each one DynamoDB call. */
+const persistenceCalls: Record<string, string> = {
+  saveInProgress: 'PutItem',
+  saveSuccess: 'UpdateItem',
+  getRecord: 'GetItem',
+  deleteRecord: 'DeleteItem',
+};
 
 export interface AwsCalls {
   /** `<resource> <action>`, as `grantOf` writes them. */
@@ -188,9 +195,9 @@ function callsFrom(
         const fromPackage = (name: string) => file.includes(`/node_modules/${name}/`);
         if (fromPackage('@aws-lambda-powertools/idempotency') && idempotencyApi.has(symbol.name))
           for (const action of idempotencyActions) grants.add(grantOf('Idempotency', action));
-        // Forgetting one record (a replay page of erased answers) deletes it, and nothing else.
-        else if (fromPackage('@aws-lambda-powertools/idempotency') && symbol.name === 'deleteRecord')
-          grants.add(grantOf('Idempotency', 'dynamodb:DeleteItem'));
+        // One record's own call on the persistence layer (an email's claim, a replay page): that action alone.
+        else if (fromPackage('@aws-lambda-powertools/idempotency') && persistenceCalls[symbol.name])
+          grants.add(grantOf('Idempotency', `dynamodb:${persistenceCalls[symbol.name]}`));
         else if (fromPackage('@aws-sdk/s3-presigned-post') && symbol.name === 'createPresignedPost')
           record(from, 'PutObjectCommand');
         else if (/\/node_modules\/@aws-sdk\/(client|lib)-/.test(file) && symbol.name.endsWith('Command'))

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Participant } from '../../functions/domain/participant.js';
+import { stepRequestId } from '../../functions/domain/request.js';
+import { postIdempotencyKey } from '../../functions/forms/form.js';
+import { replayOf } from '../../functions/forms/replays.js';
+import { ensureRequest, mintLink } from '../../functions/lifecycle/asks.js';
+import type { LocalSystem } from '../../infra/local/system.js';
+import { createCohort, startTestSystem, testCohort } from '../support/local-system.js';
+import { interimAnswers } from '../support/programme.js';
+
+/**
+ * A post answers once: the answer's conditional write is what makes a second post harmless, and the page
+ * of the post that answered is kept (one write, its key noted on the request by the answering write), so
+ * the same post again gets it back, at once or later, and a different one is told it was already answered.
+ */
+let system: LocalSystem;
+const store = () => system.dependencies.store;
+beforeAll(async () => {
+  system = await startTestSystem();
+  await createCohort(system);
+});
+afterAll(() => system.stop());
+
+const post = async (link: string, values: Record<string, string>) => {
+  const response = await fetch(link, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(values).toString(),
+  });
+  return { status: response.status, body: await response.text() };
+};
+
+let counter = 0;
+/** A participant in the programme with their interim task asked by an emailed link, as the lifecycle asks it. */
+async function askedForTask() {
+  counter += 1;
+  const participant = Participant.parse({
+    participantId: `p-form-replays-${counter}`,
+    person: { name: 'Asha Patel', email: `replays-${counter}@school.test` },
+    school: 'Hillside Primary',
+    seniorLeader: { name: 'Sam Okafor', email: `head-replays-${counter}@school.test`, role: 'Head' },
+    programmeId: testCohort.programmeId,
+    pathway: testCohort.pathway,
+    cohortId: testCohort.cohortId,
+    stage: 'in-programme',
+    enrolledAt: '2026-09-01T09:00:00.000Z',
+  });
+  await store().participants.create(participant);
+  const request = await ensureRequest(
+    {
+      requestId: stepRequestId('interim-task', participant.participantId),
+      kind: 'submission',
+      participantId: participant.participantId,
+      stepId: 'interim-task',
+      recipient: participant.person,
+    },
+    { reminderAfterDays: [], expiresAfterDays: 30 },
+    system.dependencies,
+  );
+  const link = await mintLink(request, participant.person.email, system.dependencies);
+  return { participant, request, link, secret: link.split('/r/')[1] ?? '' };
+}
+
+describe('a double post of an answer', () => {
+  it('two identical posts at once both get the thank-you page; one answer, one page kept under the key the request notes', async () => {
+    const { participant, request, link, secret } = await askedForTask();
+    const [first, second] = await Promise.all([post(link, interimAnswers), post(link, interimAnswers)]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(first.body).toContain('We have your answers');
+    expect(second.body).toBe(first.body);
+
+    const key = postIdempotencyKey(secret, interimAnswers);
+    expect((await store().requests.get(request.requestId))?.replays).toEqual([key]);
+    expect((await replayOf(key, system.dependencies))?.body).toBe(first.body);
+    const recorded = (await store().participants.get(participant.participantId))?.progress['interim-task'];
+    expect(recorded).toMatchObject({ outcome: 'submitted', attempt: 1, answers: interimAnswers });
+  });
+
+  it('the same post later gets the same page back; a different one is told the first answer stands', async () => {
+    const { participant, link } = await askedForTask();
+    const first = await post(link, interimAnswers);
+    expect(first.status).toBe(200);
+    const revision = (await store().participants.get(participant.participantId))?.revision;
+
+    expect(await post(link, interimAnswers)).toEqual(first);
+    const different = await post(link, { ...interimAnswers, evaluation: 'Changed my mind' });
+    expect(different.status).toBe(409);
+    expect(different.body).toContain('is already recorded');
+    const after = await store().participants.get(participant.participantId);
+    expect(after?.revision).toBe(revision);
+    expect(after?.progress['interim-task']).toMatchObject({ answers: interimAnswers });
+  });
+
+  it('a page of errors is neither kept nor noted: the request still takes the answer', async () => {
+    const { request, link, secret } = await askedForTask();
+    const incomplete = { plan: 'A plan' };
+    expect((await post(link, incomplete)).status).toBe(422);
+    expect((await store().requests.get(request.requestId))?.replays).toBeUndefined();
+    expect(await replayOf(postIdempotencyKey(secret, incomplete), system.dependencies)).toBeUndefined();
+    expect((await post(link, interimAnswers)).status).toBe(200);
+  });
+});
