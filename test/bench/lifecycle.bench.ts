@@ -1,10 +1,10 @@
 /**
- * `npm run bench`: a whole cohort through the whole programme and the first accredited year (three termly
- * reports, re-registration) on the local system, the way people use it (every answer through an emailed
+ * `npm run bench`: participants in cohorts of a real cohort's size, all through the whole programme and the
+ * first accredited year (three termly reports, re-registration) together, on the local system, the way people use it (every answer through an emailed
  * link), the clock advanced timer by timer, timing each phase and printing, per participant-year, what
  * AWS would bill (counted by infra/local/usage.ts), its floor and its cost (cost-model.ts).
  *
- *   npm run bench -- --participants 40 [--json counts.json] [--init-ms 400]
+ *   npm run bench -- --participants 40 [--cohort-size 25] [--json counts.json] [--init-ms 400]
  *
  * Times the system's own work (ASL interpretation, handlers, dynalite, local SES, forms), not AWS
  * latency: use it to spot regressions in how much work a lifecycle does.
@@ -24,6 +24,9 @@ import { printReport } from './report.js';
 const { values } = parseArgs({
   options: {
     participants: { type: 'string', default: '20' },
+    // A cohort's lead answers one attendance register for the whole cohort: cohorts are of a real size
+    // (PD Lead cohorts are a few dozen), so a thousand participants are forty cohorts, not one register of a thousand.
+    'cohort-size': { type: 'string', default: '25' },
     // Not measurable locally (every module is loaded once): an assumed INIT per cold start, in ms.
     'init-ms': { type: 'string', default: '400' },
     // Where to write the counts as JSON, for BENCHMARKS.md and the bench's test.
@@ -31,6 +34,7 @@ const { values } = parseArgs({
   },
 });
 const count = Number(values.participants);
+const cohortSize = Number(values['cohort-size']);
 const initMs = Number(values['init-ms']);
 const system = await startLocalSystem({ retryIntervalMs: 0 });
 // Counting from here; what the handlers log is counted (CloudWatch Logs bytes), not printed.
@@ -134,25 +138,29 @@ interface CohortRun {
 }
 
 /**
- * One cohort of `count` through the programme and the first accredited year, counted from zero. Names,
- * addresses and the cohort's name carry `label`, so a second cohort on the same system never reads the
- * first one's emails.
+ * `count` participants, in cohorts of `cohortSize` on the same dates, through the programme and the first
+ * accredited year, counted from zero. Names, addresses and the cohorts' names carry `label`, so a later
+ * run on the same system never reads an earlier one's emails.
  */
-async function runCohort(label: string, count: number): Promise<CohortRun> {
+async function runCohorts(label: string, count: number): Promise<CohortRun> {
   const schedule = pdLeadSchedule(system.clock.now());
-  const cohortName = `Bench cohort ${label}`;
+  const cohorts = Array.from({ length: Math.ceil(count / cohortSize) }, (_, c) => ({
+    cohortId: `bench-${label}-${c}`,
+    name: `Bench cohort ${label} ${c}`,
+  }));
   // The test cohort's programme, pathway and lead, with a hub of its own and dated from the local clock.
-  await system.admin({
-    command: 'create-cohort',
-    cohort: {
-      ...testCohort,
-      cohortId: `bench-${label}`,
-      mathsHub: 'Bench Maths Hub',
-      name: cohortName,
-      startsOn: schedule['day-1'].starts.slice(0, 10),
-      schedule,
-    },
-  });
+  for (const { cohortId, name } of cohorts)
+    await system.admin({
+      command: 'create-cohort',
+      cohort: {
+        ...testCohort,
+        cohortId,
+        mathsHub: 'Bench Maths Hub',
+        name,
+        startsOn: schedule['day-1'].starts.slice(0, 10),
+        schedule,
+      },
+    });
   await system.tableStream.drained();
   usage.reset();
   harnessMs = 0;
@@ -172,13 +180,14 @@ async function runCohort(label: string, count: number): Promise<CohortRun> {
     name: `Participant ${label} ${i}`,
     email: `bench-${label}-${i}@school.test`,
     leader: `head-${label}-${i}@school.test`,
+    cohort: Math.floor(i / cohortSize),
   }));
   const enrolled = await Promise.all(
     people.map(
       async (p) =>
         (await system.admin({
           command: 'enrol-participant',
-          cohortId: `bench-${label}`,
+          cohortId: `bench-${label}-${p.cohort}`,
           participant: { name: p.name, email: p.email },
           school: 'Bench School',
           seniorLeader: { name: 'Sam Okafor', email: p.leader, role: 'Head teacher' },
@@ -201,14 +210,20 @@ async function runCohort(label: string, count: number): Promise<CohortRun> {
     await advanceTo(schedule[day].starts);
     await advanceTo(schedule[day].ends);
     const dayTitle = day === 'day-1' ? 'Development day 1' : 'Development day 2';
-    const [register] = linksFor(
-      [lead],
-      new RegExp(`record attendance for ${dayTitle} by .* \\(${cohortName}\\)`),
-    );
-    await answer(
-      register as string,
-      Object.fromEntries(enrolled.map((e) => [`attendance-${e.participantId}`, 'attended'])),
-    );
+    for (const [c, { name }] of cohorts.entries()) {
+      const [register] = linksFor(
+        [lead],
+        new RegExp(`record attendance for ${dayTitle} by .* \\(${name}\\)`),
+      );
+      await answer(
+        register as string,
+        Object.fromEntries(
+          enrolled
+            .filter((_, i) => people[i]?.cohort === c)
+            .map((e) => [`attendance-${e.participantId}`, 'attended']),
+        ),
+      );
+    }
     await settle();
   };
   await attendance('day-1');
@@ -318,9 +333,9 @@ async function runCohort(label: string, count: number): Promise<CohortRun> {
 // cold start would: it is timed on its own. A second, alone on the warm system, gives each function's
 // duration without others in flight (Lambda runs one invocation per environment); then the cohort runs.
 // With --participants 1 (a quick check) the first is all there is: its durations include the warm-up.
-const cold = await runCohort('cold', 1);
-const solo = count === 1 ? cold : await runCohort('solo', 1);
-const run = count === 1 ? cold : await runCohort('warm', count);
+const cold = await runCohorts('cold', 1);
+const solo = count === 1 ? cold : await runCohorts('solo', 1);
+const run = count === 1 ? cold : await runCohorts('warm', count);
 const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 await system.stop();
 usage.stop();
@@ -329,7 +344,7 @@ const meanDurationMs = Object.fromEntries(
   Object.entries(solo.measured.usage.functions).map(([name, f]) => [name, f.durationMs / f.invocations]),
 );
 const measured: Measured = { ...run.measured, meanDurationMs, initMs };
-printReport({ count, cold, run, measured, rssMb });
+printReport({ count, cohortSize, cold, run, measured, rssMb });
 if (values.json)
   writeFileSync(
     values.json,

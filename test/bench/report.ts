@@ -30,12 +30,14 @@ const breakdown = (counts: Record<string, number>, per: number) =>
 
 export function printReport({
   count,
+  cohortSize,
   cold,
   run,
   measured,
   rssMb,
 }: {
   count: number;
+  cohortSize: number;
   cold: Timed;
   run: Timed;
   measured: Measured;
@@ -56,7 +58,7 @@ NCETM PD Lead programme and first accredited year, on the local system, every an
 
   one participant, just after start: programme ${ms(cold.programmeMs).trim()}, with the year ${ms(cold.totalMs).trim()}
 
-  ${count} participants in one cohort, on the warm system:`);
+  ${count} participants in cohorts of ${Math.min(count, cohortSize)}, together, on the warm system:`);
   for (const [name, took] of run.phases) console.log(`  ${name.padEnd(30)} ${ms(took)}`);
   console.log(`  ${'total'.padEnd(30)} ${ms(run.totalMs)}
   of which the harness's own work ${ms(run.harnessMs)} (reading the mailbox, finding links)
