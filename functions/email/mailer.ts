@@ -47,11 +47,8 @@ export function sesMailer({ ses, from, configurationSet, persistenceStore }: Ses
     eventKeyJmesPath: 'idempotencyKey',
     expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
   });
-  // The layer is shared (the alert topic keys its own records): the prefix is set before each use.
-  const records = () => {
-    persistenceStore.configure({ config, keyPrefix: SENT_EMAIL_KEY_PREFIX });
-    return persistenceStore;
-  };
+  // The mailer's own layer (Powertools keeps one prefix and configuration per layer): configured once.
+  persistenceStore.configure({ config, keyPrefix: SENT_EMAIL_KEY_PREFIX });
   let context: Context | undefined;
   const timeoutMs = () =>
     Math.min(SEND_TIMEOUT_MS, (context?.getRemainingTimeInMillis() ?? Infinity) - 1_000);
@@ -61,7 +58,7 @@ export function sesMailer({ ses, from, configurationSet, persistenceStore }: Ses
     try {
       // In progress for the whole window (not the invocation's time, after which Powertools lets a key be
       // claimed again): only a release frees it.
-      await records().saveInProgress(key, IDEMPOTENCY_WINDOW_SECONDS * 1000);
+      await persistenceStore.saveInProgress(key, IDEMPOTENCY_WINDOW_SECONDS * 1000);
       return true;
     } catch (error) {
       if (error instanceof IdempotencyItemAlreadyExistsError) return false;
@@ -97,14 +94,12 @@ export function sesMailer({ ses, from, configurationSet, persistenceStore }: Ses
       try {
         await sendEmail(message);
       } catch (error) {
-        await records()
-          .deleteRecord(key)
-          .catch((release) => {
-            logger.error(
-              'An email failed and its claim stays: it will not be retried',
-              withoutPersonalData(release),
-            );
-          });
+        await persistenceStore.deleteRecord(key).catch((release) => {
+          logger.error(
+            'An email failed and its claim stays: it will not be retried',
+            withoutPersonalData(release),
+          );
+        });
         throw error;
       }
       metrics.addMetric(METRIC.emailSent, MetricUnit.Count, 1);

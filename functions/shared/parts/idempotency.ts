@@ -1,7 +1,17 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type { Part } from '../composition.js';
+import type { Part, Wiring } from '../composition.js';
 import { dynamodb } from './store.js';
+
+/**
+ * A layer on the Idempotency table. Powertools keeps one key prefix (and one configuration) per layer, so
+ * each kind of record has a layer of its own rather than one layer reconfigured before each use.
+ */
+export const idempotencyLayer = (wiring: Wiring): BasePersistenceLayer =>
+  new DynamoDBPersistenceLayer({
+    tableName: wiring.settings.IDEMPOTENCY_TABLE_NAME,
+    awsSdkV3Client: dynamodb(wiring),
+  });
 
 /**
  * Powertools idempotency records, and the forms' replay pages on a layer of their own (Powertools keeps
@@ -12,12 +22,5 @@ export const idempotency: Part<{
   formReplays: BasePersistenceLayer;
 }> = {
   name: 'idempotency',
-  build(wiring) {
-    const layer = () =>
-      new DynamoDBPersistenceLayer({
-        tableName: wiring.settings.IDEMPOTENCY_TABLE_NAME,
-        awsSdkV3Client: dynamodb(wiring),
-      });
-    return { idempotencyStore: layer(), formReplays: layer() };
-  },
+  build: (wiring) => ({ idempotencyStore: idempotencyLayer(wiring), formReplays: idempotencyLayer(wiring) }),
 };

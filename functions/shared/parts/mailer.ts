@@ -1,9 +1,9 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { type Mailer, sesMailer } from '../../email/mailer.js';
 import type { Part } from '../composition.js';
-import { idempotency } from './idempotency.js';
+import { idempotencyLayer } from './idempotency.js';
 
-/** SES, each email sent once through the idempotency records. */
+/** SES, each email sent once through its record in the Idempotency table (a layer of the mailer's own). */
 export const mailer: Part<{ mailer: Mailer }> = {
   name: 'mailer',
   build: (wiring) => ({
@@ -11,7 +11,7 @@ export const mailer: Part<{ mailer: Mailer }> = {
       ses: wiring.client('ses', (config) => new SESClient(config), true),
       from: wiring.settings.EMAIL_FROM,
       configurationSet: wiring.settings.SES_CONFIGURATION_SET,
-      persistenceStore: wiring.use(idempotency).idempotencyStore,
+      persistenceStore: idempotencyLayer(wiring),
     }),
   }),
 };
