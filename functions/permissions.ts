@@ -7,8 +7,11 @@ type IdempotencyAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 
 /** What a function's code calls on AWS, by resource. CDK grants exactly this and nothing more. */
 export interface Permissions {
-  /** On the Accreditation table's items. Never Scan: every read is by key or by index. */
-  table?: ('GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query')[];
+  /**
+   * On the Accreditation table's items. Never Scan: every read is by key (one, or several at once with
+   * BatchGetItem) or by index; never a batch write (it cannot be conditional).
+   */
+  table?: ('GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query')[];
   /** Query on the table's GSI1: every cohort, a cohort's participants, a participant's requests, the directory. */
   queryGsi1?: true;
   /** Query on the table's GSI2: who waits on whom, by stage (and Maths Hub). */

@@ -13,6 +13,8 @@ export const iamActionOf: Record<string, string> = {
   DeleteCommand: 'dynamodb:DeleteItem',
   DeleteItemCommand: 'dynamodb:DeleteItem',
   QueryCommand: 'dynamodb:Query',
+  BatchGetCommand: 'dynamodb:BatchGetItem',
+  BatchGetItemCommand: 'dynamodb:BatchGetItem',
   HeadObjectCommand: 's3:GetObject',
   GetObjectCommand: 's3:GetObject',
   PutObjectCommand: 's3:PutObject',

@@ -1,6 +1,7 @@
 /**
  * The accreditation table: one DynamoDB table, single-item conditional writes only (no transactions),
- * so every write is atomic on its own and safe to retry. One file per kind of item holds its reads and
+ * so every write is atomic on its own and safe to retry; reads of several items at once are one
+ * BatchGetItem (`getMany`). One file per kind of item holds its reads and
  * writes (`cohorts.ts`, `participants.ts`, `requests.ts`, `links.ts`, `certificates.ts`, `directory.ts`);
  * `store.ts` puts them together.
  *
@@ -33,6 +34,7 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -65,6 +67,11 @@ export const statusIndex = {
 };
 
 type Key = Record<string, string>;
+
+/** The most keys one BatchGetItem may ask for. */
+const BATCH_GET_LIMIT = 100;
+/** How often keys DynamoDB left unprocessed are asked for again before giving up. */
+const UNPROCESSED_ATTEMPTS = 4;
 export type Item = Record<string, unknown>;
 
 /** Spent asks are kept for a year after expiry for the record, then DynamoDB may remove them. */
@@ -91,6 +98,33 @@ export class Table {
       new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );
     return Item && withoutKeys(Item);
+  }
+
+  /**
+   * Several items by key in one call (BatchGetItem, consistent), in the order asked; undefined where there
+   * is none: how a step reads its record, cohort and open asks at once. Keys DynamoDB leaves unprocessed
+   * (throttling) are asked for again after a jittered pause, a few times, then it fails (and the task's
+   * Retry takes over).
+   */
+  async getMany(keys: Key[]): Promise<(Item | undefined)[]> {
+    const idOf = (key: Item) => `${key.PK}\u0000${key.SK}`;
+    const found = new Map<string, Item>();
+    let pending = [...new Map(keys.map((key) => [idOf(key), key])).values()];
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) {
+        if (attempt > UNPROCESSED_ATTEMPTS) throw new Error('DynamoDB left keys unprocessed: try again');
+        await new Promise((wait) => setTimeout(wait, Math.random() * 50 * 2 ** attempt));
+      }
+      const batch = pending.slice(0, BATCH_GET_LIMIT);
+      const { Responses, UnprocessedKeys } = await this.doc.send(
+        new BatchGetCommand({
+          RequestItems: { [this.tableName]: { Keys: batch, ConsistentRead: true } },
+        }),
+      );
+      for (const item of Responses?.[this.tableName] ?? []) found.set(idOf(item), withoutKeys(item));
+      pending = [...(UnprocessedKeys?.[this.tableName]?.Keys ?? []), ...pending.slice(BATCH_GET_LIMIT)];
+    }
+    return keys.map((key) => found.get(idOf(key)));
   }
 
   /** Put only if absent. Returns false when the item already exists. */

@@ -76,9 +76,13 @@ function grantsFor(command: string, input: Record<string, unknown>): Grant[] {
   const [service] = action.split(':');
   const text = (field: string) => (typeof input[field] === 'string' ? input[field] : '');
   const on = (resource: string) => [grantOf(resource as Resource, action)];
-  const table = tables[text('TableName')];
-  if (service === 'dynamodb' && table)
-    return on(input.IndexName ? `${table}/index/${text('IndexName')}` : table);
+  // A batch names its tables in RequestItems: it needs the action on each.
+  const named = input.RequestItems ? Object.keys(input.RequestItems) : [text('TableName')];
+  const onTables = named.map((name) => tables[name]);
+  if (service === 'dynamodb' && onTables.length > 0 && onTables.every(Boolean))
+    return onTables.flatMap((table) =>
+      on(input.IndexName ? `${table}/index/${text('IndexName')}` : `${table}`),
+    );
   const prefix = (text('Key') || text('Prefix')).split('/')[0];
   if (service === 's3' && (prefix === 'uploads' || prefix === 'certificates')) return on(`${prefix}/`);
   if (service === 'ses') return on('email');

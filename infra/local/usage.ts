@@ -55,6 +55,11 @@ interface Wake {
 export const OUTSIDE = '(outside)';
 const EMAIL_ACTIONS = new Set(['ses:SendEmail', 'ses:SendRawEmail']);
 
+/** DynamoDB's ConsumedCapacity of one table. */
+interface Capacity {
+  CapacityUnits?: number;
+}
+
 class UsageMeter {
   private clock: Clock | undefined;
   private counts: UsageCounts = emptyCounts();
@@ -159,11 +164,13 @@ class UsageMeter {
         const dynamodb = action.startsWith('dynamodb:');
         const output = (await next(
           dynamodb ? { ...args, input: { ReturnConsumedCapacity: 'TOTAL', ...args.input } } : args,
-        )) as { output?: { ConsumedCapacity?: { CapacityUnits?: number } } };
+        )) as { output?: { ConsumedCapacity?: Capacity | Capacity[] } };
         const byAction = entryOf(this.counts.calls, this.invoking.getStore() ?? OUTSIDE, () => ({}));
         const usage = entryOf(byAction, action, () => ({ calls: 0, capacityUnits: 0 }));
         usage.calls++;
-        usage.capacityUnits += output.output?.ConsumedCapacity?.CapacityUnits ?? 0;
+        // One table's capacity, or (a batch) each table's.
+        for (const consumed of [output.output?.ConsumedCapacity ?? []].flat())
+          usage.capacityUnits += consumed.CapacityUnits ?? 0;
         const executionArn = this.execution.getStore();
         const wake = executionArn && this.wakes.get(executionArn);
         if (wake && EMAIL_ACTIONS.has(action)) wake.emails++;

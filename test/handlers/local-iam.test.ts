@@ -1,6 +1,9 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asFunction } from '../../infra/local/iam.js';
+import { keys, Table } from '../../functions/data/table.js';
+import { asFunction, enforceGrants } from '../../infra/local/iam.js';
 import type { LocalSystem } from '../../infra/local/system.js';
+import { accreditationTable } from '../../infra/table-design.js';
 import { startTestSystem } from '../support/local-system.js';
 
 /**
@@ -30,6 +33,21 @@ describe('the local runtime checks each call against the calling function’s gr
     );
     await expect(asFunction('Forms', () => deps().workflow.describeExecution(execution))).rejects.toEqual(
       refused('Forms is not authorized to perform: ParticipantLifecycle states:DescribeExecution'),
+    );
+  });
+
+  it('a batch read needs BatchGetItem on the table it names', async () => {
+    const client = new DynamoDBClient({
+      region: 'eu-west-2',
+      endpoint: system.urls.dynamodb,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    enforceGrants(client);
+    const table = new Table(client, accreditationTable.TableName);
+    await expect(
+      asFunction('PublishMilestones', () => table.getMany([keys.participant('p-nobody')])),
+    ).rejects.toEqual(
+      refused('PublishMilestones is not authorized to perform: Accreditation dynamodb:BatchGetItem'),
     );
   });
 

@@ -1,7 +1,10 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys, Table } from '../../functions/data/table.js';
 import type { Commitment } from '../../functions/domain/participant.js';
 import { newRequest } from '../../functions/domain/request.js';
 import type { LocalSystem } from '../../infra/local/system.js';
+import { accreditationTable } from '../../infra/table-design.js';
 import { createCohort, startTestSystem, testCohort } from '../support/local-system.js';
 import { recordAt } from '../support/participant.js';
 
@@ -87,5 +90,29 @@ describe('AccreditationStore', () => {
       );
     const found = await system.dependencies.store.participants.inCohort(testCohort.cohortId);
     expect(found.map((p) => p.participantId).sort()).toEqual(ids);
+  });
+
+  it('reads many items at once, in the order asked, past the 100 keys of one BatchGetItem', async () => {
+    const { store } = system.dependencies;
+    const now = new Date('2026-11-02T09:00:00Z');
+    const ids = Array.from({ length: 120 }, (_, i) => `p-many-${i}`);
+    for (const id of ids.filter((_, i) => i % 3 !== 0))
+      await store.requests.create(commitmentRequest(id, now));
+    const table = new Table(
+      new DynamoDBClient({
+        region: 'eu-west-2',
+        endpoint: system.urls.dynamodb,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+      accreditationTable.TableName,
+    );
+    // Some asked twice (DynamoDB refuses a batch naming a key twice: the table asks once).
+    const asked = [...ids, ...ids.slice(0, 5)];
+    const found = await table.getMany(asked.map((id) => keys.request(`commitment-${id}`)));
+    const created = (id: string) => ids.indexOf(id) % 3 !== 0;
+    expect(found.map((item) => item?.requestId)).toEqual(
+      asked.map((id) => (created(id) ? `commitment-${id}` : undefined)),
+    );
+    expect(found[1]).not.toHaveProperty('PK');
   });
 });
