@@ -306,7 +306,9 @@ describe('least privilege', () => {
     const all = functionNames.flatMap(granted);
     expect(
       all.filter((g) =>
-        /:(Scan|BatchWrite\w+|Transact\w+|ConditionCheckItem|DescribeTable|GetRecords|GetShardIterator)$/.test(g),
+        /:(Scan|BatchWrite\w+|Transact\w+|ConditionCheckItem|DescribeTable|GetRecords|GetShardIterator)$/.test(
+          g,
+        ),
       ),
     ).toEqual([]);
     expect(all.filter((g) => /states:SendTask(Failure|Heartbeat)$/.test(g))).toEqual([]);
