@@ -123,6 +123,7 @@ export function totals(m: Measured) {
     events: m.events,
     requests: requests.reduce((n, [, count]) => n + count, 0),
     formPosts: requests.filter(([key]) => key.startsWith('POST ')).reduce((n, [, count]) => n + count, 0),
+    formPages: requests.filter(([key]) => key.startsWith('GET ')).reduce((n, [, count]) => n + count, 0),
   };
 }
 export type Totals = ReturnType<typeof totals>;
@@ -130,14 +131,14 @@ export type Totals = ReturnType<typeof totals>;
 /**
  * The floor: what the real events need. Each execution's first and last state, and per necessary wake-up
  * (an answer, or a date on which an email goes) three (the wait ending, the step deciding, the wait
- * again); one read and one write per necessary wake-up, per form post, and one write per email (the
- * record that it went).
+ * again); one read and one write per necessary wake-up and per form post, one read per form page opened
+ * (it shows what is asked now), and one write per email (the record that it went).
  */
 export function floor(m: Measured, t: Totals) {
   const wakeUps = m.usage.wakeUps.necessary;
   return {
     transitions: 2 * m.executions + 3 * wakeUps,
-    dynamodbCalls: 2 * wakeUps + 2 * t.formPosts + t.emails,
+    dynamodbCalls: 2 * wakeUps + 2 * t.formPosts + t.formPages + t.emails,
   };
 }
 
