@@ -1,5 +1,5 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { type FunctionName, permissions } from '../functions/permissions.js';
 import { METRICS_NAMESPACE } from '../functions/shared/metric-names.js';
@@ -145,7 +145,7 @@ export class AccreditationStack extends Stack {
       emailConfigurationSetName: email.configurationSet.configurationSetName,
       milestones: milestones.bus,
     };
-    for (const [name, fn] of Object.entries(functions.byName) as [FunctionName, NodejsFunction][]) {
+    for (const [name, fn] of Object.entries(functions.byName) as [FunctionName, LambdaFunction][]) {
       grantDeclared(this, fn, permissions[name], targets);
       alerts.alarmOnAny(`${name}Errors`, fn.metricErrors(), `The ${name} function is failing.`);
     }

@@ -44,7 +44,7 @@ export async function scheduleInterview(
     email: senderAddress(deps.settings.EMAIL_FROM),
   };
   await deps.mailer.send(
-    interviewEmail({ ...application, interview }, programme, organizer, deps.clock.now()),
+    await interviewEmail({ ...application, interview }, programme, organizer, deps.clock.now()),
     `${application.applicationId}#interview#${sequence}`,
   );
   return { command: 'schedule-interview', applicationId: application.applicationId, sequence };

@@ -36,13 +36,13 @@ export function applicationReceivedEmail(application: Application, adminEmail: s
 }
 
 /** The interview, with a calendar invite that updates itself (same UID, higher SEQUENCE) if it moves. */
-export function interviewEmail(
+export async function interviewEmail(
   application: Application,
   programme: Programme,
   /** The Maths Hub, from our sending address: calendars need an organiser. */
   organizer: { name: string; email: string },
   now: Date,
-): EmailMessage {
+): Promise<EmailMessage> {
   const { interview } = application;
   const process = programme.application;
   if (!interview || !process) throw new Error(`Application ${application.applicationId} has no interview`);
@@ -58,7 +58,7 @@ export function interviewEmail(
         'The calendar invite in this email adds it to your diary.',
       ],
     }),
-    calendar: calendarInvite({
+    calendar: await calendarInvite({
       method: 'REQUEST',
       uid: `interview-${application.applicationId}@pd-accreditation`,
       sequence: interview.sequence,

@@ -1,4 +1,3 @@
-import { createEvent } from 'ics';
 import { html, type SafeHtml } from '../shared/html.js';
 
 /**
@@ -55,7 +54,11 @@ ${content.footnote && html`<p style="color:#505a5f">${content.footnote}</p>`}
   return { to: content.to, subject: content.subject, html: body.value, text: `${text}\n` };
 }
 
-export function calendarInvite(event: {
+/**
+ * The invite as an iCalendar file. `ics` (and the yup it validates with) is imported on first use: only
+ * interviews and development days have invites, and bundles split it out of the functions' INIT.
+ */
+export async function calendarInvite(event: {
   method: CalendarInvite['method'];
   uid: string;
   sequence: number;
@@ -66,7 +69,8 @@ export function calendarInvite(event: {
   organizer: { name: string; email: string };
   attendee: { name: string; email: string };
   now: Date;
-}): CalendarInvite {
+}): Promise<CalendarInvite> {
+  const { createEvent } = await import('ics');
   const utc = (d: Date) => d.getTime();
   const { error, value } = createEvent({
     method: event.method,

@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoDBStreamSchema } from '@aws-lambda-powertools/parser/schemas/dynamodb';
-import type * as z from 'zod';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import * as z from 'zod';
 import { milestones } from '../domain/milestones.js';
 import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
@@ -10,15 +11,37 @@ import { milestones as milestoneBus } from '../shared/parts/milestones.js';
 import { store } from '../shared/parts/store.js';
 import { defineTask } from '../shared/task-handler.js';
 
-/** What DynamoDB Streams hands the function: changes to participant records (the event source's filter), in order. */
-type StreamBatch = z.output<typeof DynamoDBStreamSchema>;
-/** What is read of each record (its images unmarshalled by the schema). */
-interface StreamChange {
-  SequenceNumber: string;
-  ApproximateCreationDateTime?: number;
-  NewImage?: { participantId?: string; cohortId?: string };
-  OldImage?: unknown;
-}
+/** A record's image as the stream marshals it, unmarshalled as the store's reads unmarshal it. */
+const StreamImage = z.record(z.string(), z.unknown()).transform((image, ctx) => {
+  try {
+    return unmarshall(image as Record<string, AttributeValue>);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'Could not unmarshall an image in a DynamoDB stream record' });
+    return z.NEVER;
+  }
+});
+
+/**
+ * What DynamoDB Streams hands the function: changes to participant records (the event source's filter), in
+ * order; what is read of each is validated. Not Powertools' DynamoDBStreamSchema: it imports `{ z }`,
+ * which keeps all of zod in the bundle.
+ */
+export const StreamBatch = z.object({
+  Records: z.array(
+    z.object({
+      eventSource: z.literal('aws:dynamodb'),
+      eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']),
+      dynamodb: z.object({
+        SequenceNumber: z.string(),
+        ApproximateCreationDateTime: z.number().optional(),
+        NewImage: StreamImage.optional(),
+        OldImage: StreamImage.optional(),
+      }),
+    }),
+  ),
+});
+type StreamBatch = z.output<typeof StreamBatch>;
+type StreamChange = StreamBatch['Records'][number]['dynamodb'];
 
 /** A batch's outcome as Lambda's event source mapping reads it (ReportBatchItemFailures). */
 export interface BatchResponse {
@@ -45,7 +68,7 @@ export async function publishMilestones(batch: StreamBatch, deps: Dependencies):
     return hubs.get(cohortId) as string;
   };
   for (const record of batch.Records) {
-    const change = record.dynamodb as StreamChange;
+    const change = record.dynamodb;
     try {
       await publishChange(change, deps, mathsHubOf);
     } catch (error) {
@@ -64,7 +87,7 @@ async function publishChange(
   { milestones: bus, clock }: Dependencies,
   mathsHubOf: (cohortId: string) => Promise<string>,
 ) {
-  const after = change.NewImage;
+  const after = change.NewImage as { participantId?: string; cohortId?: string } | undefined;
   // Removed: a removal is no milestone.
   if (!after?.cohortId) return;
   aboutParticipant({ participantId: after.participantId });
@@ -81,7 +104,7 @@ async function publishChange(
 
 export const PublishMilestones = defineTask({
   name: 'PublishMilestones',
-  input: DynamoDBStreamSchema,
+  input: StreamBatch,
   run: publishMilestones,
 });
 export const handler = PublishMilestones.handler(composedFor('PublishMilestones', store, milestoneBus));

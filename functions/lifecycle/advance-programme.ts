@@ -157,8 +157,11 @@ export async function advanceProgramme(
   };
 }
 
-const once = (ctx: Context, key: string, email: () => EmailMessage | undefined) =>
-  notifyOnce(ctx.participant, key, email, ctx.deps);
+const once = (
+  ctx: Context,
+  key: string,
+  email: () => EmailMessage | undefined | Promise<EmailMessage | undefined>,
+) => notifyOnce(ctx.participant, key, email, ctx.deps);
 
 /** Notes on the participant about one of this cohort's days (a deferred participant meets day 1 again). */
 const dayKey = (what: 'joining' | 'cancelled' | 'absent', step: StepOf<'development-day'>, ctx: Context) =>
@@ -197,8 +200,13 @@ async function cancelInvites(ctx: Context) {
     if (step.kind !== 'development-day') continue;
     const times = dayTimes(step, cohort);
     if (invitesHeld(step, ctx).length === 0 || now >= times.ends) continue;
-    await once(ctx, dayKey('cancelled', step, ctx), () =>
-      dayCancelledEmail(participant, step, times, dayInvite(step, times, 'CANCEL', times.sequence + 1, ctx)),
+    await once(ctx, dayKey('cancelled', step, ctx), async () =>
+      dayCancelledEmail(
+        participant,
+        step,
+        times,
+        await dayInvite(step, times, 'CANCEL', times.sequence + 1, ctx),
+      ),
     );
   }
 }
@@ -217,12 +225,12 @@ async function developmentDay(step: StepOf<'development-day'>, ctx: Context) {
     // "Changed" only for someone holding an earlier version; a first invite is new, whenever it goes out.
     // Its SEQUENCE is the day's own, which only grows, so it is always above any version they hold.
     const changed = held.some((key) => key !== `${dayKey('joining', step, ctx)}${times.sequence}`);
-    await once(ctx, `${dayKey('joining', step, ctx)}${times.sequence}`, () =>
+    await once(ctx, `${dayKey('joining', step, ctx)}${times.sequence}`, async () =>
       joiningInstructionsEmail(
         participant,
         step,
         times,
-        dayInvite(step, times, 'REQUEST', times.sequence, ctx),
+        await dayInvite(step, times, 'REQUEST', times.sequence, ctx),
         changed,
       ),
     );

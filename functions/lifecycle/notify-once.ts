@@ -9,11 +9,11 @@ import type { Dependencies } from '../shared/dependencies.js';
 export async function notifyOnce(
   participant: Participant,
   key: string,
-  email: () => EmailMessage | undefined,
+  email: () => EmailMessage | undefined | Promise<EmailMessage | undefined>,
   deps: Dependencies,
 ) {
   if (participant.notified[key]) return;
-  const message = email();
+  const message = await email();
   if (message) await deps.mailer.send(message, `${participant.participantId}#${key}`);
   await deps.store.participants.markNotified(participant.participantId, key, deps.clock.now());
 }

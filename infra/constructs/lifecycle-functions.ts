@@ -1,20 +1,29 @@
 import { resolve } from 'node:path';
-import { Duration } from 'aws-cdk-lib';
-import { Architecture, type IFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { AssetHashType, DockerImage, Duration } from 'aws-cdk-lib';
+import {
+  Architecture,
+  Code,
+  type IFunction,
+  Function as LambdaFunction,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { entryPoints, workflowTasks } from '../../functions/catalog.js';
 import type { FunctionName } from '../../functions/permissions.js';
-import { functionBundling, sourceMapEnvironment } from './bundling.js';
+import { FunctionBundle, sourceMapEnvironment } from './bundling.js';
 
 const root = resolve(import.meta.dirname, '../..');
 /** A function that constructs configure: told their resources in its environment. */
 export type ConfigurableFunction = IFunction & { addEnvironment(key: string, value: string): unknown };
 
-/** One NodejsFunction per entry in functions/catalog.ts: the same handlers the local runtime runs. */
+/**
+ * One function per entry in functions/catalog.ts: the same handlers the local runtime runs, each bundled
+ * by esbuild in the synth's process (infra/constructs/bundling.ts), split so lazy imports stay out of INIT.
+ */
 export class LifecycleFunctions extends Construct {
-  readonly byName: Record<FunctionName, NodejsFunction>;
+  readonly byName: Record<FunctionName, LambdaFunction>;
 
   constructor(
     scope: Construct,
@@ -33,9 +42,17 @@ export class LifecycleFunctions extends Construct {
     this.byName = Object.fromEntries(
       (Object.keys(entries) as FunctionName[]).map((name) => [
         name,
-        new NodejsFunction(this, name, {
-          entry: resolve(root, entries[name]),
-          handler: 'handler',
+        new LambdaFunction(this, name, {
+          code: Code.fromAsset(root, {
+            // Hashed by what was built, not by the whole project directory.
+            assetHashType: AssetHashType.OUTPUT,
+            bundling: {
+              local: new FunctionBundle(resolve(root, entries[name]), { sourceMaps }),
+              // Never pulled: the local bundling above always builds.
+              image: DockerImage.fromRegistry('dummy'),
+            },
+          }),
+          handler: 'index.handler',
           runtime: Runtime.NODEJS_24_X,
           architecture: Architecture.ARM_64,
           memorySize: 512,
@@ -47,9 +64,8 @@ export class LifecycleFunctions extends Construct {
             ...sourceMapEnvironment(sourceMaps),
             POWERTOOLS_SERVICE_NAME: name,
           },
-          bundling: functionBundling({ sourceMaps }),
         }),
       ]),
-    ) as Record<FunctionName, NodejsFunction>;
+    ) as Record<FunctionName, LambdaFunction>;
   }
 }

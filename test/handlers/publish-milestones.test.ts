@@ -1,10 +1,9 @@
-import { DynamoDBStreamSchema } from '@aws-lambda-powertools/parser/schemas/dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { MILESTONE_SOURCE, type Milestone } from '../../events/milestones.js';
-import { publishMilestones } from '../../functions/events/publish-milestones.js';
+import { publishMilestones, StreamBatch } from '../../functions/events/publish-milestones.js';
 import type { Dependencies } from '../../functions/shared/dependencies.js';
 import { eventBridgeMilestoneBus } from '../../functions/shared/milestone-bus.js';
 
@@ -21,7 +20,7 @@ const record = (participantId: string, cohortId: string) => ({
 });
 /** A batch of INSERTs, one per participant, as the stream hands it to the function. */
 const batch = (...records: ReturnType<typeof record>[]) =>
-  DynamoDBStreamSchema.parse({
+  StreamBatch.parse({
     Records: records.map((r, i) => ({
       eventID: `e${i}`,
       eventName: 'INSERT',
