@@ -118,6 +118,16 @@ async function createTables(client: DynamoDBClient) {
   }
 }
 
+/**
+ * The SDK's logger middleware runs every call's input and output through the schema's sensitive-data
+ * filter for the client's logger, even for the default one, which logs nothing: nothing here gives a
+ * client a logger, so the filtering is dropped rather than done for no reader.
+ */
+const withoutSdkLogging = (client: object) =>
+  (client as { middlewareStack: { remove(name: string): boolean } }).middlewareStack.remove(
+    'loggerMiddleware',
+  );
+
 /** A middy handler as Lambda would call it, with a fresh context per invocation and its role's grants. */
 const asLocalFunction =
   (name: FunctionName, handler: (event: never, context: never) => Promise<unknown>): LocalFunction =>
@@ -227,6 +237,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   };
   // Each function's role checks its calls; the usage meter counts them (npm run bench).
   const guard = (client: object) => {
+    withoutSdkLogging(client);
     enforceGrants(client);
     usage.meterCalls(client);
   };
@@ -261,7 +272,16 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   // Only the publisher is told the milestone bus, as on AWS.
   const publishDependencies = dependenciesFrom(
     { ...env, MILESTONE_BUS_NAME },
-    { clock, aws: { ...aws, guard: usage.meterCalls } },
+    {
+      clock,
+      aws: {
+        ...aws,
+        guard: (client) => {
+          withoutSdkLogging(client);
+          usage.meterCalls(client);
+        },
+      },
+    },
   );
   const { PublishMilestones } = await import(resolve(root, entryPoints.PublishMilestones));
   const publish = asLocalFunction(
