@@ -17,17 +17,25 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
  */
 export class ControllableClock implements Clock {
   private readonly timers = new Set<Timer>();
+  /**
+   * The offset, in memory a worker thread can read too (the DynamoDB service's stream stamps its records
+   * by it): one aligned 64-bit slot, written only here.
+   */
+  readonly sharedOffset = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT);
+  private readonly offsetSlot = new Float64Array(this.sharedOffset);
 
   /** `offsetMs`: how far ahead of real time it starts, as a restarted local system resumes it. */
-  constructor(private offsetMs = 0) {}
+  constructor(offsetMs = 0) {
+    this.offsetSlot[0] = offsetMs;
+  }
 
   /** How far ahead of real time it runs. */
   get offset(): number {
-    return this.offsetMs;
+    return this.offsetSlot[0] as number;
   }
 
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date(Date.now() + this.offset);
   }
 
   /** Calls `fire` at `at` on this clock. Returns a cancel function. */
@@ -40,7 +48,7 @@ export class ControllableClock implements Clock {
 
   /** Moves time forward and fires, in order, every timer that is now due. */
   advance(ms: number): Date {
-    this.offsetMs += ms;
+    this.offsetSlot[0] = this.offset + ms;
     const due = [...this.timers].filter((t) => t.at <= this.now().getTime()).sort((a, b) => a.at - b.at);
     for (const timer of due) this.trigger(timer);
     return this.now();
@@ -97,4 +105,10 @@ export class ControllableClock implements Clock {
     clearTimeout(timer.handle);
     this.timers.delete(timer);
   }
+}
+
+/** The clock of a ControllableClock in another thread, read from its shared offset: it moves as that one does. */
+export function sharedClock(sharedOffset: SharedArrayBuffer): Clock {
+  const offset = new Float64Array(sharedOffset);
+  return { now: () => new Date(Date.now() + (offset[0] as number)) };
 }

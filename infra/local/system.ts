@@ -9,7 +9,6 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import sesLocal from 'aws-ses-v2-local';
-import dynalite from 'dynalite';
 import { MILESTONE_BUS_NAME } from '../../events/milestones.js';
 import { inputIssues } from '../../functions/admin/command.js';
 import { findBreaches } from '../../functions/admin/invariants.js';
@@ -30,7 +29,6 @@ import { accreditationTable, idempotencyTable } from '../table-design.js';
 import { ControllableClock } from './clock.js';
 import { type LocalEventBus, startLocalEventBus } from './event-bus.js';
 import { asFunction, enforceGrants } from './iam.js';
-import { inProcessHttp } from './in-process-http.js';
 import { lambdaContext } from './lambda-context.js';
 import {
   keepRuntimeState,
@@ -120,6 +118,16 @@ async function createTables(client: DynamoDBClient) {
   }
 }
 
+/**
+ * The SDK's logger middleware runs every call's input and output through the schema's sensitive-data
+ * filter for the client's logger, even for the default one, which logs nothing: nothing here gives a
+ * client a logger, so the filtering is dropped rather than done for no reader.
+ */
+const withoutSdkLogging = (client: object) =>
+  (client as { middlewareStack: { remove(name: string): boolean } }).middlewareStack.remove(
+    'loggerMiddleware',
+  );
+
 /** A middy handler as Lambda would call it, with a fresh context per invocation and its role's grants. */
 const asLocalFunction =
   (name: FunctionName, handler: (event: never, context: never) => Promise<unknown>): LocalFunction =>
@@ -131,14 +139,6 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const runtimeDir = options.dataDir && runtimeDirectory(options.dataDir);
   const saved = runtimeDir ? readRuntimeState(runtimeDir) : {};
-  const database = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(options.dataDir ? { path: options.dataDir } : {}),
-  });
-  // Listening only so that closing it closes its store: every request reaches it through the table's stream.
-  await listen(database, 0);
   const mail = keptAlive(await startSesServer({ host: '127.0.0.1', port: options.ports?.mail ?? 0 }));
   const uploadsDir = options.uploadsDir ?? mkdtempSync(resolve(tmpdir(), 'pd-accreditation-s3-'));
   mkdirSync(uploadsDir, { recursive: true });
@@ -176,13 +176,14 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     account: ACCOUNT,
   });
   const clock = new ControllableClock(resumedClockOffset(saved.clock));
-  // Every DynamoDB client goes through the stream's capture, as every write on AWS reaches the table's stream.
+  // DynamoDB, in a thread of its own: every client goes through the stream's capture, as every write on
+  // AWS reaches the table's stream.
   let publishMilestones: (batch: { Records: StreamRecord[] }) => Promise<BatchResponse> = async () => {
     throw new Error('PublishMilestones is not loaded yet');
   };
   const tableStream = await startLocalTableStream({
     port: options.ports?.dynamodb ?? 0,
-    dynamodb: inProcessHttp(database),
+    ...(options.dataDir ? { path: options.dataDir } : {}),
     tableName: accreditationTable.TableName,
     region: REGION,
     account: ACCOUNT,
@@ -236,6 +237,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   };
   // Each function's role checks its calls; the usage meter counts them (npm run bench).
   const guard = (client: object) => {
+    withoutSdkLogging(client);
     enforceGrants(client);
     usage.meterCalls(client);
   };
@@ -270,7 +272,16 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   // Only the publisher is told the milestone bus, as on AWS.
   const publishDependencies = dependenciesFrom(
     { ...env, MILESTONE_BUS_NAME },
-    { clock, aws: { ...aws, guard: usage.meterCalls } },
+    {
+      clock,
+      aws: {
+        ...aws,
+        guard: (client) => {
+          withoutSdkLogging(client);
+          usage.meterCalls(client);
+        },
+      },
+    },
   );
   const { PublishMilestones } = await import(resolve(root, entryPoints.PublishMilestones));
   const publish = asLocalFunction(
@@ -343,7 +354,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       await tableStream.stop();
       await eventBus.stop();
       await Promise.all(
-        [app, mail, database].map(
+        [app, mail].map(
           (server) =>
             new Promise((done) => {
               server.closeAllConnections?.();

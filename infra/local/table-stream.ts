@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../../functions/domain/time.js';
 import type { BatchResponse } from '../../functions/events/publish-milestones.js';
 import { milestoneStream } from '../milestone-stream.js';
+import type { ControllableClock } from './clock.js';
 import type { HttpExchange, InProcessHttp } from './in-process-http.js';
 
 type Image = Record<string, AttributeValue>;
@@ -53,37 +55,29 @@ const bodyOf = (request: IncomingMessage) =>
 const MULTI_ITEM_WRITES = new Set(['BatchWriteItem', 'TransactWriteItems']);
 
 /**
- * DynamoDB Streams for the accreditation table, locally (dynalite has none), feeding the PublishMilestones
- * handler as Lambda's event source mapping would. It is the table's endpoint: it hands each request to
- * dynalite's own handler in this process (one socket per call, not two) and sees its answer. Each write
- * to a participant item (the mapping's filter) is serialised with the other writes to that item, its old
- * image known (or read) before and its new image read after, and a record made if the item changed (as
- * Streams makes none for a write that changes nothing, or one whose condition failed). Records are delivered in order, in
- * batches, to `deliver`; one it reports failed (ReportBatchItemFailures) or that throws is retried from
- * that record, and after `retryAttempts` kept in `deadLetters`.
- *
- * Not reproduced: shards (every record is in one ordered queue, where AWS orders only each item's),
- * bisecting a failed batch, the 24-hour retention (records pending when the process dies are lost; a
- * stop waits for them), and writes made behind its back.
+ * DynamoDB Streams for the accreditation table, locally (dynalite has none): the capture half, which runs
+ * beside dynalite in the DynamoDB service's thread (./dynamodb-service.ts). It is the table's endpoint: it
+ * hands each request to dynalite's own handler in that thread (one socket per call, not two) and sees its
+ * answer. Each write to a participant item (the event source mapping's filter) is serialised with the
+ * other writes to that item, its old image known (or read) before and its new image read after, and a
+ * record made (`append`) if the item changed, as Streams makes none for a write that changes nothing, or
+ * one whose condition failed.
  */
-export async function startLocalTableStream(options: {
+export async function captureTableWrites(options: {
   port: number;
-  /** dynalite's request handler, called in this process: each request crosses one socket, not two. */
+  /** dynalite's request handler, called in this thread: each request crosses one socket, not two. */
   dynamodb: InProcessHttp;
   tableName: string;
   region: string;
   account: string;
   clock: Clock;
-  retryIntervalMs: number;
-  deliver(batch: { Records: StreamRecord[] }): Promise<BatchResponse>;
-}): Promise<LocalTableStream> {
+  append(record: StreamRecord): void;
+}): Promise<{ url: string; drained(): Promise<void>; stop(): Promise<void> }> {
   const streamArn = `arn:aws:dynamodb:${options.region}:${options.account}:table/${options.tableName}/stream/local`;
-  const pending: StreamRecord[] = [];
-  const deadLetters: StreamRecord[] = [];
   const writesUnderWay = new Set<Promise<unknown>>();
   const itemQueues = new Map<string, Promise<unknown>>();
   let sequence = 0;
-  let delivering: Promise<void> | undefined;
+  const { append } = options;
 
   /** Runs `work` after every earlier write to the same item: the old and new images are this write's. */
   function serialised<T>(itemKey: string, work: () => Promise<T>): Promise<T> {
@@ -136,36 +130,6 @@ export async function startLocalTableStream(options: {
         StreamViewType: 'NEW_AND_OLD_IMAGES',
       },
     };
-  }
-
-  async function deliverPending() {
-    let attempts = 0;
-    try {
-      while (pending.length) {
-        const batch = pending.slice(0, milestoneStream.batchSize);
-        const failed = await options.deliver({ Records: batch }).then(
-          ({ batchItemFailures }) => batchItemFailures[0]?.itemIdentifier,
-          () => batch[0]?.dynamodb.SequenceNumber,
-        );
-        const index = batch.findIndex((r) => r.dynamodb.SequenceNumber === failed);
-        // An identifier that names no record of the batch fails the whole batch, as on AWS.
-        const done = failed === undefined ? batch.length : Math.max(index, 0);
-        pending.splice(0, done);
-        attempts = done > 0 ? 0 : attempts;
-        if (failed === undefined) continue;
-        if (++attempts > milestoneStream.retryAttempts) {
-          deadLetters.push(...pending.splice(0, 1));
-          attempts = 0;
-        } else await sleep(options.retryIntervalMs);
-      }
-    } finally {
-      delivering = undefined;
-    }
-  }
-
-  function append(streamed: StreamRecord) {
-    pending.push(streamed);
-    delivering ??= deliverPending();
   }
 
   /**
@@ -246,11 +210,10 @@ export async function startLocalTableStream(options: {
   });
   await new Promise<void>((done) => server.listen(options.port, '127.0.0.1', done));
   const drained = async () => {
-    while (writesUnderWay.size || delivering) await Promise.allSettled([...writesUnderWay, delivering]);
+    while (writesUnderWay.size) await Promise.allSettled([...writesUnderWay]);
   };
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    deadLetters,
     drained,
     async stop() {
       await drained();
@@ -258,6 +221,140 @@ export async function startLocalTableStream(options: {
         server.closeAllConnections();
         server.close(() => done());
       });
+    },
+  };
+}
+
+/** What the DynamoDB service's thread tells the local system. */
+export type FromDynamoDbService =
+  | { type: 'listening'; url: string }
+  | { type: 'record'; record: StreamRecord }
+  | { type: 'drained'; id: number }
+  | { type: 'stopped' };
+/** What the local system asks of the DynamoDB service's thread. */
+export type ToDynamoDbService = { type: 'drain'; id: number } | { type: 'stop' };
+/** How the DynamoDB service's thread is started. */
+export interface DynamoDbServiceOptions {
+  /** The stream's endpoint (0: any free port). */
+  port: number;
+  /** dynalite's folder, or in memory when absent. */
+  path?: string;
+  tableName: string;
+  region: string;
+  account: string;
+  /** The controllable clock's offset (ControllableClock.sharedOffset): the records' times are on it. */
+  clockOffset: SharedArrayBuffer;
+}
+
+/**
+ * The table, locally: DynamoDB (dynalite) and the capture of its stream run in a thread of their own,
+ * as the service runs apart from the functions that call it on AWS, so the functions and the database
+ * work at once, on both cores. This half, in the local system's thread, delivers the records the capture
+ * makes to PublishMilestones, as Lambda's event source mapping would: in order, in batches; one it reports
+ * failed (ReportBatchItemFailures) or that throws is retried from that record, and after `retryAttempts`
+ * kept in `deadLetters`.
+ *
+ * Not reproduced: shards (every record is in one ordered queue, where AWS orders only each item's),
+ * bisecting a failed batch, the 24-hour retention (records pending when the process dies are lost; a
+ * stop waits for them), and writes made behind its back.
+ */
+export async function startLocalTableStream(options: {
+  port: number;
+  /** Keep the table's data on disk here; in memory when absent. */
+  path?: string;
+  tableName: string;
+  region: string;
+  account: string;
+  clock: ControllableClock;
+  retryIntervalMs: number;
+  deliver(batch: { Records: StreamRecord[] }): Promise<BatchResponse>;
+}): Promise<LocalTableStream> {
+  const pending: StreamRecord[] = [];
+  const deadLetters: StreamRecord[] = [];
+  let delivering: Promise<void> | undefined;
+  const service = new Worker(new URL('./dynamodb-worker.mjs', import.meta.url), {
+    workerData: {
+      port: options.port,
+      ...(options.path ? { path: options.path } : {}),
+      tableName: options.tableName,
+      region: options.region,
+      account: options.account,
+      clockOffset: options.clock.sharedOffset,
+    } satisfies DynamoDbServiceOptions,
+  });
+  const ask = (message: ToDynamoDbService) => service.postMessage(message);
+  const answers = new Map<number, () => void>();
+  let asked = 0;
+  let stopped: (() => void) | undefined;
+  const url = await new Promise<string>((listening, fail) => {
+    service.once('error', fail);
+    service.on('message', (message: FromDynamoDbService) => {
+      if (message.type === 'listening') listening(message.url);
+      else if (message.type === 'record') append(message.record);
+      else if (message.type === 'drained') answers.get(message.id)?.();
+      else stopped?.();
+    });
+  });
+
+  async function deliverPending() {
+    let attempts = 0;
+    try {
+      while (pending.length) {
+        const batch = pending.slice(0, milestoneStream.batchSize);
+        const failed = await options.deliver({ Records: batch }).then(
+          ({ batchItemFailures }) => batchItemFailures[0]?.itemIdentifier,
+          () => batch[0]?.dynamodb.SequenceNumber,
+        );
+        const index = batch.findIndex((r) => r.dynamodb.SequenceNumber === failed);
+        // An identifier that names no record of the batch fails the whole batch, as on AWS.
+        const done = failed === undefined ? batch.length : Math.max(index, 0);
+        pending.splice(0, done);
+        attempts = done > 0 ? 0 : attempts;
+        if (failed === undefined) continue;
+        if (++attempts > milestoneStream.retryAttempts) {
+          deadLetters.push(...pending.splice(0, 1));
+          attempts = 0;
+        } else await sleep(options.retryIntervalMs);
+      }
+    } finally {
+      delivering = undefined;
+    }
+  }
+
+  function append(streamed: StreamRecord) {
+    pending.push(streamed);
+    delivering ??= deliverPending();
+  }
+
+  /** Every write the service has under way captured: its records arrive before its answer, in order. */
+  const captured = () =>
+    new Promise<void>((done) => {
+      const id = ++asked;
+      answers.set(id, () => {
+        answers.delete(id);
+        done();
+      });
+      ask({ type: 'drain', id });
+    });
+  /** Until a look finds nothing delivering: a delivery may itself write, and be captured. */
+  const drained = async () => {
+    for (let busy = true; busy; ) {
+      await captured();
+      busy = delivering !== undefined || pending.length > 0;
+      while (delivering) await delivering;
+    }
+  };
+  return {
+    url,
+    deadLetters,
+    drained,
+    async stop() {
+      await drained();
+      await new Promise<void>((done) => {
+        stopped = done;
+        ask({ type: 'stop' });
+      });
+      await service.terminate();
     },
   };
 }

@@ -15,6 +15,8 @@ interface Timed {
   totalMs: number;
   harnessMs: number;
   cpuMs: number;
+  /** Of it, the local system's own thread (the functions, Step Functions, the other services). */
+  mainThreadCpuMs: number;
 }
 
 const ms = (n: number) => `${n.toFixed(0).padStart(7)} ms`;
@@ -63,6 +65,8 @@ NCETM PD Lead programme and first accredited year, on the local system, every an
   console.log(`  ${'total'.padEnd(30)} ${ms(run.totalMs)}
   of which the harness's own work ${ms(run.harnessMs)} (reading the mailbox, finding links)
   CPU time (user and system)     ${ms(run.cpuMs)}
+    of which the main thread     ${ms(run.mainThreadCpuMs)} (the rest: DynamoDB's thread, GC and I/O threads)
+  CPU per participant            ${ms(run.cpuMs / count)}
   programme, per participant     ${ms(run.programmeMs / count)}
   programme and year, per lead   ${ms(run.totalMs / count)}
   peak memory (RSS)              ${String(rssMb).padStart(7)} MB

@@ -1,8 +1,10 @@
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { milestonePattern } from '../../events/milestones.js';
 import { Participant } from '../../functions/domain/participant.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { milestoneStream } from '../../infra/milestone-stream.js';
+import { accreditationTable } from '../../infra/table-design.js';
 import { createCohort, startTestSystem, testCohort } from '../support/local-system.js';
 
 /**
@@ -69,5 +71,36 @@ describe('the local table stream', () => {
       ...steps.map(() => 'DevelopmentDayAttended'),
     ]);
     expect(new Set(published.map((e) => e.detail.stepId))).toEqual(new Set([undefined, ...steps]));
+  });
+
+  it("stamps each record on the local clock, which the table's own thread reads as the clock moves", async () => {
+    const { participants } = system.dependencies.store;
+    // Ninety days on: a record stamped by real time, not the moved clock, would say today.
+    system.clock.advance(90 * 86_400_000);
+    const changedAt = system.clock.now();
+    await participants.create({ ...participant('p-expired'), stage: 'commitment-expired' });
+    await system.tableStream.drained();
+
+    const [expired] = publishedFor('p-expired').filter((e) => e['detail-type'] === 'CommitmentExpired');
+    const at = Date.parse(String(expired?.detail.at));
+    expect(at).toBeGreaterThan(changedAt.getTime() - 1000);
+    expect(at).toBeLessThanOrEqual(system.clock.now().getTime());
+  });
+
+  it('refuses from its own thread what DynamoDB refuses; a write whose condition fails makes no record', async () => {
+    const { participants } = system.dependencies.store;
+    expect(await participants.create(participant('p-twice'))).toBe(true);
+    // A second create of the same record fails its condition, as on DynamoDB: no change, no milestone.
+    expect(await participants.create({ ...participant('p-twice'), school: 'Elsewhere' })).toBe(false);
+    await system.tableStream.drained();
+    expect(publishedFor('p-twice').map((e) => e['detail-type'])).toEqual(['ParticipantEnrolled']);
+    const client = new DynamoDBClient({
+      region: 'eu-west-2',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      endpoint: system.urls.dynamodb,
+    });
+    await expect(
+      client.send(new GetItemCommand({ TableName: accreditationTable.TableName, Key: {} })),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
   });
 });
