@@ -40,6 +40,17 @@ export interface AwsClientOverrides {
   guard?: (client: object) => void;
 }
 
+/**
+ * The SDK's logger middleware runs every call's input and output through the schema's sensitive-data
+ * filter for the client's logger, even for the default one, which logs nothing: no client here is given a
+ * logger (Powertools logs what matters, by id), so the filtering is dropped rather than done for no reader,
+ * in Lambda and locally alike.
+ */
+export const withoutSdkLogging = (client: object) =>
+  (client as { middlewareStack: { remove(name: string): boolean } }).middlewareStack.remove(
+    'loggerMiddleware',
+  );
+
 /** What a part is built from: the settings, and one SDK client per service shared by the parts. */
 export interface Wiring {
   settings: Settings;
@@ -96,6 +107,7 @@ export function compose(
         client = create(
           aws ? { region: aws.region, credentials: aws.credentials, endpoint: aws.endpoints[service] } : {},
         );
+        withoutSdkLogging(client);
         aws?.guard?.(client);
         if (traced) client = tracer.captureAWSv3Client(client);
         clients.set(service, client);

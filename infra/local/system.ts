@@ -118,16 +118,6 @@ async function createTables(client: DynamoDBClient) {
   }
 }
 
-/**
- * The SDK's logger middleware runs every call's input and output through the schema's sensitive-data
- * filter for the client's logger, even for the default one, which logs nothing: nothing here gives a
- * client a logger, so the filtering is dropped rather than done for no reader.
- */
-const withoutSdkLogging = (client: object) =>
-  (client as { middlewareStack: { remove(name: string): boolean } }).middlewareStack.remove(
-    'loggerMiddleware',
-  );
-
 /** A middy handler as Lambda would call it, with a fresh context per invocation and its role's grants. */
 const asLocalFunction =
   (name: FunctionName, handler: (event: never, context: never) => Promise<unknown>): LocalFunction =>
@@ -237,7 +227,6 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   };
   // Each function's role checks its calls; the usage meter counts them (npm run bench).
   const guard = (client: object) => {
-    withoutSdkLogging(client);
     enforceGrants(client);
     usage.meterCalls(client);
   };
@@ -276,10 +265,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       clock,
       aws: {
         ...aws,
-        guard: (client) => {
-          withoutSdkLogging(client);
-          usage.meterCalls(client);
-        },
+        guard: usage.meterCalls,
       },
     },
   );
