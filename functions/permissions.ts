@@ -51,7 +51,7 @@ const wakes: Permissions['workflows'] = ['SendTaskSuccess'];
  * any difference either way. A new function, or a new call, adds its entry or action here.
  */
 export const permissions: Record<FunctionName, Permissions> = {
-  AdvanceCommitment: { table: ['GetItem', 'PutItem', 'UpdateItem'], ...emails },
+  AdvanceCommitment: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], ...emails },
   AwaitCommitment: { table: ['GetItem', 'UpdateItem'], workflows: wakes },
   NotifyCommitmentOutcome: { table: ['GetItem', 'UpdateItem'], ...emails },
   AdvanceProgramme: {

@@ -105,12 +105,26 @@ export class ParticipantItems {
     );
   }
 
-  /** Records that an outcome email went out; false if it already had (so the caller sends nothing). */
+  /**
+   * Records that an outcome email goes out, before it is sent (its claim); false if it already had (so
+   * the caller sends nothing).
+   */
   markNotified(participantId: string, outcome: string, at: Date): Promise<boolean> {
     return this.table.update(
       keys.participant(participantId),
       'SET notified.#outcome = :at',
       'attribute_exists(PK) AND attribute_not_exists(notified.#outcome)',
+      { ':at': at.toISOString() },
+      { '#outcome': outcome },
+    );
+  }
+
+  /** Takes back `markNotified` of `at` (its email failed to go), so the step's retry sends it. */
+  unmarkNotified(participantId: string, outcome: string, at: Date): Promise<boolean> {
+    return this.table.update(
+      keys.participant(participantId),
+      'REMOVE notified.#outcome',
+      'notified.#outcome = :at',
       { ':at': at.toISOString() },
       { '#outcome': outcome },
     );

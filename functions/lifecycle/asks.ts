@@ -1,3 +1,4 @@
+import type { RequestsRead } from '../data/store.js';
 import type { ReminderLadder } from '../domain/programme.js';
 import {
   dueBy,
@@ -16,15 +17,21 @@ import type { EmailMessage } from '../email/message.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { formsUrl } from '../shared/forms-url.js';
 
-/** The request, created on first use: every step that asks someone something starts here. */
+/**
+ * The request, created on first use: every step that asks someone something starts here. `read` holds
+ * it as the step's look read it (undefined: none yet), so it is not read again; unread, it is read first
+ * (on every look after the first it is there, and one read is all it costs).
+ */
 export async function ensureRequest(
   subject: Parameters<typeof newRequest>[0],
   ladder: ReminderLadder,
   { store, clock }: Dependencies,
   deadline?: Date,
+  read?: RequestsRead,
 ): Promise<Request> {
-  // Read first: on every look after the first, the request is there, and one read is all it costs.
-  const existing = await store.requests.get(subject.requestId);
+  const existing = read?.has(subject.requestId)
+    ? read.get(subject.requestId)
+    : await store.requests.get(subject.requestId);
   if (existing) return existing;
   const created = newRequest(subject, ladder, clock.now(), deadline);
   if (await store.requests.create(created)) return created;
@@ -57,15 +64,8 @@ export async function chase(request: Request, askEmail: AskEmail, deps: Dependen
   // Reminders that fell due while nothing ran (a redriven execution) are covered by the one email that
   // goes now, the ask or the latest reminder: never a burst of them a second apart.
   const due = remindersDueBy(request, now);
-  if (!request.invitedAt) {
-    await emailWithLink(request, askEmail, 0, deps);
-    await store.requests.markInvited(request.requestId, now);
-    if (due > request.remindersSent)
-      await store.requests.markReminderSent(request.requestId, due, request.remindersSent);
-  } else if (due > request.remindersSent) {
-    await emailWithLink(request, askEmail, due, deps);
-    await store.requests.markReminderSent(request.requestId, due, request.remindersSent);
-  }
+  if (!request.invitedAt) await emailWithLink(request, askEmail, 0, due, deps);
+  else if (due > request.remindersSent) await emailWithLink(request, askEmail, due, due, deps);
   return { state: 'open', nextAt: nextChaseAt({ ...request, remindersSent: due }, now) };
 }
 
@@ -89,16 +89,17 @@ export async function askByDeadline(
   remindersDaysBefore: number[],
   askEmail: (link: string, reminder: number, extended: boolean) => EmailMessage,
   deps: Dependencies,
+  read?: RequestsRead,
 ): Promise<{ request: Request; progress: Chase }> {
   const now = deps.clock.now();
   const ladder = ladderToDeadline(deadline, remindersDaysBefore, now);
-  let request = await deps.store.requests.get(subject.requestId);
-  const extended = Boolean(request && request.expiresAt !== deadline.toISOString());
-  if (request && extended && request.status !== 'answered') {
-    await deps.store.requests.reopen(subject.requestId, deadline, ladder.reminderAfterDays, now);
-    request = await deps.store.requests.get(subject.requestId);
-  }
-  request ??= await ensureRequest(subject, ladder, deps, deadline);
+  let request: Request | undefined = await ensureRequest(subject, ladder, deps, deadline, read);
+  const extended = request.expiresAt !== deadline.toISOString();
+  if (extended && request.status !== 'answered')
+    request =
+      (await deps.store.requests.reopen(subject.requestId, deadline, ladder.reminderAfterDays, now)) ??
+      // Answered in the instant since it was read: the answer stands.
+      (await deps.store.requests.get(subject.requestId));
   if (!request) throw new Error(`Request ${subject.requestId} vanished`);
   const progress = await chase(request, (link, reminder) => askEmail(link, reminder, extended), deps);
   return { request, progress };
@@ -124,27 +125,33 @@ export async function askByDueDate(
   remindersDaysBefore: number[],
   askEmail: (link: string, reminder: number, due: Date) => EmailMessage,
   deps: Dependencies,
+  read?: RequestsRead,
 ): Promise<{ request: Request; progress: Chase }> {
   const toDue = ladderToDeadline(due, remindersDaysBefore, deps.clock.now());
   const request = await ensureRequest(
     { ...subject, dueAt: due.toISOString() },
     { ...toDue, expiresAfterDays: toDue.expiresAfterDays + OPEN_AFTER_DUE_DAYS },
     deps,
+    undefined,
+    read,
   );
   const progress = await chase(request, (link, reminder) => askEmail(link, reminder, dueBy(request)), deps);
   return { request, progress };
 }
 
 /**
- * Tells the admin, once, that an open ask is past its due date; it stays open. Sent before it is marked
- * (keyed, so a retry never sends it twice), so a failure between the two loses nothing.
+ * Tells the admin, once, that an open ask is past its due date; it stays open. Marking it so is the
+ * email's claim: taken back if the send fails, so the retry tells them.
  */
 export async function reportOverdue(request: Request, email: () => EmailMessage, deps: Dependencies) {
-  const now = deps.clock.now();
+  const { store, clock } = deps;
+  const now = clock.now();
   if (request.status !== 'open' || !request.dueAt || request.overdueReportedAt || now < dueBy(request))
     return;
-  await deps.mailer.send(email(), `${request.requestId}#${request.dueAt}#overdue`);
-  await deps.store.requests.markOverdueReported(request.requestId, now);
+  await deps.mailer.send(email(), {
+    take: () => store.requests.markOverdueReported(request.requestId, now),
+    release: () => store.requests.unmarkOverdueReported(request.requestId, now),
+  });
 }
 
 /** Stores a link for `secret` (only hashes of it and of the address it goes to) lasting as long as the request. */
@@ -170,17 +177,25 @@ export async function mintLink(request: Request, sentTo: string, deps: Dependenc
 
 /**
  * Each email gets a fresh link, tied to the address the email goes to; any of them opens the form until
- * the request is answered or expires, or the record's address for the ask changes.
+ * the request is answered or expires, or the record's address for the ask changes. The email's claim is
+ * the request's own record of it (asked, reminders counted up to `remindersSent`): a retry, or a
+ * concurrent run, finds it taken and sends nothing, while an extension (a new deadline), a corrected
+ * address or a resend asks afresh.
  */
-async function emailWithLink(request: Request, askEmail: AskEmail, reminder: number, deps: Dependencies) {
+async function emailWithLink(
+  request: Request,
+  askEmail: AskEmail,
+  reminder: number,
+  remindersSent: number,
+  deps: Dependencies,
+) {
+  const { store, clock } = deps;
+  const now = clock.now();
   const secret = newLinkSecret();
   const email = askEmail(formUrl(secret, deps), reminder);
   await keepLink(secret, request, email.to, deps);
-  // Keyed by the ask, its deadline and the address, not the link: a retry mints a new link but never
-  // sends a second email, while an extension (a new deadline), a corrected address or a resend is a new ask.
-  const resent = request.resends ? `#resend-${request.resends}` : '';
-  await deps.mailer.send(
-    email,
-    `${request.requestId}#${request.expiresAt}#${email.to}#ask#${reminder}${resent}`,
-  );
+  await deps.mailer.send(email, {
+    take: () => store.requests.claimAsk(request, remindersSent, now),
+    release: () => store.requests.releaseAsk(request, remindersSent, now),
+  });
 }
