@@ -55,7 +55,7 @@ export const permissions: Record<FunctionName, Permissions> = {
   AwaitCommitment: { table: ['GetItem', 'UpdateItem'], workflows: wakes },
   NotifyCommitmentOutcome: { table: ['GetItem', 'UpdateItem'], ...emails },
   AdvanceProgramme: {
-    table: ['GetItem', 'PutItem', 'UpdateItem'],
+    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
     ...emails,
     certificates: ['GetObject', 'PutObject', 'ListBucket'],
   },
