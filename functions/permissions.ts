@@ -60,7 +60,10 @@ export const permissions: Record<FunctionName, Permissions> = {
     certificates: ['GetObject', 'PutObject', 'ListBucket'],
   },
   AwaitChange: { table: ['UpdateItem'], workflows: wakes },
-  AdvanceAccreditedYears: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], ...emails },
+  AdvanceAccreditedYears: {
+    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    ...emails,
+  },
   ReportLifecycleFailure: { table: ['GetItem', 'UpdateItem'], ...emails },
   Forms: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
