@@ -92,16 +92,15 @@ export class ParticipantItems {
 
   /**
    * Names the execution that carries the participant on, before it is started (intent first): a failed
-   * start leaves the name to start again, and a stranded participant is found by describing it.
+   * start leaves the name to start again, and a stranded participant is found by describing it. With
+   * `stage`, the stage it carries them on in, in the same write.
    */
-  recordExecution(participantId: string, execution: NonNullable<Participant['execution']>) {
+  recordExecution(participantId: string, execution: NonNullable<Participant['execution']>, stage?: Stage) {
     return this.table.update(
       keys.participant(participantId),
-      'SET execution = :execution',
+      `SET execution = :execution${stage ? ', stage = :stage' : ''}`,
       'attribute_exists(PK)',
-      {
-        ':execution': execution,
-      },
+      { ':execution': execution, ...(stage && { ':stage': stage }) },
     );
   }
 

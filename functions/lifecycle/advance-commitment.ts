@@ -11,7 +11,7 @@ import { idempotency } from '../shared/parts/idempotency.js';
 import { mailer } from '../shared/parts/mailer.js';
 import { store } from '../shared/parts/store.js';
 import { defineTask } from '../shared/task-handler.js';
-import { chase, ensureRequest } from './asks.js';
+import { chase, requestToChase } from './asks.js';
 import { found } from './participant.js';
 import { recordWaiting } from './record-waiting.js';
 
@@ -43,7 +43,7 @@ export async function advanceCommitment(
 
   const programme = programmeById(participant.programmeId);
   const { seniorLeader } = participant;
-  const request = await ensureRequest(
+  const { request, stored } = await requestToChase(
     {
       requestId,
       kind: 'commitment',
@@ -61,6 +61,7 @@ export async function advanceCommitment(
     request,
     (link, reminder) => commitmentRequestEmail({ participant, programme, link, deadline }, reminder),
     deps,
+    stored,
   );
   if (progress.state === 'open') {
     const asks = { ...noAsks(), open: [request] };

@@ -452,20 +452,21 @@ async function finish(
   }
   if (outcome === 'completed')
     await once(ctx, 'completed', () => programmeCompletedEmail(participant, programme));
-  if (participant.stage !== outcome) await deps.store.participants.setStage(participantId, outcome);
-  // An accredited lead's wait is their accredited years' to record; otherwise nothing more is awaited.
-  if (outcome !== 'accredited')
-    await recordWaiting(
-      participant,
-      waitingFor(participant, noAsks(), undefined, now, outcome),
-      deps,
-      ctx.cohort,
-    );
   if (outcome === 'accredited') {
+    // Accredited, and the accredited years named to carry them on, in one write. Their wait is the
+    // accredited years' to record.
     const accreditedYears = accreditedYearsExecution(participantId, 1);
-    await deps.store.participants.recordExecution(participantId, accreditedYears);
+    await deps.store.participants.recordExecution(participantId, accreditedYears, outcome);
     return { next: outcome, accreditedYears: { executionName: accreditedYears.name } };
   }
+  if (participant.stage !== outcome) await deps.store.participants.setStage(participantId, outcome);
+  // Nothing more is awaited.
+  await recordWaiting(
+    participant,
+    waitingFor(participant, noAsks(), undefined, now, outcome),
+    deps,
+    ctx.cohort,
+  );
   return { next: outcome };
 }
 
