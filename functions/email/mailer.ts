@@ -81,11 +81,6 @@ export function sesMailer({ ses, from, configurationSet, persistenceStore }: Ses
     }
   }
 
-  const keyClaim = (idempotencyKey: string): RecordClaim => ({
-    take: () => claimKey({ idempotencyKey }),
-    release: () => persistenceStore.deleteRecord({ idempotencyKey }),
-  });
-
   async function sendEmail(message: EmailMessage) {
     const abortSignal = AbortSignal.timeout(Math.max(timeoutMs(), 1_000));
     if (message.calendar)
@@ -109,17 +104,19 @@ export function sesMailer({ ses, from, configurationSet, persistenceStore }: Ses
 
   return {
     async send(message, claim) {
-      const { take, release } = typeof claim === 'string' ? keyClaim(claim) : claim;
-      if (!(await take())) return false;
+      const key = typeof claim === 'string' ? { idempotencyKey: claim } : undefined;
+      if (!(await (key ? claimKey(key) : (claim as RecordClaim).take()))) return false;
       try {
         await sendEmail(message);
       } catch (error) {
-        await release().catch((failed) => {
-          logger.error(
-            'An email failed and its claim stays: it will not be retried',
-            withoutPersonalData(failed),
-          );
-        });
+        await (key ? persistenceStore.deleteRecord(key) : (claim as RecordClaim).release()).catch(
+          (failed) => {
+            logger.error(
+              'An email failed and its claim stays: it will not be retried',
+              withoutPersonalData(failed),
+            );
+          },
+        );
         throw error;
       }
       metrics.addMetric(METRIC.emailSent, MetricUnit.Count, 1);
