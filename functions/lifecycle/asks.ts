@@ -78,8 +78,11 @@ export async function chase(
   const now = clock.now();
   const madeMeanwhile = async () => chase(await storedRequest(request.requestId, deps), askEmail, deps);
   if (isExpired(request, now)) {
-    // First asked past its deadline (a redriven execution): kept as it would have been made, then expired.
-    if (!stored && !(await store.requests.create(request))) return madeMeanwhile();
+    // First asked past its deadline (a redriven execution): kept as made, expired, in one write.
+    if (!stored)
+      return (await store.requests.create({ ...request, status: 'expired' }))
+        ? { state: 'expired' }
+        : madeMeanwhile();
     if (await store.requests.expire(request.requestId)) return { state: 'expired' };
     // Answered in the instant between our read and the expiry: the answer wins.
     const latest = await store.requests.get(request.requestId);

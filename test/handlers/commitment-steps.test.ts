@@ -1,9 +1,10 @@
 import type { SESClient } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Participant, participantIdFor } from '../../functions/domain/participant.js';
-import { commitmentRequestId } from '../../functions/domain/request.js';
+import { commitmentRequestId, newRequest } from '../../functions/domain/request.js';
 import { sesMailer } from '../../functions/email/mailer.js';
 import { advanceCommitment } from '../../functions/lifecycle/advance-commitment.js';
+import { chase } from '../../functions/lifecycle/asks.js';
 import { awaitCommitment } from '../../functions/lifecycle/await-commitment.js';
 import { notifyCommitmentOutcome } from '../../functions/lifecycle/notify-commitment-outcome.js';
 import type { Dependencies } from '../../functions/shared/dependencies.js';
@@ -166,6 +167,29 @@ describe('AdvanceCommitment', () => {
         name: 'ParticipantNotFound',
       },
     );
+  });
+});
+
+describe('chase', () => {
+  it('an ask first chased past its deadline is stored expired, sending nothing; a second run finds it so', async () => {
+    const { participantId, seniorLeader } = await participantNobodyIsRunning();
+    const { store } = system.dependencies;
+    const made = newRequest(
+      {
+        requestId: commitmentRequestId(participantId),
+        kind: 'commitment',
+        participantId,
+        recipient: { name: seniorLeader.name, email: seniorLeader.email },
+      },
+      { reminderAfterDays: [4, 8], expiresAfterDays: 14 },
+      new Date(system.clock.now().getTime() - 15 * DAY),
+    );
+    const askEmail = () => {
+      throw new Error('nothing is asked past the deadline');
+    };
+    expect(await chase(made, askEmail, system.dependencies, false)).toEqual({ state: 'expired' });
+    expect(await store.requests.get(made.requestId)).toEqual({ ...made, status: 'expired' });
+    expect(await chase(made, askEmail, system.dependencies, false)).toEqual({ state: 'expired' });
   });
 });
 
