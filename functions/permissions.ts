@@ -51,16 +51,19 @@ const wakes: Permissions['workflows'] = ['SendTaskSuccess'];
  * any difference either way. A new function, or a new call, adds its entry or action here.
  */
 export const permissions: Record<FunctionName, Permissions> = {
-  AdvanceCommitment: { table: ['GetItem', 'PutItem', 'UpdateItem'], ...emails },
+  AdvanceCommitment: { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], ...emails },
   AwaitCommitment: { table: ['GetItem', 'UpdateItem'], workflows: wakes },
   NotifyCommitmentOutcome: { table: ['GetItem', 'UpdateItem'], ...emails },
   AdvanceProgramme: {
-    table: ['GetItem', 'PutItem', 'UpdateItem'],
+    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
     ...emails,
     certificates: ['GetObject', 'PutObject', 'ListBucket'],
   },
   AwaitChange: { table: ['UpdateItem'], workflows: wakes },
-  AdvanceAccreditedYears: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], ...emails },
+  AdvanceAccreditedYears: {
+    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    ...emails,
+  },
   ReportLifecycleFailure: { table: ['GetItem', 'UpdateItem'], ...emails },
   Forms: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],

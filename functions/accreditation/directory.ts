@@ -1,3 +1,4 @@
+import type { RequestsRead } from '../data/store.js';
 import type { Participant } from '../domain/participant.js';
 import { ensureRequest, mintLink } from '../lifecycle/asks.js';
 import type { Dependencies } from '../shared/dependencies.js';
@@ -14,12 +15,14 @@ const directoryEntryLadder = { reminderAfterDays: [], expiresAfterDays: 365 };
 
 /**
  * The accredited lead's link to choose whether (and how) they appear in the public directory. Safe to
- * call again: the request is created once, and each call mints one more link to it.
+ * call again: the request is created once, and each call mints one more link to it. `read`: the request
+ * as the caller's look read it, if it did.
  */
 export async function offerDirectoryEntry(
   participant: Participant,
   deps: Dependencies,
   accreditedYear = 0,
+  read?: RequestsRead,
 ): Promise<string> {
   const request = await ensureRequest(
     {
@@ -30,6 +33,8 @@ export async function offerDirectoryEntry(
     },
     directoryEntryLadder,
     deps,
+    undefined,
+    read,
   );
   return mintLink(request, participant.person.email, deps);
 }

@@ -92,25 +92,38 @@ export class ParticipantItems {
 
   /**
    * Names the execution that carries the participant on, before it is started (intent first): a failed
-   * start leaves the name to start again, and a stranded participant is found by describing it.
+   * start leaves the name to start again, and a stranded participant is found by describing it. With
+   * `stage`, the stage it carries them on in, in the same write.
    */
-  recordExecution(participantId: string, execution: NonNullable<Participant['execution']>) {
+  recordExecution(participantId: string, execution: NonNullable<Participant['execution']>, stage?: Stage) {
     return this.table.update(
       keys.participant(participantId),
-      'SET execution = :execution',
+      `SET execution = :execution${stage ? ', stage = :stage' : ''}`,
       'attribute_exists(PK)',
-      {
-        ':execution': execution,
-      },
+      { ':execution': execution, ...(stage && { ':stage': stage }) },
     );
   }
 
-  /** Records that an outcome email went out; false if it already had (so the caller sends nothing). */
+  /**
+   * Records that an outcome email goes out, before it is sent (its claim); false if it already had (so
+   * the caller sends nothing).
+   */
   markNotified(participantId: string, outcome: string, at: Date): Promise<boolean> {
     return this.table.update(
       keys.participant(participantId),
       'SET notified.#outcome = :at',
       'attribute_exists(PK) AND attribute_not_exists(notified.#outcome)',
+      { ':at': at.toISOString() },
+      { '#outcome': outcome },
+    );
+  }
+
+  /** Takes back `markNotified` of `at` (its email failed to go), so the step's retry sends it. */
+  unmarkNotified(participantId: string, outcome: string, at: Date): Promise<boolean> {
+    return this.table.update(
+      keys.participant(participantId),
+      'REMOVE notified.#outcome',
+      'notified.#outcome = :at',
       { ':at': at.toISOString() },
       { '#outcome': outcome },
     );

@@ -28,13 +28,40 @@ export class RequestItems {
     return item && Request.parse(item);
   }
 
-  markInvited(requestId: string, at: Date): Promise<boolean> {
+  /**
+   * Claims the email that asks now, before it is sent: the ask itself (`invitedAt`, on a request not yet
+   * asked) or a reminder, either counting reminders up to `remindersSent` (earlier ones are skipped when
+   * a later one, or the ask itself, covers them). Only on the request as it was read: still open, with
+   * the same deadline, asked and reminded as then; false (send nothing) if anything moved meanwhile.
+   */
+  claimAsk(request: Request, remindersSent: number, at: Date): Promise<boolean> {
+    const asking = !request.invitedAt;
     return this.table.update(
-      keys.request(requestId),
-      'SET invitedAt = :at',
-      'attribute_not_exists(invitedAt)',
+      keys.request(request.requestId),
+      `SET remindersSent = :sent${asking ? ', invitedAt = :at' : ''}`,
+      `#status = :open AND expiresAt = :expiresAt AND remindersSent = :previous AND ${asking ? 'attribute_not_exists(invitedAt)' : 'invitedAt = :invitedAt'}`,
       {
-        ':at': at.toISOString(),
+        ':sent': remindersSent,
+        ':previous': request.remindersSent,
+        ':open': 'open',
+        ':expiresAt': request.expiresAt,
+        ...(asking ? { ':at': at.toISOString() } : { ':invitedAt': request.invitedAt }),
+      },
+      { '#status': 'status' },
+    );
+  }
+
+  /** Takes back `claimAsk` (its email failed to go): the request as it was read, so the retry asks again. */
+  releaseAsk(request: Request, remindersSent: number, at: Date): Promise<boolean> {
+    const asking = !request.invitedAt;
+    return this.table.update(
+      keys.request(request.requestId),
+      `SET remindersSent = :previous${asking ? ' REMOVE invitedAt' : ''}`,
+      `remindersSent = :sent AND invitedAt = :invitedAt`,
+      {
+        ':sent': remindersSent,
+        ':previous': request.remindersSent,
+        ':invitedAt': request.invitedAt ?? at.toISOString(),
       },
     );
   }
@@ -111,7 +138,7 @@ export class RequestItems {
     return this.table.delete(keys.request(requestId));
   }
 
-  /** Records that the admin was told an ask is past its due date, once. */
+  /** Records that the admin is told an ask is past its due date, before the email goes (its claim): once. */
   markOverdueReported(requestId: string, at: Date): Promise<boolean> {
     return this.table.update(
       keys.request(requestId),
@@ -121,14 +148,10 @@ export class RequestItems {
     );
   }
 
-  /**
-   * Counts reminders up to `number` (1-based) as sent, once: from `previous`, the count it was read at
-   * (earlier ones are skipped when a later one, or the ask itself, covers them).
-   */
-  markReminderSent(requestId: string, number: number, previous = number - 1): Promise<boolean> {
-    return this.table.update(keys.request(requestId), 'SET remindersSent = :n', 'remindersSent = :previous', {
-      ':n': number,
-      ':previous': previous,
+  /** Takes back `markOverdueReported` of `at` (its email failed to go), so the retry tells the admin. */
+  unmarkOverdueReported(requestId: string, at: Date): Promise<boolean> {
+    return this.table.update(keys.request(requestId), 'REMOVE overdueReportedAt', 'overdueReportedAt = :at', {
+      ':at': at.toISOString(),
     });
   }
 
@@ -175,10 +198,16 @@ export class RequestItems {
 
   /**
    * A new deadline for an unanswered request (an extension, or a moved date): open again, reminders
-   * counted afresh from now, and a new ask due. Answered requests stay answered.
+   * counted afresh from now, and a new ask due: returned as written. Answered requests stay answered
+   * (undefined).
    */
-  reopen(requestId: string, expiresAt: Date, reminderAfterDays: number[], now: Date): Promise<boolean> {
-    return this.table.update(
+  async reopen(
+    requestId: string,
+    expiresAt: Date,
+    reminderAfterDays: number[],
+    now: Date,
+  ): Promise<Request | undefined> {
+    const reopened = await this.table.updateReturning(
       keys.request(requestId),
       'SET #status = :open, expiresAt = :expiresAt, reminderAfterDays = :reminders, remindersSent = :zero, createdAt = :now REMOVE invitedAt',
       '#status <> :answered',
@@ -192,6 +221,7 @@ export class RequestItems {
       },
       { '#status': 'status' },
     );
+    return reopened && Request.parse(reopened);
   }
 
   expire(requestId: string): Promise<boolean> {

@@ -1,4 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Participant } from '../domain/participant.js';
+import { Cohort } from '../domain/programme.js';
+import { Request } from '../domain/request.js';
 import { ApplicationItems } from './applications.js';
 import { CertificateItems } from './certificates.js';
 import { CohortItems } from './cohorts.js';
@@ -6,8 +9,18 @@ import { DirectoryItems } from './directory.js';
 import { LinkItems } from './links.js';
 import { ParticipantItems } from './participants.js';
 import { RequestItems } from './requests.js';
-import { Table } from './table.js';
+import { keys, Table } from './table.js';
 import { CohortInvitationItems, WaitingListItems } from './waiting-list.js';
+
+/** Requests read at once, by id: undefined where there is none (yet). */
+export type RequestsRead = ReadonlyMap<string, Request | undefined>;
+
+/** What a lifecycle step decides on, as one `look` read it. */
+export interface Look {
+  participant?: Participant | undefined;
+  cohort?: Cohort | undefined;
+  requests: RequestsRead;
+}
 
 /** The accreditation table, by kind of item (key design and access patterns: `table.ts`). */
 export class AccreditationStore {
@@ -20,9 +33,11 @@ export class AccreditationStore {
   readonly waitingList: WaitingListItems;
   readonly cohortInvitations: CohortInvitationItems;
   readonly applications: ApplicationItems;
+  private readonly table: Table;
 
   constructor(client: DynamoDBClient, tableName: string) {
     const table = new Table(client, tableName);
+    this.table = table;
     this.cohorts = new CohortItems(table);
     this.participants = new ParticipantItems(table);
     this.requests = new RequestItems(table, this.participants);
@@ -32,5 +47,33 @@ export class AccreditationStore {
     this.waitingList = new WaitingListItems(table);
     this.cohortInvitations = new CohortInvitationItems(table);
     this.applications = new ApplicationItems(table);
+  }
+
+  /**
+   * A participant, a cohort and requests, whichever are named, read in one call (BatchGetItem, consistent):
+   * how a lifecycle step reads what it decides on at once.
+   */
+  async look({
+    participantId,
+    cohortId,
+    requestIds = [],
+  }: {
+    participantId?: string | undefined;
+    cohortId?: string | undefined;
+    requestIds?: string[];
+  }): Promise<Look> {
+    const asked = [
+      ...(participantId ? [keys.participant(participantId)] : []),
+      ...(cohortId ? [keys.cohort(cohortId)] : []),
+      ...requestIds.map((requestId) => keys.request(requestId)),
+    ];
+    const items = asked.length ? await this.table.getMany(asked) : [];
+    const participant = participantId ? items.shift() : undefined;
+    const cohort = cohortId ? items.shift() : undefined;
+    return {
+      participant: participant && Participant.parse(participant),
+      cohort: cohort && Cohort.parse(cohort),
+      requests: new Map(requestIds.map((requestId, i) => [requestId, items[i] && Request.parse(items[i])])),
+    };
   }
 }

@@ -14,12 +14,27 @@ import type { EmailMessage } from './message.js';
  */
 const SENT_EMAIL_KEY_PREFIX = 'email';
 
+/**
+ * A conditional write on the record an email is about that says it went (a participant's `notified`, an
+ * ask's `invitedAt`): `take` is false when it was taken already; `release` undoes it after a failed send.
+ */
+export interface RecordClaim {
+  take(): Promise<boolean>;
+  release(): Promise<unknown>;
+}
+
+/**
+ * What a send claims first, so the email goes once: a key of the mailer's own records (for emails no
+ * record of ours notes: alerts, admin mail), or the write on the record that notes it.
+ */
+export type Claim = string | RecordClaim;
+
 export interface Mailer {
   /**
-   * Sends once per `idempotencyKey`: a retried Lambda that already sent this email sends nothing (false)
-   * instead of sending it again.
+   * Sends once per claim: a retried Lambda that already sent this email sends nothing (false) instead of
+   * sending it again.
    */
-  send(message: EmailMessage, idempotencyKey: string): Promise<boolean>;
+  send(message: EmailMessage, claim: Claim): Promise<boolean>;
   /** Bounds each send by the invocation's remaining time, so a send fails (and is released) rather than dying. */
   registerLambdaContext(context: Context): void;
 }
@@ -35,9 +50,9 @@ export interface SesMailerOptions {
 const SEND_TIMEOUT_MS = 20_000;
 
 /**
- * One conditional put per email: the send claims its key (a Powertools idempotency record, put only if
- * there is none), and the claim stays as the record that it went; only a send that failed releases it, so
- * the step's retry sends it then. (Powertools' own wrapper writes twice: in progress, then completed.) A
+ * One conditional write per email: the send claims it (on the record that notes it, or a Powertools
+ * idempotency record under its key, put only if there is none), and the claim stays as the record that
+ * it went; only a send that failed releases it, so the step's retry sends it then. (Powertools' own wrapper writes twice: in progress, then completed.) A
  * retry finding the claim sends nothing, however soon it comes. Left unsent: a send that failed whose
  * release failed too (logged), an invocation killed during the SES call (bounded by the time it has
  * left), or, if two invocations send the same email at once, the one whose send then failed.
@@ -54,7 +69,7 @@ export function sesMailer({ ses, from, configurationSet, persistenceStore }: Ses
     Math.min(SEND_TIMEOUT_MS, (context?.getRemainingTimeInMillis() ?? Infinity) - 1_000);
 
   /** Claims the key; false if it was claimed already (the email went). */
-  async function claim(key: { idempotencyKey: string }): Promise<boolean> {
+  async function claimKey(key: { idempotencyKey: string }): Promise<boolean> {
     try {
       // In progress for the whole window (not the invocation's time, after which Powertools lets a key be
       // claimed again): only a release frees it.
@@ -88,18 +103,20 @@ export function sesMailer({ ses, from, configurationSet, persistenceStore }: Ses
   }
 
   return {
-    async send(message, idempotencyKey) {
-      const key = { idempotencyKey };
-      if (!(await claim(key))) return false;
+    async send(message, claim) {
+      const key = typeof claim === 'string' ? { idempotencyKey: claim } : undefined;
+      if (!(await (key ? claimKey(key) : (claim as RecordClaim).take()))) return false;
       try {
         await sendEmail(message);
       } catch (error) {
-        await persistenceStore.deleteRecord(key).catch((release) => {
-          logger.error(
-            'An email failed and its claim stays: it will not be retried',
-            withoutPersonalData(release),
-          );
-        });
+        await (key ? persistenceStore.deleteRecord(key) : (claim as RecordClaim).release()).catch(
+          (failed) => {
+            logger.error(
+              'An email failed and its claim stays: it will not be retried',
+              withoutPersonalData(failed),
+            );
+          },
+        );
         throw error;
       }
       metrics.addMetric(METRIC.emailSent, MetricUnit.Count, 1);

@@ -1,7 +1,13 @@
 import * as z from 'zod';
-import { offerDirectoryEntry } from '../accreditation/directory.js';
+import { directoryEntryRequestId, offerDirectoryEntry } from '../accreditation/directory.js';
 import { followReRegisteredContact } from '../accreditation/re-registration.js';
-import { deadlineOf, nextReRegistration, termlyReports } from '../domain/accredited-years.js';
+import type { RequestsRead } from '../data/store.js';
+import {
+  deadlineOf,
+  nextReRegistration,
+  type ReRegistrationYear,
+  termlyReports,
+} from '../domain/accredited-years.js';
 import type { Participant } from '../domain/participant.js';
 import type { Accreditation, Programme } from '../domain/programme.js';
 import { stepRequestId } from '../domain/request.js';
@@ -60,6 +66,8 @@ interface Context {
   wakeAt: Date[];
   /** The lead's asks still open after this look: whom they wait on. */
   asks: PendingAsks;
+  /** The asks this look may chase, as it read them at once (undefined: none yet). */
+  read: RequestsRead;
 }
 
 /**
@@ -84,6 +92,7 @@ export async function advanceAccreditedYears(
     deps,
     wakeAt: [],
     asks: noAsks(),
+    read: new Map(),
   };
   if (participant.withdrawal) {
     await leaveDirectory(ctx);
@@ -91,6 +100,12 @@ export async function advanceAccreditedYears(
     return { next: 'withdrawn' };
   }
   if (participant.lapse) return lapse(ctx);
+  // The asks this look may chase, with the cohort (its Maths Hub indexes whom they wait on), read at once.
+  const asksToRead = asksThisLook(ctx);
+  const look = asksToRead.length
+    ? await deps.store.look({ cohortId: participant.cohortId, requestIds: asksToRead })
+    : undefined;
+  if (look) ctx.read = look.requests;
   const termlyOpen = await termlyFeedback(ctx);
   const reRegistration = await reRegister(ctx);
   if (reRegistration === 'lapsed') return lapse(ctx);
@@ -112,16 +127,40 @@ export async function advanceAccreditedYears(
     open: reRegistration === 'open' ? 're-registration' : termlyOpen ? 'termly-feedback' : 'nothing',
     waitSeconds: waitSecondsUntil(execution, ctx.now, nextDue),
     revision: participant.revision,
-    waiting: await waitingToRecord(participant, waiting, deps),
+    waiting: await waitingToRecord(participant, waiting, deps, look?.cohort),
   };
+}
+
+/** The lead's ask about a termly report or a year's re-registration. */
+const askIdOf = (stepId: string, { participant }: Context) =>
+  stepRequestId(stepId, participant.participantId);
+
+/** The termly reports with nothing on the record yet, in order: each asked from its `asksAt`. */
+const reportsToAsk = ({ participant, accreditedAt, plan }: Context) =>
+  termlyReports(accreditedAt, plan.termlyFeedback).filter((report) => !participant.progress[report.id]);
+
+/**
+ * The asks this look may chase, to read at once: the termly reports due and this year's re-registration
+ * once asked for, and the directory entry offered with a re-registration not yet confirmed.
+ */
+function asksThisLook(ctx: Context): string[] {
+  const { participant, now } = ctx;
+  const reports = reportsToAsk(ctx).filter((report) => now >= report.asksAt);
+  const year = nextReRegistration(participant, ctx.accreditedAt, ctx.plan.reRegistration);
+  return [
+    ...reports.map((report) => askIdOf(report.id, ctx)),
+    ...(now >= year.asksAt ? [askIdOf(year.id, ctx)] : []),
+    ...(year.year > 1 && !participant.notified[reRegisteredKey(year)]
+      ? [directoryEntryRequestId(participant.participantId, year.year - 1)]
+      : []),
+  ];
 }
 
 /** The termly reports due so far: asked, chased, and marked missed (the admin told) at their deadline. */
 async function termlyFeedback(ctx: Context): Promise<boolean> {
   const { participant, plan, deps, now } = ctx;
   let open = false;
-  for (const report of termlyReports(ctx.accreditedAt, plan.termlyFeedback)) {
-    if (participant.progress[report.id]) continue;
+  for (const report of reportsToAsk(ctx)) {
     if (now < report.asksAt) {
       ctx.wakeAt.push(report.asksAt);
       break;
@@ -169,7 +208,7 @@ async function askLead(
   const { participant, deps } = ctx;
   const { request, progress } = await askByDeadline(
     {
-      requestId: stepRequestId(stepId, participant.participantId),
+      requestId: askIdOf(stepId, ctx),
       kind,
       participantId: participant.participantId,
       stepId,
@@ -179,12 +218,16 @@ async function askLead(
     remindersDaysBefore,
     (link, reminder, extended) => email({ link, reminder }, extended),
     deps,
+    ctx.read,
   );
   ctx.wakeAt.push(...lookAgainAt(progress));
   // Past its deadline an ask is done with: a missed term is recorded, a missed re-registration lapses.
   if (progress.state === 'open') ctx.asks.open.push(request);
   return progress;
 }
+
+/** The note that the lead was told the re-registration before `year` went through. */
+const reRegisteredKey = (year: ReRegistrationYear) => `re-registered#${year.year - 1}`;
 
 /**
  * This year's re-registration: confirmed once answered, asked from `askDaysBefore` the anniversary and
@@ -195,10 +238,10 @@ async function reRegister(ctx: Context): Promise<'open' | 'not-yet' | 'lapsed'> 
   // Normally done by the form already; here in case it stopped part-way.
   await followReRegisteredContact(participant, deps);
   const year = nextReRegistration(participant, ctx.accreditedAt, plan.reRegistration);
-  const confirmed = `re-registered#${year.year - 1}`;
+  const confirmed = reRegisteredKey(year);
   if (year.year > 1 && !participant.notified[confirmed]) {
     // With a fresh link to their directory entry for the year ahead (the last one lasted a year).
-    const directoryEntry = await offerDirectoryEntry(participant, deps, year.year - 1);
+    const directoryEntry = await offerDirectoryEntry(participant, deps, year.year - 1, ctx.read);
     await notifyOnce(
       participant,
       confirmed,

@@ -11,8 +11,8 @@ import { idempotency } from '../shared/parts/idempotency.js';
 import { mailer } from '../shared/parts/mailer.js';
 import { store } from '../shared/parts/store.js';
 import { defineTask } from '../shared/task-handler.js';
-import { chase, ensureRequest } from './asks.js';
-import { loadParticipant } from './participant.js';
+import { chase, requestToChase } from './asks.js';
+import { found } from './participant.js';
 import { recordWaiting } from './record-waiting.js';
 
 /** `waitSeconds` is how long the execution should wait for an answer; 0 once there is nothing to wait for. */
@@ -29,36 +29,39 @@ export async function advanceCommitment(
   { participantId }: { participantId: string },
   deps: Dependencies,
 ): Promise<CommitmentProgress> {
-  const participant = await loadParticipant(deps.store, participantId);
+  const requestId = commitmentRequestId(participantId);
+  // The record and its ask, read at once.
+  const look = await deps.store.look({ participantId, requestIds: [requestId] });
+  const participant = found(look.participant, participantId);
   if (participant.withdrawal) {
     await recordWaiting(participant, waitingFor(participant, noAsks(), undefined, deps.clock.now()), deps);
     return { decision: 'withdrawn', waitSeconds: 0 };
   }
-  const requestId = commitmentRequestId(participantId);
-  const existing = await deps.store.requests.get(requestId);
+  const existing = look.requests.get(requestId);
   const answer = participant.commitment ?? existingCommitment(existing);
   if (answer) return { decision: answer.decision, waitSeconds: 0 };
 
   const programme = programmeById(participant.programmeId);
   const { seniorLeader } = participant;
-  const request =
-    existing ??
-    (await ensureRequest(
-      {
-        requestId,
-        kind: 'commitment',
-        participantId,
-        recipient: { name: seniorLeader.name, email: seniorLeader.email },
-      },
-      programme.commitment.ladder,
-      deps,
-    ));
+  const { request, stored } = await requestToChase(
+    {
+      requestId,
+      kind: 'commitment',
+      participantId,
+      recipient: { name: seniorLeader.name, email: seniorLeader.email },
+    },
+    programme.commitment.ladder,
+    deps,
+    undefined,
+    look.requests,
+  );
   const deadline = new Date(request.expiresAt);
   const now = deps.clock.now();
   const progress = await chase(
     request,
     (link, reminder) => commitmentRequestEmail({ participant, programme, link, deadline }, reminder),
     deps,
+    stored,
   );
   if (progress.state === 'open') {
     const asks = { ...noAsks(), open: [request] };

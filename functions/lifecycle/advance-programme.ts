@@ -2,14 +2,16 @@ import addressparser from 'nodemailer/lib/addressparser';
 import * as z from 'zod';
 import { issueCertificate } from '../accreditation/certificate-store.js';
 import { offerDirectoryEntry } from '../accreditation/directory.js';
+import type { RequestsRead } from '../data/store.js';
 import { newVerificationCode } from '../domain/directory.js';
 import type { Participant, Stage } from '../domain/participant.js';
-import type { Cohort, Programme, StepKind, StepOf } from '../domain/programme.js';
+import type { Cohort, Programme, ProgrammeStep, StepKind, StepOf } from '../domain/programme.js';
 import {
   type DevelopmentDayTimes,
   dayTimes,
   deadlineFor,
   isAssessmentDecision,
+  type Position,
   position,
 } from '../domain/progress.js';
 import { dueBy, lateRegisterRequestId, stepRequestId } from '../domain/request.js';
@@ -48,7 +50,7 @@ import {
   waitSecondsUntil,
 } from './execution.js';
 import { notifyOnce } from './notify-once.js';
-import { loadParticipant } from './participant.js';
+import { found, loadParticipant } from './participant.js';
 import { recordWaiting, waitingToRecord } from './record-waiting.js';
 
 /**
@@ -81,6 +83,8 @@ interface Context {
   wakeAt: Date[];
   /** The asks chased on this look that are still unanswered: whom the participant waits on. */
   asks: PendingAsks;
+  /** The asks this look may chase, as it read them at once (undefined: none yet). */
+  read: RequestsRead;
 }
 
 /**
@@ -92,9 +96,13 @@ export async function advanceProgramme(
   { participantId, execution }: { participantId: string; execution: ExecutionFacts },
   deps: Dependencies,
 ): Promise<ProgrammeProgress> {
-  const participant = await loadParticipant(deps.store, participantId);
-  const { cohortId = participant.cohortId, generation = 1 } = execution.input;
-  const cohort = await deps.store.cohorts.get(cohortId);
+  // The record and the cohort the execution runs for, read at once (an execution started before its
+  // input named the cohort reads it after: the participant's own).
+  const { cohortId: startedFor, generation = 1 } = execution.input;
+  const look = await deps.store.look({ participantId, cohortId: startedFor });
+  const participant = found(look.participant, participantId);
+  const cohortId = startedFor ?? participant.cohortId;
+  const cohort = startedFor ? look.cohort : await deps.store.cohorts.get(cohortId);
   if (!cohort) throw new Error(`No cohort ${cohortId}`);
   const ctx: Context = {
     participant,
@@ -104,6 +112,7 @@ export async function advanceProgramme(
     deps,
     wakeAt: [],
     asks: noAsks(),
+    read: new Map(),
   };
   // Withdrawn, or deferred (they now belong to a later cohort, whose own execution carries on): their
   // diary entries for this cohort's days to come are cancelled, and nothing more is sent.
@@ -123,12 +132,14 @@ export async function advanceProgramme(
     participant.stage === 'ready-for-development-days' ? 'in-programme' : participant.stage;
   if (stage !== participant.stage) await deps.store.participants.setStage(participantId, stage);
 
+  const where = position(ctx.programme, participant);
+  const asksToRead = asksThisLook(where, ctx);
+  if (asksToRead.length) ctx.read = (await deps.store.look({ requestIds: asksToRead })).requests;
   // Development days happen on the cohort's dates whatever else the participant is doing.
   for (const step of ctx.programme.steps)
     if (step.kind === 'development-day' && !participant.progress[step.id]) await developmentDay(step, ctx);
   await announceOutcomes(ctx);
 
-  const where = position(ctx.programme, participant);
   if ('finished' in where) return finish(where.finished, ctx);
   const { at: step, attempt } = where;
   if (step.kind === 'task' || step.kind === 'framework-submission') await submission(step, attempt, ctx);
@@ -155,6 +166,28 @@ export async function advanceProgramme(
     revision: participant.revision,
     waiting: await waitingToRecord(participant, waiting, deps, cohort),
   };
+}
+
+/** The ask a step makes: about a day, of the cohort lead for the whole cohort; otherwise about this participant. */
+const askIdOf = (step: ProgrammeStep, attempt: number | undefined, { cohort, participant }: Context) =>
+  step.kind === 'development-day'
+    ? stepRequestId(step.id, cohort.cohortId)
+    : stepRequestId(step.id, participant.participantId, attempt);
+
+/**
+ * The asks this look may chase, to read at once: the registers of days that have ended with no outcome
+ * for the participant, and the ask of the step they are at. (A late register is read when it is needed.)
+ */
+function asksThisLook(where: Position, ctx: Context): string[] {
+  const { programme, participant, cohort, now } = ctx;
+  const registers = programme.steps.filter(
+    (step) =>
+      step.kind === 'development-day' && !participant.progress[step.id] && now >= dayTimes(step, cohort).ends,
+  );
+  const asks = registers.map((step) => askIdOf(step, undefined, ctx));
+  if ('at' in where && where.at.kind !== 'development-day')
+    asks.push(askIdOf(where.at, where.at.kind === 'formative-feedback' ? undefined : where.attempt, ctx));
+  return asks;
 }
 
 const once = (
@@ -241,7 +274,7 @@ async function developmentDay(step: StepOf<'development-day'>, ctx: Context) {
   const lead = cohort.cohortLead;
   const register = await askCohortLead(
     {
-      requestId: stepRequestId(step.id, cohort.cohortId),
+      requestId: askIdOf(step, undefined, ctx),
       kind: 'attendance',
       cohortId: cohort.cohortId,
       stepId: step.id,
@@ -298,6 +331,7 @@ async function askCohortLead(
     programme.cohortLeadAsks.remindersDaysBefore,
     (link, reminder, dueBy) => email({ link, reminder }, dueBy),
     deps,
+    ctx.read,
   );
   const { request, progress } = asked;
   ctx.wakeAt.push(...lookAgainAt(progress));
@@ -321,7 +355,7 @@ async function submission(
   const deadline = deadlineFor(step, cohort, participant, programme);
   const asked = await askByDeadline(
     {
-      requestId: stepRequestId(step.id, participant.participantId, attempt),
+      requestId: askIdOf(step, attempt, ctx),
       kind: 'submission',
       participantId: participant.participantId,
       stepId: step.id,
@@ -333,6 +367,7 @@ async function submission(
     (link, reminder, extended) =>
       submissionRequestEmail(participant, step, deadline, { link, reminder }, { attempt, extended }),
     deps,
+    ctx.read,
   );
   const { progress } = asked;
   ctx.wakeAt.push(...lookAgainAt(progress));
@@ -361,7 +396,7 @@ async function feedbackOrAssessment(
   const who = participant.person.name;
   await askCohortLead(
     {
-      requestId: stepRequestId(step.id, participant.participantId, attempt),
+      requestId: askIdOf(step, attempt, ctx),
       kind: assessing ? 'assessment' : 'feedback',
       participantId: participant.participantId,
       stepId: step.id,
@@ -425,20 +460,21 @@ async function finish(
   }
   if (outcome === 'completed')
     await once(ctx, 'completed', () => programmeCompletedEmail(participant, programme));
-  await deps.store.participants.setStage(participantId, outcome);
-  // An accredited lead's wait is their accredited years' to record; otherwise nothing more is awaited.
-  if (outcome !== 'accredited')
-    await recordWaiting(
-      participant,
-      waitingFor(participant, noAsks(), undefined, now, outcome),
-      deps,
-      ctx.cohort,
-    );
   if (outcome === 'accredited') {
+    // Accredited, and the accredited years named to carry them on, in one write. Their wait is the
+    // accredited years' to record.
     const accreditedYears = accreditedYearsExecution(participantId, 1);
-    await deps.store.participants.recordExecution(participantId, accreditedYears);
+    await deps.store.participants.recordExecution(participantId, accreditedYears, outcome);
     return { next: outcome, accreditedYears: { executionName: accreditedYears.name } };
   }
+  if (participant.stage !== outcome) await deps.store.participants.setStage(participantId, outcome);
+  // Nothing more is awaited.
+  await recordWaiting(
+    participant,
+    waitingFor(participant, noAsks(), undefined, now, outcome),
+    deps,
+    ctx.cohort,
+  );
   return { next: outcome };
 }
 

@@ -1,3 +1,4 @@
+import type { RequestsRead } from '../data/store.js';
 import type { ReminderLadder } from '../domain/programme.js';
 import {
   dueBy,
@@ -16,21 +17,42 @@ import type { EmailMessage } from '../email/message.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { formsUrl } from '../shared/forms-url.js';
 
-/** The request, created on first use: every step that asks someone something starts here. */
-export async function ensureRequest(
+/**
+ * The request as the step's look read it (`read`: undefined, none yet), or as read now if the look did
+ * not; when there is none, a new one, not yet stored (`stored: false`): chasing it stores it with its
+ * first ask, in the write that claims that email.
+ */
+export async function requestToChase(
   subject: Parameters<typeof newRequest>[0],
   ladder: ReminderLadder,
   { store, clock }: Dependencies,
   deadline?: Date,
+  read?: RequestsRead,
+): Promise<{ request: Request; stored: boolean }> {
+  const existing = read?.has(subject.requestId)
+    ? read.get(subject.requestId)
+    : await store.requests.get(subject.requestId);
+  if (existing) return { request: existing, stored: true };
+  return { request: newRequest(subject, ladder, clock.now(), deadline), stored: false };
+}
+
+/** The request, created on first use, for a step that does more with it than chase it (a link of its own). */
+export async function ensureRequest(
+  subject: Parameters<typeof newRequest>[0],
+  ladder: ReminderLadder,
+  deps: Dependencies,
+  deadline?: Date,
+  read?: RequestsRead,
 ): Promise<Request> {
-  // Read first: on every look after the first, the request is there, and one read is all it costs.
-  const existing = await store.requests.get(subject.requestId);
-  if (existing) return existing;
-  const created = newRequest(subject, ladder, clock.now(), deadline);
-  if (await store.requests.create(created)) return created;
-  // Created in between by a concurrent run: that one is the request.
-  const request = await store.requests.get(subject.requestId);
-  if (!request) throw new Error(`Request ${subject.requestId} vanished after creation`);
+  const { request, stored } = await requestToChase(subject, ladder, deps, deadline, read);
+  if (stored || (await deps.store.requests.create(request))) return request;
+  return storedRequest(request.requestId, deps);
+}
+
+/** A request made in between by a concurrent run: that one is the request. */
+async function storedRequest(requestId: string, { store }: Dependencies): Promise<Request> {
+  const request = await store.requests.get(requestId);
+  if (!request) throw new Error(`Request ${requestId} vanished after creation`);
   return request;
 }
 
@@ -42,13 +64,25 @@ export type Chase = { state: 'answered' | 'expired' } | { state: 'open'; nextAt:
 
 /**
  * Moves an open request on by whatever is due now: the first ask, a reminder, or expiry. Safe to run any
- * number of times: the request item records what was sent, and each email is sent once per key.
+ * number of times: the request item records what was sent, and each email is sent once. A request not
+ * yet `stored` is stored by the claim of its first ask (or, past its deadline already, as it is).
  */
-export async function chase(request: Request, askEmail: AskEmail, deps: Dependencies): Promise<Chase> {
+export async function chase(
+  request: Request,
+  askEmail: AskEmail,
+  deps: Dependencies,
+  stored = true,
+): Promise<Chase> {
   const { store, clock } = deps;
   if (request.status === 'answered') return { state: 'answered' };
   const now = clock.now();
+  const madeMeanwhile = async () => chase(await storedRequest(request.requestId, deps), askEmail, deps);
   if (isExpired(request, now)) {
+    // First asked past its deadline (a redriven execution): kept as made, expired, in one write.
+    if (!stored)
+      return (await store.requests.create({ ...request, status: 'expired' }))
+        ? { state: 'expired' }
+        : madeMeanwhile();
     if (await store.requests.expire(request.requestId)) return { state: 'expired' };
     // Answered in the instant between our read and the expiry: the answer wins.
     const latest = await store.requests.get(request.requestId);
@@ -57,15 +91,10 @@ export async function chase(request: Request, askEmail: AskEmail, deps: Dependen
   // Reminders that fell due while nothing ran (a redriven execution) are covered by the one email that
   // goes now, the ask or the latest reminder: never a burst of them a second apart.
   const due = remindersDueBy(request, now);
-  if (!request.invitedAt) {
-    await emailWithLink(request, askEmail, 0, deps);
-    await store.requests.markInvited(request.requestId, now);
-    if (due > request.remindersSent)
-      await store.requests.markReminderSent(request.requestId, due, request.remindersSent);
-  } else if (due > request.remindersSent) {
-    await emailWithLink(request, askEmail, due, deps);
-    await store.requests.markReminderSent(request.requestId, due, request.remindersSent);
-  }
+  const reminder = !request.invitedAt ? 0 : due > request.remindersSent ? due : undefined;
+  const sent =
+    reminder !== undefined && (await emailWithLink(request, stored, askEmail, reminder, due, deps));
+  if (!stored && !sent) return madeMeanwhile();
   return { state: 'open', nextAt: nextChaseAt({ ...request, remindersSent: due }, now) };
 }
 
@@ -89,18 +118,25 @@ export async function askByDeadline(
   remindersDaysBefore: number[],
   askEmail: (link: string, reminder: number, extended: boolean) => EmailMessage,
   deps: Dependencies,
+  read?: RequestsRead,
 ): Promise<{ request: Request; progress: Chase }> {
   const now = deps.clock.now();
   const ladder = ladderToDeadline(deadline, remindersDaysBefore, now);
-  let request = await deps.store.requests.get(subject.requestId);
-  const extended = Boolean(request && request.expiresAt !== deadline.toISOString());
-  if (request && extended && request.status !== 'answered') {
-    await deps.store.requests.reopen(subject.requestId, deadline, ladder.reminderAfterDays, now);
-    request = await deps.store.requests.get(subject.requestId);
-  }
-  request ??= await ensureRequest(subject, ladder, deps, deadline);
+  const toChase = await requestToChase(subject, ladder, deps, deadline, read);
+  let request: Request | undefined = toChase.request;
+  const extended = request.expiresAt !== deadline.toISOString();
+  if (extended && request.status !== 'answered')
+    request =
+      (await deps.store.requests.reopen(subject.requestId, deadline, ladder.reminderAfterDays, now)) ??
+      // Answered in the instant since it was read: the answer stands.
+      (await deps.store.requests.get(subject.requestId));
   if (!request) throw new Error(`Request ${subject.requestId} vanished`);
-  const progress = await chase(request, (link, reminder) => askEmail(link, reminder, extended), deps);
+  const progress = await chase(
+    request,
+    (link, reminder) => askEmail(link, reminder, extended),
+    deps,
+    toChase.stored,
+  );
   return { request, progress };
 }
 
@@ -124,27 +160,38 @@ export async function askByDueDate(
   remindersDaysBefore: number[],
   askEmail: (link: string, reminder: number, due: Date) => EmailMessage,
   deps: Dependencies,
+  read?: RequestsRead,
 ): Promise<{ request: Request; progress: Chase }> {
   const toDue = ladderToDeadline(due, remindersDaysBefore, deps.clock.now());
-  const request = await ensureRequest(
+  const { request, stored } = await requestToChase(
     { ...subject, dueAt: due.toISOString() },
     { ...toDue, expiresAfterDays: toDue.expiresAfterDays + OPEN_AFTER_DUE_DAYS },
     deps,
+    undefined,
+    read,
   );
-  const progress = await chase(request, (link, reminder) => askEmail(link, reminder, dueBy(request)), deps);
+  const progress = await chase(
+    request,
+    (link, reminder) => askEmail(link, reminder, dueBy(request)),
+    deps,
+    stored,
+  );
   return { request, progress };
 }
 
 /**
- * Tells the admin, once, that an open ask is past its due date; it stays open. Sent before it is marked
- * (keyed, so a retry never sends it twice), so a failure between the two loses nothing.
+ * Tells the admin, once, that an open ask is past its due date; it stays open. Marking it so is the
+ * email's claim: taken back if the send fails, so the retry tells them.
  */
 export async function reportOverdue(request: Request, email: () => EmailMessage, deps: Dependencies) {
-  const now = deps.clock.now();
+  const { store, clock } = deps;
+  const now = clock.now();
   if (request.status !== 'open' || !request.dueAt || request.overdueReportedAt || now < dueBy(request))
     return;
-  await deps.mailer.send(email(), `${request.requestId}#${request.dueAt}#overdue`);
-  await deps.store.requests.markOverdueReported(request.requestId, now);
+  await deps.mailer.send(email(), {
+    take: () => store.requests.markOverdueReported(request.requestId, now),
+    release: () => store.requests.unmarkOverdueReported(request.requestId, now),
+  });
 }
 
 /** Stores a link for `secret` (only hashes of it and of the address it goes to) lasting as long as the request. */
@@ -170,17 +217,38 @@ export async function mintLink(request: Request, sentTo: string, deps: Dependenc
 
 /**
  * Each email gets a fresh link, tied to the address the email goes to; any of them opens the form until
- * the request is answered or expires, or the record's address for the ask changes.
+ * the request is answered or expires, or the record's address for the ask changes. The email's claim is
+ * the request's own record of it (asked, reminders counted up to `remindersSent`; a request not yet
+ * `stored` is stored asked): a retry, or a concurrent run, finds it taken and sends nothing (false), while
+ * an extension (a new deadline), a corrected address or a resend asks afresh. The link is kept once the
+ * claim is taken, so a run that loses it keeps none.
  */
-async function emailWithLink(request: Request, askEmail: AskEmail, reminder: number, deps: Dependencies) {
+async function emailWithLink(
+  request: Request,
+  stored: boolean,
+  askEmail: AskEmail,
+  reminder: number,
+  remindersSent: number,
+  deps: Dependencies,
+): Promise<boolean> {
+  const { store, clock } = deps;
+  const now = clock.now();
   const secret = newLinkSecret();
   const email = askEmail(formUrl(secret, deps), reminder);
-  await keepLink(secret, request, email.to, deps);
-  // Keyed by the ask, its deadline and the address, not the link: a retry mints a new link but never
-  // sends a second email, while an extension (a new deadline), a corrected address or a resend is a new ask.
-  const resent = request.resends ? `#resend-${request.resends}` : '';
-  await deps.mailer.send(
-    email,
-    `${request.requestId}#${request.expiresAt}#${email.to}#ask#${reminder}${resent}`,
-  );
+  const claim = () =>
+    stored
+      ? store.requests.claimAsk(request, remindersSent, now)
+      : store.requests.create({ ...request, invitedAt: now.toISOString(), remindersSent });
+  const release = () => store.requests.releaseAsk(request, remindersSent, now);
+  return deps.mailer.send(email, {
+    take: async () => {
+      if (!(await claim())) return false;
+      await keepLink(secret, request, email.to, deps).catch(async (error) => {
+        await release();
+        throw error;
+      });
+      return true;
+    },
+    release,
+  });
 }

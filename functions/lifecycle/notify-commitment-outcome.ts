@@ -15,6 +15,7 @@ import { idempotency } from '../shared/parts/idempotency.js';
 import { mailer } from '../shared/parts/mailer.js';
 import { store } from '../shared/parts/store.js';
 import { defineTask } from '../shared/task-handler.js';
+import { notifyOnce } from './notify-once.js';
 import { loadParticipant } from './participant.js';
 import { recordWaiting } from './record-waiting.js';
 
@@ -28,14 +29,14 @@ const stageAfter: Record<Outcome, Stage> = {
 };
 
 /**
- * Records the commitment outcome on the participant and tells the people who need to know, once:
- * a restarted execution finds `notified` set and sends nothing.
+ * Records the commitment outcome on the participant and tells the people who need to know, once each:
+ * a restarted execution finds each email noted in `notified` and sends nothing.
  */
 export async function notifyCommitmentOutcome(
   { participantId, outcome }: { participantId: string; outcome: Outcome },
   deps: Dependencies,
 ): Promise<{ stage: Stage }> {
-  const { store, mailer, clock, settings } = deps;
+  const { store, clock, settings } = deps;
   let participant = await loadParticipant(store, participantId);
   if (outcome !== 'expired' && !participant.commitment) {
     // The form answered the request first; copy that answer onto the participant, the record of truth.
@@ -45,11 +46,12 @@ export async function notifyCommitmentOutcome(
     participant = await loadParticipant(store, participantId);
   }
   const stage = stageAfter[outcome];
-  await store.participants.setStage(participantId, stage);
+  if (participant.stage !== stage) await store.participants.setStage(participantId, stage);
   // Declined or expired, nothing more is awaited; once signed, the programme's first look records its wait.
   if (outcome !== 'signed')
     await recordWaiting(participant, waitingFor(participant, noAsks(), undefined, clock.now(), stage), deps);
   const notifiedKey = `commitment-${outcome}`;
+  // Records from before each email was noted on its own note them all at once.
   if (participant.notified[notifiedKey]) return { stage };
 
   const programme = programmeById(participant.programmeId);
@@ -58,10 +60,8 @@ export async function notifyCommitmentOutcome(
     declined: () => commitmentDeclinedEmails(participant, programme, settings.ADMIN_EMAIL),
     expired: () => commitmentExpiredEmails(participant, programme, settings.ADMIN_EMAIL),
   }[outcome]();
-  for (const [index, email] of emails.entries()) {
-    await mailer.send(email, `${participantId}#${notifiedKey}#${index}`);
-  }
-  await store.participants.markNotified(participantId, notifiedKey, clock.now());
+  for (const [index, email] of emails.entries())
+    await notifyOnce(participant, `${notifiedKey}#${index}`, () => email, deps);
   return { stage };
 }
 

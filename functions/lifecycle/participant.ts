@@ -10,7 +10,11 @@ export async function loadParticipant(
   store: AccreditationStore,
   participantId: string,
 ): Promise<Participant> {
-  const participant = await store.participants.get(participantId);
+  return found(await store.participants.get(participantId), participantId);
+}
+
+/** The participant as read, or ParticipantNotFound. */
+export function found(participant: Participant | undefined, participantId: string): Participant {
   if (!participant) throw new ParticipantNotFound(`No participant ${participantId}`);
   return participant;
 }

@@ -1,7 +1,10 @@
+import type { SESClient } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Participant, participantIdFor } from '../../functions/domain/participant.js';
-import { commitmentRequestId } from '../../functions/domain/request.js';
+import { commitmentRequestId, newRequest } from '../../functions/domain/request.js';
+import { sesMailer } from '../../functions/email/mailer.js';
 import { advanceCommitment } from '../../functions/lifecycle/advance-commitment.js';
+import { chase } from '../../functions/lifecycle/asks.js';
 import { awaitCommitment } from '../../functions/lifecycle/await-commitment.js';
 import { notifyCommitmentOutcome } from '../../functions/lifecycle/notify-commitment-outcome.js';
 import type { Dependencies } from '../../functions/shared/dependencies.js';
@@ -60,7 +63,59 @@ function failingAfterFirstSend(deps: Dependencies): Dependencies {
   };
 }
 
+/** Dependencies whose SES refuses every send: the claim of each email must be taken back, for the retry. */
+function sesRefusing(deps: Dependencies): Dependencies {
+  const ses = {
+    send: async () => {
+      throw Object.assign(new Error('Throttling: Maximum sending rate exceeded'), { name: 'Throttling' });
+    },
+  } as unknown as SESClient;
+  return {
+    ...deps,
+    mailer: sesMailer({ ses, from: deps.settings.EMAIL_FROM, persistenceStore: deps.idempotencyStore }),
+  };
+}
+
 describe('AdvanceCommitment', () => {
+  it('two runs at once store the ask once and send it once', async () => {
+    const { participantId, seniorLeader } = await participantNobodyIsRunning();
+    const runs = await Promise.all([
+      advanceCommitment({ participantId }, system.dependencies),
+      advanceCommitment({ participantId }, system.dependencies),
+    ]);
+    expect(runs.map((run) => run.decision)).toEqual(['pending', 'pending']);
+    expect(await mailbox(system).emailsTo(seniorLeader.email)).toHaveLength(1);
+  });
+
+  it('an ask SES refused is taken back: the retry asks, once', async () => {
+    const { participantId, seniorLeader } = await participantNobodyIsRunning();
+    await expect(advanceCommitment({ participantId }, sesRefusing(system.dependencies))).rejects.toThrow(
+      'Maximum sending rate exceeded',
+    );
+    const refused = await system.dependencies.store.requests.get(commitmentRequestId(participantId));
+    expect(refused).toMatchObject({ status: 'open', remindersSent: 0 });
+    expect(refused?.invitedAt).toBeUndefined();
+    await advanceCommitment({ participantId }, system.dependencies);
+    await advanceCommitment({ participantId }, system.dependencies);
+    expect(await mailbox(system).emailsTo(seniorLeader.email)).toHaveLength(1);
+  });
+
+  it('a reminder SES refused is taken back: the retry reminds, once', async () => {
+    const { participantId, seniorLeader } = await participantNobodyIsRunning();
+    await advanceCommitment({ participantId }, system.dependencies);
+    system.clock.advance(4 * DAY);
+    await expect(advanceCommitment({ participantId }, sesRefusing(system.dependencies))).rejects.toThrow(
+      'Maximum sending rate exceeded',
+    );
+    expect(
+      (await system.dependencies.store.requests.get(commitmentRequestId(participantId)))?.remindersSent,
+    ).toBe(0);
+    await advanceCommitment({ participantId }, system.dependencies);
+    await advanceCommitment({ participantId }, system.dependencies);
+    const subjects = (await mailbox(system).emailsTo(seniorLeader.email)).map((e) => e.subject);
+    expect(subjects.filter((s) => s.startsWith('Reminder:'))).toHaveLength(1);
+  });
+
   it('asks once, however often it runs', async () => {
     const { participantId, seniorLeader } = await participantNobodyIsRunning();
     const first = await advanceCommitment({ participantId }, system.dependencies);
@@ -112,6 +167,29 @@ describe('AdvanceCommitment', () => {
         name: 'ParticipantNotFound',
       },
     );
+  });
+});
+
+describe('chase', () => {
+  it('an ask first chased past its deadline is stored expired, sending nothing; a second run finds it so', async () => {
+    const { participantId, seniorLeader } = await participantNobodyIsRunning();
+    const { store } = system.dependencies;
+    const made = newRequest(
+      {
+        requestId: commitmentRequestId(participantId),
+        kind: 'commitment',
+        participantId,
+        recipient: { name: seniorLeader.name, email: seniorLeader.email },
+      },
+      { reminderAfterDays: [4, 8], expiresAfterDays: 14 },
+      new Date(system.clock.now().getTime() - 15 * DAY),
+    );
+    const askEmail = () => {
+      throw new Error('nothing is asked past the deadline');
+    };
+    expect(await chase(made, askEmail, system.dependencies, false)).toEqual({ state: 'expired' });
+    expect(await store.requests.get(made.requestId)).toEqual({ ...made, status: 'expired' });
+    expect(await chase(made, askEmail, system.dependencies, false)).toEqual({ state: 'expired' });
   });
 });
 
@@ -178,5 +256,18 @@ describe('NotifyCommitmentOutcome', () => {
     expect(record?.stage).toBe('commitment-declined');
     expect(record?.commitment?.reason).toBe('Ofsted week');
     expect(await mailbox(system).emailsTo(person.email)).toHaveLength(1);
+  });
+
+  it('an outcome email SES refused is taken back off the record: the retry sends it, once', async () => {
+    const { participantId, seniorLeader } = await participantNobodyIsRunning();
+    await expect(
+      notifyCommitmentOutcome({ participantId, outcome: 'expired' }, sesRefusing(system.dependencies)),
+    ).rejects.toThrow('Maximum sending rate exceeded');
+    expect((await system.dependencies.store.participants.get(participantId))?.notified).toEqual({});
+    await notifyCommitmentOutcome({ participantId, outcome: 'expired' }, system.dependencies);
+    await notifyCommitmentOutcome({ participantId, outcome: 'expired' }, system.dependencies);
+    const told = await mailbox(system).emailsTo(system.dependencies.settings.ADMIN_EMAIL);
+    // Each participant's senior leader is their own: the admin's email names them.
+    expect(told.filter((email) => JSON.stringify(email).includes(seniorLeader.email))).toHaveLength(1);
   });
 });

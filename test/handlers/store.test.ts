@@ -2,7 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, Table } from '../../functions/data/table.js';
 import type { Commitment } from '../../functions/domain/participant.js';
-import { newRequest } from '../../functions/domain/request.js';
+import { Cohort } from '../../functions/domain/programme.js';
+import { newRequest, type Request } from '../../functions/domain/request.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { accreditationTable } from '../../infra/table-design.js';
 import { createCohort, startTestSystem, testCohort } from '../support/local-system.js';
@@ -69,14 +70,90 @@ describe('AccreditationStore', () => {
     expect(await store.requests.expire(request.requestId)).toBe(false);
   });
 
-  it('counts each reminder once', async () => {
+  it("claims an ask's email once, only on the request as it was read, and takes a claim back", async () => {
     const { store } = system.dependencies;
-    const request = commitmentRequest('p-reminders', new Date());
+    const now = new Date('2026-11-02T09:00:00Z');
+    const request = commitmentRequest('p-ask-claims', now);
     await store.requests.create(request);
-    expect(await store.requests.markReminderSent(request.requestId, 1)).toBe(true);
-    expect(await store.requests.markReminderSent(request.requestId, 1)).toBe(false);
-    expect(await store.requests.markReminderSent(request.requestId, 3)).toBe(false);
-    expect((await store.requests.get(request.requestId))?.remindersSent).toBe(1);
+    const read = async () => (await store.requests.get(request.requestId)) as Request;
+    // The ask (with the one reminder already due counted): once.
+    expect(await store.requests.claimAsk(request, 1, now)).toBe(true);
+    expect(await store.requests.claimAsk(request, 1, now)).toBe(false);
+    const asked = await read();
+    expect(asked).toMatchObject({ invitedAt: now.toISOString(), remindersSent: 1 });
+    // A reminder: once, and only from the count it was read at.
+    expect(await store.requests.claimAsk(asked, 2, now)).toBe(true);
+    expect(await store.requests.claimAsk(asked, 2, now)).toBe(false);
+    expect(await store.requests.claimAsk(asked, 3, now)).toBe(false);
+    const reminded = await read();
+    expect(reminded.remindersSent).toBe(2);
+    // A failed send takes its claim back: the request is as it was read, and the retry claims it again.
+    expect(await store.requests.releaseAsk(asked, 2, now)).toBe(true);
+    expect(await store.requests.releaseAsk(asked, 2, now)).toBe(false);
+    expect((await read()).remindersSent).toBe(1);
+    expect(await store.requests.releaseAsk(request, 1, now)).toBe(true);
+    expect(await read()).toEqual(request);
+    // Not on a request that moved since it was read: a new deadline, or answered.
+    const reopened = await store.requests.reopen(
+      request.requestId,
+      new Date('2026-12-01T17:00:00Z'),
+      [],
+      now,
+    );
+    expect(await store.requests.claimAsk(request, 0, now)).toBe(false);
+    await store.requests.answer(reopened as Request, answer('Sam Okafor', now), now);
+    expect(await store.requests.claimAsk(reopened as Request, 0, now)).toBe(false);
+    expect((await read()).invitedAt).toBeUndefined();
+  });
+
+  it("claims the overdue report, and a participant's outcome email, once each, and takes a claim back", async () => {
+    const { store } = system.dependencies;
+    const now = new Date('2026-11-02T09:00:00Z');
+    const request = commitmentRequest('p-overdue-claim', now);
+    await store.requests.create(request);
+    expect(await store.requests.markOverdueReported(request.requestId, now)).toBe(true);
+    expect(await store.requests.markOverdueReported(request.requestId, now)).toBe(false);
+    expect(await store.requests.unmarkOverdueReported(request.requestId, new Date(0))).toBe(false);
+    expect(await store.requests.unmarkOverdueReported(request.requestId, now)).toBe(true);
+    expect(await store.requests.markOverdueReported(request.requestId, now)).toBe(true);
+
+    const participant = recordAt('in-programme', { participantId: 'p-notified-claim' });
+    await store.participants.create(participant);
+    const { participantId } = participant;
+    expect(await store.participants.markNotified(participantId, 'feedback#f1', now)).toBe(true);
+    expect(await store.participants.markNotified(participantId, 'feedback#f1', now)).toBe(false);
+    expect(await store.participants.unmarkNotified(participantId, 'feedback#f1', new Date(0))).toBe(false);
+    expect(await store.participants.unmarkNotified(participantId, 'feedback#f1', now)).toBe(true);
+    expect((await store.participants.get(participantId))?.notified['feedback#f1']).toBeUndefined();
+    expect(await store.participants.markNotified(participantId, 'feedback#f1', now)).toBe(true);
+    // Noting an email is no change a wait reacts to: the revision stays.
+    expect((await store.participants.get(participantId))?.revision).toBe(participant.revision);
+  });
+
+  it('looks at a participant, their cohort and asks in one read, none there undefined', async () => {
+    const { store } = system.dependencies;
+    const cohort = { ...testCohort, cohortId: 'look-cohort' };
+    await store.cohorts.create(Cohort.parse(cohort));
+    const participant = recordAt('in-programme', { participantId: 'p-look', cohortId: cohort.cohortId });
+    await store.participants.create(participant);
+    const request = commitmentRequest('p-look', new Date('2026-11-02T09:00:00Z'));
+    await store.requests.create(request);
+    const look = await store.look({
+      participantId: 'p-look',
+      cohortId: cohort.cohortId,
+      requestIds: ['none-such', request.requestId],
+    });
+    expect(look.participant).toEqual(await store.participants.get('p-look'));
+    expect(look.cohort).toEqual(await store.cohorts.get(cohort.cohortId));
+    expect([...look.requests]).toEqual([
+      ['none-such', undefined],
+      [request.requestId, request],
+    ]);
+    expect(await store.look({ requestIds: [request.requestId] })).toEqual({
+      participant: undefined,
+      cohort: undefined,
+      requests: new Map([[request.requestId, request]]),
+    });
   });
 
   it("reads a cohort's participants whole when its query takes more than one 1 MB page", async () => {

@@ -103,7 +103,9 @@ describe("the admin's views", () => {
       'emailed senior-leader: commitment',
       'answered: commitment',
       'commitment signed',
-      'emailed: commitment-signed',
+      // Each email is noted on its own: the participant's and their senior leader's.
+      'emailed: commitment-signed#0',
+      'emailed: commitment-signed#1',
     ]);
     const waitToken = (await system.dependencies.store.participants.get(signed.participantId))?.waitToken;
     expect(waitToken).toBeDefined();
