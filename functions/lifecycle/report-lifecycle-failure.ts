@@ -6,6 +6,7 @@ import { idempotency } from '../shared/parts/idempotency.js';
 import { mailer } from '../shared/parts/mailer.js';
 import { store } from '../shared/parts/store.js';
 import { defineTask } from '../shared/task-handler.js';
+import { currentExecution } from './execution.js';
 import { recordWaiting } from './record-waiting.js';
 
 const Input = z.object({
@@ -40,9 +41,11 @@ export async function reportLifecycleFailure(
     }),
     `${executionName}#failure`,
   );
-  // Nothing moves them on until the admin mends the cause and resumes them: needed at once.
+  // Nothing moves them on until the admin mends the cause and resumes them: needed at once. Only the
+  // execution that carries them on says whom they wait on: a stray one failing (started for someone it
+  // was not for) leaves their own lifecycle's wait as it is.
   const now = clock.now().toISOString();
-  if (participant)
+  if (participant && currentExecution(participant).name === executionName)
     await recordWaiting(
       participant,
       { on: 'admin', stage: participant.stage, what: 'lifecycle-failed', since: now, nextDeadline: now },

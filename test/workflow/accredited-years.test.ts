@@ -19,6 +19,7 @@ import {
   mailbox,
   recordedExecution,
   startTestSystem,
+  waitForState,
   waitForStatus,
 } from '../support/local-system.js';
 import { advanceToInstant, post } from '../support/programme.js';
@@ -365,7 +366,8 @@ describe('the accredited years', () => {
 
   it('started for someone not accredited, it stops at once and tells the admin', async () => {
     await createCohort(system);
-    const { participantId } = await enrol(system, { email: 'not-yet@school.test' });
+    const { participantId, executionArn } = await enrol(system, { email: 'not-yet@school.test' });
+    await waitForState(system, executionArn, 'AwaitCommitment');
     const execution = system.stepFunctions.startExecution(
       system.stateMachineArns.AccreditedYears,
       `${participantId}-accredited-1`,
@@ -381,6 +383,9 @@ describe('the accredited years', () => {
     ]);
     const alert = await mailbox(system).waitForEmail(admin, /^Action needed: the lifecycle of Asha Patel/);
     expect(alert.body.text).toContain('NotAccredited');
+    // Their own lifecycle, untouched, still waits for the senior leader, as their record still says.
+    const record = await system.dependencies.store.participants.get(participantId);
+    expect(record?.waiting?.on).toBe('senior-leader');
   });
 
   it('a restarted execution resumes from the record and asks nothing twice', async () => {
