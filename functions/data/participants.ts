@@ -6,6 +6,7 @@ import {
   type StepOutcome,
   type Waiting,
 } from '../domain/participant.js';
+import type { Cohort } from '../domain/programme.js';
 import { LondonLocalTime } from '../domain/time.js';
 import { keys, statusIndex, type Table } from './table.js';
 
@@ -246,10 +247,11 @@ export class ParticipantItems {
    * Moves a deferred participant into a later cohort, naming the execution that carries them on there.
    * What they completed stays in `progress`; days they missed are cleared, so the later cohort's days are
    * theirs to attend, and so are extensions of deadlines still to meet (they were to the old cohort's dates).
+   * The record takes the new cohort's Maths Hub with it.
    */
   moveToCohort(
     participant: Participant,
-    toCohortId: string,
+    to: Pick<Cohort, 'cohortId' | 'mathsHub'>,
     reason: string,
     at: Date,
     execution: NonNullable<Participant['execution']>,
@@ -265,13 +267,14 @@ export class ParticipantItems {
     const removals = cleared.map(([map], i) => `${map}.#step${i}`);
     return this.table.update(
       keys.participant(participant.participantId),
-      'SET cohortId = :to, GSI1PK = :gsi, deferrals = list_append(deferrals, :deferral), execution = :execution, revision = revision + :one' +
+      'SET cohortId = :to, mathsHub = :hub, GSI1PK = :gsi, deferrals = list_append(deferrals, :deferral), execution = :execution, revision = revision + :one' +
         (removals.length ? ` REMOVE ${removals.join(', ')}` : ''),
       'cohortId = :from',
       {
-        ':to': toCohortId,
+        ':to': to.cohortId,
+        ':hub': to.mathsHub,
         ':from': participant.cohortId,
-        ':gsi': `COHORT#${toCohortId}`,
+        ':gsi': `COHORT#${to.cohortId}`,
         ':deferral': [{ fromCohortId: participant.cohortId, reason, at: at.toISOString() }],
         ':execution': execution,
         ':one': 1,
