@@ -194,6 +194,8 @@ export function recipientDigest(linkHash: string, address: string): string {
 export const Link = z.object({
   linkHash: z.string(),
   requestId: z.string(),
+  /** Whom its request is about, if anyone: so a page reads the request and their record at once. */
+  participantId: z.string().optional(),
   sentTo: z.string(),
   createdAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
