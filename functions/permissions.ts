@@ -63,7 +63,7 @@ export const permissions: Record<FunctionName, Permissions> = {
   AdvanceAccreditedYears: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], ...emails },
   ReportLifecycleFailure: { table: ['GetItem', 'UpdateItem'], ...emails },
   Forms: {
-    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     queryGsi1: true,
     ...emails,
     // Emails, and the replay pages of answers, kept (updated in) and got back.

@@ -1,3 +1,4 @@
+import { Participant } from '../domain/participant.js';
 import { Request } from '../domain/request.js';
 import type { ParticipantItems } from './participants.js';
 import { keys, type Table, ttlAfter } from './table.js';
@@ -26,6 +27,28 @@ export class RequestItems {
   async get(requestId: string): Promise<Request | undefined> {
     const item = await this.table.get(keys.request(requestId));
     return item && Request.parse(item);
+  }
+
+  /**
+   * A request with the record of the participant it is about, if any. Told whom (`participantId`, as its
+   * link says), both are read at once (one BatchGetItem); otherwise the request says whom, and they are read
+   * after it.
+   */
+  async withParticipant(
+    requestId: string,
+    participantId?: string,
+  ): Promise<{ request?: Request; about?: Participant }> {
+    const [requestItem, aboutItem] = await this.table.getMany([
+      keys.request(requestId),
+      ...(participantId ? [keys.participant(participantId)] : []),
+    ]);
+    const request = requestItem && Request.parse(requestItem);
+    if (!request?.participantId) return request ? { request } : {};
+    const about =
+      request.participantId === participantId
+        ? aboutItem && Participant.parse(aboutItem)
+        : await this.participants.get(request.participantId);
+    return about ? { request, about } : { request };
   }
 
   markInvited(requestId: string, at: Date): Promise<boolean> {
@@ -151,17 +174,22 @@ export class RequestItems {
    * running at that instant); undefined if it was already answered or had expired, or is about a
    * participant who has been withdrawn. (That last is a look before the write: the participant's own
    * record refuses their outcomes atomically, see `participants.recordStepOutcome`.) The request as read
-   * says whom it is about, so only that participant is looked at; if it comes with the key of the post
+   * says whom it is about, so only that participant is looked at: as the caller read them (`about`, a
+   * form's post reads them with the request), or read now; if it comes with the key of the post
    * answering it (`replayKey`), the key is noted in the same write, so the post's replay page can be found
    * (and forgotten with the person's data).
    */
   async answer(
-    request: Pick<Request, 'requestId' | 'participantId'> & { replayKey?: string | undefined },
+    request: Pick<Request, 'requestId' | 'participantId'> & {
+      about?: Participant | undefined;
+      replayKey?: string | undefined;
+    },
     answer: NonNullable<Request['answer']>,
     now: Date,
   ): Promise<Request | undefined> {
-    const { participantId: about, replayKey } = request;
-    if (about && (await this.participants.get(about))?.withdrawal) return undefined;
+    const { participantId, replayKey } = request;
+    const about = participantId ? (request.about ?? (await this.participants.get(participantId))) : undefined;
+    if (about?.withdrawal) return undefined;
     const replay = replayKey ? { ':none': [], ':key': [replayKey] } : {};
     const answered = await this.table.updateReturning(
       keys.request(request.requestId),

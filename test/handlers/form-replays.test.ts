@@ -5,6 +5,7 @@ import { postIdempotencyKey } from '../../functions/forms/form.js';
 import { replayOf } from '../../functions/forms/replays.js';
 import { ensureRequest, mintLink } from '../../functions/lifecycle/asks.js';
 import type { LocalSystem } from '../../infra/local/system.js';
+import { usage } from '../../infra/local/usage.js';
 import { createCohort, startTestSystem, testCohort } from '../support/local-system.js';
 import { interimAnswers } from '../support/programme.js';
 
@@ -98,5 +99,34 @@ describe('a double post of an answer', () => {
     expect((await store().requests.get(request.requestId))?.replays).toBeUndefined();
     expect(await replayOf(postIdempotencyKey(secret, incomplete), system.dependencies)).toBeUndefined();
     expect((await post(link, interimAnswers)).status).toBe(200);
+  });
+});
+
+describe("a form's DynamoDB calls", () => {
+  /** The Forms function's DynamoDB calls while `act` runs, by action. */
+  async function callsOf(act: () => Promise<unknown>) {
+    usage.start(system.clock, { captureLogs: false });
+    try {
+      await act();
+      const calls = usage.snapshot().calls.Forms ?? {};
+      return Object.fromEntries(
+        Object.entries(calls)
+          .filter(([action]) => action.startsWith('dynamodb:'))
+          .map(([action, { calls: n }]) => [action.slice('dynamodb:'.length), n]),
+      );
+    } finally {
+      usage.stop();
+    }
+  }
+
+  it('a page reads the link, then its request and the participant at once; an answer adds its writes', async () => {
+    const { link } = await askedForTask();
+    expect(await callsOf(() => fetch(link))).toEqual({ GetItem: 1, BatchGetItem: 1 });
+    // The link, its request and participant; the outcome on the record, the answer, its page kept.
+    expect(await callsOf(() => post(link, interimAnswers))).toEqual({
+      GetItem: 1,
+      BatchGetItem: 1,
+      UpdateItem: 3,
+    });
   });
 });

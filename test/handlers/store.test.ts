@@ -58,6 +58,22 @@ describe('AccreditationStore', () => {
     expect(await store.requests.saveTaskToken(request.requestId, 'token-b')).toBe(false);
   });
 
+  it('an answer about a withdrawn participant is refused, looking at the record as the caller read it', async () => {
+    const { store } = system.dependencies;
+    const now = new Date('2026-11-02T09:00:00Z');
+    const request = commitmentRequest('p-read-withdrawn', now);
+    await store.requests.create(request);
+    const withdrawn = recordAt('withdrawn', {
+      participantId: 'p-read-withdrawn',
+      withdrawal: { reason: 'Left', at: now.toISOString() },
+    });
+    // Nothing in the table says so: only the record the post read does, and that is what is looked at.
+    expect(
+      await store.requests.answer({ ...request, about: withdrawn }, answer('Sam', now), now),
+    ).toBeUndefined();
+    expect((await store.requests.get(request.requestId))?.status).toBe('open');
+  });
+
   it('an answer after expiry is refused, even before the workflow marks it expired', async () => {
     const { store } = system.dependencies;
     const created = new Date('2026-11-02T09:00:00Z');
