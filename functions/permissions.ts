@@ -86,7 +86,7 @@ export const permissions: Record<FunctionName, Permissions> = {
   },
   AwaitInvitationChange: { table: ['UpdateItem'], workflows: wakes },
   Admin: {
-    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     queryGsi1: true,
     queryGsi2: true,
     ...emails,
@@ -95,7 +95,7 @@ export const permissions: Record<FunctionName, Permissions> = {
     certificates: ['DeleteObject'],
   },
   Reconcile: {
-    table: ['GetItem'],
+    table: ['GetItem', 'BatchGetItem'],
     queryGsi1: true,
     idempotency: allIdempotency,
     workflows: ['DescribeExecution'],
@@ -103,9 +103,9 @@ export const permissions: Record<FunctionName, Permissions> = {
   },
   // Its stream reads and dead-letter sends are the event source's (infra/constructs/milestone-publishing.ts).
   PublishMilestones: { table: ['GetItem'], milestones: true },
-  WeeklyDigest: { table: ['GetItem'], queryGsi1: true, ...emails },
+  WeeklyDigest: { table: ['BatchGetItem'], queryGsi1: true, ...emails },
   Retention: {
-    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     queryGsi1: true,
     // Erasing a person forgets the replay pages of their answers.
     idempotency: ['DeleteItem'],

@@ -120,13 +120,13 @@ export class ParticipantItems {
   /** Everyone enrolled in a cohort (Query on GSI1), for the cohort-wide attendance form and date changes. */
   async inCohort(cohortId: string): Promise<Participant[]> {
     const items = await this.table.queryGsi1(`COHORT#${cohortId}`, 'PARTICIPANT#');
-    const found: Participant[] = [];
-    // GSI reads are eventually consistent: read each record itself before acting on it.
-    for (const item of items) {
-      const participant = await this.get(String(item.participantId));
-      if (participant?.cohortId === cohortId) found.push(participant);
-    }
-    return found;
+    // GSI reads are eventually consistent: each record is read itself (all at once) before acting on it.
+    const records = await this.table.getMany(
+      items.map((item) => keys.participant(String(item.participantId))),
+    );
+    return records
+      .flatMap((item) => (item ? [Participant.parse(item)] : []))
+      .filter((participant) => participant.cohortId === cohortId);
   }
 
   /**
