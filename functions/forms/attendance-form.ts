@@ -75,7 +75,7 @@ ${people.length === 0 && html`<p>Nobody in this cohort is taking part in this da
 
 /** The cohort lead's register for a development day: one page for the whole cohort. */
 export const attendanceForm: RequestForm = {
-  fields: async (request, deps) => (await register(request, deps)).toRecord.map(field),
+  fields: async () => ({ startingWith: prefix }),
 
   async show(request, deps) {
     return registerPage(await register(request, deps), request, {}, {});

@@ -20,6 +20,12 @@ import { replacedLinkPage, unknownLinkPage, withdrawnLinkPage } from './pages.js
  */
 export type Asked = Request & { readonly about?: Participant; readonly replayKey?: string };
 
+/**
+ * A form's fields: their names, or what every name starts with (a register's one field per person, so a
+ * post is read without first reading who is on it; the answer checks the fields against the register).
+ */
+export type FieldNames = string[] | { startingWith: string };
+
 /** What the person typed, by field name, exactly as posted: re-rendered on error so nothing is lost. */
 export type FormValues = Record<string, string>;
 
@@ -50,7 +56,7 @@ export interface RequestForm {
    */
   repeatable?: true;
   /** The fields this form reads from a posted body; anything else is ignored. */
-  fields(request: Asked, deps: Dependencies): Promise<string[]>;
+  fields(request: Asked, deps: Dependencies): Promise<FieldNames>;
   show(request: Asked, deps: Dependencies, visit?: Visit): Promise<APIGatewayProxyResult>;
   answer(
     request: Asked,

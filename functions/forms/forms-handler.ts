@@ -23,6 +23,7 @@ import { feedbackForm } from './feedback-form.js';
 import {
   closedLinkPage,
   type Evidence,
+  type FieldNames,
   type FormRegistry,
   type FormValues,
   followLink,
@@ -60,9 +61,12 @@ export const forms: FormRegistry = {
 };
 
 /** Reads only the fields the form has; the first value wins if a field is repeated. */
-export function readFormBody(body: string, fields: string[]): FormValues {
+export function readFormBody(body: string, fields: FieldNames): FormValues {
   const params = new URLSearchParams(body);
-  return Object.fromEntries(fields.flatMap((f) => (params.has(f) ? [[f, params.get(f) ?? '']] : [])));
+  const names = Array.isArray(fields)
+    ? fields
+    : [...new Set(params.keys())].filter((name) => name.startsWith(fields.startingWith));
+  return Object.fromEntries(names.flatMap((f) => (params.has(f) ? [[f, params.get(f) ?? '']] : [])));
 }
 
 interface PostedAnswer {
