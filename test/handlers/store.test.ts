@@ -74,6 +74,24 @@ describe('AccreditationStore', () => {
     expect((await store.requests.get(request.requestId))?.status).toBe('open');
   });
 
+  it('reads a request with the participant it is about, whether its link names them rightly, wrongly or not at all', async () => {
+    const { store } = system.dependencies;
+    const now = new Date('2026-11-02T09:00:00Z');
+    const request = commitmentRequest('p-with-request', now);
+    await store.requests.create(request);
+    await store.participants.create(recordAt('awaiting-commitment', { participantId: 'p-with-request' }));
+    await store.participants.create(recordAt('awaiting-commitment', { participantId: 'p-someone-else' }));
+    for (const named of ['p-with-request', undefined, 'p-someone-else']) {
+      const found = await store.requests.withParticipant(request.requestId, named);
+      expect([named, found.request?.requestId, found.about?.participantId]).toEqual([
+        named,
+        request.requestId,
+        'p-with-request',
+      ]);
+    }
+    expect(await store.requests.withParticipant('no-such-request', 'p-with-request')).toEqual({});
+  });
+
   it('an answer after expiry is refused, even before the workflow marks it expired', async () => {
     const { store } = system.dependencies;
     const created = new Date('2026-11-02T09:00:00Z');
