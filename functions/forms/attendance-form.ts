@@ -97,14 +97,16 @@ export const attendanceForm: RequestForm = {
         ] as const,
     );
     const everyone = current.people.map((p) => p.participantId);
-    const recorded = (await recordAnswer(request, marks, now, deps, everyone)).map((p) => p.participantId);
-    if (recorded.length === 0 && current.people.length > 0)
-      return alreadyRecordedPage(`Attendance for ${current.day.title}`);
-
-    const absent = marks.filter(([id, mark]) => recorded.includes(id) && mark.outcome === 'absent').length;
-    return thankYouPage(
-      `You recorded ${recorded.length - absent} attended and ${absent} absent for ${current.day.title}.${absent > 0 ? ' We will tell the programme team who was absent, so they can follow up.' : ''}`,
-    );
+    const thanks = (records: Participant[]) => {
+      const recorded = records.map((p) => p.participantId);
+      if (recorded.length === 0 && current.people.length > 0)
+        return alreadyRecordedPage(`Attendance for ${current.day.title}`);
+      const absent = marks.filter(([id, mark]) => recorded.includes(id) && mark.outcome === 'absent').length;
+      return thankYouPage(
+        `You recorded ${recorded.length - absent} attended and ${absent} absent for ${current.day.title}.${absent > 0 ? ' We will tell the programme team who was absent, so they can follow up.' : ''}`,
+      );
+    };
+    return (await recordAnswer(request, marks, now, deps, thanks, everyone)).page;
   },
 
   async alreadyAnswered(request, deps) {

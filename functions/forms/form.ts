@@ -55,6 +55,12 @@ export interface RequestForm {
    * request once: a repeated post is simply done again, so no page is kept to replay.
    */
   repeatable?: true;
+  /**
+   * Its page says what the answer led to (a place taken, a list joined), known only once the answer is
+   * written: so it is kept by a write of its own after it, not by the answer's (as `recordAnswer` keeps
+   * the others').
+   */
+  pageFollowsAnswer?: true;
   /** The fields this form reads from a posted body; anything else is ignored. */
   fields(request: Asked, deps: Dependencies): Promise<FieldNames>;
   show(request: Asked, deps: Dependencies, visit?: Visit): Promise<APIGatewayProxyResult>;
@@ -70,6 +76,15 @@ export interface RequestForm {
   /** 410: the deadline passed. */
   expired(request: Asked, deps: Dependencies): Promise<APIGatewayProxyResult>;
 }
+
+/**
+ * The page of a post to keep for the same post again: only a recorded answer's (200); a page of errors, or
+ * of an answer refused, is not kept, and a later post of the same body is judged afresh.
+ */
+export const keptPage = ({ statusCode, headers, body }: APIGatewayProxyResult) =>
+  statusCode === 200
+    ? { statusCode, body, ...(headers && { headers: headers as Record<string, string | number | boolean> }) }
+    : undefined;
 
 export type LinkState =
   | { state: 'unknown' }
@@ -90,12 +105,12 @@ export async function followLink(secret: string, { store, clock }: Dependencies)
     ? await store.requests.withParticipant(link.requestId, link.participantId)
     : {};
   if (!link || !request) return { state: 'unknown' };
-  if (request.status === 'answered') return { state: 'answered', request };
-  if (about?.withdrawal) return { state: 'withdrawn', request };
+  const asked: Asked = about ? { ...request, about } : request;
+  if (request.status === 'answered') return { state: 'answered', request: asked };
+  if (about?.withdrawal) return { state: 'withdrawn', request: asked };
   const address = about && currentAddress(request.kind, about);
   if (address && link.sentTo !== recipientDigest(link.linkHash, address))
-    return { state: 'replaced', request };
-  const asked: Asked = about ? { ...request, about } : request;
+    return { state: 'replaced', request: asked };
   return { state: isExpired(request, clock.now()) ? 'expired' : 'open', request: asked };
 }
 

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Participant } from '../../functions/domain/participant.js';
 import { stepRequestId } from '../../functions/domain/request.js';
 import { postIdempotencyKey } from '../../functions/forms/form.js';
-import { replayOf } from '../../functions/forms/replays.js';
 import { ensureRequest, mintLink } from '../../functions/lifecycle/asks.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { usage } from '../../infra/local/usage.js';
@@ -71,8 +70,9 @@ describe('a double post of an answer', () => {
     expect(second.body).toBe(first.body);
 
     const key = postIdempotencyKey(secret, interimAnswers);
-    expect((await store().requests.get(request.requestId))?.replays).toEqual([key]);
-    expect((await replayOf(key, system.dependencies))?.body).toBe(first.body);
+    const answered = await store().requests.get(request.requestId);
+    expect(answered?.replays).toEqual([key]);
+    expect(answered?.replayPage).toMatchObject({ key, statusCode: 200, body: first.body });
     const recorded = (await store().participants.get(participant.participantId))?.progress['interim-task'];
     expect(recorded).toMatchObject({ outcome: 'submitted', attempt: 1, answers: interimAnswers });
   });
@@ -97,8 +97,11 @@ describe('a double post of an answer', () => {
     const incomplete = { plan: 'A plan' };
     expect((await post(link, incomplete)).status).toBe(422);
     expect((await store().requests.get(request.requestId))?.replays).toBeUndefined();
-    expect(await replayOf(postIdempotencyKey(secret, incomplete), system.dependencies)).toBeUndefined();
     expect((await post(link, interimAnswers)).status).toBe(200);
+    // Kept is the page of the post that answered, not the page of errors before it.
+    const answered = await store().requests.get(request.requestId);
+    expect(answered?.replayPage?.key).toBe(postIdempotencyKey(secret, interimAnswers));
+    expect(await post(link, incomplete)).toMatchObject({ status: 409 });
   });
 });
 
@@ -122,11 +125,13 @@ describe("a form's DynamoDB calls", () => {
   it('a page reads the link, then its request and the participant at once; an answer adds its writes', async () => {
     const { link } = await askedForTask();
     expect(await callsOf(() => fetch(link))).toEqual({ GetItem: 1, BatchGetItem: 1 });
-    // The link, its request and participant; the outcome on the record, the answer, its page kept.
+    // The link, its request and participant; the outcome on the record, the answer with its page.
     expect(await callsOf(() => post(link, interimAnswers))).toEqual({
       GetItem: 1,
       BatchGetItem: 1,
-      UpdateItem: 3,
+      UpdateItem: 2,
     });
+    // The same post again: its page, from the request as the link read it.
+    expect(await callsOf(() => post(link, interimAnswers))).toEqual({ GetItem: 1, BatchGetItem: 1 });
   });
 });

@@ -92,6 +92,31 @@ describe('AccreditationStore', () => {
     expect(await store.requests.withParticipant('no-such-request', 'p-with-request')).toEqual({});
   });
 
+  it("keeps a post's page on the request: with the answer, or after it only for the post that answered, once", async () => {
+    const { store } = system.dependencies;
+    const now = new Date('2026-11-02T09:00:00Z');
+    const page = (key: string, body: string) => ({ key, statusCode: 200, body });
+    const withAnswer = commitmentRequest('p-page-with-answer', now);
+    await store.requests.create(withAnswer);
+    const answered = await store.requests.answer(
+      { ...withAnswer, replayKey: 'post-a' },
+      answer('Sam', now),
+      now,
+      { statusCode: 200, body: 'Thank you' },
+    );
+    expect(answered).toMatchObject({ replays: ['post-a'], replayPage: page('post-a', 'Thank you') });
+
+    const after = commitmentRequest('p-page-after-answer', now);
+    await store.requests.create(after);
+    await store.requests.answer({ ...after, replayKey: 'post-b' }, answer('Sam', now), now);
+    expect(await store.requests.keepReplayPage(after.requestId, page('post-other', 'Not theirs'))).toBe(
+      false,
+    );
+    expect(await store.requests.keepReplayPage(after.requestId, page('post-b', 'Yours'))).toBe(true);
+    expect(await store.requests.keepReplayPage(after.requestId, page('post-b', 'Again'))).toBe(false);
+    expect((await store.requests.get(after.requestId))?.replayPage).toEqual(page('post-b', 'Yours'));
+  });
+
   it('an answer after expiry is refused, even before the workflow marks it expired', async () => {
     const { store } = system.dependencies;
     const created = new Date('2026-11-02T09:00:00Z');
