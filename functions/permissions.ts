@@ -18,8 +18,8 @@ export interface Permissions {
   queryGsi2?: true;
   /**
    * On the idempotency records: Powertools' own wrapper gets, puts, updates and deletes them (publishing an
-   * alert once); an email's claim is put, and released (deleted) if the send failed; a form answer's replay
-   * page is updated in and got back; erasing a person deletes the replay pages of their answers.
+   * alert once); an email's claim is put, and released (deleted) if the send failed; erasing a person
+   * deletes the replay pages earlier versions kept there.
    */
   idempotency?: IdempotencyAction[];
   /** SES SendEmail and SendRawEmail (invites are raw), as our identity through our configuration set. */
@@ -40,7 +40,7 @@ export interface Permissions {
 
 /** Every email is sent once: its claim is put before it goes, and deleted only if it failed. */
 const emails: Permissions = { idempotency: ['PutItem', 'DeleteItem'], email: true };
-/** Every action on the idempotency records: Powertools' own wrapper, or emails and replay pages together. */
+/** Every action on the idempotency records: Powertools' own wrapper. */
 const allIdempotency: IdempotencyAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
 /** Hands an answer or a change to a waiting execution. */
 const wakes: Permissions['workflows'] = ['SendTaskSuccess'];
@@ -66,11 +66,10 @@ export const permissions: Record<FunctionName, Permissions> = {
   },
   ReportLifecycleFailure: { table: ['GetItem', 'UpdateItem'], ...emails },
   Forms: {
-    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     queryGsi1: true,
+    // Emails (an answer's replay page is kept on its request).
     ...emails,
-    // Emails, and the replay pages of answers, kept (updated in) and got back.
-    idempotency: allIdempotency,
     // Accepting a place offered from a waiting list enrols, which starts the lifecycle.
     workflows: ['StartExecution', 'SendTaskSuccess'],
     uploads: ['GetObject', 'PutObject', 'ListBucket'],
@@ -89,7 +88,7 @@ export const permissions: Record<FunctionName, Permissions> = {
   },
   AwaitInvitationChange: { table: ['UpdateItem'], workflows: wakes },
   Admin: {
-    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     queryGsi1: true,
     queryGsi2: true,
     ...emails,
@@ -98,7 +97,7 @@ export const permissions: Record<FunctionName, Permissions> = {
     certificates: ['DeleteObject'],
   },
   Reconcile: {
-    table: ['GetItem'],
+    table: ['GetItem', 'BatchGetItem'],
     queryGsi1: true,
     idempotency: allIdempotency,
     workflows: ['DescribeExecution'],
@@ -106,9 +105,9 @@ export const permissions: Record<FunctionName, Permissions> = {
   },
   // Its stream reads and dead-letter sends are the event source's (infra/constructs/milestone-publishing.ts).
   PublishMilestones: { table: ['GetItem'], milestones: true },
-  WeeklyDigest: { table: ['GetItem'], queryGsi1: true, ...emails },
+  WeeklyDigest: { table: ['BatchGetItem'], queryGsi1: true, ...emails },
   Retention: {
-    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     queryGsi1: true,
     // Erasing a person forgets the replay pages of their answers.
     idempotency: ['DeleteItem'],

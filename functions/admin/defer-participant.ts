@@ -30,13 +30,7 @@ export async function deferParticipant(
     // finds both done and only starts it. The next generation, so the name has never been used.
     const generation = executionInput(participant, currentExecution(participant)).generation + 1;
     const next = programmeExecution(participant.participantId, target.cohortId, generation);
-    await deps.store.participants.moveToCohort(
-      participant,
-      target.cohortId,
-      command.reason,
-      deps.clock.now(),
-      next,
-    );
+    await deps.store.participants.moveToCohort(participant, target, command.reason, deps.clock.now(), next);
   }
   const moved = await reread(participant, deps);
   if (moved.cohortId !== target.cohortId)

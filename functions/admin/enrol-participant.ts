@@ -22,6 +22,7 @@ export async function enrolParticipant(
     programmeId: cohort.programmeId,
     pathway: cohort.pathway,
     cohortId: cohort.cohortId,
+    mathsHub: cohort.mathsHub,
     stage: 'awaiting-commitment',
     enrolledAt: clock.now().toISOString(),
     execution: enrolmentExecution(participantId),

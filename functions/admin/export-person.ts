@@ -75,7 +75,7 @@ async function asParticipant(participant: Participant, deps: Dependencies) {
 
 /** An ask about the participant; one addressed to someone else (a senior leader, a cohort lead) names only their role. */
 async function requestExport(request: Request, participant: Participant, deps: Dependencies) {
-  const { taskToken: _token, replays: _replays, recipient, answer, ...ask } = request;
+  const { taskToken: _token, replays: _replays, replayPage: _page, recipient, answer, ...ask } = request;
   const toThem = currentAddress(request.kind, participant) === participant.person.email;
   const role = request.kind === 'commitment' ? SENIOR_LEADER : COHORT_LEAD;
   const files = request.kind === 'submission' ? await deps.uploads?.list(request.requestId) : undefined;

@@ -6,6 +6,7 @@ import {
   type StepOutcome,
   type Waiting,
 } from '../domain/participant.js';
+import type { Cohort } from '../domain/programme.js';
 import { LondonLocalTime } from '../domain/time.js';
 import { keys, statusIndex, type Table } from './table.js';
 
@@ -132,13 +133,13 @@ export class ParticipantItems {
   /** Everyone enrolled in a cohort (Query on GSI1), for the cohort-wide attendance form and date changes. */
   async inCohort(cohortId: string): Promise<Participant[]> {
     const items = await this.table.queryGsi1(`COHORT#${cohortId}`, 'PARTICIPANT#');
-    const found: Participant[] = [];
-    // GSI reads are eventually consistent: read each record itself before acting on it.
-    for (const item of items) {
-      const participant = await this.get(String(item.participantId));
-      if (participant?.cohortId === cohortId) found.push(participant);
-    }
-    return found;
+    // GSI reads are eventually consistent: each record is read itself (all at once) before acting on it.
+    const records = await this.table.getMany(
+      items.map((item) => keys.participant(String(item.participantId))),
+    );
+    return records
+      .flatMap((item) => (item ? [Participant.parse(item)] : []))
+      .filter((participant) => participant.cohortId === cohortId);
   }
 
   /**
@@ -259,10 +260,11 @@ export class ParticipantItems {
    * Moves a deferred participant into a later cohort, naming the execution that carries them on there.
    * What they completed stays in `progress`; days they missed are cleared, so the later cohort's days are
    * theirs to attend, and so are extensions of deadlines still to meet (they were to the old cohort's dates).
+   * The record takes the new cohort's Maths Hub with it.
    */
   moveToCohort(
     participant: Participant,
-    toCohortId: string,
+    to: Pick<Cohort, 'cohortId' | 'mathsHub'>,
     reason: string,
     at: Date,
     execution: NonNullable<Participant['execution']>,
@@ -278,13 +280,14 @@ export class ParticipantItems {
     const removals = cleared.map(([map], i) => `${map}.#step${i}`);
     return this.table.update(
       keys.participant(participant.participantId),
-      'SET cohortId = :to, GSI1PK = :gsi, deferrals = list_append(deferrals, :deferral), execution = :execution, revision = revision + :one' +
+      'SET cohortId = :to, mathsHub = :hub, GSI1PK = :gsi, deferrals = list_append(deferrals, :deferral), execution = :execution, revision = revision + :one' +
         (removals.length ? ` REMOVE ${removals.join(', ')}` : ''),
       'cohortId = :from',
       {
-        ':to': toCohortId,
+        ':to': to.cohortId,
+        ':hub': to.mathsHub,
         ':from': participant.cohortId,
-        ':gsi': `COHORT#${toCohortId}`,
+        ':gsi': `COHORT#${to.cohortId}`,
         ':deferral': [{ fromCohortId: participant.cohortId, reason, at: at.toISOString() }],
         ':execution': execution,
         ':one': 1,

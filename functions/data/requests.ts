@@ -1,9 +1,12 @@
-import { Request } from '../domain/request.js';
+import { Participant } from '../domain/participant.js';
+import { type ReplayPage, Request } from '../domain/request.js';
 import type { ParticipantItems } from './participants.js';
 import { keys, type Table, ttlAfter } from './table.js';
 
-/** Adds `:key` to the keys of the replay pages noted on a request. */
+/** Adds `:key` to the keys of the posts noted on a request. */
 const NOTE_REPLAY = 'replays = list_append(if_not_exists(replays, :none), :key)';
+/** The same, and keeps that post's page (`:page`). */
+const KEEP_REPLAY = `${NOTE_REPLAY}, replayPage = :page`;
 
 /** Requests: the asks the system makes of someone (commitment, attendance, task, feedback, …). */
 export class RequestItems {
@@ -26,6 +29,28 @@ export class RequestItems {
   async get(requestId: string): Promise<Request | undefined> {
     const item = await this.table.get(keys.request(requestId));
     return item && Request.parse(item);
+  }
+
+  /**
+   * A request with the record of the participant it is about, if any. Told whom (`participantId`, as its
+   * link says), both are read at once (one BatchGetItem); otherwise the request says whom, and they are read
+   * after it.
+   */
+  async withParticipant(
+    requestId: string,
+    participantId?: string,
+  ): Promise<{ request?: Request; about?: Participant }> {
+    const [requestItem, aboutItem] = await this.table.getMany([
+      keys.request(requestId),
+      ...(participantId ? [keys.participant(participantId)] : []),
+    ]);
+    const request = requestItem && Request.parse(requestItem);
+    if (!request?.participantId) return request ? { request } : {};
+    const about =
+      request.participantId === participantId
+        ? aboutItem && Participant.parse(aboutItem)
+        : await this.participants.get(request.participantId);
+    return about ? { request, about } : { request };
   }
 
   /**
@@ -108,26 +133,39 @@ export class RequestItems {
   }
 
   /**
-   * Notes the key of an answer posted to it whose answer was written without it (the request was closed
-   * meanwhile), before its replay page is stored: so the page can be found and forgotten with the person's data.
+   * Keeps the page of a post that recorded an answer the request's own write did not take (the request
+   * was closed meanwhile), noting its key: once per post.
    */
-  noteReplay(requestId: string, idempotencyKey: string): Promise<boolean> {
+  noteReplay(requestId: string, replay: ReplayPage): Promise<boolean> {
     return this.table.update(
       keys.request(requestId),
-      `SET ${NOTE_REPLAY}`,
+      `SET ${KEEP_REPLAY}`,
       'attribute_exists(PK) AND NOT contains(replays, :one)',
-      { ':none': [], ':key': [idempotencyKey], ':one': idempotencyKey },
+      { ':none': [], ':key': [replay.key], ':one': replay.key, ':page': replay },
+    );
+  }
+
+  /**
+   * Keeps the page of the post that answered the request (its key noted by the answering write), when the
+   * page follows from what the answer led to: once.
+   */
+  keepReplayPage(requestId: string, replay: ReplayPage): Promise<boolean> {
+    return this.table.update(
+      keys.request(requestId),
+      'SET replayPage = :page',
+      'contains(replays, :key) AND attribute_not_exists(replayPage)',
+      { ':key': replay.key, ':page': replay },
     );
   }
 
   /**
    * Erasing the person an ask about someone else went to (a senior leader): it names nobody, its answer is
-   * `answer` (the anonymous one), and the keys of its replay pages, forgotten with them, go too.
+   * `answer` (the anonymous one), and its replay page, and the keys of those kept apart, go too.
    */
   forgetRecipient(requestId: string, nobody: Request['recipient'], answer?: Request['answer']) {
     return this.table.update(
       keys.request(requestId),
-      `SET recipient = :nobody${answer ? ', answer = :answer' : ''} REMOVE replays`,
+      `SET recipient = :nobody${answer ? ', answer = :answer' : ''} REMOVE replays, replayPage`,
       'attribute_exists(PK)',
       { ':nobody': nobody, ...(answer && { ':answer': answer }) },
     );
@@ -174,21 +212,30 @@ export class RequestItems {
    * running at that instant); undefined if it was already answered or had expired, or is about a
    * participant who has been withdrawn. (That last is a look before the write: the participant's own
    * record refuses their outcomes atomically, see `participants.recordStepOutcome`.) The request as read
-   * says whom it is about, so only that participant is looked at; if it comes with the key of the post
-   * answering it (`replayKey`), the key is noted in the same write, so the post's replay page can be found
-   * (and forgotten with the person's data).
+   * says whom it is about, so only that participant is looked at: as the caller read them (`about`, a
+   * form's post reads them with the request), or read now. If it comes with the key of the post
+   * answering it (`replayKey`), the key is noted in the same write, and so is the page that post gets
+   * (`page`, when it is known before the answer is written), so the same post again gets it back.
    */
   async answer(
-    request: Pick<Request, 'requestId' | 'participantId'> & { replayKey?: string | undefined },
+    request: Pick<Request, 'requestId' | 'participantId'> & {
+      about?: Participant | undefined;
+      replayKey?: string | undefined;
+    },
     answer: NonNullable<Request['answer']>,
     now: Date,
+    page?: Omit<ReplayPage, 'key'>,
   ): Promise<Request | undefined> {
-    const { participantId: about, replayKey } = request;
-    if (about && (await this.participants.get(about))?.withdrawal) return undefined;
-    const replay = replayKey ? { ':none': [], ':key': [replayKey] } : {};
+    const { participantId, replayKey } = request;
+    const about = participantId ? (request.about ?? (await this.participants.get(participantId))) : undefined;
+    if (about?.withdrawal) return undefined;
+    const replay = replayKey
+      ? { ':none': [], ':key': [replayKey], ...(page && { ':page': { key: replayKey, ...page } }) }
+      : {};
+    const noted = !replayKey ? '' : page ? `, ${KEEP_REPLAY}` : `, ${NOTE_REPLAY}`;
     const answered = await this.table.updateReturning(
       keys.request(request.requestId),
-      `SET #status = :answered, answer = :answer${replayKey ? `, ${NOTE_REPLAY}` : ''}`,
+      `SET #status = :answered, answer = :answer${noted}`,
       '#status = :open AND expiresAt > :now',
       { ':answered': 'answered', ':answer': answer, ':open': 'open', ':now': now.toISOString(), ...replay },
       { '#status': 'status' },

@@ -86,6 +86,7 @@ export function anonymised(participant: Participant, anonymousId: string, at: Da
     programmeId: participant.programmeId,
     pathway: participant.pathway,
     cohortId: participant.cohortId,
+    ...(participant.mathsHub && { mathsHub: participant.mathsHub }),
     stage: isFinished(participant) ? participant.stage : 'withdrawn',
     enrolledAt: participant.enrolledAt,
     ...(participant.commitment && { commitment: anonymousCommitment(participant.commitment) }),

@@ -172,6 +172,12 @@ export const Participant = z.object({
   programmeId: z.string(),
   pathway: Pathway,
   cohortId: z.string(),
+  /**
+   * The Maths Hub running their cohort, copied from it at enrolment and on a move to another cohort (a
+   * cohort's hub is given when it is created and never edited), so each change to the record says where it
+   * happened without the cohort being read. Absent only on records enrolled before it was kept.
+   */
+  mathsHub: z.string().min(1).optional(),
   stage: Stage,
   enrolledAt: z.iso.datetime(),
   commitment: Commitment.optional(),

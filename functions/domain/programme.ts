@@ -212,7 +212,11 @@ export const Cohort = z.object({
   cohortId: z.string().regex(/^[a-z0-9-]{3,64}$/, 'lower-case letters, digits and dashes'),
   programmeId: z.string(),
   pathway: Pathway,
-  /** The Maths Hub running the cohort, or "national" for the national body (A level). */
+  /**
+   * The Maths Hub running the cohort, or "national" for the national body (A level). Given when the cohort
+   * is created and never edited (edit-cohort changes days, deadlines and the lead), so each participant's
+   * record keeps a copy that stays true.
+   */
   mathsHub: z.string().min(1).max(100),
   name: publicText(z.string().min(1).max(200), 'Cohort name'),
   cohortLead: z.object({

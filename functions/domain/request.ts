@@ -29,6 +29,15 @@ export type RequestKind = z.infer<typeof RequestKind>;
 
 export const RequestStatus = z.enum(['open', 'answered', 'expired']);
 
+/** A form's page as the post answering the request got it, kept so the same post again gets it too. */
+export const ReplayPage = z.object({
+  key: z.string(),
+  statusCode: z.number().int(),
+  headers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  body: z.string(),
+});
+export type ReplayPage = z.infer<typeof ReplayPage>;
+
 export const Request = z.object({
   requestId: z.string(),
   kind: RequestKind,
@@ -59,10 +68,17 @@ export const Request = z.object({
   dueAt: z.iso.datetime().optional(),
   overdueReportedAt: z.iso.datetime().optional(),
   /**
-   * Idempotency keys of the answers posted through its links: their replay pages (which may name people)
-   * are found by them, and forgotten when the person's data is erased.
+   * Idempotency keys of the answers posted through its links: the same post again gets the answer's page
+   * back (`replayPage`). Pages kept apart by earlier versions (in the idempotency table, for a week) are
+   * found by them, and forgotten when the person's data is erased.
    */
   replays: z.array(z.string()).optional(),
+  /**
+   * The page the answering post was given, under its key: kept by the write that recorded the answer (or,
+   * when the page follows from what the answer led to, by one after it). It may name people, so it goes
+   * with the request when their data is erased.
+   */
+  replayPage: ReplayPage.optional(),
   /** Set only by the waiting workflow step; never leaves our own storage. */
   taskToken: z.string().optional(),
   /** A commitment, or the time and person that answered a programme step (its outcome is on the participant). */
@@ -194,6 +210,8 @@ export function recipientDigest(linkHash: string, address: string): string {
 export const Link = z.object({
   linkHash: z.string(),
   requestId: z.string(),
+  /** Whom its request is about, if anyone: so a page reads the request and their record at once. */
+  participantId: z.string().optional(),
   sentTo: z.string(),
   createdAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),

@@ -53,13 +53,16 @@ export interface BatchResponse {
  * to the milestone bus, record by record in stream order. A record that cannot be published is reported as
  * the batch's failure: the event source retries from it (so none after it is published out of order),
  * then sends what still fails to its dead-letter queue. A retried record may publish again what went out
- * the first time: subscribers de-duplicate on `milestoneId`.
+ * the first time: subscribers de-duplicate on `milestoneId`. The record's image says which Maths Hub runs
+ * its cohort, so nothing is read (only a record older than that copy has its cohort read).
  */
 export async function publishMilestones(batch: StreamBatch, deps: Dependencies): Promise<BatchResponse> {
   const bus = deps.milestones;
   if (!bus) throw new Error('Publishing milestones needs the milestone bus (MILESTONE_BUS_NAME)');
   const hubs = new Map<string, string>();
-  const mathsHubOf = async (cohortId: string) => {
+  const mathsHubOf = async ({ cohortId, mathsHub }: { cohortId: string; mathsHub?: string | undefined }) => {
+    if (mathsHub) return mathsHub;
+    // A record enrolled before it kept its cohort's Maths Hub: the cohort says (once per batch).
     if (!hubs.has(cohortId)) {
       const cohort = await deps.store.cohorts.get(cohortId);
       if (!cohort) throw new Error(`Cohort ${cohortId} not found`);
@@ -85,9 +88,11 @@ export async function publishMilestones(batch: StreamBatch, deps: Dependencies):
 async function publishChange(
   change: StreamChange,
   { milestones: bus, clock }: Dependencies,
-  mathsHubOf: (cohortId: string) => Promise<string>,
+  mathsHubOf: (record: { cohortId: string; mathsHub?: string | undefined }) => Promise<string>,
 ) {
-  const after = change.NewImage as { participantId?: string; cohortId?: string } | undefined;
+  const after = change.NewImage as
+    | { participantId?: string; cohortId?: string; mathsHub?: string }
+    | undefined;
   // Removed: a removal is no milestone.
   if (!after?.cohortId) return;
   aboutParticipant({ participantId: after.participantId });
@@ -95,7 +100,7 @@ async function publishChange(
     ? new Date(change.ApproximateCreationDateTime * 1000)
     : clock.now();
   const announced = milestones(change.OldImage, after, {
-    mathsHub: await mathsHubOf(after.cohortId),
+    mathsHub: await mathsHubOf({ ...after, cohortId: after.cohortId }),
     changedAt,
   });
   await bus?.publish(announced);

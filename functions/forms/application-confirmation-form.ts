@@ -14,6 +14,8 @@ async function programmeName(request: Request, deps: Dependencies) {
 
 /** Double opt-in: the emailed link's page confirms the application with one button (GET only shows it). */
 export const applicationConfirmationForm: RequestForm = {
+  pageFollowsAnswer: true,
+
   fields: async () => [],
 
   async show(request, deps) {

@@ -180,14 +180,22 @@ export const assessmentForm: RequestForm = {
       ...(answer.feedback ? { feedback: answer.feedback } : {}),
       ...(resubmitBy ? { resubmitBy } : {}),
     };
-    const [recorded] = await recordAnswer(request, [[ctx.participant.participantId, decision]], now, deps);
-    if (!recorded) return alreadyRecordedPage(`The assessment of ${ctx.about}`);
     const name = ctx.participant.person.name;
-    return thankYouPage(
-      resubmitBy
-        ? `You asked ${name} to resubmit by ${formatLondon(londonTime(resubmitBy))}. We will email them your feedback.`
-        : `You decided ${name} is ${answer.decision === 'accredited' ? 'accredited' : 'not accredited'}. We will email them the outcome.`,
+    const { page } = await recordAnswer(
+      request,
+      [[ctx.participant.participantId, decision]],
+      now,
+      deps,
+      ([recorded]) =>
+        recorded
+          ? thankYouPage(
+              resubmitBy
+                ? `You asked ${name} to resubmit by ${formatLondon(londonTime(resubmitBy))}. We will email them your feedback.`
+                : `You decided ${name} is ${answer.decision === 'accredited' ? 'accredited' : 'not accredited'}. We will email them the outcome.`,
+            )
+          : alreadyRecordedPage(`The assessment of ${ctx.about}`),
     );
+    return page;
   },
 
   async alreadyAnswered(request, deps) {

@@ -75,7 +75,7 @@ ${people.length === 0 && html`<p>Nobody in this cohort is taking part in this da
 
 /** The cohort lead's register for a development day: one page for the whole cohort. */
 export const attendanceForm: RequestForm = {
-  fields: async (request, deps) => (await register(request, deps)).toRecord.map(field),
+  fields: async () => ({ startingWith: prefix }),
 
   async show(request, deps) {
     return registerPage(await register(request, deps), request, {}, {});
@@ -97,14 +97,16 @@ export const attendanceForm: RequestForm = {
         ] as const,
     );
     const everyone = current.people.map((p) => p.participantId);
-    const recorded = (await recordAnswer(request, marks, now, deps, everyone)).map((p) => p.participantId);
-    if (recorded.length === 0 && current.people.length > 0)
-      return alreadyRecordedPage(`Attendance for ${current.day.title}`);
-
-    const absent = marks.filter(([id, mark]) => recorded.includes(id) && mark.outcome === 'absent').length;
-    return thankYouPage(
-      `You recorded ${recorded.length - absent} attended and ${absent} absent for ${current.day.title}.${absent > 0 ? ' We will tell the programme team who was absent, so they can follow up.' : ''}`,
-    );
+    const thanks = (records: Participant[]) => {
+      const recorded = records.map((p) => p.participantId);
+      if (recorded.length === 0 && current.people.length > 0)
+        return alreadyRecordedPage(`Attendance for ${current.day.title}`);
+      const absent = marks.filter(([id, mark]) => recorded.includes(id) && mark.outcome === 'absent').length;
+      return thankYouPage(
+        `You recorded ${recorded.length - absent} attended and ${absent} absent for ${current.day.title}.${absent > 0 ? ' We will tell the programme team who was absent, so they can follow up.' : ''}`,
+      );
+    };
+    return (await recordAnswer(request, marks, now, deps, thanks, everyone)).page;
   },
 
   async alreadyAnswered(request, deps) {

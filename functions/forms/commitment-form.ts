@@ -6,7 +6,7 @@ import {
 } from '../domain/commitment.js';
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
-import type { Asked, RequestForm } from './form.js';
+import { type Asked, keptPage, type RequestForm } from './form.js';
 import { participantAsked } from './form-parts.js';
 import {
   alreadyAnsweredPage,
@@ -32,7 +32,10 @@ export const commitmentForm: RequestForm = {
     return commitmentFormPage(participant, programme, new Date(request.expiresAt));
   },
 
-  /** Records the answer on the request (the first answer wins), copies it to the participant, wakes the wait. */
+  /**
+   * Records the answer on the request (the first answer wins) with the page it gets, copies it to the
+   * participant, wakes the wait.
+   */
   async answer(request, values, evidence, deps) {
     const { participant, programme } = await context(request, deps);
     const parsed = CommitmentAnswer.safeParse(values);
@@ -51,12 +54,13 @@ export const commitmentForm: RequestForm = {
       textVersion: programme.commitment.textVersion,
       ...evidence,
     });
-    const answered = await deps.store.requests.answer(request, commitment, now);
+    const recorded = answerRecordedPage(participant, commitment);
+    const answered = await deps.store.requests.answer(request, commitment, now, keptPage(recorded));
     if (!answered) return expiredLinkPage();
     await deps.store.participants.recordCommitment(participant.participantId, commitment);
     if (answered.taskToken)
       await deps.workflow.completeTask(answered.taskToken, { decision: commitment.decision });
-    return answerRecordedPage(participant, commitment);
+    return recorded;
   },
 
   async alreadyAnswered(request) {

@@ -78,9 +78,17 @@ export const feedbackForm: RequestForm = {
       givenBy: request.recipient.name,
       feedback: parsed.data.feedback,
     };
-    const [recorded] = await recordAnswer(request, [[ctx.participant.participantId, given]], now, deps);
-    if (!recorded) return alreadyRecordedPage(`Feedback on ${ctx.about}`);
-    return thankYouPage(`Your feedback on ${ctx.about} is recorded. We will send it to them.`);
+    const { page } = await recordAnswer(
+      request,
+      [[ctx.participant.participantId, given]],
+      now,
+      deps,
+      ([recorded]) =>
+        recorded
+          ? thankYouPage(`Your feedback on ${ctx.about} is recorded. We will send it to them.`)
+          : alreadyRecordedPage(`Feedback on ${ctx.about}`),
+    );
+    return page;
   },
 
   async alreadyAnswered(request, deps) {

@@ -11,7 +11,7 @@ import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import { DOWNLOAD_LINK_SECONDS } from '../shared/uploads.js';
-import type { Asked, FormValues } from './form.js';
+import { type Asked, type FormValues, keptPage } from './form.js';
 import {
   checked,
   describedBy,
@@ -105,16 +105,18 @@ export const assessmentOf = (programme: Programme, stepId: string) =>
  * Records each participant's outcome (the first answer wins; a later attempt replaces an earlier one),
  * closes the request, then wakes the executions waiting on it. Every write is safe to repeat, so a retry
  * after a crash part-way still closes the request and wakes everyone (`wake` adds anyone whose outcome is
- * already on record). Returns the records as this answer wrote them: the others' outcomes were already
- * recorded. Each wait is woken from the record as written (its token), so nobody is read again.
+ * already on record). Returns the records as this answer wrote them (the others' outcomes were already
+ * recorded) and the page they make (`pageOf`), which the write closing the request keeps for the same
+ * post again. Each wait is woken from the record as written (its token), so nobody is read again.
  */
 export async function recordAnswer(
   request: Asked,
   outcomes: readonly (readonly [participantId: string, outcome: StepOutcome])[],
   now: Date,
   deps: Dependencies,
+  pageOf: (recorded: Participant[]) => APIGatewayProxyResult,
   wake: string[] = outcomes.map(([id]) => id),
-): Promise<Participant[]> {
+): Promise<{ recorded: Participant[]; page: APIGatewayProxyResult }> {
   const stepId = requestStepId(request);
   const attempt = request.attempt ?? 1;
   const replace = attempt > 1 ? { attemptBelow: attempt } : undefined;
@@ -122,19 +124,21 @@ export async function recordAnswer(
     outcomes.map(([id, outcome]) => deps.store.participants.recordStepOutcome(id, stepId, outcome, replace)),
   );
   const recorded = written.filter((p) => p !== false);
+  const page = pageOf(recorded);
+  const kept = keptPage(page);
   const { replayKey } = request;
   const by = { answeredAt: now.toISOString(), answeredBy: request.recipient.name };
-  const answered = await deps.store.requests.answer(request, by, now);
-  // Closed meanwhile, yet this post recorded the answer: its page will be kept, so its key is noted.
-  if (!answered && replayKey && recorded.length > 0)
-    await deps.store.requests.noteReplay(request.requestId, replayKey);
+  const answered = await deps.store.requests.answer(request, by, now, kept);
+  // Closed meanwhile, yet this post recorded the answer: its page is kept, and its key noted, all the same.
+  if (!answered && replayKey && kept && recorded.length > 0)
+    await deps.store.requests.noteReplay(request.requestId, { key: replayKey, ...kept });
   await Promise.all(
     wake.map((id) => {
       const record = recorded.find((p) => p.participantId === id);
       return record ? wakeWaiting(record, deps) : wakeParticipant(id, deps);
     }),
   );
-  return recorded;
+  return { recorded, page };
 }
 
 /** Inline styles: the CSP allows them, and they keep pages.ts's shared stylesheet untouched. */

@@ -20,6 +20,12 @@ import { replacedLinkPage, unknownLinkPage, withdrawnLinkPage } from './pages.js
  */
 export type Asked = Request & { readonly about?: Participant; readonly replayKey?: string };
 
+/**
+ * A form's fields: their names, or what every name starts with (a register's one field per person, so a
+ * post is read without first reading who is on it; the answer checks the fields against the register).
+ */
+export type FieldNames = string[] | { startingWith: string };
+
 /** What the person typed, by field name, exactly as posted: re-rendered on error so nothing is lost. */
 export type FormValues = Record<string, string>;
 
@@ -49,8 +55,14 @@ export interface RequestForm {
    * request once: a repeated post is simply done again, so no page is kept to replay.
    */
   repeatable?: true;
+  /**
+   * Its page says what the answer led to (a place taken, a list joined), known only once the answer is
+   * written: so it is kept by a write of its own after it, not by the answer's (as `recordAnswer` keeps
+   * the others').
+   */
+  pageFollowsAnswer?: true;
   /** The fields this form reads from a posted body; anything else is ignored. */
-  fields(request: Asked, deps: Dependencies): Promise<string[]>;
+  fields(request: Asked, deps: Dependencies): Promise<FieldNames>;
   show(request: Asked, deps: Dependencies, visit?: Visit): Promise<APIGatewayProxyResult>;
   answer(
     request: Asked,
@@ -65,6 +77,15 @@ export interface RequestForm {
   expired(request: Asked, deps: Dependencies): Promise<APIGatewayProxyResult>;
 }
 
+/**
+ * The page of a post to keep for the same post again: only a recorded answer's (200); a page of errors, or
+ * of an answer refused, is not kept, and a later post of the same body is judged afresh.
+ */
+export const keptPage = ({ statusCode, headers, body }: APIGatewayProxyResult) =>
+  statusCode === 200
+    ? { statusCode, body, ...(headers && { headers: headers as Record<string, string | number | boolean> }) }
+    : undefined;
+
 export type LinkState =
   | { state: 'unknown' }
   | { state: 'withdrawn' | 'replaced' | 'answered' | 'expired' | 'open'; request: Asked };
@@ -74,20 +95,22 @@ export type LinkState =
  * request's links say so (a second click keeps its page, even after the answer changed the address); an
  * unanswered one stops acting once its purpose is gone: the participant it is about was withdrawn, or it
  * was emailed to an address the record no longer holds for the ask (whoever reads the old mailbox
- * cannot answer).
+ * cannot answer). The link names whom its request is about, so the request and their record are read at
+ * once: two calls in all.
  */
 export async function followLink(secret: string, { store, clock }: Dependencies): Promise<LinkState> {
   if (!LinkSecret.safeParse(secret).success) return { state: 'unknown' };
   const link = await store.links.get(hashLinkSecret(secret));
-  const request = link && (await store.requests.get(link.requestId));
-  if (!request) return { state: 'unknown' };
-  if (request.status === 'answered') return { state: 'answered', request };
-  const about = request.participantId ? await store.participants.get(request.participantId) : undefined;
-  if (about?.withdrawal) return { state: 'withdrawn', request };
+  const { request, about } = link
+    ? await store.requests.withParticipant(link.requestId, link.participantId)
+    : {};
+  if (!link || !request) return { state: 'unknown' };
+  const asked: Asked = about ? { ...request, about } : request;
+  if (request.status === 'answered') return { state: 'answered', request: asked };
+  if (about?.withdrawal) return { state: 'withdrawn', request: asked };
   const address = about && currentAddress(request.kind, about);
   if (address && link.sentTo !== recipientDigest(link.linkHash, address))
-    return { state: 'replaced', request };
-  const asked: Asked = about ? { ...request, about } : request;
+    return { state: 'replaced', request: asked };
   return { state: isExpired(request, clock.now()) ? 'expired' : 'open', request: asked };
 }
 

@@ -3,6 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Request } from '../domain/request.js';
 import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import { formsUrl } from '../shared/forms-url.js';
@@ -23,9 +24,11 @@ import { feedbackForm } from './feedback-form.js';
 import {
   closedLinkPage,
   type Evidence,
+  type FieldNames,
   type FormRegistry,
   type FormValues,
   followLink,
+  keptPage,
   type LinkState,
   postIdempotencyKey,
   type Visit,
@@ -33,7 +36,6 @@ import {
 import { page, somethingWentWrongPage, tooLargePage, unknownLinkPage } from './pages.js';
 import { placeOfferForm } from './place-offer-form.js';
 import { reRegistrationForm } from './re-registration-form.js';
-import { keepReplay, replayOf } from './replays.js';
 import { submissionForm } from './submission-form.js';
 import { termlyFeedbackForm } from './termly-feedback-form.js';
 import { waitingListConfirmationForm } from './waiting-list-confirmation-form.js';
@@ -60,9 +62,12 @@ export const forms: FormRegistry = {
 };
 
 /** Reads only the fields the form has; the first value wins if a field is repeated. */
-export function readFormBody(body: string, fields: string[]): FormValues {
+export function readFormBody(body: string, fields: FieldNames): FormValues {
   const params = new URLSearchParams(body);
-  return Object.fromEntries(fields.flatMap((f) => (params.has(f) ? [[f, params.get(f) ?? '']] : [])));
+  const names = Array.isArray(fields)
+    ? fields
+    : [...new Set(params.keys())].filter((name) => name.startsWith(fields.startingWith));
+  return Object.fromEntries(names.flatMap((f) => (params.has(f) ? [[f, params.get(f) ?? '']] : [])));
 }
 
 interface PostedAnswer {
@@ -93,9 +98,10 @@ async function show(secret: string, visit: Visit, deps: Dependencies): Promise<A
 
 /**
  * POST: the form validates and records, deciding from the link's one read of the request and whom it is
- * about. A recorded answer's page is kept under the post's key (noted on the request by the answer's
- * write), so the same post again, a double click or a resubmitted page, gets that page back instead of
- * being processed twice; a page of errors is not kept, and a later post of the same body is judged afresh.
+ * about. A recorded answer's page is kept on the request under the post's key, by the write that answers
+ * (or, where the page says what the answer led to, by one after it), so the same post again, a double
+ * click or a resubmitted page, gets that page back instead of being processed twice; a page of errors is
+ * not kept, and a later post of the same body is judged afresh.
  */
 async function answer(
   { secret, body, evidence, visit }: PostedAnswer,
@@ -110,7 +116,8 @@ async function answer(
   if (link.state !== 'open')
     return (await replayed(link, replayKey, deps)) ?? closedLinkPage(link, forms, deps);
   const result = await form.answer({ ...link.request, replayKey }, values, evidence, deps, visit);
-  if (result.statusCode === 200 && !form.repeatable) await keepReplay(replayKey, result, deps);
+  const kept = form.pageFollowsAnswer && keptPage(result);
+  if (kept) await deps.store.requests.keepReplayPage(link.request.requestId, { key: replayKey, ...kept });
   if (result.statusCode !== 409 && result.statusCode !== 410) return result;
   // The store refused the answer: the same post may have just been recorded (a double click), or the
   // participant was withdrawn meanwhile, and that is what to say.
@@ -123,15 +130,18 @@ const DOUBLE_POST_WAITS = 20;
 const DOUBLE_POST_WAIT_MS = 250;
 
 /**
- * The kept page of this same post, if the request was answered by it. Its page follows the answer by a
- * moment (a double click can arrive between the two), so it is waited for a while.
+ * The kept page of this same post, if the request was answered by it: on the request as the link read it,
+ * or, where the page follows the answer by a moment (a double click can arrive between the two), on the
+ * request read again a while later.
  */
 async function replayed(link: LinkState, replayKey: string, deps: Dependencies) {
   if (link.state !== 'answered' || !link.request.replays?.includes(replayKey)) return undefined;
+  let request: Request | undefined = link.request;
   for (let attempt = 1; attempt <= DOUBLE_POST_WAITS; attempt++) {
-    const page = await replayOf(replayKey, deps);
-    if (page) return page;
+    const { key, ...page } = request?.replayPage ?? {};
+    if (key === replayKey) return page as APIGatewayProxyResult;
     await setTimeout(DOUBLE_POST_WAIT_MS);
+    request = await deps.store.requests.get(link.request.requestId);
   }
   return undefined;
 }

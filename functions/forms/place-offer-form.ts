@@ -61,6 +61,8 @@ const outcomePages: Record<Settled, () => APIGatewayProxyResult> = {
 
 /** An invitation from the waiting list: accept (enrolled at once) or decline (the place passes on). */
 export const placeOfferForm: RequestForm = {
+  pageFollowsAnswer: true,
+
   fields: async () => ['decision'],
 
   show: (request, deps) => invitationPage(request, deps),

@@ -113,7 +113,10 @@ export const reRegistrationForm: RequestForm = {
         ...(commit.success ? {} : fieldErrors(commit.error)),
       });
     const now = deps.clock.now();
-    const [recorded] = await recordAnswer(
+    const {
+      recorded: [recorded],
+      page,
+    } = await recordAnswer(
       request,
       [
         [
@@ -129,16 +132,19 @@ export const reRegistrationForm: RequestForm = {
       ],
       now,
       deps,
+      ([written]) =>
+        written
+          ? thankYouPage(
+              `You are re-registered for year ${ctx.year.year} of your accreditation. We will email you to confirm.`,
+            )
+          : alreadyRecordedPage(`Your re-registration for year ${ctx.year.year}`),
       [],
     );
     // Whichever answer won (this one, or an earlier post stopped part-way), its contact details apply.
     const winner = recorded || (await loadParticipant(deps.store, participant.participantId));
     await followReRegisteredContact(winner, deps);
     await wakeWaiting(winner, deps);
-    if (!recorded) return alreadyRecordedPage(`Your re-registration for year ${ctx.year.year}`);
-    return thankYouPage(
-      `You are re-registered for year ${ctx.year.year} of your accreditation. We will email you to confirm.`,
-    );
+    return page;
   },
 
   async alreadyAnswered(request, deps) {

@@ -190,12 +190,20 @@ export const submissionForm: RequestForm = {
       answers: parsed.data,
       ...(files.attachments.length > 0 && { attachments: files.attachments }),
     };
-    const [recorded] = await recordAnswer(request, [[ctx.participant.participantId, submission]], now, deps);
-    if (!recorded) return alreadyRecordedPage(`Your ${ctx.step.title} submission`);
     const { sent, notSent } = filesSentence(files);
-    return thankYouPage(
-      `We have your ${ctx.attempt > 1 ? 'resubmission' : 'answers'}${sent} for ${ctx.step.title}. We will email you about what happens next.${notSent}`,
+    const { page } = await recordAnswer(
+      request,
+      [[ctx.participant.participantId, submission]],
+      now,
+      deps,
+      ([recorded]) =>
+        recorded
+          ? thankYouPage(
+              `We have your ${ctx.attempt > 1 ? 'resubmission' : 'answers'}${sent} for ${ctx.step.title}. We will email you about what happens next.${notSent}`,
+            )
+          : alreadyRecordedPage(`Your ${ctx.step.title} submission`),
     );
+    return page;
   },
 
   async alreadyAnswered(request, deps) {

@@ -63,7 +63,7 @@ export const termlyFeedbackForm: RequestForm = {
         ...(answers.success ? {} : fieldErrors(answers.error)),
       });
     const now = deps.clock.now();
-    const [recorded] = await recordAnswer(
+    const { page } = await recordAnswer(
       request,
       [
         [
@@ -78,9 +78,12 @@ export const termlyFeedbackForm: RequestForm = {
       ],
       now,
       deps,
+      ([recorded]) =>
+        recorded
+          ? thankYouPage(`${ctx.about} is recorded. Thank you for the PD you lead.`)
+          : alreadyRecordedPage(ctx.about),
     );
-    if (!recorded) return alreadyRecordedPage(ctx.about);
-    return thankYouPage(`${ctx.about} is recorded. Thank you for the PD you lead.`);
+    return page;
   },
 
   async alreadyAnswered(request, deps) {

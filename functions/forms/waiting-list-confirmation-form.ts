@@ -15,6 +15,8 @@ async function listName(request: Request, deps: Dependencies) {
 
 /** Double opt-in: the emailed link's page confirms with one button (GET only shows it). */
 export const waitingListConfirmationForm: RequestForm = {
+  pageFollowsAnswer: true,
+
   fields: async () => [],
 
   async show(request, deps) {

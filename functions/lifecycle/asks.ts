@@ -200,6 +200,7 @@ async function keepLink(secret: string, request: Request, sentTo: string, deps: 
   await deps.store.links.create({
     linkHash,
     requestId: request.requestId,
+    ...(request.participantId && { participantId: request.participantId }),
     sentTo: recipientDigest(linkHash, sentTo),
     createdAt: deps.clock.now().toISOString(),
     expiresAt: request.expiresAt,

@@ -156,6 +156,26 @@ describe('admin commands', () => {
     expect((await system.dependencies.store.cohorts.get(testCohort.cohortId))?.schedule).toEqual(before);
   });
 
+  it("puts the cohort's Maths Hub on the record at enrolment, and the later cohort's on a deferral", async () => {
+    const { participantId } = await enrol(system, { email: 'defer-hub@school.test' });
+    const { participants } = system.dependencies.store;
+    expect((await participants.get(participantId))?.mathsHub).toBe(testCohort.mathsHub);
+    await system.admin({
+      command: 'create-cohort',
+      cohort: { ...testCohort, cohortId: 'pd-lead-elsewhere', mathsHub: 'Elsewhere Maths Hub' },
+    });
+    await system.admin({
+      command: 'defer-participant',
+      participantId,
+      toCohortId: 'pd-lead-elsewhere',
+      reason: 'Moved school',
+    });
+    expect(await participants.get(participantId)).toMatchObject({
+      cohortId: 'pd-lead-elsewhere',
+      mathsHub: 'Elsewhere Maths Hub',
+    });
+  });
+
   it('refuses to defer into a cohort of another programme, and to act on a withdrawn participant', async () => {
     const { participantId } = await enrol(system, { email: 'defer-refused@school.test' });
     const day = (starts: string, ends: string) => ({ starts, ends, venue: 'Hub' });

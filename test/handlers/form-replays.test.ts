@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Participant } from '../../functions/domain/participant.js';
 import { stepRequestId } from '../../functions/domain/request.js';
 import { postIdempotencyKey } from '../../functions/forms/form.js';
-import { replayOf } from '../../functions/forms/replays.js';
 import { ensureRequest, mintLink } from '../../functions/lifecycle/asks.js';
 import type { LocalSystem } from '../../infra/local/system.js';
+import { usage } from '../../infra/local/usage.js';
 import { createCohort, startTestSystem, testCohort } from '../support/local-system.js';
 import { interimAnswers } from '../support/programme.js';
 
@@ -70,8 +70,9 @@ describe('a double post of an answer', () => {
     expect(second.body).toBe(first.body);
 
     const key = postIdempotencyKey(secret, interimAnswers);
-    expect((await store().requests.get(request.requestId))?.replays).toEqual([key]);
-    expect((await replayOf(key, system.dependencies))?.body).toBe(first.body);
+    const answered = await store().requests.get(request.requestId);
+    expect(answered?.replays).toEqual([key]);
+    expect(answered?.replayPage).toMatchObject({ key, statusCode: 200, body: first.body });
     const recorded = (await store().participants.get(participant.participantId))?.progress['interim-task'];
     expect(recorded).toMatchObject({ outcome: 'submitted', attempt: 1, answers: interimAnswers });
   });
@@ -96,7 +97,41 @@ describe('a double post of an answer', () => {
     const incomplete = { plan: 'A plan' };
     expect((await post(link, incomplete)).status).toBe(422);
     expect((await store().requests.get(request.requestId))?.replays).toBeUndefined();
-    expect(await replayOf(postIdempotencyKey(secret, incomplete), system.dependencies)).toBeUndefined();
     expect((await post(link, interimAnswers)).status).toBe(200);
+    // Kept is the page of the post that answered, not the page of errors before it.
+    const answered = await store().requests.get(request.requestId);
+    expect(answered?.replayPage?.key).toBe(postIdempotencyKey(secret, interimAnswers));
+    expect(await post(link, incomplete)).toMatchObject({ status: 409 });
+  });
+});
+
+describe("a form's DynamoDB calls", () => {
+  /** The Forms function's DynamoDB calls while `act` runs, by action. */
+  async function callsOf(act: () => Promise<unknown>) {
+    usage.start(system.clock, { captureLogs: false });
+    try {
+      await act();
+      const calls = usage.snapshot().calls.Forms ?? {};
+      return Object.fromEntries(
+        Object.entries(calls)
+          .filter(([action]) => action.startsWith('dynamodb:'))
+          .map(([action, { calls: n }]) => [action.slice('dynamodb:'.length), n]),
+      );
+    } finally {
+      usage.stop();
+    }
+  }
+
+  it('a page reads the link, then its request and the participant at once; an answer adds its writes', async () => {
+    const { link } = await askedForTask();
+    expect(await callsOf(() => fetch(link))).toEqual({ GetItem: 1, BatchGetItem: 1 });
+    // The link, its request and participant; the outcome on the record, the answer with its page.
+    expect(await callsOf(() => post(link, interimAnswers))).toEqual({
+      GetItem: 1,
+      BatchGetItem: 1,
+      UpdateItem: 2,
+    });
+    // The same post again: its page, from the request as the link read it.
+    expect(await callsOf(() => post(link, interimAnswers))).toEqual({ GetItem: 1, BatchGetItem: 1 });
   });
 });

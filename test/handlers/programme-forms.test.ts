@@ -7,6 +7,7 @@ import { assessmentForm } from '../../functions/forms/assessment-form.js';
 import { attendanceForm } from '../../functions/forms/attendance-form.js';
 import { feedbackForm } from '../../functions/forms/feedback-form.js';
 import type { FormValues, RequestForm } from '../../functions/forms/form.js';
+import { readFormBody } from '../../functions/forms/forms-handler.js';
 import { submissionForm } from '../../functions/forms/submission-form.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { startTestSystem, testCohort } from '../support/local-system.js';
@@ -406,7 +407,15 @@ describe('attendance form', () => {
     expect(page.body).not.toContain('Wendy Withdrawn');
     expect(page.body).not.toContain('Nina Notyet');
     expect(page.body).toContain(`<fieldset id="${field(ada)}"`);
-    expect(await attendanceForm.fields(req, deps())).toEqual([field(ada), field(ben)]);
+    expect(await attendanceForm.fields(req, deps())).toEqual({ startingWith: 'attendance-' });
+  });
+
+  it("reads a register's post without reading the register: its fields, the first of each, nothing else", () => {
+    const body = `${field(ada)}=attended&school=x&${field(ben)}=absent&${field(ada)}=absent`;
+    expect(readFormBody(body, { startingWith: 'attendance-' })).toEqual({
+      [field(ada)]: 'attended',
+      [field(ben)]: 'absent',
+    });
   });
 
   it('needs a choice for everyone, keeping the choices made', async () => {

@@ -9,6 +9,7 @@ import { eventBridgeMilestoneBus } from '../../functions/shared/milestone-bus.js
 
 /** PublishMilestones on stream batches, with a milestone bus that can refuse, and the bus's PutEvents. */
 
+/** A record as enrolled before it kept its cohort's Maths Hub: the cohort is read for it. */
 const record = (participantId: string, cohortId: string) => ({
   participantId,
   person: { name: 'Asha Patel', email: 'asha@hillside.test' },
@@ -19,7 +20,7 @@ const record = (participantId: string, cohortId: string) => ({
   enrolledAt: '2027-01-02T09:00:00.000Z',
 });
 /** A batch of INSERTs, one per participant, as the stream hands it to the function. */
-const batch = (...records: ReturnType<typeof record>[]) =>
+const batch = (...records: (ReturnType<typeof record> & { mathsHub?: string })[]) =>
   StreamBatch.parse({
     Records: records.map((r, i) => ({
       eventID: `e${i}`,
@@ -79,6 +80,19 @@ describe('PublishMilestones', () => {
     );
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '101' }] });
     expect(published.map((m) => m.detail.participantId)).toEqual(['p-one']);
+  });
+
+  it("takes the Maths Hub from the record's image: no cohort is read", async () => {
+    const { deps, published } = dependencies();
+    const read = async () => {
+      throw new Error('the cohort was read');
+    };
+    const unread = { ...deps, store: { cohorts: { get: read } } } as unknown as Dependencies;
+    const carried = { ...record('p-one', 'gone'), mathsHub: 'Elsewhere Maths Hub' };
+    expect(await publishMilestones(batch(carried), unread)).toEqual({ batchItemFailures: [] });
+    expect(published.map((m) => [m.detail.cohortId, m.detail.mathsHub])).toEqual([
+      ['gone', 'Elsewhere Maths Hub'],
+    ]);
   });
 
   it('reports a record whose cohort it cannot find, rather than publishing it without its Maths Hub', async () => {

@@ -59,6 +59,65 @@ describe('AccreditationStore', () => {
     expect(await store.requests.saveTaskToken(request.requestId, 'token-b')).toBe(false);
   });
 
+  it('an answer about a withdrawn participant is refused, looking at the record as the caller read it', async () => {
+    const { store } = system.dependencies;
+    const now = new Date('2026-11-02T09:00:00Z');
+    const request = commitmentRequest('p-read-withdrawn', now);
+    await store.requests.create(request);
+    const withdrawn = recordAt('withdrawn', {
+      participantId: 'p-read-withdrawn',
+      withdrawal: { reason: 'Left', at: now.toISOString() },
+    });
+    // Nothing in the table says so: only the record the post read does, and that is what is looked at.
+    expect(
+      await store.requests.answer({ ...request, about: withdrawn }, answer('Sam', now), now),
+    ).toBeUndefined();
+    expect((await store.requests.get(request.requestId))?.status).toBe('open');
+  });
+
+  it('reads a request with the participant it is about, whether its link names them rightly, wrongly or not at all', async () => {
+    const { store } = system.dependencies;
+    const now = new Date('2026-11-02T09:00:00Z');
+    const request = commitmentRequest('p-with-request', now);
+    await store.requests.create(request);
+    await store.participants.create(recordAt('awaiting-commitment', { participantId: 'p-with-request' }));
+    await store.participants.create(recordAt('awaiting-commitment', { participantId: 'p-someone-else' }));
+    for (const named of ['p-with-request', undefined, 'p-someone-else']) {
+      const found = await store.requests.withParticipant(request.requestId, named);
+      expect([named, found.request?.requestId, found.about?.participantId]).toEqual([
+        named,
+        request.requestId,
+        'p-with-request',
+      ]);
+    }
+    expect(await store.requests.withParticipant('no-such-request', 'p-with-request')).toEqual({});
+  });
+
+  it("keeps a post's page on the request: with the answer, or after it only for the post that answered, once", async () => {
+    const { store } = system.dependencies;
+    const now = new Date('2026-11-02T09:00:00Z');
+    const page = (key: string, body: string) => ({ key, statusCode: 200, body });
+    const withAnswer = commitmentRequest('p-page-with-answer', now);
+    await store.requests.create(withAnswer);
+    const answered = await store.requests.answer(
+      { ...withAnswer, replayKey: 'post-a' },
+      answer('Sam', now),
+      now,
+      { statusCode: 200, body: 'Thank you' },
+    );
+    expect(answered).toMatchObject({ replays: ['post-a'], replayPage: page('post-a', 'Thank you') });
+
+    const after = commitmentRequest('p-page-after-answer', now);
+    await store.requests.create(after);
+    await store.requests.answer({ ...after, replayKey: 'post-b' }, answer('Sam', now), now);
+    expect(await store.requests.keepReplayPage(after.requestId, page('post-other', 'Not theirs'))).toBe(
+      false,
+    );
+    expect(await store.requests.keepReplayPage(after.requestId, page('post-b', 'Yours'))).toBe(true);
+    expect(await store.requests.keepReplayPage(after.requestId, page('post-b', 'Again'))).toBe(false);
+    expect((await store.requests.get(after.requestId))?.replayPage).toEqual(page('post-b', 'Yours'));
+  });
+
   it('an answer after expiry is refused, even before the workflow marks it expired', async () => {
     const { store } = system.dependencies;
     const created = new Date('2026-11-02T09:00:00Z');

@@ -393,7 +393,7 @@ describe('least privilege', () => {
   it('a declaration that grants what the code never calls, or lacks what it calls, is reported', () => {
     const declared = {
       ...permissions,
-      Reconcile: { ...permissions.Reconcile, table: ['GetItem', 'PutItem'] },
+      Reconcile: { ...permissions.Reconcile, table: ['GetItem', 'BatchGetItem', 'PutItem'] },
       Admin: { ...permissions.Admin, workflows: ['DescribeExecution', 'StopExecution', 'SendTaskSuccess'] },
     } satisfies Record<FunctionName, Permissions>;
     expect(declarationFindings(declared)).toEqual([

@@ -616,6 +616,8 @@ describe('the daily reconciler', () => {
       sorted([
         `dynamodb:Query ${table}/index/GSI1`,
         `dynamodb:GetItem ${table}`,
+        // A cohort's participants, at once.
+        `dynamodb:BatchGetItem ${table}`,
         // Its idempotency records: a retried run publishes nothing twice.
         ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].map(
           (a) => `dynamodb:${a} <${idempotencyTableId}.Arn>`,
@@ -676,7 +678,9 @@ describe('the daily retention job', () => {
     expect(sorted(granted)).toEqual(
       sorted([
         `dynamodb:Query ${table}/index/GSI1`,
-        ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].map((a) => `dynamodb:${a} ${table}`),
+        ...['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].map(
+          (a) => `dynamodb:${a} ${table}`,
+        ),
         `dynamodb:DeleteItem <${idempotencyTableId}.Arn>`,
         ...workflowNames.flatMap((name) =>
           ['DescribeExecution', 'StopExecution'].map((a) => `states:${a} ${executions(name)}`),
@@ -718,11 +722,11 @@ describe('the weekly digest', () => {
     });
   });
 
-  it('the WeeklyDigest function only reads the table (Query on GSI1, GetItem), and may send email', () => {
+  it('the WeeklyDigest function only reads the table (Query on GSI1, BatchGetItem), and may send email', () => {
     const granted = grantsOf('WeeklyDigest');
     const table = `<${tableId}.Arn>`;
     expect(sorted(granted.filter((g) => g.includes(table)))).toEqual(
-      sorted([`dynamodb:Query ${table}/index/GSI1`, `dynamodb:GetItem ${table}`]),
+      sorted([`dynamodb:Query ${table}/index/GSI1`, `dynamodb:BatchGetItem ${table}`]),
     );
     expect(granted).toContain(`dynamodb:PutItem <${idempotencyTableId}.Arn>`);
     expect(granted.some((g) => g.startsWith('ses:SendRawEmail'))).toBe(true);
