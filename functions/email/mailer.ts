@@ -68,18 +68,21 @@ export function sesMailer({ ses, from, configurationSet, persistenceStore }: Ses
   const timeoutMs = () =>
     Math.min(SEND_TIMEOUT_MS, (context?.getRemainingTimeInMillis() ?? Infinity) - 1_000);
 
-  /** Claims the key; false if it was claimed already (the email went). */
-  async function claimKey(key: { idempotencyKey: string }): Promise<boolean> {
-    try {
-      // In progress for the whole window (not the invocation's time, after which Powertools lets a key be
-      // claimed again): only a release frees it.
-      await persistenceStore.saveInProgress(key, IDEMPOTENCY_WINDOW_SECONDS * 1000);
-      return true;
-    } catch (error) {
-      if (error instanceof IdempotencyItemAlreadyExistsError) return false;
-      throw error;
-    }
-  }
+  /** A key of the mailer's own records as a claim: put only if there is none, deleted to release it. */
+  const keyClaim = (idempotencyKey: string): RecordClaim => ({
+    async take() {
+      try {
+        // In progress for the whole window (not the invocation's time, after which Powertools lets a key
+        // be claimed again): only a release frees it.
+        await persistenceStore.saveInProgress({ idempotencyKey }, IDEMPOTENCY_WINDOW_SECONDS * 1000);
+        return true;
+      } catch (error) {
+        if (error instanceof IdempotencyItemAlreadyExistsError) return false;
+        throw error;
+      }
+    },
+    release: () => persistenceStore.deleteRecord({ idempotencyKey }),
+  });
 
   async function sendEmail(message: EmailMessage) {
     const abortSignal = AbortSignal.timeout(Math.max(timeoutMs(), 1_000));
@@ -104,19 +107,17 @@ export function sesMailer({ ses, from, configurationSet, persistenceStore }: Ses
 
   return {
     async send(message, claim) {
-      const key = typeof claim === 'string' ? { idempotencyKey: claim } : undefined;
-      if (!(await (key ? claimKey(key) : (claim as RecordClaim).take()))) return false;
+      const taken = typeof claim === 'string' ? keyClaim(claim) : claim;
+      if (!(await taken.take())) return false;
       try {
         await sendEmail(message);
       } catch (error) {
-        await (key ? persistenceStore.deleteRecord(key) : (claim as RecordClaim).release()).catch(
-          (failed) => {
-            logger.error(
-              'An email failed and its claim stays: it will not be retried',
-              withoutPersonalData(failed),
-            );
-          },
-        );
+        await taken.release().catch((failed) => {
+          logger.error(
+            'An email failed and its claim stays: it will not be retried',
+            withoutPersonalData(failed),
+          );
+        });
         throw error;
       }
       metrics.addMetric(METRIC.emailSent, MetricUnit.Count, 1);
