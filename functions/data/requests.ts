@@ -1,4 +1,4 @@
-import { Participant } from '../domain/participant.js';
+import type { Participant } from '../domain/participant.js';
 import { type ReplayPage, Request } from '../domain/request.js';
 import type { ParticipantItems } from './participants.js';
 import { keys, type Table, ttlAfter } from './table.js';
@@ -29,28 +29,6 @@ export class RequestItems {
   async get(requestId: string): Promise<Request | undefined> {
     const item = await this.table.get(keys.request(requestId));
     return item && Request.parse(item);
-  }
-
-  /**
-   * A request with the record of the participant it is about, if any. Told whom (`participantId`, as its
-   * link says), both are read at once (one BatchGetItem); otherwise the request says whom, and they are read
-   * after it.
-   */
-  async withParticipant(
-    requestId: string,
-    participantId?: string,
-  ): Promise<{ request?: Request; about?: Participant }> {
-    const [requestItem, aboutItem] = await this.table.getMany([
-      keys.request(requestId),
-      ...(participantId ? [keys.participant(participantId)] : []),
-    ]);
-    const request = requestItem && Request.parse(requestItem);
-    if (!request?.participantId) return request ? { request } : {};
-    const about =
-      request.participantId === participantId
-        ? aboutItem && Participant.parse(aboutItem)
-        : await this.participants.get(request.participantId);
-    return about ? { request, about } : { request };
   }
 
   /**

@@ -76,4 +76,22 @@ export class AccreditationStore {
       requests: new Map(requestIds.map((requestId, i) => [requestId, items[i] && Request.parse(items[i])])),
     };
   }
+
+  /**
+   * A request with the record of the participant it is about, if any. Told whom (`participantId`, as its
+   * link says), both are read in one look; otherwise the request says whom, and they are read after it.
+   */
+  async requestWithParticipant(
+    requestId: string,
+    participantId?: string,
+  ): Promise<{ request?: Request; about?: Participant }> {
+    const look = await this.look({ participantId, requestIds: [requestId] });
+    const request = look.requests.get(requestId);
+    if (!request?.participantId) return request ? { request } : {};
+    const about =
+      request.participantId === participantId
+        ? look.participant
+        : await this.participants.get(request.participantId);
+    return about ? { request, about } : { request };
+  }
 }

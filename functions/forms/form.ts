@@ -102,7 +102,7 @@ export async function followLink(secret: string, { store, clock }: Dependencies)
   if (!LinkSecret.safeParse(secret).success) return { state: 'unknown' };
   const link = await store.links.get(hashLinkSecret(secret));
   const { request, about } = link
-    ? await store.requests.withParticipant(link.requestId, link.participantId)
+    ? await store.requestWithParticipant(link.requestId, link.participantId)
     : {};
   if (!link || !request) return { state: 'unknown' };
   const asked: Asked = about ? { ...request, about } : request;

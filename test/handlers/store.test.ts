@@ -83,14 +83,14 @@ describe('AccreditationStore', () => {
     await store.participants.create(recordAt('awaiting-commitment', { participantId: 'p-with-request' }));
     await store.participants.create(recordAt('awaiting-commitment', { participantId: 'p-someone-else' }));
     for (const named of ['p-with-request', undefined, 'p-someone-else']) {
-      const found = await store.requests.withParticipant(request.requestId, named);
+      const found = await store.requestWithParticipant(request.requestId, named);
       expect([named, found.request?.requestId, found.about?.participantId]).toEqual([
         named,
         request.requestId,
         'p-with-request',
       ]);
     }
-    expect(await store.requests.withParticipant('no-such-request', 'p-with-request')).toEqual({});
+    expect(await store.requestWithParticipant('no-such-request', 'p-with-request')).toEqual({});
   });
 
   it("keeps a post's page on the request: with the answer, or after it only for the post that answered, once", async () => {
