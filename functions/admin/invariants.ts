@@ -89,13 +89,16 @@ const DUE_TOLERANCE_MS = 5_000;
 /** A date as emails write it (formatLondon, formatLondonDate): "Friday 4 December 2026". */
 const LONDON_DATE =
   /\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/;
-const LINK_SECRET = /\/r\/([A-Za-z0-9_-]{43})/g;
+const LINK_PATH = /\/r\/(([A-Za-z0-9_-]{43})(?:\.[A-Za-z0-9_-]+){0,2})/g;
 
 const lower = (address: string) => address.trim().toLowerCase();
 
-/** The secrets of the form links (`/r/<secret>`) in an email's text. */
-export const linkSecretsIn = (text: string): string[] =>
-  [...text.matchAll(LINK_SECRET)].map(([, secret]) => secret ?? '');
+/** The form links (`/r/<path>`, `LinkPath`) in an email's text: each path, and the hash of its secret, the link's key. */
+export const linksIn = (text: string): { path: string; linkHash: string }[] =>
+  [...text.matchAll(LINK_PATH)].map(([, path = '', secret = '']) => ({
+    path,
+    linkHash: hashLinkSecret(secret),
+  }));
 
 /** Whose execution it is: every workflow's input names the participant. */
 export const participantOf = (execution: Pick<ExecutionSnapshot, 'input'>): string | undefined => {
@@ -131,8 +134,8 @@ class View {
 
   /** The requests behind the form links an email carries. */
   requestsIn(email: EmailSnapshot, { acting = false } = {}): Request[] {
-    return linkSecretsIn(email.text).flatMap((secret) => {
-      const link = this.links.get(hashLinkSecret(secret));
+    return linksIn(email.text).flatMap(({ linkHash }) => {
+      const link = this.links.get(linkHash);
       const request = link && (link.acts || !acting) && this.requests.get(link.requestId);
       return request ? [request] : [];
     });
@@ -425,7 +428,7 @@ function nothingSentTwice(view: View): Breach[] {
     const key = JSON.stringify([
       email.to.map(lower).sort(),
       email.subject,
-      email.text.replace(LINK_SECRET, '/r/…'),
+      email.text.replace(LINK_PATH, '/r/…'),
       calendar,
       [...new Set(view.requestsIn(email).map((r) => r.requestId))].sort(),
     ]);

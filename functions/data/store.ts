@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Participant } from '../domain/participant.js';
 import { Cohort } from '../domain/programme.js';
-import { Request } from '../domain/request.js';
+import { Link, type LinkedIds, Request } from '../domain/request.js';
 import { ApplicationItems } from './applications.js';
 import { CertificateItems } from './certificates.js';
 import { CohortItems } from './cohorts.js';
@@ -20,6 +20,7 @@ export interface Look {
   participant?: Participant | undefined;
   cohort?: Cohort | undefined;
   requests: RequestsRead;
+  link?: Link | undefined;
 }
 
 /** The accreditation table, by kind of item (key design and access patterns: `table.ts`). */
@@ -50,30 +51,35 @@ export class AccreditationStore {
   }
 
   /**
-   * A participant, a cohort and requests, whichever are named, read in one call (BatchGetItem, consistent):
-   * how a lifecycle step reads what it decides on at once.
+   * A participant, a cohort, requests and a link (by its hash), whichever are named, read in one call
+   * (BatchGetItem, consistent): how a lifecycle step, or a form, reads what it decides on at once.
    */
   async look({
     participantId,
     cohortId,
     requestIds = [],
+    linkHash,
   }: {
     participantId?: string | undefined;
     cohortId?: string | undefined;
     requestIds?: string[];
+    linkHash?: string | undefined;
   }): Promise<Look> {
     const asked = [
       ...(participantId ? [keys.participant(participantId)] : []),
       ...(cohortId ? [keys.cohort(cohortId)] : []),
+      ...(linkHash ? [keys.link(linkHash)] : []),
       ...requestIds.map((requestId) => keys.request(requestId)),
     ];
     const items = asked.length ? await this.table.getMany(asked) : [];
     const participant = participantId ? items.shift() : undefined;
     const cohort = cohortId ? items.shift() : undefined;
+    const link = linkHash ? items.shift() : undefined;
     return {
       participant: participant && Participant.parse(participant),
       cohort: cohort && Cohort.parse(cohort),
       requests: new Map(requestIds.map((requestId, i) => [requestId, items[i] && Request.parse(items[i])])),
+      link: link && Link.parse(link),
     };
   }
 
@@ -86,6 +92,32 @@ export class AccreditationStore {
     participantId?: string,
   ): Promise<{ request?: Request; about?: Participant }> {
     const look = await this.look({ participantId, requestIds: [requestId] });
+    return this.withParticipant(look, { requestId, participantId });
+  }
+
+  /**
+   * A link (by its hash) with its request and the record of whom that is about. Told which they are
+   * (`ids`, as the link's path names them), all three are read in one look, and whether the link says
+   * the same is for the caller to judge; otherwise the link says which, and they are read after it.
+   */
+  async linkWithRequest(
+    linkHash: string,
+    ids?: LinkedIds,
+  ): Promise<{ link?: Link; request?: Request; about?: Participant }> {
+    if (!ids) {
+      const link = await this.links.get(linkHash);
+      return link ? { link, ...(await this.requestWithParticipant(link.requestId, link.participantId)) } : {};
+    }
+    const look = await this.look({ linkHash, participantId: ids.participantId, requestIds: [ids.requestId] });
+    const found = await this.withParticipant(look, ids);
+    return look.link ? { link: look.link, ...found } : found;
+  }
+
+  /** The request a look read, with whom it is about: as the look read them, or read now if it named another. */
+  private async withParticipant(
+    look: Look,
+    { requestId, participantId }: LinkedIds,
+  ): Promise<{ request?: Request; about?: Participant }> {
     const request = look.requests.get(requestId);
     if (!request?.participantId) return request ? { request } : {};
     const about =

@@ -199,6 +199,61 @@ export function hashLinkSecret(secret: string): string {
 /** Rejects anything that could not have come from `newLinkSecret` before it reaches the database. */
 export const LinkSecret = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
+/** Which request a link is for and whom that is about: ids only, never personal data. */
+export interface LinkedIds {
+  requestId: string;
+  participantId?: string | undefined;
+}
+
+/**
+ * An id in a link's path, as base64url of its UTF-8: ids may hold `#` and `.` (`interim-task#2-…`), which
+ * a path cannot carry as they are. Only the one canonical encoding of an id is taken, so no two paths
+ * name the same id; 300 characters is far above any id the domain makes.
+ */
+const PathId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{2,400}$/)
+  .transform((encoded, ctx) => {
+    const id = Buffer.from(encoded, 'base64url').toString('utf8');
+    if (Buffer.from(id, 'utf8').toString('base64url') === encoded) return id;
+    ctx.issues.push({ code: 'custom', message: 'not an id in base64url', input: encoded });
+    return z.NEVER;
+  });
+const encodePathId = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
+
+/**
+ * An emailed link's path (`/r/<path>`): its secret, then the ids of what it is about, dot-separated
+ * (`<secret>.<requestId>[.<participantId>]`, base64url has no dots), so a page reads the link, the
+ * request and the participant's record at once. The ids find things, the secret alone lets anyone in: a
+ * path is taken only when its ids are its link's (`namesItsLink`). Links emailed before they named ids
+ * are the secret alone (`ids` undefined) and are followed the old way, reading the link first. They
+ * live as long as their request: the longest a year (a directory entry's ask), longer only by an
+ * extension. So once no link item created before this form was deployed (2026-12) expires in the
+ * future, links without ids can be refused here and `followLink`'s second read removed.
+ */
+export const LinkPath = z
+  .string()
+  .max(1_000)
+  .transform((path) => path.split('.'))
+  .pipe(
+    z.union([
+      z.tuple([LinkSecret]).transform(([secret]) => ({ secret, ids: undefined })),
+      z.tuple([LinkSecret, PathId]).transform(([secret, requestId]) => ({ secret, ids: { requestId } })),
+      z
+        .tuple([LinkSecret, PathId, PathId])
+        .transform(([secret, requestId, participantId]) => ({ secret, ids: { requestId, participantId } })),
+    ]),
+  );
+export type LinkPath = z.infer<typeof LinkPath>;
+
+/** The path of a link to `ids` with `secret`: what `LinkPath` reads back. */
+export const linkPath = (secret: string, { requestId, participantId }: LinkedIds): string =>
+  [secret, encodePathId(requestId), ...(participantId ? [encodePathId(participantId)] : [])].join('.');
+
+/** Whether a path's ids are those its link was minted with: any other is tampered with, an unknown link. */
+export const namesItsLink = (ids: LinkedIds, link: LinkedIds): boolean =>
+  ids.requestId === link.requestId && ids.participantId === link.participantId;
+
 /**
  * Who the link was emailed to, as a digest salted with the link's own hash: the link acts only while
  * that is still the address the record holds for the ask, and the table keeps no lookup of addresses.

@@ -5,7 +5,8 @@ import {
   currentAddress,
   hashLinkSecret,
   isExpired,
-  LinkSecret,
+  LinkPath,
+  namesItsLink,
   type Request,
   type RequestKind,
   recipientDigest,
@@ -91,20 +92,20 @@ export type LinkState =
   | { state: 'withdrawn' | 'replaced' | 'answered' | 'expired' | 'open'; request: Asked };
 
 /**
- * What an emailed link leads to right now. Malformed secrets never reach the database. An answered
- * request's links say so (a second click keeps its page, even after the answer changed the address); an
- * unanswered one stops acting once its purpose is gone: the participant it is about was withdrawn, or it
- * was emailed to an address the record no longer holds for the ask (whoever reads the old mailbox
- * cannot answer). The link names whom its request is about, so the request and their record are read at
- * once: two calls in all.
+ * What an emailed link (`path`, as `LinkPath` reads it) leads to right now. Malformed paths never reach
+ * the database. The path names the request and whom it is about, so the link, the request and their
+ * record are read in one call; a path naming anything but what its link was minted for is unknown. An
+ * answered request's links say so (a second click keeps its page, even after the answer changed the
+ * address); an unanswered one stops acting once its purpose is gone: the participant it is about was
+ * withdrawn, or it was emailed to an address the record no longer holds for the ask (whoever reads the
+ * old mailbox cannot answer).
  */
-export async function followLink(secret: string, { store, clock }: Dependencies): Promise<LinkState> {
-  if (!LinkSecret.safeParse(secret).success) return { state: 'unknown' };
-  const link = await store.links.get(hashLinkSecret(secret));
-  const { request, about } = link
-    ? await store.requestWithParticipant(link.requestId, link.participantId)
-    : {};
-  if (!link || !request) return { state: 'unknown' };
+export async function followLink(path: string, { store, clock }: Dependencies): Promise<LinkState> {
+  const read = LinkPath.safeParse(path);
+  if (!read.success) return { state: 'unknown' };
+  const { secret, ids } = read.data;
+  const { link, request, about } = await store.linkWithRequest(hashLinkSecret(secret), ids);
+  if (!link || !request || (ids && !namesItsLink(ids, link))) return { state: 'unknown' };
   const asked: Asked = about ? { ...request, about } : request;
   if (request.status === 'answered') return { state: 'answered', request: asked };
   if (about?.withdrawal) return { state: 'withdrawn', request: asked };
@@ -131,7 +132,7 @@ export function closedLinkPage(
     : form.expired(link.request, deps);
 }
 
-/** The idempotency key of a POST: the same body to the same link is the same answer. */
-export function postIdempotencyKey(secret: string, values: FormValues): string {
-  return createHash('sha256').update(hashLinkSecret(secret)).update(JSON.stringify(values)).digest('hex');
+/** The idempotency key of a POST: the same body to the same link (by its path) is the same answer. */
+export function postIdempotencyKey(path: string, values: FormValues): string {
+  return createHash('sha256').update(hashLinkSecret(path)).update(JSON.stringify(values)).digest('hex');
 }

@@ -71,7 +71,7 @@ export function readFormBody(body: string, fields: FieldNames): FormValues {
 }
 
 interface PostedAnswer {
-  secret: string;
+  path: string;
   body: string;
   evidence: Evidence;
   visit: Visit;
@@ -81,16 +81,16 @@ interface PostedAnswer {
  * The page's own address: its link on the configured forms URL, never the request's Host or
  * X-Forwarded-* headers, so nobody can have S3 send a participant's browser elsewhere.
  */
-function visitOf(event: APIGatewayProxyEvent, secret: string, { settings }: Dependencies): Visit {
+function visitOf(event: APIGatewayProxyEvent, path: string, { settings }: Dependencies): Visit {
   return {
-    pageUrl: formsUrl(settings, `r/${encodeURIComponent(secret)}`),
+    pageUrl: formsUrl(settings, `r/${encodeURIComponent(path)}`),
     query: event.queryStringParameters ?? {},
   };
 }
 
 /** GET: only ever shows a page. Mail scanners that prefetch links change nothing. */
-async function show(secret: string, visit: Visit, deps: Dependencies): Promise<APIGatewayProxyResult> {
-  const link = await followLink(secret, deps);
+async function show(path: string, visit: Visit, deps: Dependencies): Promise<APIGatewayProxyResult> {
+  const link = await followLink(path, deps);
   if (link.state !== 'unknown') aboutParticipant(link.request);
   if (link.state !== 'open') return closedLinkPage(link, forms, deps);
   return forms[link.request.kind].show(link.request, deps, visit);
@@ -104,15 +104,15 @@ async function show(secret: string, visit: Visit, deps: Dependencies): Promise<A
  * not kept, and a later post of the same body is judged afresh.
  */
 async function answer(
-  { secret, body, evidence, visit }: PostedAnswer,
+  { path, body, evidence, visit }: PostedAnswer,
   deps: Dependencies,
 ): Promise<APIGatewayProxyResult> {
-  const link = await followLink(secret, deps);
+  const link = await followLink(path, deps);
   if (link.state === 'unknown') return unknownLinkPage();
   aboutParticipant(link.request);
   const form = forms[link.request.kind];
   const values = readFormBody(body, await form.fields(link.request, deps));
-  const replayKey = postIdempotencyKey(secret, values);
+  const replayKey = postIdempotencyKey(path, values);
   if (link.state !== 'open')
     return (await replayed(link, replayKey, deps)) ?? closedLinkPage(link, forms, deps);
   const result = await form.answer({ ...link.request, replayKey }, values, evidence, deps, visit);
@@ -121,7 +121,7 @@ async function answer(
   if (result.statusCode !== 409 && result.statusCode !== 410) return result;
   // The store refused the answer: the same post may have just been recorded (a double click), or the
   // participant was withdrawn meanwhile, and that is what to say.
-  const now = await followLink(secret, deps);
+  const now = await followLink(path, deps);
   if (now.state === 'withdrawn') return closedLinkPage(now, forms, deps);
   return (await replayed(now, replayKey, deps)) ?? result;
 }
@@ -151,18 +151,21 @@ const withHeaders = (result: APIGatewayProxyResult, headers: Record<string, stri
   headers: { ...result.headers, ...headers },
 });
 
-/** The emailed-link endpoint: GET /r/{secret} shows the form, POST /r/{secret} answers it. */
+/**
+ * The emailed-link endpoint: GET /r/{secret} shows the form, POST /r/{secret} answers it. The route's one
+ * segment is the link's whole path: its secret and the ids it names (`LinkPath`).
+ */
 export function formsHandler(dependencies: () => Dependencies) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(httpHeaderNormalizer())
     .use(observed())
     .handler(async (event) => {
       try {
-        const secret = event.pathParameters?.secret ?? '';
+        const path = event.pathParameters?.secret ?? '';
         if (event.httpMethod === 'GET' || event.httpMethod === 'HEAD') {
           metrics.addMetric(METRIC.formViewed, MetricUnit.Count, 1);
           const deps = dependencies();
-          return await show(secret, visitOf(event, secret, deps), deps);
+          return await show(path, visitOf(event, path, deps), deps);
         }
         if (event.httpMethod !== 'POST')
           return withHeaders(page(405, 'Not allowed', html`<h1>Not allowed</h1>`), { Allow: 'GET, POST' });
@@ -172,13 +175,13 @@ export function formsHandler(dependencies: () => Dependencies) {
         if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return tooLargePage();
         const result = await answer(
           {
-            secret,
+            path,
             body: raw,
             evidence: {
               ipAddress: event.requestContext?.identity?.sourceIp ?? 'unknown',
               userAgent: event.headers?.['user-agent'] ?? 'unknown',
             },
-            visit: visitOf(event, secret, dependencies()),
+            visit: visitOf(event, path, dependencies()),
           },
           dependencies(),
         );

@@ -5,6 +5,7 @@ import {
   hashLinkSecret,
   isExpired,
   ladderToDeadline,
+  linkPath,
   newLinkSecret,
   newRequest,
   nextChaseAt,
@@ -207,13 +208,15 @@ async function keepLink(secret: string, request: Request, sentTo: string, deps: 
   });
 }
 
-const formUrl = (secret: string, deps: Dependencies) => formsUrl(deps.settings, `r/${secret}`);
+/** The emailed address of the request's form by the link with `secret`, naming the request and whom it is about. */
+const formUrl = (secret: string, request: Request, deps: Dependencies) =>
+  formsUrl(deps.settings, `r/${linkPath(secret, request)}`);
 
 /** A fresh link to the request's form, for the address it will be emailed to. */
 export async function mintLink(request: Request, sentTo: string, deps: Dependencies): Promise<string> {
   const secret = newLinkSecret();
   await keepLink(secret, request, sentTo, deps);
-  return formUrl(secret, deps);
+  return formUrl(secret, request, deps);
 }
 
 /**
@@ -235,7 +238,7 @@ async function emailWithLink(
   const { store, clock } = deps;
   const now = clock.now();
   const secret = newLinkSecret();
-  const email = askEmail(formUrl(secret, deps), reminder);
+  const email = askEmail(formUrl(secret, request, deps), reminder);
   const claim = () =>
     stored
       ? store.requests.claimAsk(request, remindersSent, now)

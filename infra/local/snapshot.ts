@@ -1,12 +1,12 @@
 import {
   type ExecutionSnapshot,
   type LinkSnapshot,
-  linkSecretsIn,
+  linksIn,
   participantOf,
   type SystemSnapshot,
 } from '../../functions/admin/invariants.js';
 import type { Participant } from '../../functions/domain/participant.js';
-import { hashLinkSecret, type Request, stepRequestId } from '../../functions/domain/request.js';
+import { type Request, stepRequestId } from '../../functions/domain/request.js';
 import { followLink } from '../../functions/forms/form.js';
 import { programmes } from '../../functions/programmes/index.js';
 import type { LocalExecution } from './step-functions.js';
@@ -78,13 +78,16 @@ export async function collectSnapshot(system: LocalSystem): Promise<SystemSnapsh
 
   const requests = new Map<string, Request>();
   const links: LinkSnapshot[] = [];
-  for (const secret of new Set(emails.flatMap((e) => linkSecretsIn(e.text)))) {
+  const emailed = new Map(
+    emails.flatMap((e) => linksIn(e.text)).map(({ path, linkHash }) => [path, linkHash]),
+  );
+  for (const [path, linkHash] of emailed) {
     // What the forms endpoint would do with it now: the same judgement people meet.
-    const followed = await followLink(secret, system.dependencies);
+    const followed = await followLink(path, system.dependencies);
     if (followed.state === 'unknown') continue;
     requests.set(followed.request.requestId, followed.request);
     links.push({
-      linkHash: hashLinkSecret(secret),
+      linkHash,
       requestId: followed.request.requestId,
       acts: followed.state === 'open',
     });

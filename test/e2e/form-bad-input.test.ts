@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { linkPath } from '../../functions/domain/request.js';
 import { MAX_BODY_BYTES } from '../../functions/forms/forms-handler.js';
 import { programmeById } from '../../functions/programmes/index.js';
 import type { LocalSystem } from '../../infra/local/system.js';
@@ -282,7 +283,9 @@ describe('the forms endpoint with anything but a good answer', () => {
 
   it('a tampered, unknown or malformed link: 404 with a friendly page, for GET and POST alike', async () => {
     const subject = await waiting('bad-links@school.test');
+    const someoneElse = await waiting('bad-links-other@school.test');
     const base = subject.link.slice(0, subject.link.lastIndexOf('/') + 1);
+    const secret = subject.link.slice(base.length, base.length + 43);
     const oneChanged = tampered(subject.link);
     expect(oneChanged).not.toBe(subject.link);
     expect(oneChanged).toHaveLength(subject.link.length);
@@ -294,6 +297,13 @@ describe('the forms endpoint with anything but a good answer', () => {
       ['no secret', base],
       ['a path climbing out', `${base}..%2F..%2Fadmin%2Fcommands`],
       ['characters no secret has', `${subject.link.slice(0, -2)}%00!`],
+      // The secret with ids its link was not minted for, each naming what is there: someone else's ask.
+      ['another request', `${base}${linkPath(secret, { ...subject, requestId: someoneElse.requestId })}`],
+      [
+        'someone else',
+        `${base}${linkPath(secret, { ...subject, participantId: someoneElse.participantId })}`,
+      ],
+      ['nobody', `${base}${linkPath(secret, { requestId: subject.requestId })}`],
     ];
     for (const [what, link] of links) {
       for (const reply of [await request(link), await post(link, sign)]) {

@@ -58,18 +58,18 @@ async function askedForTask() {
     system.dependencies,
   );
   const link = await mintLink(request, participant.person.email, system.dependencies);
-  return { participant, request, link, secret: link.split('/r/')[1] ?? '' };
+  return { participant, request, link, path: link.split('/r/')[1] ?? '' };
 }
 
 describe('a double post of an answer', () => {
   it('two identical posts at once both get the thank-you page; one answer, one page kept under the key the request notes', async () => {
-    const { participant, request, link, secret } = await askedForTask();
+    const { participant, request, link, path } = await askedForTask();
     const [first, second] = await Promise.all([post(link, interimAnswers), post(link, interimAnswers)]);
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(first.body).toContain('We have your answers');
     expect(second.body).toBe(first.body);
 
-    const key = postIdempotencyKey(secret, interimAnswers);
+    const key = postIdempotencyKey(path, interimAnswers);
     const answered = await store().requests.get(request.requestId);
     expect(answered?.replays).toEqual([key]);
     expect(answered?.replayPage).toMatchObject({ key, statusCode: 200, body: first.body });
@@ -93,14 +93,14 @@ describe('a double post of an answer', () => {
   });
 
   it('a page of errors is neither kept nor noted: the request still takes the answer', async () => {
-    const { request, link, secret } = await askedForTask();
+    const { request, link, path } = await askedForTask();
     const incomplete = { plan: 'A plan' };
     expect((await post(link, incomplete)).status).toBe(422);
     expect((await store().requests.get(request.requestId))?.replays).toBeUndefined();
     expect((await post(link, interimAnswers)).status).toBe(200);
     // Kept is the page of the post that answered, not the page of errors before it.
     const answered = await store().requests.get(request.requestId);
-    expect(answered?.replayPage?.key).toBe(postIdempotencyKey(secret, interimAnswers));
+    expect(answered?.replayPage?.key).toBe(postIdempotencyKey(path, interimAnswers));
     expect(await post(link, incomplete)).toMatchObject({ status: 409 });
   });
 });
@@ -122,16 +122,25 @@ describe("a form's DynamoDB calls", () => {
     }
   }
 
-  it('a page reads the link, then its request and the participant at once; an answer adds its writes', async () => {
+  it('a page reads the link, its request and the participant at once; an answer adds its writes', async () => {
     const { link } = await askedForTask();
-    expect(await callsOf(() => fetch(link))).toEqual({ GetItem: 1, BatchGetItem: 1 });
+    expect(await callsOf(() => fetch(link))).toEqual({ BatchGetItem: 1 });
     // The link, its request and participant; the outcome on the record, the answer with its page.
-    expect(await callsOf(() => post(link, interimAnswers))).toEqual({
+    expect(await callsOf(() => post(link, interimAnswers))).toEqual({ BatchGetItem: 1, UpdateItem: 2 });
+    // The same post again: its page, from the request as the link read it.
+    expect(await callsOf(() => post(link, interimAnswers))).toEqual({ BatchGetItem: 1 });
+  });
+
+  it('a link emailed before links named their request (the secret alone) reads the link first, and still answers', async () => {
+    const { link } = await askedForTask();
+    const secretAlone = link.slice(0, link.indexOf('/r/') + '/r/'.length + 43);
+    expect(secretAlone).toMatch(/\/r\/[A-Za-z0-9_-]{43}$/);
+    expect(await callsOf(() => fetch(secretAlone))).toEqual({ GetItem: 1, BatchGetItem: 1 });
+    expect(await callsOf(() => post(secretAlone, interimAnswers))).toEqual({
       GetItem: 1,
       BatchGetItem: 1,
       UpdateItem: 2,
     });
-    // The same post again: its page, from the request as the link read it.
-    expect(await callsOf(() => post(link, interimAnswers))).toEqual({ GetItem: 1, BatchGetItem: 1 });
+    expect((await post(link, interimAnswers)).status).toBe(409);
   });
 });

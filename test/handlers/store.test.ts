@@ -93,6 +93,30 @@ describe('AccreditationStore', () => {
     expect(await store.requestWithParticipant('no-such-request', 'p-with-request')).toEqual({});
   });
 
+  it('reads a link with its request and participant: at once when told which, after the link when not', async () => {
+    const { store } = system.dependencies;
+    const now = new Date('2026-11-02T09:00:00Z');
+    const request = commitmentRequest('p-with-link', now);
+    await store.requests.create(request);
+    const about = recordAt('awaiting-commitment', { participantId: 'p-with-link' });
+    await store.participants.create(about);
+    const link = {
+      linkHash: 'f'.repeat(64),
+      requestId: request.requestId,
+      participantId: 'p-with-link',
+      sentTo: 'digest',
+      createdAt: now.toISOString(),
+      expiresAt: request.expiresAt,
+    };
+    await store.links.create(link);
+    const found = { link, request, about: await store.participants.get('p-with-link') };
+    expect(await store.linkWithRequest(link.linkHash, link)).toEqual(found);
+    expect(await store.linkWithRequest(link.linkHash)).toEqual(found);
+    // What the link is not for is read all the same: whether it names them is the caller's to judge.
+    expect(await store.linkWithRequest('e'.repeat(64), link)).toEqual({ request, about: found.about });
+    expect(await store.linkWithRequest('e'.repeat(64))).toEqual({});
+  });
+
   it("keeps a post's page on the request: with the answer, or after it only for the post that answered, once", async () => {
     const { store } = system.dependencies;
     const now = new Date('2026-11-02T09:00:00Z');

@@ -100,7 +100,7 @@ export function mailbox(system: LocalSystem) {
 
 /** The form link in an email's plain-text body. */
 export function linkIn(email: SentEmail): string {
-  const link = email.body.text?.match(/https?:\/\/\S+\/r\/[A-Za-z0-9_-]+/)?.[0];
+  const link = email.body.text?.match(/https?:\/\/\S+\/r\/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*/)?.[0];
   if (!link) throw new Error(`No form link in "${email.subject}"`);
   return link;
 }

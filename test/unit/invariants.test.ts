@@ -3,11 +3,12 @@ import {
   type EmailSnapshot,
   type ExecutionSnapshot,
   findBreaches,
+  linksIn,
   type SystemSnapshot,
 } from '../../functions/admin/invariants.js';
 import { Participant } from '../../functions/domain/participant.js';
 import { Cohort } from '../../functions/domain/programme.js';
-import { hashLinkSecret, type Request } from '../../functions/domain/request.js';
+import { hashLinkSecret, linkPath, type Request } from '../../functions/domain/request.js';
 import { DAY } from '../../functions/domain/time.js';
 import { pdLeadSchedule } from '../../infra/local/demo-schedule.js';
 
@@ -134,6 +135,16 @@ const lifecycleOf = (s: SystemSnapshot, id: string) =>
   s.executions.find((e) => e.name === id) as ExecutionSnapshot;
 const breachesOf = (snapshot: SystemSnapshot, previous?: SystemSnapshot) =>
   findBreaches(snapshot, previous).map(({ invariant, participantId }) => ({ invariant, participantId }));
+
+describe('the form links in an email', () => {
+  it('are read whole, naming ids or not, each by the hash of its secret', () => {
+    const named = linkPath(secret(2), { requestId: taskAsk.requestId, participantId: 'p-asha' });
+    expect(linksIn(`Submit: ${linkTo(1)}.\nOr: http://localhost/r/${named}.\n`)).toEqual([
+      { path: secret(1), linkHash: hashLinkSecret(secret(1)) },
+      { path: named, linkHash: hashLinkSecret(secret(2)) },
+    ]);
+  });
+});
 
 describe('the whole-system invariants', () => {
   it('find nothing wrong with a healthy system', () => {

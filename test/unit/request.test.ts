@@ -3,7 +3,10 @@ import {
   commitmentRequestId,
   hashLinkSecret,
   isExpired,
+  LinkPath,
   LinkSecret,
+  linkPath,
+  namesItsLink,
   newLinkSecret,
   newRequest,
   nextChaseAt,
@@ -164,5 +167,53 @@ describe('link secrets', () => {
     expect(hashLinkSecret(one)).toBe(hashLinkSecret(one));
     expect(hashLinkSecret(one)).not.toBe(hashLinkSecret(two));
     expect(hashLinkSecret(one)).not.toContain(one);
+  });
+});
+
+describe('link paths', () => {
+  const secret = newLinkSecret();
+  const ids = { requestId: 'interim-task#2-p-asha', participantId: 'p-asha' };
+
+  it('carry the secret and the ids of what the link is about, URL-safe, and read back as they were', () => {
+    const path = linkPath(secret, ids);
+    expect(path).toMatch(/^[A-Za-z0-9_-]{43}(\.[A-Za-z0-9_-]+){2}$/);
+    expect(encodeURIComponent(path)).toBe(path);
+    expect(LinkPath.parse(path)).toEqual({ secret, ids });
+    const aboutNobody = linkPath(secret, { requestId: 'place-offer-north-w-1' });
+    expect(LinkPath.parse(aboutNobody)).toEqual({ secret, ids: { requestId: 'place-offer-north-w-1' } });
+  });
+
+  it('the secret alone, as links were emailed before they named ids, is read without ids', () => {
+    expect(LinkPath.parse(secret)).toEqual({ secret, ids: undefined });
+  });
+
+  it('refuse anything linkPath could not have made', () => {
+    const path = linkPath(secret, ids);
+    const [, request = '', participant = ''] = path.split('.');
+    for (const bad of [
+      `${secret.slice(1)}.${request}`,
+      `${secret}.`,
+      `${secret}..${participant}`,
+      `${path}.${participant}`,
+      `${secret}.${request}=`,
+      `${secret}.${request}+`,
+      `${secret}.a`,
+      // Base64url of one byte ("a" is YQ) with bits set that no encoding of an id has: another spelling.
+      `${secret}.YR`,
+      // Not UTF-8: no id decodes from it.
+      `${secret}._w`,
+      `${secret}.${'YWFh'.repeat(101)}`,
+    ]) {
+      expect(LinkPath.safeParse(bad).success, bad).toBe(false);
+    }
+  });
+
+  it('name their link only with the very ids it was minted for', () => {
+    expect(namesItsLink(ids, { ...ids })).toBe(true);
+    expect(namesItsLink({ requestId: 'r' }, { requestId: 'r' })).toBe(true);
+    expect(namesItsLink({ ...ids, requestId: 'interim-task#1-p-asha' }, ids)).toBe(false);
+    expect(namesItsLink({ ...ids, participantId: 'p-ben' }, ids)).toBe(false);
+    expect(namesItsLink({ requestId: ids.requestId }, ids)).toBe(false);
+    expect(namesItsLink(ids, { requestId: ids.requestId })).toBe(false);
   });
 });
