@@ -226,10 +226,11 @@ const encodePathId = (id: string) => Buffer.from(id, 'utf8').toString('base64url
  * (`<secret>.<requestId>[.<participantId>]`, base64url has no dots), so a page reads the link, the
  * request and the participant's record at once. The ids find things, the secret alone lets anyone in: a
  * path is taken only when its ids are its link's (`namesItsLink`). Links emailed before they named ids
- * are the secret alone (`ids` undefined) and are followed the old way, reading the link first. They
- * live as long as their request: the longest a year (a directory entry's ask), longer only by an
- * extension. So once no link item created before this form was deployed (2026-12) expires in the
- * future, links without ids can be refused here and `followLink`'s second read removed.
+ * are the secret alone (`ids` undefined) and are followed the old way, reading the link first
+ * (`linkWithRequest` without ids). A link acts as long as its request: the longest are the cohort lead's
+ * asks, open a year past their due date (`OPEN_AFTER_DUE_DAYS`), so over a year after
+ * the deploy, longer only by an extension. Once no link item created before the deploy has an
+ * `expiresAt` still to come, the secret alone can be refused here and that first read removed.
  */
 export const LinkPath = z
   .string()

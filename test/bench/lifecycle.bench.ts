@@ -85,7 +85,8 @@ const settle = async () => {
   await mailbox.read();
 };
 
-const linkIn = (email: Email | undefined) => email?.body.text?.match(/https?:\/\/\S+\/r\/[\w-]+/)?.[0];
+const linkIn = (email: Email | undefined) =>
+  email?.body.text?.match(/https?:\/\/\S+\/r\/[\w-]+(?:\.[\w-]+)*/)?.[0];
 
 /** The link in the newest email to each address whose subject matches. */
 function linksFor(addresses: string[], subject: RegExp): string[] {
