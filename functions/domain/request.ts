@@ -228,9 +228,9 @@ const encodePathId = (id: string) => Buffer.from(id, 'utf8').toString('base64url
  * path is taken only when its ids are its link's (`namesItsLink`). Links emailed before they named ids
  * are the secret alone (`ids` undefined) and are followed the old way, reading the link first
  * (`linkWithRequest` without ids). A link acts as long as its request: the longest are the cohort lead's
- * asks, open a year past their due date (`OPEN_AFTER_DUE_DAYS`), so over a year after
- * the deploy, longer only by an extension. Once no link item created before the deploy has an
- * `expiresAt` still to come, the secret alone can be refused here and that first read removed.
+ * asks, open a year past their due date (`OPEN_AFTER_DUE_DAYS`), so over a year after the deploy, longer
+ * only by an extension. Once no link item created before the deploy has an `expiresAt` still to come,
+ * the secret alone can be refused here and that first read removed.
  */
 export const LinkPath = z
   .string()
