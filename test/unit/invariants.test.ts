@@ -5,8 +5,8 @@ import {
   findBreaches,
   type SystemSnapshot,
 } from '../../functions/admin/invariants.js';
+import { Cohort } from '../../functions/domain/cohort.js';
 import { Participant } from '../../functions/domain/participant.js';
-import { Cohort } from '../../functions/domain/programme.js';
 import { hashLinkSecret, type Request } from '../../functions/domain/request.js';
 import { DAY } from '../../functions/domain/time.js';
 import { pdLeadSchedule } from '../../infra/local/demo-schedule.js';
