@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Pathway } from '../functions/domain/programme.js';
+import { Pathway } from '../functions/domain/pathway.js';
 
 /**
  * Milestones in a participant's lifecycle, published to our own EventBridge bus so that a Maths Hub's

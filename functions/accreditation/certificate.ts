@@ -1,5 +1,5 @@
 import { PageSizes, PDFDocument, type PDFFont, type PDFPage, type RGB, rgb, StandardFonts } from 'pdf-lib';
-import { type Pathway, pathwayNames } from '../domain/programme.js';
+import { type Pathway, pathwayNames } from '../domain/pathway.js';
 import { formatLondonDate } from '../domain/time.js';
 
 /**

@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import { Cohort, DaySchedule, DeadlineSchedule } from '../domain/cohort.js';
 import { OrganisationName, Person, SeniorLeader, Stage } from '../domain/participant.js';
-import { Cohort, DaySchedule, DeadlineSchedule, Pathway } from '../domain/programme.js';
+import { Pathway } from '../domain/pathway.js';
 import { LOCAL_DATE_TIME, LondonLocalTime } from '../domain/time.js';
 import { composedFor } from '../shared/composition.js';
 import type { Dependencies } from '../shared/dependencies.js';

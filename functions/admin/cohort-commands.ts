@@ -1,5 +1,5 @@
+import { Cohort } from '../domain/cohort.js';
 import type { Participant } from '../domain/participant.js';
-import { Cohort } from '../domain/programme.js';
 import { scheduleProblems } from '../domain/progress.js';
 import { programmeById, programmes } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';

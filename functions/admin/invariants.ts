@@ -1,7 +1,7 @@
 import { reRegistrationYear, termlyReports, yearsReRegistered } from '../domain/accredited-years.js';
+import type { Cohort } from '../domain/cohort.js';
 import type { DirectoryEntry } from '../domain/directory.js';
 import { FINAL_STAGES, type Participant } from '../domain/participant.js';
-import type { Cohort } from '../domain/programme.js';
 import { hashLinkSecret, nextReminderAt, type Request, type RequestKind } from '../domain/request.js';
 import { addDays, londonTime } from '../domain/time.js';
 import { askedOf, type PendingAsks, pendingAsks, waitingFor } from '../domain/waiting.js';

@@ -1,6 +1,7 @@
 import { termOf } from '../domain/accredited-years.js';
+import type { Cohort } from '../domain/cohort.js';
 import type { Participant } from '../domain/participant.js';
-import type { Cohort, Programme } from '../domain/programme.js';
+import type { Programme } from '../domain/programme.js';
 import { isAssessmentDecision } from '../domain/progress.js';
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';

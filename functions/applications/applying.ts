@@ -1,5 +1,5 @@
 import { type Application, applicationConfirmationId, applicationIdFor } from '../domain/application.js';
-import type { Cohort } from '../domain/programme.js';
+import type { Cohort } from '../domain/cohort.js';
 import type { Request } from '../domain/request.js';
 import type { Applicant } from '../domain/waiting-list.js';
 import { applicationReceivedEmail, confirmApplicationEmail } from '../email/application-emails.js';

@@ -1,4 +1,4 @@
-import { Cohort, ScheduleEntry } from '../domain/programme.js';
+import { Cohort, ScheduleEntry } from '../domain/cohort.js';
 import { keys, type Table, withoutKeys } from './table.js';
 
 /** Cohorts: their programme, pathway, Maths Hub, cohort lead and schedule. */

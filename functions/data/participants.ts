@@ -1,3 +1,4 @@
+import type { Cohort } from '../domain/cohort.js';
 import {
   type Commitment,
   Participant,
@@ -6,7 +7,6 @@ import {
   type StepOutcome,
   type Waiting,
 } from '../domain/participant.js';
-import type { Cohort } from '../domain/programme.js';
 import { LondonLocalTime } from '../domain/time.js';
 import { keys, statusIndex, type Table } from './table.js';
 

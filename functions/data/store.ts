@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Cohort } from '../domain/cohort.js';
 import { Participant } from '../domain/participant.js';
-import { Cohort } from '../domain/programme.js';
 import { Link, type LinkedIds, Request } from '../domain/request.js';
 import { ApplicationItems } from './applications.js';
 import { CertificateItems } from './certificates.js';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Pathway } from '../domain/programme.js';
+import type { Pathway } from '../domain/pathway.js';
 import { type EntryStatus, JOINABLE, WaitingListEntry } from '../domain/waiting-list.js';
 import { keys, type Table, ttlAfter, withoutKeys } from './table.js';
 

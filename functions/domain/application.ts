@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { DaySchedule } from './programme.js';
+import { DaySchedule } from './cohort.js';
 import { Applicant } from './waiting-list.js';
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import type { Participant } from './participant.js';
-import { Pathway } from './programme.js';
+import { Pathway } from './pathway.js';
 
 /**
  * An accredited lead's entry in the public directory: only what they chose to show. Absent fields are not

@@ -6,7 +6,7 @@ import {
   milestoneDetails,
 } from '../../events/milestones.js';
 import { programmeById } from '../programmes/index.js';
-import { Pathway } from './programme.js';
+import { Pathway } from './pathway.js';
 
 /**
  * A participant's milestones, derived from the change to their record (the truth) rather than announced by

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { Pathway } from './programme.js';
+import { Pathway } from './pathway.js';
 import { publicText } from './public-text.js';
 
 /** Typed text from people: trimmed, bounded, and never allowed to smuggle markup into our pages or emails. */

@@ -1,16 +1,12 @@
 import * as z from 'zod';
-import { publicText } from './public-text.js';
-import { LondonLocalTime } from './time.js';
+import { Pathway } from './pathway.js';
+import { StepId } from './step-id.js';
 
-export const Pathway = z.enum(['primary', 'secondary', 'a-level', 'further-education']);
-export type Pathway = z.infer<typeof Pathway>;
-
-export const pathwayNames: Record<Pathway, string> = {
-  primary: 'Primary',
-  secondary: 'Secondary',
-  'a-level': 'A level',
-  'further-education': 'Further education',
-};
+/*
+ * What a programme's JSON (functions/programmes/) must be. Validated when tested
+ * (test/unit/programme-definitions.test.ts), never when a function starts: functions import only the types
+ * here, since importing this module builds every schema in it.
+ */
 
 /** A reminder ladder: reminders go out this many days after the ask, and the ask lapses after `expiresAfterDays`. */
 export const ReminderLadder = z
@@ -26,8 +22,6 @@ export const ReminderLadder = z
     },
   );
 export type ReminderLadder = z.infer<typeof ReminderLadder>;
-
-const StepId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes');
 
 /** One question a participant answers when submitting a task or their framework. */
 export const Prompt = z.object({
@@ -191,44 +185,3 @@ export const Programme = z
       ctx.addIssue({ code: 'custom', path: ['accreditation'], message: 'an assessed programme accredits' });
   });
 export type Programme = z.infer<typeof Programme>;
-
-/** Steps the cohort's schedule must date: development days (start, end, venue) and deadlines. */
-export const scheduledKinds = ['development-day', 'task', 'framework-submission'] as const;
-
-export const DaySchedule = z
-  .object({
-    starts: LondonLocalTime,
-    ends: LondonLocalTime,
-    venue: publicText(z.string().min(1).max(300), 'Venue'),
-    /** Bumped each time the admin changes the day, so calendar invites update rather than duplicate. */
-    sequence: z.number().int().nonnegative().default(0),
-  })
-  .refine((d) => d.starts < d.ends, 'a development day must end after it starts');
-export const DeadlineSchedule = z.object({ deadline: LondonLocalTime });
-/** One step's entry in a cohort's schedule: a development day, or a deadline. */
-export const ScheduleEntry = z.union([DaySchedule, DeadlineSchedule]);
-
-export const Cohort = z.object({
-  cohortId: z.string().regex(/^[a-z0-9-]{3,64}$/, 'lower-case letters, digits and dashes'),
-  programmeId: z.string(),
-  pathway: Pathway,
-  /**
-   * The Maths Hub running the cohort, or "national" for the national body (A level). Given when the cohort
-   * is created and never edited (edit-cohort changes days, deadlines and the lead), so each participant's
-   * record keeps a copy that stays true.
-   */
-  mathsHub: z.string().min(1).max(100),
-  name: publicText(z.string().min(1).max(200), 'Cohort name'),
-  cohortLead: z.object({
-    name: publicText(z.string().min(1).max(100), 'Cohort lead name'),
-    email: z.email(),
-  }),
-  /** Who gets the cohort's weekly digest of what is overdue; the ADMIN_EMAIL setting when absent. */
-  adminEmail: z.email().optional(),
-  startsOn: z.iso.date(),
-  /** How many places it has, if limited: enrolment never takes more (a conditional write on the cohort). */
-  capacity: z.number().int().min(1).max(500).optional(),
-  /** By step id: when and where each development day is, and each submission's deadline. */
-  schedule: z.record(StepId, ScheduleEntry),
-});
-export type Cohort = z.infer<typeof Cohort>;

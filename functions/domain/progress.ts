@@ -1,5 +1,6 @@
+import type { Cohort } from './cohort.js';
 import type { Participant, StepOutcome } from './participant.js';
-import type { Cohort, Programme, ProgrammeStep, StepKind, StepOf } from './programme.js';
+import type { Programme, ProgrammeStep, StepKind, StepOf } from './programme.js';
 import { londonTime } from './time.js';
 
 /**

@@ -1,6 +1,7 @@
 import { executionConsoleUrl, stateMachineConsoleUrl } from '../../events/lifecycle-stopped.js';
+import type { Cohort } from './cohort.js';
 import { FINAL_STAGES, type Participant, type Stage } from './participant.js';
-import type { Cohort, Programme } from './programme.js';
+import type { Programme } from './programme.js';
 import { deadlineFor, position } from './progress.js';
 
 /**

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import type { Cohort } from './cohort.js';
 import { OrganisationName, Person, SeniorLeader } from './participant.js';
-import { type Cohort, Pathway } from './programme.js';
+import { Pathway } from './pathway.js';
 import { isExpired, type Request, secondsUntil } from './request.js';
 import { earliest, fivePmDaysAfter, londonTime } from './time.js';
 

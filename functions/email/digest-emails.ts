@@ -1,6 +1,6 @@
 import { londonDay } from '../admin/report/labels.js';
 import type { StatusRow } from '../admin/status.js';
-import type { Cohort } from '../domain/programme.js';
+import type { Cohort } from '../domain/cohort.js';
 import { formatLondonDate } from '../domain/time.js';
 import { composeEmail, type EmailMessage } from './message.js';
 

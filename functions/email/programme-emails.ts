@@ -1,5 +1,6 @@
+import type { Cohort } from '../domain/cohort.js';
 import type { AssessmentDecision, Participant } from '../domain/participant.js';
-import type { Cohort, Programme, StepOf } from '../domain/programme.js';
+import type { Programme, StepOf } from '../domain/programme.js';
 import type { DevelopmentDayTimes } from '../domain/progress.js';
 import { formatLondon, formatLondonDate } from '../domain/time.js';
 import { type Ask, type CalendarInvite, composeEmail, type EmailMessage, reminderPrefix } from './message.js';

@@ -1,4 +1,6 @@
-import { type Cohort, type Programme, pathwayNames } from '../domain/programme.js';
+import type { Cohort } from '../domain/cohort.js';
+import { pathwayNames } from '../domain/pathway.js';
+import type { Programme } from '../domain/programme.js';
 import { formatLondon, formatLondonDate } from '../domain/time.js';
 import type { WaitingListEntry } from '../domain/waiting-list.js';
 import { composeEmail, type EmailMessage } from './message.js';

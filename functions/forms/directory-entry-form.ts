@@ -2,7 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import { type DirectoryEntry, mayBeListed } from '../domain/directory.js';
 import type { Participant } from '../domain/participant.js';
-import { pathwayNames } from '../domain/programme.js';
+import { pathwayNames } from '../domain/pathway.js';
 import type { Request } from '../domain/request.js';
 import { formatLondonDate } from '../domain/time.js';
 import type { Dependencies } from '../shared/dependencies.js';

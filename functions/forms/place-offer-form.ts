@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { type Cohort, pathwayNames } from '../domain/programme.js';
+import type { Cohort } from '../domain/cohort.js';
+import { pathwayNames } from '../domain/pathway.js';
 import type { Request } from '../domain/request.js';
 import { formatLondon, formatLondonDate } from '../domain/time.js';
 import { answeredDecision, InvitationDecision } from '../domain/waiting-list.js';

@@ -1,4 +1,4 @@
-import { pathwayNames } from '../domain/programme.js';
+import { pathwayNames } from '../domain/pathway.js';
 import type { Request } from '../domain/request.js';
 import { programmeById } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';

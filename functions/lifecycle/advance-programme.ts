@@ -3,9 +3,10 @@ import * as z from 'zod';
 import { issueCertificate } from '../accreditation/certificate-store.js';
 import { offerDirectoryEntry } from '../accreditation/directory.js';
 import type { RequestsRead } from '../data/store.js';
+import type { Cohort } from '../domain/cohort.js';
 import { newVerificationCode } from '../domain/directory.js';
 import type { Participant, Stage } from '../domain/participant.js';
-import type { Cohort, Programme, ProgrammeStep, StepKind, StepOf } from '../domain/programme.js';
+import type { Programme, ProgrammeStep, StepKind, StepOf } from '../domain/programme.js';
 import {
   type DevelopmentDayTimes,
   dayTimes,

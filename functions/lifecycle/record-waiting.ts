@@ -1,5 +1,5 @@
+import type { Cohort } from '../domain/cohort.js';
 import type { Participant, Waiting } from '../domain/participant.js';
-import type { Cohort } from '../domain/programme.js';
 import { waitingChanged } from '../domain/waiting.js';
 import type { Dependencies } from '../shared/dependencies.js';
 import type { WaitingToRecord } from './await-change.js';

@@ -1,7 +1,9 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import { sendApplication } from '../applications/applying.js';
-import { type Cohort, type Programme, pathwayNames } from '../domain/programme.js';
+import type { Cohort } from '../domain/cohort.js';
+import { pathwayNames } from '../domain/pathway.js';
+import type { Programme } from '../domain/programme.js';
 import { formatLondonDate } from '../domain/time.js';
 import { agreeBox, fieldErrors, formPage, PromptAnswers, textareaField } from '../forms/form-parts.js';
 import { programmes } from '../programmes/index.js';

@@ -5,7 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { certificateStore } from '../accreditation/certificate-store.js';
 import { type DirectoryEntry, VerificationCode } from '../domain/directory.js';
 import type { Participant } from '../domain/participant.js';
-import { pathwayNames } from '../domain/programme.js';
+import { pathwayNames } from '../domain/pathway.js';
 import { formatLondonDate } from '../domain/time.js';
 import { textBlock } from '../forms/form-parts.js';
 import { page, securityHeaders } from '../forms/pages.js';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { Pathway, pathwayNames } from '../domain/programme.js';
+import { Pathway, pathwayNames } from '../domain/pathway.js';
 import { fieldErrors, formPage } from '../forms/form-parts.js';
 import { programmes } from '../programmes/index.js';
 import type { Dependencies } from '../shared/dependencies.js';

@@ -1,5 +1,5 @@
 import { CohortFull, enrolParticipant } from '../admin/enrol-participant.js';
-import type { Cohort } from '../domain/programme.js';
+import type { Cohort } from '../domain/cohort.js';
 import type { Request } from '../domain/request.js';
 import {
   answeredDecision,

@@ -1,4 +1,4 @@
-import type { Pathway } from '../domain/programme.js';
+import type { Pathway } from '../domain/pathway.js';
 import type { Request } from '../domain/request.js';
 import {
   type Applicant,

@@ -3,7 +3,7 @@ import { parseAdminCommand } from '../../functions/admin/admin-commands.js';
 import type { Command } from '../../functions/admin/command.js';
 import { AdminInputInvalid } from '../../functions/admin/command.js';
 import { participantIdFor } from '../../functions/domain/participant.js';
-import { Pathway } from '../../functions/domain/programme.js';
+import { Pathway } from '../../functions/domain/pathway.js';
 
 /**
  * A spreadsheet of participants to enrol in one cohort, as the admin's team keeps it: one row per

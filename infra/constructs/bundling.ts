@@ -1,4 +1,7 @@
+import { resolve } from 'node:path';
 import { type BuildOptions, buildSync } from 'esbuild';
+
+const nodeHttp = resolve(import.meta.dirname, 'node-http.cjs');
 
 /** Which build of the functions: source maps only when asked for (`-c sourceMaps=true`). */
 export interface FunctionBundling {
@@ -20,6 +23,9 @@ export interface FunctionBundling {
  * - Minified: less to read and parse at INIT.
  * - No source maps unless asked for: they were 7.5 MB of each zip, and with `--enable-source-maps`
  *   Node parses them at start. With them, NODE_OPTIONS turns them on (sourceMapEnvironment).
+ * - `node:http` as the CommonJS module (node-http.cjs), not through an ES module import: that one loads
+ *   undici and http2 at INIT for getters nothing reads (Powertools' tracer imports `node:http` to trace
+ *   outgoing requests; it patches the same module object either way).
  */
 export function functionBuildOptions({ sourceMaps }: FunctionBundling): BuildOptions {
   return {
@@ -37,6 +43,7 @@ export function functionBuildOptions({ sourceMaps }: FunctionBundling): BuildOpt
     sourcemap: sourceMaps,
     // Some CommonJS dependencies call require(); ESM bundles need it provided.
     banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
+    alias: { http: nodeHttp, 'node:http': nodeHttp },
     logLevel: 'error',
   };
 }

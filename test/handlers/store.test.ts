@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, Table } from '../../functions/data/table.js';
+import { Cohort } from '../../functions/domain/cohort.js';
 import type { Commitment } from '../../functions/domain/participant.js';
-import { Cohort } from '../../functions/domain/programme.js';
 import { newRequest, type Request } from '../../functions/domain/request.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { accreditationTable } from '../../infra/table-design.js';

@@ -3,8 +3,9 @@ import {
   type TermlyReport,
   termlyReports,
 } from '../../functions/domain/accredited-years.js';
+import type { Cohort } from '../../functions/domain/cohort.js';
 import type { Stage } from '../../functions/domain/participant.js';
-import type { Cohort, Programme, StepOf } from '../../functions/domain/programme.js';
+import type { Programme, StepOf } from '../../functions/domain/programme.js';
 import { addDays, DAY, londonTime, toLondonLocal } from '../../functions/domain/time.js';
 import { programmeById } from '../../functions/programmes/index.js';
 import type { LocalExecution } from '../../infra/local/step-functions.js';

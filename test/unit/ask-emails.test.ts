@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reRegistrationYear, termlyReports } from '../../functions/domain/accredited-years.js';
+import { Cohort } from '../../functions/domain/cohort.js';
 import { Participant } from '../../functions/domain/participant.js';
-import { Cohort } from '../../functions/domain/programme.js';
 import { stepById } from '../../functions/domain/progress.js';
 import {
   reRegistrationRequestEmail,

@@ -6,8 +6,8 @@ import {
   linksIn,
   type SystemSnapshot,
 } from '../../functions/admin/invariants.js';
+import { Cohort } from '../../functions/domain/cohort.js';
 import { Participant } from '../../functions/domain/participant.js';
-import { Cohort } from '../../functions/domain/programme.js';
 import { hashLinkSecret, linkPath, type Request } from '../../functions/domain/request.js';
 import { DAY } from '../../functions/domain/time.js';
 import { pdLeadSchedule } from '../../infra/local/demo-schedule.js';

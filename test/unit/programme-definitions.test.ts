@@ -1,14 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { entryPoints, workflowTasks } from '../../functions/catalog.js';
 import { Programme } from '../../functions/domain/programme.js';
 import { definitions } from '../../functions/programmes/index.js';
+import { functionBuildOptions } from '../../infra/constructs/bundling.js';
 
 /**
  * The programme definitions are validated here, not when a function starts (functions/programmes/index.ts
  * takes each JSON as it is): so each must parse, and parse to itself.
  */
-const directory = resolve(import.meta.dirname, '../../functions/programmes');
+const root = resolve(import.meta.dirname, '../..');
+const directory = resolve(root, 'functions/programmes');
 const files = readdirSync(directory).filter((file) => file.endsWith('.json'));
 
 describe('programme definitions', () => {
@@ -36,4 +40,23 @@ describe('programme definitions', () => {
     expect(Programme.parse(withUnknownKey)).not.toStrictEqual(withUnknownKey);
     expect(() => Programme.parse({ ...file(), steps: 'none' })).toThrow();
   });
+
+  it('no function builds the programme schemas when it starts: their module is in no bundle', async () => {
+    const { metafile } = await build({
+      ...functionBuildOptions({ sourceMaps: false }),
+      // Every function at once, each entry under its own name (a function's asset has one, `index`).
+      entryPoints: Object.fromEntries(
+        Object.entries({ ...workflowTasks, ...entryPoints }).map(([name, entry]) => [
+          name,
+          resolve(root, entry),
+        ]),
+      ),
+      entryNames: '[name]',
+      outdir: resolve(root, 'cdk.out/unused'),
+      write: false,
+      metafile: true,
+    });
+    expect(Object.keys(metafile.inputs)).toContain('functions/domain/cohort.ts');
+    expect(Object.keys(metafile.inputs)).not.toContain('functions/domain/programme.ts');
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Cohort } from '../../functions/domain/cohort.js';
 import { Participant, type StepOutcome } from '../../functions/domain/participant.js';
-import { Cohort, Programme } from '../../functions/domain/programme.js';
+import { Programme } from '../../functions/domain/programme.js';
 import {
   currentAttempt,
   deadlineFor,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { Cohort, DaySchedule } from '../../functions/domain/cohort.js';
 import { OrganisationName, PersonName } from '../../functions/domain/participant.js';
-import { Cohort, DaySchedule } from '../../functions/domain/programme.js';
 import { publicTextProblem } from '../../functions/domain/public-text.js';
 import { testCohort } from '../support/local-system.js';
 

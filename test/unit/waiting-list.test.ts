@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Cohort } from '../../functions/domain/programme.js';
+import { Cohort } from '../../functions/domain/cohort.js';
 import type { Request } from '../../functions/domain/request.js';
 import { DAY } from '../../functions/domain/time.js';
 import {
