@@ -13,6 +13,11 @@ import {
   type ToDynamoDbService,
 } from './table-stream.js';
 
+// dynalite's in-memory store keeps every key and item as a small Buffer, and a small Buffer is a slice of
+// an 8 KB slab shared with the requests' short-lived ones: each item kept would keep its whole slab, so the
+// table would take megabytes per participant. Each Buffer gets memory of its own size instead.
+Buffer.poolSize = 0;
+
 const options = workerData as DynamoDbServiceOptions;
 const port = parentPort;
 if (!port) throw new Error('The DynamoDB service runs in a worker thread');

@@ -562,8 +562,17 @@ export class LocalStepFunctions {
             .join(', ')}`,
         );
       await new Promise((done) => setTimeout(done, 5));
-      quiet = this.invocations.size > 0 || moving().length > 0 ? 0 : quiet + 1;
+      quiet = this.invocations.size > 0 || this.anyMoving() ? 0 : quiet + 1;
     }
+  }
+
+  /**
+   * Whether any running execution is between states: looked at every 5 ms while a cohort moves, so it stops
+   * at the first one found rather than listing thousands.
+   */
+  private anyMoving(): boolean {
+    for (const { execution } of this.runs.values()) if (!execution.parked) return true;
+    return false;
   }
 
   /** Ends an execution from outside its run (a timeout, an abort), recording its closing event. */
