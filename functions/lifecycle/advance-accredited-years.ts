@@ -9,7 +9,7 @@ import {
   termlyReports,
 } from '../domain/accredited-years.js';
 import type { Participant } from '../domain/participant.js';
-import type { Accreditation, Programme } from '../domain/programme.js';
+import type { Accreditation, Cohort, Programme } from '../domain/programme.js';
 import { stepRequestId } from '../domain/request.js';
 import { earliest, formatLondon } from '../domain/time.js';
 import { awaitedDate, noAsks, type PendingAsks, waitingFor } from '../domain/waiting.js';
@@ -31,8 +31,9 @@ import { defineTask } from '../shared/task-handler.js';
 import { askByDeadline, lookAgainAt } from './asks.js';
 import type { WaitingToRecord } from './await-change.js';
 import { accreditedYearsExecution, ExecutionFacts, handsOverNow, waitSecondsUntil } from './execution.js';
+import { LastLook, lookFurther } from './look.js';
 import { notifyOnce } from './notify-once.js';
-import { loadParticipant } from './participant.js';
+import { found } from './participant.js';
 import { recordWaiting, waitingToRecord } from './record-waiting.js';
 
 /**
@@ -47,9 +48,17 @@ export type AccreditedYearsProgress =
       revision: number;
       /** Whom they now wait on, for the wait to record as it parks; null when the record already says so. */
       waiting: WaitingToRecord | null;
+      /** The asks the next look may chase, for it to read with the record. */
+      asksToRead: string[];
     }
   | { next: 'lapsed' | 'withdrawn' }
-  | { next: 'continue-in-new-execution'; executionName: string; generation: number; series: string };
+  | {
+      next: 'continue-in-new-execution';
+      executionName: string;
+      cohortId: string;
+      generation: number;
+      series: string;
+    };
 
 /** An accredited-years execution for someone with no accreditation on record: a bug or a bad start. */
 export class NotAccredited extends Error {
@@ -68,6 +77,8 @@ interface Context {
   asks: PendingAsks;
   /** The asks this look may chase, as it read them at once (undefined: none yet). */
   read: RequestsRead;
+  /** Their cohort, once read (its Maths Hub indexes whom they wait on). */
+  cohort?: Cohort | undefined;
 }
 
 /**
@@ -76,10 +87,21 @@ interface Context {
  * re-registration's deadline passes. Every email and write is done once, so it can run any number of times.
  */
 export async function advanceAccreditedYears(
-  { participantId, execution }: { participantId: string; execution: ExecutionFacts },
+  {
+    participantId,
+    execution,
+    asksToRead = [],
+  }: { participantId: string; execution: ExecutionFacts; asksToRead?: string[] | undefined },
   deps: Dependencies,
 ): Promise<AccreditedYearsProgress> {
-  const participant = await loadParticipant(deps.store, participantId);
+  // The record, its cohort (its Maths Hub indexes whom they wait on) and the asks the last look foresaw,
+  // read at once. An execution started before its input named the cohort reads that with any asks missed.
+  const look = await deps.store.look({
+    participantId,
+    cohortId: execution.input.cohortId,
+    requestIds: asksToRead,
+  });
+  const participant = found(look.participant, participantId);
   const programme = programmeById(participant.programmeId);
   if (!participant.accreditation || !programme.accreditation)
     throw new NotAccredited(`${participantId} has no accreditation on ${programme.id}`);
@@ -93,19 +115,21 @@ export async function advanceAccreditedYears(
     wakeAt: [],
     asks: noAsks(),
     read: new Map(),
+    cohort: look.cohort?.cohortId === participant.cohortId ? look.cohort : undefined,
   };
   if (participant.withdrawal) {
     await leaveDirectory(ctx);
-    await recordWaiting(participant, waitingFor(participant, noAsks(), undefined, ctx.now), deps);
+    await recordWaiting(participant, waitingFor(participant, noAsks(), undefined, ctx.now), deps, ctx.cohort);
     return { next: 'withdrawn' };
   }
   if (participant.lapse) return lapse(ctx);
-  // The asks this look may chase, with the cohort (its Maths Hub indexes whom they wait on), read at once.
-  const asksToRead = asksThisLook(ctx);
-  const look = asksToRead.length
-    ? await deps.store.look({ cohortId: participant.cohortId, requestIds: asksToRead })
-    : undefined;
-  if (look) ctx.read = look.requests;
+  const further = await lookFurther(
+    look,
+    { cohortId: participant.cohortId, requestIds: asksThisLook(ctx) },
+    deps.store,
+  );
+  ctx.read = further.requests;
+  ctx.cohort = further.cohort;
   const termlyOpen = await termlyFeedback(ctx);
   const reRegistration = await reRegister(ctx);
   if (reRegistration === 'lapsed') return lapse(ctx);
@@ -117,6 +141,7 @@ export async function advanceAccreditedYears(
     return {
       next: 'continue-in-new-execution',
       executionName: next.name,
+      cohortId: participant.cohortId,
       generation: generation + 1,
       series,
     };
@@ -127,7 +152,8 @@ export async function advanceAccreditedYears(
     open: reRegistration === 'open' ? 're-registration' : termlyOpen ? 'termly-feedback' : 'nothing',
     waitSeconds: waitSecondsUntil(execution, ctx.now, nextDue),
     revision: participant.revision,
-    waiting: await waitingToRecord(participant, waiting, deps, look?.cohort),
+    waiting: await waitingToRecord(participant, waiting, deps, ctx.cohort),
+    asksToRead: asksNextLook(nextDue ?? ctx.now, ctx),
   };
 }
 
@@ -140,19 +166,33 @@ const reportsToAsk = ({ participant, accreditedAt, plan }: Context) =>
   termlyReports(accreditedAt, plan.termlyFeedback).filter((report) => !participant.progress[report.id]);
 
 /**
- * The asks this look may chase, to read at once: the termly reports due and this year's re-registration
- * once asked for, and the directory entry offered with a re-registration not yet confirmed.
+ * The asks a look may chase at `at` (this look: now), to read at once: the termly reports due and this
+ * year's re-registration once asked for, and the directory entry offered with a re-registration not yet
+ * confirmed.
  */
-function asksThisLook(ctx: Context): string[] {
-  const { participant, now } = ctx;
-  const reports = reportsToAsk(ctx).filter((report) => now >= report.asksAt);
+function asksThisLook(ctx: Context, at = ctx.now): string[] {
+  const { participant } = ctx;
+  const reports = reportsToAsk(ctx).filter((report) => at >= report.asksAt);
   const year = nextReRegistration(participant, ctx.accreditedAt, ctx.plan.reRegistration);
   return [
     ...reports.map((report) => askIdOf(report.id, ctx)),
-    ...(now >= year.asksAt ? [askIdOf(year.id, ctx)] : []),
+    ...(at >= year.asksAt ? [askIdOf(year.id, ctx)] : []),
     ...(year.year > 1 && !participant.notified[reRegisteredKey(year)]
       ? [directoryEntryRequestId(participant.participantId, year.year - 1)]
       : []),
+  ];
+}
+
+/**
+ * The asks the next look may chase: those of a look when the next thing falls due, and, once this
+ * year's re-registration is asked, the directory entry offered when it is answered.
+ */
+function asksNextLook(due: Date, ctx: Context): string[] {
+  const year = nextReRegistration(ctx.participant, ctx.accreditedAt, ctx.plan.reRegistration);
+  const reRegistering = due >= year.asksAt;
+  return [
+    ...asksThisLook(ctx, due),
+    ...(reRegistering ? [directoryEntryRequestId(ctx.participant.participantId, year.year)] : []),
   ];
 }
 
@@ -278,7 +318,12 @@ async function lapse(ctx: Context): Promise<AccreditedYearsProgress> {
       stage: 'lapsed',
     });
   // Once per missed deadline: a reinstated lead who misses their new one hears again.
-  await recordWaiting(participant, waitingFor(participant, noAsks(), undefined, now, 'lapsed'), deps);
+  await recordWaiting(
+    participant,
+    waitingFor(participant, noAsks(), undefined, now, 'lapsed'),
+    deps,
+    ctx.cohort,
+  );
   const lapsed = `lapsed#${due.toISOString()}`;
   await notifyOnce(participant, lapsed, () => lapsedEmail(participant, programme, due), deps);
   await notifyOnce(
@@ -301,8 +346,14 @@ async function leaveDirectory({ participant, deps }: Context) {
 
 export const AdvanceAccreditedYears = defineTask({
   name: 'AdvanceAccreditedYears',
-  input: z.object({ participantId: z.string().min(1), execution: ExecutionFacts }),
-  run: advanceAccreditedYears,
+  input: z.object({
+    participantId: z.string().min(1),
+    execution: ExecutionFacts,
+    /** The execution's state: the last look's decision, if this is not its first. */
+    state: z.object({ accreditedYears: LastLook.optional() }).optional(),
+  }),
+  run: ({ state, ...input }, deps) =>
+    advanceAccreditedYears({ ...input, asksToRead: state?.accreditedYears?.progress.asksToRead }, deps),
 });
 export const handler = AdvanceAccreditedYears.handler(
   composedFor('AdvanceAccreditedYears', store, idempotency, mailer),

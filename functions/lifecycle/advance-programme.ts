@@ -50,6 +50,7 @@ import {
   programmeExecution,
   waitSecondsUntil,
 } from './execution.js';
+import { LastLook, lookFurther } from './look.js';
 import { notifyOnce } from './notify-once.js';
 import { found, loadParticipant } from './participant.js';
 import { recordWaiting, waitingToRecord } from './record-waiting.js';
@@ -68,10 +69,12 @@ export type ProgrammeProgress =
       revision: number;
       /** Whom they now wait on, for the wait to record as it parks; null when the record already says so. */
       waiting: WaitingToRecord | null;
+      /** The asks the next look may chase, for it to read with the record. */
+      asksToRead: string[];
     }
   | { next: 'not-accredited' | 'completed' | 'withdrawn' | 'deferred' }
-  /** Accredited: the execution starts the lead's accredited years under this name (idempotent). */
-  | { next: 'accredited'; accreditedYears: { executionName: string } }
+  /** Accredited: the execution starts the lead's accredited years under this name (idempotent), for their cohort. */
+  | { next: 'accredited'; accreditedYears: { executionName: string; cohortId: string } }
   | { next: 'continue-in-new-execution'; executionName: string; cohortId: string; generation: number };
 
 interface Context {
@@ -94,13 +97,17 @@ interface Context {
  * so it can run any number of times (restarts, retries, early wake-ups).
  */
 export async function advanceProgramme(
-  { participantId, execution }: { participantId: string; execution: ExecutionFacts },
+  {
+    participantId,
+    execution,
+    asksToRead = [],
+  }: { participantId: string; execution: ExecutionFacts; asksToRead?: string[] | undefined },
   deps: Dependencies,
 ): Promise<ProgrammeProgress> {
-  // The record and the cohort the execution runs for, read at once (an execution started before its
-  // input named the cohort reads it after: the participant's own).
+  // The record, the cohort the execution runs for and the asks the last look foresaw, read at once (an
+  // execution started before its input named the cohort reads it after: the participant's own).
   const { cohortId: startedFor, generation = 1 } = execution.input;
-  const look = await deps.store.look({ participantId, cohortId: startedFor });
+  const look = await deps.store.look({ participantId, cohortId: startedFor, requestIds: asksToRead });
   const participant = found(look.participant, participantId);
   const cohortId = startedFor ?? participant.cohortId;
   const cohort = startedFor ? look.cohort : await deps.store.cohorts.get(cohortId);
@@ -134,8 +141,7 @@ export async function advanceProgramme(
   if (stage !== participant.stage) await deps.store.participants.setStage(participantId, stage);
 
   const where = position(ctx.programme, participant);
-  const asksToRead = asksThisLook(where, ctx);
-  if (asksToRead.length) ctx.read = (await deps.store.look({ requestIds: asksToRead })).requests;
+  ctx.read = (await lookFurther(look, { requestIds: asksThisLook(where, ctx) }, deps.store)).requests;
   // Development days happen on the cohort's dates whatever else the participant is doing.
   for (const step of ctx.programme.steps)
     if (step.kind === 'development-day' && !participant.progress[step.id]) await developmentDay(step, ctx);
@@ -166,6 +172,7 @@ export async function advanceProgramme(
     waitSeconds: waitSecondsUntil(execution, ctx.now, nextDue),
     revision: participant.revision,
     waiting: await waitingToRecord(participant, waiting, deps, cohort),
+    asksToRead: asksNextLook(where, nextDue ?? ctx.now, ctx),
   };
 }
 
@@ -175,20 +182,36 @@ const askIdOf = (step: ProgrammeStep, attempt: number | undefined, { cohort, par
     ? stepRequestId(step.id, cohort.cohortId)
     : stepRequestId(step.id, participant.participantId, attempt);
 
+/** The ask of a step other than a day, on the attempt they are at (feedback is asked once, whatever the attempt). */
+const stepAskId = (step: ProgrammeStep, attempt: number, ctx: Context) =>
+  askIdOf(step, step.kind === 'formative-feedback' ? undefined : attempt, ctx);
+
 /**
- * The asks this look may chase, to read at once: the registers of days that have ended with no outcome
- * for the participant, and the ask of the step they are at. (A late register is read when it is needed.)
+ * The asks a look may chase at `at` (this look: now), to read at once: the registers of days ended by
+ * then with no outcome for the participant, and the ask of the step they are at. (A late register is
+ * read when it is needed.)
  */
-function asksThisLook(where: Position, ctx: Context): string[] {
-  const { programme, participant, cohort, now } = ctx;
+function asksThisLook(where: Position, ctx: Context, at = ctx.now): string[] {
+  const { programme, participant, cohort } = ctx;
   const registers = programme.steps.filter(
     (step) =>
-      step.kind === 'development-day' && !participant.progress[step.id] && now >= dayTimes(step, cohort).ends,
+      step.kind === 'development-day' && !participant.progress[step.id] && at >= dayTimes(step, cohort).ends,
   );
   const asks = registers.map((step) => askIdOf(step, undefined, ctx));
   if ('at' in where && where.at.kind !== 'development-day')
-    asks.push(askIdOf(where.at, where.at.kind === 'formative-feedback' ? undefined : where.attempt, ctx));
+    asks.push(stepAskId(where.at, where.attempt, ctx));
   return asks;
+}
+
+/**
+ * The asks the next look may chase: those of a look when the next thing falls due, and the ask of the
+ * step after the one they are at, which an answer moves them on to. (Reading one not made yet costs
+ * nothing more: it comes in the same call.)
+ */
+function asksNextLook(where: { at: ProgrammeStep; attempt: number }, due: Date, ctx: Context) {
+  const { steps } = ctx.programme;
+  const after = steps.slice(steps.indexOf(where.at) + 1).find((step) => step.kind !== 'development-day');
+  return [...asksThisLook(where, ctx, due), ...(after ? [stepAskId(after, where.attempt, ctx)] : [])];
 }
 
 const once = (
@@ -466,7 +489,10 @@ async function finish(
     // accredited years' to record.
     const accreditedYears = accreditedYearsExecution(participantId, 1);
     await deps.store.participants.recordExecution(participantId, accreditedYears, outcome);
-    return { next: outcome, accreditedYears: { executionName: accreditedYears.name } };
+    return {
+      next: outcome,
+      accreditedYears: { executionName: accreditedYears.name, cohortId: participant.cohortId },
+    };
   }
   if (participant.stage !== outcome) await deps.store.participants.setStage(participantId, outcome);
   // Nothing more is awaited.
@@ -498,8 +524,14 @@ async function accreditOnce(participant: Participant, now: Date, { store }: Depe
 
 export const AdvanceProgramme = defineTask({
   name: 'AdvanceProgramme',
-  input: z.object({ participantId: z.string().min(1), execution: ExecutionFacts }),
-  run: advanceProgramme,
+  input: z.object({
+    participantId: z.string().min(1),
+    execution: ExecutionFacts,
+    /** The execution's state: the last look's decision, if this is not its first. */
+    state: z.object({ programme: LastLook.optional() }).optional(),
+  }),
+  run: ({ state, ...input }, deps) =>
+    advanceProgramme({ ...input, asksToRead: state?.programme?.progress.asksToRead }, deps),
 });
 export const handler = AdvanceProgramme.handler(
   composedFor('AdvanceProgramme', store, idempotency, mailer, certificates),

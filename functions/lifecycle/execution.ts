@@ -16,6 +16,7 @@ export const HAND_OVER_AFTER_DAYS = 300;
 /** What the execution was started with, and when: read from the context object, so any input works. */
 export const ExecutionFacts = z.object({
   input: z.object({
+    /** The cohort it runs for (the participant's, for accredited years): absent from older executions' input. */
     cohortId: z.string().min(1).optional(),
     generation: z.number().int().positive().optional(),
     /** Accredited years only: which run of executions this is (`accredited`, or `reinstated-<n>`). */
@@ -100,9 +101,8 @@ export function executionInput(participant: Participant, execution: NamedExecuti
   const { participantId } = participant;
   const [, series = 'accredited', generation = '1'] =
     /^-(.+)-(\d+)$/.exec(execution.name.slice(participantId.length)) ?? [];
-  return execution.workflow === 'ParticipantLifecycle'
-    ? { participantId, cohortId: participant.cohortId, generation: Number(generation) }
-    : { participantId, generation: Number(generation), series };
+  const input = { participantId, cohortId: participant.cohortId, generation: Number(generation) };
+  return execution.workflow === 'ParticipantLifecycle' ? input : { ...input, series };
 }
 
 /**
