@@ -1,7 +1,7 @@
 import addressparser from 'nodemailer/lib/addressparser';
 import * as z from 'zod';
 import { issueCertificate } from '../accreditation/certificate-store.js';
-import { offerDirectoryEntry } from '../accreditation/directory.js';
+import { directoryEntryRequestId, offerDirectoryEntry } from '../accreditation/directory.js';
 import type { RequestsRead } from '../data/store.js';
 import type { Cohort } from '../domain/cohort.js';
 import { newVerificationCode } from '../domain/directory.js';
@@ -186,10 +186,13 @@ const askIdOf = (step: ProgrammeStep, attempt: number | undefined, { cohort, par
 const stepAskId = (step: ProgrammeStep, attempt: number, ctx: Context) =>
   askIdOf(step, step.kind === 'formative-feedback' ? undefined : attempt, ctx);
 
+/** The directory entry offered with accreditation: the request behind its link. */
+const directoryEntryAskId = ({ participant }: Context) => directoryEntryRequestId(participant.participantId);
+
 /**
  * The asks a look may chase at `at` (this look: now), to read at once: the registers of days ended by
- * then with no outcome for the participant, and the ask of the step they are at. (A late register is
- * read when it is needed.)
+ * then with no outcome for the participant, and the ask of the step they are at, or the directory entry
+ * offered once accredited. (A late register is read when it is needed.)
  */
 function asksThisLook(where: Position, ctx: Context, at = ctx.now): string[] {
   const { programme, participant, cohort } = ctx;
@@ -200,18 +203,21 @@ function asksThisLook(where: Position, ctx: Context, at = ctx.now): string[] {
   const asks = registers.map((step) => askIdOf(step, undefined, ctx));
   if ('at' in where && where.at.kind !== 'development-day')
     asks.push(stepAskId(where.at, where.attempt, ctx));
+  if ('finished' in where && where.finished === 'accredited' && !participant.notified.accredited)
+    asks.push(directoryEntryAskId(ctx));
   return asks;
 }
 
 /**
- * The asks the next look may chase: those of a look when the next thing falls due, and the ask of the
- * step after the one they are at, which an answer moves them on to. (Reading one not made yet costs
- * nothing more: it comes in the same call.)
+ * The asks the next look may chase: those of a look when the next thing falls due, and what an answer
+ * moves them on to: the ask of the next step, or after the last the directory entry offered with
+ * accreditation. (Reading one not made yet costs nothing more: it comes in the same call.)
  */
 function asksNextLook(where: { at: ProgrammeStep; attempt: number }, due: Date, ctx: Context) {
   const { steps } = ctx.programme;
   const after = steps.slice(steps.indexOf(where.at) + 1).find((step) => step.kind !== 'development-day');
-  return [...asksThisLook(where, ctx, due), ...(after ? [stepAskId(after, where.attempt, ctx)] : [])];
+  const onwards = after ? stepAskId(after, where.attempt, ctx) : directoryEntryAskId(ctx);
+  return [...asksThisLook(where, ctx, due), onwards];
 }
 
 const once = (
@@ -473,7 +479,7 @@ async function finish(
     // A fresh link each time it is offered: only mint one when the email is still to be sent.
     const directoryEntry = participant.notified.accredited
       ? ''
-      : await offerDirectoryEntry(participant, deps);
+      : await offerDirectoryEntry(participant, deps, 0, ctx.read);
     await once(ctx, 'accredited', () =>
       accreditedEmail(participant, programme, {
         certificate: formsUrl(deps.settings, `certificates/${verificationCode}`),

@@ -616,12 +616,14 @@ describe('the accredited years hand over to a new execution before a year is up'
     expect(await handOver({})).toEqual({
       next: 'continue-in-new-execution',
       executionName: `${p.participantId}-accredited-2`,
+      cohortId: p.cohortId,
       generation: 2,
       series: 'accredited',
     });
     expect(await handOver({ generation: 1, series: 'reinstated-1' })).toEqual({
       next: 'continue-in-new-execution',
       executionName: `${p.participantId}-reinstated-1-2`,
+      cohortId: p.cohortId,
       generation: 2,
       series: 'reinstated-1',
     });

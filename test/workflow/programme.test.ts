@@ -82,7 +82,7 @@ describe('the programme phase', () => {
     );
     expect(rerun).toEqual({
       next: 'accredited',
-      accreditedYears: { executionName: `${who.participantId}-accredited-1` },
+      accreditedYears: { executionName: `${who.participantId}-accredited-1`, cohortId: cohort.cohortId },
     });
     expect(Buffer.from((await kept()) ?? []).equals(served)).toBe(true);
     expect(
