@@ -77,13 +77,13 @@ export async function chase(
   const { store, clock } = deps;
   if (request.status === 'answered') return { state: 'answered' };
   const now = clock.now();
-  const madeMeanwhile = async () => chase(await storedRequest(request.requestId, deps), askEmail, deps);
   if (isExpired(request, now)) {
-    // First asked past its deadline (a redriven execution): kept as made, expired, in one write.
+    // First asked past its deadline (a redriven execution): kept as made, expired, in one write; or
+    // made meanwhile by a concurrent run, and chased as that one stands.
     if (!stored)
       return (await store.requests.create({ ...request, status: 'expired' }))
         ? { state: 'expired' }
-        : madeMeanwhile();
+        : chase(await storedRequest(request.requestId, deps), askEmail, deps);
     if (await store.requests.expire(request.requestId)) return { state: 'expired' };
     // Answered in the instant between our read and the expiry: the answer wins.
     const latest = await store.requests.get(request.requestId);
@@ -93,9 +93,11 @@ export async function chase(
   // goes now, the ask or the latest reminder: never a burst of them a second apart.
   const due = remindersDueBy(request, now);
   const reminder = !request.invitedAt ? 0 : due > request.remindersSent ? due : undefined;
-  const sent =
-    reminder !== undefined && (await emailWithLink(request, stored, askEmail, reminder, due, deps));
-  if (!stored && !sent) return madeMeanwhile();
+  // Not stored and not sent: a concurrent run made it (and asked it) in the instant since the look read
+  // none, on the same plan: a cohort's register, asked by the look of each of its participants as the day
+  // ends. It stands as this run would have made it, so it is not read back; an answer goes on the record
+  // first, so a wait that missed one bounces straight back.
+  if (reminder !== undefined) await emailWithLink(request, stored, askEmail, reminder, due, deps);
   return { state: 'open', nextAt: nextChaseAt({ ...request, remindersSent: due }, now) };
 }
 

@@ -3,8 +3,15 @@ import { formatLondon } from '../../functions/domain/time.js';
 import type { LocalSystem } from '../../infra/local/system.js';
 import { usage } from '../../infra/local/usage.js';
 import { accreditedLead, parkedIn, termlyAnswers } from '../support/accredited-years.js';
-import { linkIn, mailbox, startTestSystem } from '../support/local-system.js';
-import { advanceToInstant, post } from '../support/programme.js';
+import { linkIn, mailbox, startTestSystem, waitForState } from '../support/local-system.js';
+import {
+  advanceTo,
+  advanceToInstant,
+  lead as cohortLead,
+  post,
+  programmeCohort,
+  readyForDayOne,
+} from '../support/programme.js';
 
 /**
  * A look reads what it decides on in one call: the record, its cohort and the asks it may chase, which
@@ -54,5 +61,22 @@ describe("a lifecycle look's reads", () => {
     const years = readsOf('AdvanceAccreditedYears');
     expect(years.looks).toBe(3);
     expect(years.reads).toEqual({ BatchGetItem: years.looks });
+  });
+
+  it("a day's register, asked by every participant's look as the day ends, is made once and not read back", async () => {
+    const cohort = await programmeCohort(system, 'one-register');
+    const people = await Promise.all(
+      ['a', 'b', 'c'].map((who) => readyForDayOne(system, cohort.cohortId, `${who}@school.test`)),
+    );
+    const mail = mailbox(system);
+    advanceTo(system, cohort.schedule['day-1'].starts, -13 * 86_400_000);
+    await Promise.all(people.map((who) => mail.waitForEmail(who.participant, /^Development day 1, /)));
+    await Promise.all(people.map((who) => waitForState(system, who.executionArn, 'AtDevelopmentDay')));
+    advanceTo(system, cohort.schedule['day-1'].ends);
+    await mail.waitForEmail(cohortLead, /attendance/i);
+    await Promise.all(people.map((who) => waitForState(system, who.executionArn, 'AtDevelopmentDay')));
+    expect(await mail.emailsTo(cohortLead)).toHaveLength(1);
+    const { looks, reads } = readsOf('AdvanceProgramme');
+    expect(reads).toEqual({ BatchGetItem: looks });
   });
 });
