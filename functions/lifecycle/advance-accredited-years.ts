@@ -58,6 +58,7 @@ export type AccreditedYearsProgress =
       cohortId: string;
       generation: number;
       series: string;
+      asksToRead: string[];
     };
 
 /** An accredited-years execution for someone with no accreditation on record: a bug or a bad start. */
@@ -144,6 +145,7 @@ export async function advanceAccreditedYears(
       cohortId: participant.cohortId,
       generation: generation + 1,
       series,
+      asksToRead: asksNextLook(nextDue ?? ctx.now, ctx),
     };
   }
   const waiting = waitingFor(participant, ctx.asks, awaitedDate('accredited', nextDue), ctx.now);
@@ -353,7 +355,13 @@ export const AdvanceAccreditedYears = defineTask({
     state: z.object({ accreditedYears: LastLook.optional() }).optional(),
   }),
   run: ({ state, ...input }, deps) =>
-    advanceAccreditedYears({ ...input, asksToRead: state?.accreditedYears?.progress.asksToRead }, deps),
+    advanceAccreditedYears(
+      {
+        ...input,
+        asksToRead: state?.accreditedYears?.progress.asksToRead ?? input.execution.input.asksToRead,
+      },
+      deps,
+    ),
 });
 export const handler = AdvanceAccreditedYears.handler(
   composedFor('AdvanceAccreditedYears', store, idempotency, mailer),

@@ -75,7 +75,13 @@ export type ProgrammeProgress =
   | { next: 'not-accredited' | 'completed' | 'withdrawn' | 'deferred' }
   /** Accredited: the execution starts the lead's accredited years under this name (idempotent), for their cohort. */
   | { next: 'accredited'; accreditedYears: { executionName: string; cohortId: string } }
-  | { next: 'continue-in-new-execution'; executionName: string; cohortId: string; generation: number };
+  | {
+      next: 'continue-in-new-execution';
+      executionName: string;
+      cohortId: string;
+      generation: number;
+      asksToRead: string[];
+    };
 
 interface Context {
   participant: Participant;
@@ -162,6 +168,7 @@ export async function advanceProgramme(
       executionName: next.name,
       cohortId,
       generation: generation + 1,
+      asksToRead: asksNextLook(where, nextDue ?? ctx.now, ctx),
     };
   }
   const waiting = waitingFor(participant, ctx.asks, awaitedDate(step.id, nextDue), ctx.now, stage);
@@ -537,7 +544,13 @@ export const AdvanceProgramme = defineTask({
     state: z.object({ programme: LastLook.optional() }).optional(),
   }),
   run: ({ state, ...input }, deps) =>
-    advanceProgramme({ ...input, asksToRead: state?.programme?.progress.asksToRead }, deps),
+    advanceProgramme(
+      {
+        ...input,
+        asksToRead: state?.programme?.progress.asksToRead ?? input.execution.input.asksToRead,
+      },
+      deps,
+    ),
 });
 export const handler = AdvanceProgramme.handler(
   composedFor('AdvanceProgramme', store, idempotency, mailer, certificates),

@@ -4,6 +4,7 @@ import type { Participant } from '../domain/participant.js';
 import { secondsUntil } from '../domain/request.js';
 import { addDays } from '../domain/time.js';
 import type { NamedExecution } from '../shared/workflow.js';
+import { AsksToRead } from './look.js';
 
 /**
  * Facts about the running execution that the lifecycle steps need, and how one execution hands over to
@@ -18,6 +19,8 @@ export const ExecutionFacts = z.object({
   input: z.object({
     /** The cohort it runs for (the participant's, for accredited years): absent from older executions' input. */
     cohortId: z.string().min(1).optional(),
+    /** The asks its first look may chase, as the execution it took over from foresaw them. */
+    asksToRead: AsksToRead.optional(),
     generation: z.number().int().positive().optional(),
     /** Accredited years only: which run of executions this is (`accredited`, or `reinstated-<n>`). */
     series: z

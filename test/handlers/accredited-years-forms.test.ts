@@ -619,6 +619,7 @@ describe('the accredited years hand over to a new execution before a year is up'
       cohortId: p.cohortId,
       generation: 2,
       series: 'accredited',
+      asksToRead: expect.any(Array),
     });
     expect(await handOver({ generation: 1, series: 'reinstated-1' })).toEqual({
       next: 'continue-in-new-execution',
@@ -626,6 +627,7 @@ describe('the accredited years hand over to a new execution before a year is up'
       cohortId: p.cohortId,
       generation: 2,
       series: 'reinstated-1',
+      asksToRead: expect.any(Array),
     });
   });
 });
