@@ -31,7 +31,7 @@ import { defineTask } from '../shared/task-handler.js';
 import { askByDeadline, lookAgainAt } from './asks.js';
 import type { WaitingToRecord } from './await-change.js';
 import { accreditedYearsExecution, ExecutionFacts, handsOverNow, waitSecondsUntil } from './execution.js';
-import { LastLook, lookFurther } from './look.js';
+import { asksHanded, LastLook, lookFurther } from './look.js';
 import { notifyOnce } from './notify-once.js';
 import { found } from './participant.js';
 import { recordWaiting, waitingToRecord } from './record-waiting.js';
@@ -356,10 +356,7 @@ export const AdvanceAccreditedYears = defineTask({
   }),
   run: ({ state, ...input }, deps) =>
     advanceAccreditedYears(
-      {
-        ...input,
-        asksToRead: state?.accreditedYears?.progress.asksToRead ?? input.execution.input.asksToRead,
-      },
+      { ...input, asksToRead: asksHanded(state?.accreditedYears, input.execution) },
       deps,
     ),
 });

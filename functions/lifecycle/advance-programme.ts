@@ -50,7 +50,7 @@ import {
   programmeExecution,
   waitSecondsUntil,
 } from './execution.js';
-import { LastLook, lookFurther } from './look.js';
+import { asksHanded, LastLook, lookFurther } from './look.js';
 import { notifyOnce } from './notify-once.js';
 import { found, loadParticipant } from './participant.js';
 import { recordWaiting, waitingToRecord } from './record-waiting.js';
@@ -544,13 +544,7 @@ export const AdvanceProgramme = defineTask({
     state: z.object({ programme: LastLook.optional() }).optional(),
   }),
   run: ({ state, ...input }, deps) =>
-    advanceProgramme(
-      {
-        ...input,
-        asksToRead: state?.programme?.progress.asksToRead ?? input.execution.input.asksToRead,
-      },
-      deps,
-    ),
+    advanceProgramme({ ...input, asksToRead: asksHanded(state?.programme, input.execution) }, deps),
 });
 export const handler = AdvanceProgramme.handler(
   composedFor('AdvanceProgramme', store, idempotency, mailer, certificates),

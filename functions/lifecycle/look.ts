@@ -1,11 +1,12 @@
 import * as z from 'zod';
 import type { AccreditationStore, Look } from '../data/store.js';
+import type { ExecutionFacts } from './execution.js';
 
 /**
  * The ids of the asks a look expects the next look of its execution to chase, carried to it in the
  * execution's state so that it reads them with the record in one call. Ids only: the state stays small.
  */
-export const AsksToRead = z.array(z.string().min(1)).max(64);
+export const AsksToRead = z.array(z.string().min(1));
 
 /**
  * The last look's decision as the execution's state holds it when the next look is reached (the
@@ -13,6 +14,13 @@ export const AsksToRead = z.array(z.string().min(1)).max(64);
  * started before looks carried their asks.
  */
 export const LastLook = z.object({ progress: z.object({ asksToRead: AsksToRead.optional() }) });
+
+/**
+ * The asks a look was handed: by the last look of its execution, or at an execution's first look by the
+ * execution it took over from, in its input.
+ */
+export const asksHanded = (lastLook: z.infer<typeof LastLook> | undefined, execution: ExecutionFacts) =>
+  lastLook?.progress.asksToRead ?? execution.input.asksToRead;
 
 /**
  * A look completed with what the record shows it needs but it did not read: asks the last look did not
