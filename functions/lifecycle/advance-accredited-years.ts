@@ -8,8 +8,9 @@ import {
   type ReRegistrationYear,
   termlyReports,
 } from '../domain/accredited-years.js';
+import type { Cohort } from '../domain/cohort.js';
 import type { Participant } from '../domain/participant.js';
-import type { Accreditation, Cohort, Programme } from '../domain/programme.js';
+import type { Accreditation, Programme } from '../domain/programme.js';
 import { stepRequestId } from '../domain/request.js';
 import { earliest, formatLondon } from '../domain/time.js';
 import { awaitedDate, noAsks, type PendingAsks, waitingFor } from '../domain/waiting.js';
