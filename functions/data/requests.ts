@@ -1,8 +1,10 @@
 import type { Participant } from '../domain/participant.js';
-import { type ReplayPage, Request } from '../domain/request.js';
+import { type ReplayPage, Request, type RequestLink } from '../domain/request.js';
 import type { ParticipantItems } from './participants.js';
 import { keys, type Table, ttlAfter } from './table.js';
 
+/** Adds `:link` to the links a request keeps (requests stored before links were kept there have none). */
+const KEEP_LINK = 'links = list_append(if_not_exists(links, :none), :link)';
 /** Adds `:key` to the keys of the posts noted on a request. */
 const NOTE_REPLAY = 'replays = list_append(if_not_exists(replays, :none), :key)';
 /** The same, and keeps that post's page (`:page`). */
@@ -35,26 +37,33 @@ export class RequestItems {
    * Claims the email that asks now, before it is sent: the ask itself (`invitedAt`, on a request not yet
    * asked) or a reminder, either counting reminders up to `remindersSent` (earlier ones are skipped when
    * a later one, or the ask itself, covers them). Only on the request as it was read: still open, with
-   * the same deadline, asked and reminded as then; false (send nothing) if anything moved meanwhile.
+   * the same deadline, asked and reminded as then; false (send nothing) if anything moved meanwhile. The
+   * email's `link` is kept by the same write.
    */
-  claimAsk(request: Request, remindersSent: number, at: Date): Promise<boolean> {
+  claimAsk(request: Request, remindersSent: number, at: Date, link: RequestLink): Promise<boolean> {
     const asking = !request.invitedAt;
     return this.table.update(
       keys.request(request.requestId),
-      `SET remindersSent = :sent${asking ? ', invitedAt = :at' : ''}`,
+      `SET remindersSent = :sent${asking ? ', invitedAt = :at' : ''}, ${KEEP_LINK}`,
       `#status = :open AND expiresAt = :expiresAt AND remindersSent = :previous AND ${asking ? 'attribute_not_exists(invitedAt)' : 'invitedAt = :invitedAt'}`,
       {
         ':sent': remindersSent,
         ':previous': request.remindersSent,
         ':open': 'open',
         ':expiresAt': request.expiresAt,
+        ':none': [],
+        ':link': [link],
         ...(asking ? { ':at': at.toISOString() } : { ':invitedAt': request.invitedAt }),
       },
       { '#status': 'status' },
     );
   }
 
-  /** Takes back `claimAsk` (its email failed to go): the request as it was read, so the retry asks again. */
+  /**
+   * Takes back `claimAsk` (its email failed to go): the request as it was read, so the retry asks again.
+   * The link the claim kept stays: its secret was never sent, so nobody can follow it, and a link kept
+   * but never emailed is what every failed send leaves (its request is found by no email).
+   */
   releaseAsk(request: Request, remindersSent: number, at: Date): Promise<boolean> {
     const asking = !request.invitedAt;
     return this.table.update(
@@ -67,6 +76,14 @@ export class RequestItems {
         ':invitedAt': request.invitedAt ?? at.toISOString(),
       },
     );
+  }
+
+  /** Keeps one more link to an existing request (one not emailed by a chase: the directory entry's). */
+  keepLink(requestId: string, link: RequestLink): Promise<boolean> {
+    return this.table.update(keys.request(requestId), `SET ${KEEP_LINK}`, 'attribute_exists(PK)', {
+      ':none': [],
+      ':link': [link],
+    });
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Cohort } from '../domain/cohort.js';
 import { Participant } from '../domain/participant.js';
-import { Link, type LinkedIds, Request } from '../domain/request.js';
+import { keptLink, Link, type LinkedIds, Request } from '../domain/request.js';
 import { ApplicationItems } from './applications.js';
 import { CertificateItems } from './certificates.js';
 import { CohortItems } from './cohorts.js';
@@ -97,8 +97,10 @@ export class AccreditationStore {
 
   /**
    * A link (by its hash) with its request and the record of whom that is about. Told which they are
-   * (`ids`, as the link's path names them), all three are read in one look, and whether the link says
-   * the same is for the caller to judge; otherwise the link says which, and they are read after it.
+   * (`ids`, as the link's path names them), the request and the record are read in one look and the link
+   * is the one the request keeps with that hash (none: forged, or for another request), and whether the
+   * link says the same is for the caller to judge; otherwise (a link emailed before links named their
+   * request) the link is an item of its own, saying which, and they are read after it.
    */
   async linkWithRequest(
     linkHash: string,
@@ -108,9 +110,10 @@ export class AccreditationStore {
       const link = await this.links.get(linkHash);
       return link ? { link, ...(await this.requestWithParticipant(link.requestId, link.participantId)) } : {};
     }
-    const look = await this.look({ linkHash, participantId: ids.participantId, requestIds: [ids.requestId] });
+    const look = await this.look({ participantId: ids.participantId, requestIds: [ids.requestId] });
     const found = await this.withParticipant(look, ids);
-    return look.link ? { link: look.link, ...found } : found;
+    const link = found.request && keptLink(found.request, linkHash);
+    return link ? { link, ...found } : found;
   }
 
   /** The request a look read, with whom it is about: as the look read them, or read now if it named another. */

@@ -38,6 +38,14 @@ export const ReplayPage = z.object({
 });
 export type ReplayPage = z.infer<typeof ReplayPage>;
 
+/** A link as its request keeps it: by the digest of its secret, with whom it was sent to (`recipientDigest`). */
+export const RequestLink = z.object({
+  linkHash: z.string(),
+  sentTo: z.string(),
+  createdAt: z.iso.datetime(),
+});
+export type RequestLink = z.infer<typeof RequestLink>;
+
 export const Request = z.object({
   requestId: z.string(),
   kind: RequestKind,
@@ -79,6 +87,11 @@ export const Request = z.object({
    * with the request when their data is erased.
    */
   replayPage: ReplayPage.optional(),
+  /**
+   * The links emailed for it (those whose path names it), each kept by the write that claimed its email:
+   * so a page reads the request and finds its link in the same read. Earlier links are items of their own.
+   */
+  links: z.array(RequestLink).optional(),
   /** Set only by the waiting workflow step; never leaves our own storage. */
   taskToken: z.string().optional(),
   /** A commitment, or the time and person that answered a programme step (its outcome is on the participant). */
@@ -261,6 +274,19 @@ export const namesItsLink = (ids: LinkedIds, link: LinkedIds): boolean =>
  */
 export function recipientDigest(linkHash: string, address: string): string {
   return createHash('sha256').update(`${linkHash}\n${address.trim().toLowerCase()}`).digest('hex');
+}
+
+/** The link with `linkHash` its request keeps, as a link of its own (lasting as long as the request). */
+export function keptLink(request: Request, linkHash: string): Link | undefined {
+  const kept = request.links?.find((link) => link.linkHash === linkHash);
+  return (
+    kept && {
+      ...kept,
+      requestId: request.requestId,
+      ...(request.participantId && { participantId: request.participantId }),
+      expiresAt: request.expiresAt,
+    }
+  );
 }
 
 export const Link = z.object({

@@ -10,6 +10,7 @@ import {
   newRequest,
   nextChaseAt,
   type Request,
+  type RequestLink,
   recipientDigest,
   remindersDueBy,
 } from '../domain/request.js';
@@ -197,17 +198,10 @@ export async function reportOverdue(request: Request, email: () => EmailMessage,
   });
 }
 
-/** Stores a link for `secret` (only hashes of it and of the address it goes to) lasting as long as the request. */
-async function keepLink(secret: string, request: Request, sentTo: string, deps: Dependencies) {
+/** The link for `secret` as its request keeps it: only hashes of the secret and of the address it goes to. */
+function linkFor(secret: string, sentTo: string, deps: Dependencies): RequestLink {
   const linkHash = hashLinkSecret(secret);
-  await deps.store.links.create({
-    linkHash,
-    requestId: request.requestId,
-    ...(request.participantId && { participantId: request.participantId }),
-    sentTo: recipientDigest(linkHash, sentTo),
-    createdAt: deps.clock.now().toISOString(),
-    expiresAt: request.expiresAt,
-  });
+  return { linkHash, sentTo: recipientDigest(linkHash, sentTo), createdAt: deps.clock.now().toISOString() };
 }
 
 /** The emailed address of the request's form by the link with `secret`, naming the request and whom it is about. */
@@ -217,7 +211,8 @@ const formUrl = (secret: string, request: Request, deps: Dependencies) =>
 /** A fresh link to the request's form, for the address it will be emailed to. */
 export async function mintLink(request: Request, sentTo: string, deps: Dependencies): Promise<string> {
   const secret = newLinkSecret();
-  await keepLink(secret, request, sentTo, deps);
+  if (!(await deps.store.requests.keepLink(request.requestId, linkFor(secret, sentTo, deps))))
+    throw new Error(`No request ${request.requestId} to keep a link on`);
   return formUrl(secret, request, deps);
 }
 
@@ -226,8 +221,8 @@ export async function mintLink(request: Request, sentTo: string, deps: Dependenc
  * the request is answered or expires, or the record's address for the ask changes. The email's claim is
  * the request's own record of it (asked, reminders counted up to `remindersSent`; a request not yet
  * `stored` is stored asked): a retry, or a concurrent run, finds it taken and sends nothing (false), while
- * an extension (a new deadline), a corrected address or a resend asks afresh. The link is kept once the
- * claim is taken, so a run that loses it keeps none.
+ * an extension (a new deadline), a corrected address or a resend asks afresh. The link is kept on the
+ * request by the claim's own write, so a run that loses it keeps none.
  */
 async function emailWithLink(
   request: Request,
@@ -241,20 +236,12 @@ async function emailWithLink(
   const now = clock.now();
   const secret = newLinkSecret();
   const email = askEmail(formUrl(secret, request, deps), reminder);
-  const claim = () =>
-    stored
-      ? store.requests.claimAsk(request, remindersSent, now)
-      : store.requests.create({ ...request, invitedAt: now.toISOString(), remindersSent });
-  const release = () => store.requests.releaseAsk(request, remindersSent, now);
+  const link = linkFor(secret, email.to, deps);
   return deps.mailer.send(email, {
-    take: async () => {
-      if (!(await claim())) return false;
-      await keepLink(secret, request, email.to, deps).catch(async (error) => {
-        await release();
-        throw error;
-      });
-      return true;
-    },
-    release,
+    take: () =>
+      stored
+        ? store.requests.claimAsk(request, remindersSent, now, link)
+        : store.requests.create({ ...request, invitedAt: now.toISOString(), remindersSent, links: [link] }),
+    release: () => store.requests.releaseAsk(request, remindersSent, now),
   });
 }

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Participant } from '../../functions/domain/participant.js';
-import { stepRequestId } from '../../functions/domain/request.js';
+import {
+  hashLinkSecret,
+  newLinkSecret,
+  recipientDigest,
+  stepRequestId,
+} from '../../functions/domain/request.js';
 import { postIdempotencyKey } from '../../functions/forms/form.js';
 import { ensureRequest, mintLink } from '../../functions/lifecycle/asks.js';
 import type { LocalSystem } from '../../infra/local/system.js';
@@ -123,7 +128,9 @@ describe("a form's DynamoDB calls", () => {
   }
 
   it('a page reads the link, its request and the participant at once; an answer adds its writes', async () => {
-    const { link } = await askedForTask();
+    const { link, request } = await askedForTask();
+    // The link is kept on its request: no item of its own.
+    expect(await store().links.ofRequest(request.requestId)).toEqual([]);
     expect(await callsOf(() => fetch(link))).toEqual({ BatchGetItem: 1 });
     // The link, its request and participant; the outcome on the record, the answer with its page.
     expect(await callsOf(() => post(link, interimAnswers))).toEqual({ BatchGetItem: 1, UpdateItem: 2 });
@@ -132,8 +139,19 @@ describe("a form's DynamoDB calls", () => {
   });
 
   it('a link emailed before links named their request (the secret alone) reads the link first, and still answers', async () => {
-    const { link } = await askedForTask();
-    const secretAlone = link.slice(0, link.indexOf('/r/') + '/r/'.length + 43);
+    const { participant, request, link } = await askedForTask();
+    // Such links were kept as items of their own.
+    const secret = newLinkSecret();
+    const linkHash = hashLinkSecret(secret);
+    await store().links.create({
+      linkHash,
+      requestId: request.requestId,
+      participantId: participant.participantId,
+      sentTo: recipientDigest(linkHash, participant.person.email),
+      createdAt: request.createdAt,
+      expiresAt: request.expiresAt,
+    });
+    const secretAlone = `${link.slice(0, link.indexOf('/r/') + '/r/'.length)}${secret}`;
     expect(secretAlone).toMatch(/\/r\/[A-Za-z0-9_-]{43}$/);
     expect(await callsOf(() => fetch(secretAlone))).toEqual({ GetItem: 1, BatchGetItem: 1 });
     expect(await callsOf(() => post(secretAlone, interimAnswers))).toEqual({

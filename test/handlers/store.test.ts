@@ -93,27 +93,28 @@ describe('AccreditationStore', () => {
     expect(await store.requestWithParticipant('no-such-request', 'p-with-request')).toEqual({});
   });
 
-  it('reads a link with its request and participant: at once when told which, after the link when not', async () => {
+  it('reads a link with its request and participant: kept on the request when told which, after its own item when not', async () => {
     const { store } = system.dependencies;
     const now = new Date('2026-11-02T09:00:00Z');
-    const request = commitmentRequest('p-with-link', now);
+    const kept = { linkHash: 'f'.repeat(64), sentTo: 'digest', createdAt: now.toISOString() };
+    const request = { ...commitmentRequest('p-with-link', now), links: [kept] };
     await store.requests.create(request);
     const about = recordAt('awaiting-commitment', { participantId: 'p-with-link' });
     await store.participants.create(about);
     const link = {
-      linkHash: 'f'.repeat(64),
+      ...kept,
       requestId: request.requestId,
       participantId: 'p-with-link',
-      sentTo: 'digest',
-      createdAt: now.toISOString(),
       expiresAt: request.expiresAt,
     };
-    await store.links.create(link);
     const found = { link, request, about: await store.participants.get('p-with-link') };
     expect(await store.linkWithRequest(link.linkHash, link)).toEqual(found);
-    expect(await store.linkWithRequest(link.linkHash)).toEqual(found);
-    // What the link is not for is read all the same: whether it names them is the caller's to judge.
+    // A hash the named request does not keep is no link, though the request is read all the same.
     expect(await store.linkWithRequest('e'.repeat(64), link)).toEqual({ request, about: found.about });
+    // A link emailed before links named their request is an item of its own, read first.
+    const old = { ...link, linkHash: 'd'.repeat(64) };
+    await store.links.create(old);
+    expect(await store.linkWithRequest(old.linkHash)).toEqual({ ...found, link: old });
     expect(await store.linkWithRequest('e'.repeat(64))).toEqual({});
   });
 
@@ -159,15 +160,17 @@ describe('AccreditationStore', () => {
     const request = commitmentRequest('p-ask-claims', now);
     await store.requests.create(request);
     const read = async () => (await store.requests.get(request.requestId)) as Request;
+    const link = { linkHash: 'the-ask-link', sentTo: 'digest', createdAt: now.toISOString() };
     // The ask (with the one reminder already due counted): once.
-    expect(await store.requests.claimAsk(request, 1, now)).toBe(true);
-    expect(await store.requests.claimAsk(request, 1, now)).toBe(false);
+    expect(await store.requests.claimAsk(request, 1, now, link)).toBe(true);
+    expect(await store.requests.claimAsk(request, 1, now, link)).toBe(false);
     const asked = await read();
-    expect(asked).toMatchObject({ invitedAt: now.toISOString(), remindersSent: 1 });
+    // Its link is kept by the claim's own write.
+    expect(asked).toMatchObject({ invitedAt: now.toISOString(), remindersSent: 1, links: [link] });
     // A reminder: once, and only from the count it was read at.
-    expect(await store.requests.claimAsk(asked, 2, now)).toBe(true);
-    expect(await store.requests.claimAsk(asked, 2, now)).toBe(false);
-    expect(await store.requests.claimAsk(asked, 3, now)).toBe(false);
+    expect(await store.requests.claimAsk(asked, 2, now, link)).toBe(true);
+    expect(await store.requests.claimAsk(asked, 2, now, link)).toBe(false);
+    expect(await store.requests.claimAsk(asked, 3, now, link)).toBe(false);
     const reminded = await read();
     expect(reminded.remindersSent).toBe(2);
     // A failed send takes its claim back: the request is as it was read, and the retry claims it again.
@@ -175,7 +178,8 @@ describe('AccreditationStore', () => {
     expect(await store.requests.releaseAsk(asked, 2, now)).toBe(false);
     expect((await read()).remindersSent).toBe(1);
     expect(await store.requests.releaseAsk(request, 1, now)).toBe(true);
-    expect(await read()).toEqual(request);
+    // The links the claims kept stay, never emailed, so nobody holds them.
+    expect(await read()).toEqual({ ...request, links: [link, link] });
     // Not on a request that moved since it was read: a new deadline, or answered.
     const reopened = await store.requests.reopen(
       request.requestId,
@@ -183,9 +187,9 @@ describe('AccreditationStore', () => {
       [],
       now,
     );
-    expect(await store.requests.claimAsk(request, 0, now)).toBe(false);
+    expect(await store.requests.claimAsk(request, 0, now, link)).toBe(false);
     await store.requests.answer(reopened as Request, answer('Sam Okafor', now), now);
-    expect(await store.requests.claimAsk(reopened as Request, 0, now)).toBe(false);
+    expect(await store.requests.claimAsk(reopened as Request, 0, now, link)).toBe(false);
     expect((await read()).invitedAt).toBeUndefined();
   });
 
