@@ -75,11 +75,23 @@ async function asParticipant(participant: Participant, deps: Dependencies) {
 
 /** An ask about the participant; one addressed to someone else (a senior leader, a cohort lead) names only their role. */
 async function requestExport(request: Request, participant: Participant, deps: Dependencies) {
-  const { taskToken: _token, replays: _replays, replayPage: _page, recipient, answer, ...ask } = request;
+  const {
+    taskToken: _token,
+    replays: _replays,
+    replayPage: _page,
+    links: kept = [],
+    recipient,
+    answer,
+    ...ask
+  } = request;
   const toThem = currentAddress(request.kind, participant) === participant.person.email;
   const role = request.kind === 'commitment' ? SENIOR_LEADER : COHORT_LEAD;
   const files = request.kind === 'submission' ? await deps.uploads?.list(request.requestId) : undefined;
-  const links = await deps.store.links.ofRequest(request.requestId);
+  // Links kept on the request, and those emailed before that, as items of their own.
+  const links = [
+    ...kept.map((link) => ({ ...link, expiresAt: request.expiresAt })),
+    ...(await deps.store.links.ofRequest(request.requestId)),
+  ];
   return {
     ...ask,
     recipient: toThem ? recipient : role,
