@@ -155,12 +155,13 @@ export class RequestItems {
 
   /**
    * Erasing the person an ask about someone else went to (a senior leader): it names nobody, its answer is
-   * `answer` (the anonymous one), and its replay page, and the keys of those kept apart, go too.
+   * `answer` (the anonymous one), and its replay page, the keys of those kept apart and the links emailed
+   * to them go too.
    */
   forgetRecipient(requestId: string, nobody: Request['recipient'], answer?: Request['answer']) {
     return this.table.update(
       keys.request(requestId),
-      `SET recipient = :nobody${answer ? ', answer = :answer' : ''} REMOVE replays, replayPage`,
+      `SET recipient = :nobody${answer ? ', answer = :answer' : ''} REMOVE replays, replayPage, links`,
       'attribute_exists(PK)',
       { ':nobody': nobody, ...(answer && { ':answer': answer }) },
     );
