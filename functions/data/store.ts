@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Cohort } from '../domain/cohort.js';
 import { Participant } from '../domain/participant.js';
-import { keptLink, Link, type LinkedIds, Request } from '../domain/request.js';
+import { keptLink, type Link, type LinkedIds, Request } from '../domain/request.js';
 import { ApplicationItems } from './applications.js';
 import { CertificateItems } from './certificates.js';
 import { CohortItems } from './cohorts.js';
@@ -20,7 +20,6 @@ export interface Look {
   participant?: Participant | undefined;
   cohort?: Cohort | undefined;
   requests: RequestsRead;
-  link?: Link | undefined;
 }
 
 /** The accreditation table, by kind of item (key design and access patterns: `table.ts`). */
@@ -51,35 +50,30 @@ export class AccreditationStore {
   }
 
   /**
-   * A participant, a cohort, requests and a link (by its hash), whichever are named, read in one call
-   * (BatchGetItem, consistent): how a lifecycle step, or a form, reads what it decides on at once.
+   * A participant, a cohort and requests, whichever are named, read in one call (BatchGetItem, consistent):
+   * how a lifecycle step, or a form, reads what it decides on at once.
    */
   async look({
     participantId,
     cohortId,
     requestIds = [],
-    linkHash,
   }: {
     participantId?: string | undefined;
     cohortId?: string | undefined;
     requestIds?: string[];
-    linkHash?: string | undefined;
   }): Promise<Look> {
     const asked = [
       ...(participantId ? [keys.participant(participantId)] : []),
       ...(cohortId ? [keys.cohort(cohortId)] : []),
-      ...(linkHash ? [keys.link(linkHash)] : []),
       ...requestIds.map((requestId) => keys.request(requestId)),
     ];
     const items = asked.length ? await this.table.getMany(asked) : [];
     const participant = participantId ? items.shift() : undefined;
     const cohort = cohortId ? items.shift() : undefined;
-    const link = linkHash ? items.shift() : undefined;
     return {
       participant: participant && Participant.parse(participant),
       cohort: cohort && Cohort.parse(cohort),
       requests: new Map(requestIds.map((requestId, i) => [requestId, items[i] && Request.parse(items[i])])),
-      link: link && Link.parse(link),
     };
   }
 
