@@ -9,6 +9,7 @@ import {
 } from '../../functions/permissions.js';
 import { iamActionOf } from '../iam-actions.js';
 import { accreditationTable, idempotencyTable } from '../table-design.js';
+import { inInvocationSlot } from './invocation-slots.js';
 import { usage } from './usage.js';
 
 /**
@@ -19,9 +20,12 @@ import { usage } from './usage.js';
  */
 const invoking = new AsyncLocalStorage<FunctionName>();
 
-/** Runs `invocation` as the named function: its AWS calls are checked against its grants. */
+/**
+ * Runs `invocation` as the named function, once a slot is free: its AWS calls are checked against its
+ * grants. `invocation` makes its Lambda context when it starts, so its timeout counts from then.
+ */
 export const asFunction = <T>(name: FunctionName, invocation: () => Promise<T>): Promise<T> =>
-  invoking.run(name, () => usage.invoke(name, invocation));
+  inInvocationSlot(() => invoking.run(name, () => usage.invoke(name, invocation)));
 
 export interface Guardable {
   middlewareStack: {

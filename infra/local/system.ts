@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import sesLocal from 'aws-ses-v2-local';
 import { MILESTONE_BUS_NAME } from '../../events/milestones.js';
 import { inputIssues } from '../../functions/admin/command.js';
@@ -28,8 +28,8 @@ import {
 import { accreditationTable, idempotencyTable } from '../table-design.js';
 import { ControllableClock } from './clock.js';
 import { type LocalEventBus, startLocalEventBus } from './event-bus.js';
-import { asFunction, enforceGrants } from './iam.js';
-import { lambdaContext } from './lambda-context.js';
+import { enforceGrants } from './iam.js';
+import { invokeLocally } from './lambda-context.js';
 import {
   keepRuntimeState,
   readRuntimeState,
@@ -120,9 +120,9 @@ async function createTables(client: DynamoDBClient) {
 
 /** A middy handler as Lambda would call it, with a fresh context per invocation and its role's grants. */
 const asLocalFunction =
-  (name: FunctionName, handler: (event: never, context: never) => Promise<unknown>): LocalFunction =>
+  (name: FunctionName, handler: (event: never, context: Context) => Promise<unknown>): LocalFunction =>
   (payload) =>
-    asFunction(name, () => handler(payload as never, lambdaContext(name) as never));
+    invokeLocally(name, handler, payload as never);
 
 /** Starts everything `cdk deploy` would create, on this machine, wired to the real handlers and ASL. */
 export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
@@ -372,7 +372,7 @@ async function serveForm(
   // A mangled link (bad percent-encoding) is just an unknown link, as API Gateway would pass it on.
   const secret = safeDecode(url.pathname.slice('/r/'.length));
   const event = await apiGatewayEvent(request, url, '/r/{secret}', { secret });
-  respond(request, response, await asFunction('Forms', () => forms(event, lambdaContext('Forms'))));
+  respond(request, response, await invokeLocally('Forms', forms, event));
 }
 
 /** A request as API Gateway's REST proxy integration hands it to a function. */
@@ -443,7 +443,7 @@ async function servePublic(
         ? { [resource.startsWith('/applications') ? 'cohortId' : 'code']: safeDecode(first) }
         : null;
   const event = await apiGatewayEvent(request, url, resource, parameters);
-  respond(request, response, await asFunction('Public', () => publicPages(event, lambdaContext('Public'))));
+  respond(request, response, await invokeLocally('Public', publicPages, event));
 }
 
 /**
