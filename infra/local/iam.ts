@@ -22,10 +22,12 @@ const invoking = new AsyncLocalStorage<FunctionName>();
 
 /**
  * Runs `invocation` as the named function, once a slot is free: its AWS calls are checked against its
- * grants. `invocation` makes its Lambda context when it starts, so its timeout counts from then.
+ * grants. `invocation` makes its Lambda context when it starts, so its timeout counts from then. It is
+ * metered as asked for, before its slot: on AWS an invocation asked for while every environment is busy
+ * gets an environment (a cold start) of its own rather than a place in a queue.
  */
 export const asFunction = <T>(name: FunctionName, invocation: () => Promise<T>): Promise<T> =>
-  inInvocationSlot(() => invoking.run(name, () => usage.invoke(name, invocation)));
+  invoking.run(name, () => usage.invoke(name, () => inInvocationSlot(invocation)));
 
 export interface Guardable {
   middlewareStack: {

@@ -97,9 +97,19 @@ function linksFor(addresses: string[], subject: RegExp): string[] {
         .filter((e) => subject.test(e.subject))
         .at(-1),
     );
-    if (!link) throw new Error(`No email to ${to} matching ${subject}`);
+    if (!link) throw new Error(`No email to ${to} matching ${subject}${whatWentWrong(to)}`);
     return link;
   });
+}
+
+/** For a run that went wrong: what the address was sent, and every execution that stopped otherwise than succeeding. */
+function whatWentWrong(to: string): string {
+  const subjects = mailbox.to(to).map((e) => `  ${e.subject}`);
+  const stopped = system.stepFunctions
+    .listExecutions()
+    .filter((e) => e.status !== 'RUNNING' && e.status !== 'SUCCEEDED')
+    .map((e) => `  ${e.name} ${e.status} at ${e.statesEntered.at(-1)}: ${e.error} ${e.cause}`);
+  return `\nSent to ${to}:\n${subjects.join('\n')}\nExecutions that did not succeed (${stopped.length}):\n${stopped.slice(0, 20).join('\n')}`;
 }
 
 /** Links in every email whose subject matches, which must be `count`. */
