@@ -88,28 +88,59 @@ const settle = async () => {
 const linkIn = (email: Email | undefined) =>
   email?.body.text?.match(/https?:\/\/\S+\/r\/[\w-]+(?:\.[\w-]+)*/)?.[0];
 
+/** Whose address is whose, for telling what went wrong. */
+const participantByAddress = new Map<string, string>();
+
 /** The link in the newest email to each address whose subject matches. */
-function linksFor(addresses: string[], subject: RegExp): string[] {
-  return addresses.map((to) => {
-    const link = linkIn(
+async function linksFor(addresses: string[], subject: RegExp): Promise<string[]> {
+  const newest = (to: string) =>
+    linkIn(
       mailbox
         .to(to)
         .filter((e) => subject.test(e.subject))
         .at(-1),
     );
-    if (!link) throw new Error(`No email to ${to} matching ${subject}${whatWentWrong(to)}`);
-    return link;
-  });
+  const missing = addresses.find((to) => !newest(to));
+  if (missing) throw new Error(`No email to ${missing} matching ${subject}${await whatWentWrong(missing)}`);
+  return addresses.map((to) => newest(to) ?? '');
 }
 
-/** For a run that went wrong: what the address was sent, and every execution that stopped otherwise than succeeding. */
-function whatWentWrong(to: string): string {
-  const subjects = mailbox.to(to).map((e) => `  ${e.subject}`);
+/**
+ * For a run that went wrong: what the address was sent, the participant's record and executions as they
+ * stand, and whether anything was still to come (a second settle): enough to tell a lost wake-up from a
+ * harness that read too early.
+ */
+async function whatWentWrong(to: string): Promise<string> {
+  const sent = () => mailbox.to(to).map((e) => `  ${e.subject}`);
+  const before = sent();
+  await settle();
+  const after = sent();
+  const participantId = participantByAddress.get(to);
+  const story = participantId
+    ? await system
+        .admin({ command: 'show-participant', participantId })
+        .catch((error: Error) => error.message)
+    : 'not a participant';
+  const executions = system.stepFunctions
+    .listExecutions()
+    .filter((e) => participantId && e.name.startsWith(participantId))
+    .map(
+      (e) =>
+        `  ${e.name} ${e.status}${e.parked ? ` parked in ${e.parked.state}` : ''}: ${e.statesEntered.slice(-8).join(' > ')}`,
+    );
   const stopped = system.stepFunctions
     .listExecutions()
     .filter((e) => e.status !== 'RUNNING' && e.status !== 'SUCCEEDED')
     .map((e) => `  ${e.name} ${e.status} at ${e.statesEntered.at(-1)}: ${e.error} ${e.cause}`);
-  return `\nSent to ${to}:\n${subjects.join('\n')}\nExecutions that did not succeed (${stopped.length}):\n${stopped.slice(0, 20).join('\n')}`;
+  return [
+    `\nSent to ${to}:\n${before.join('\n')}`,
+    after.length > before.length
+      ? `After a second settle, also:\n${after.slice(before.length).join('\n')}`
+      : 'Nothing more after a second settle.',
+    `Executions:\n${executions.join('\n')}`,
+    `Record: ${JSON.stringify(story, null, 1)}`,
+    `Executions that did not succeed (${stopped.length}):\n${stopped.slice(0, 20).join('\n')}`,
+  ].join('\n');
 }
 
 /** Links in every email whose subject matches, which must be `count`. */
@@ -209,10 +240,11 @@ async function runCohorts(label: string, count: number): Promise<CohortRun> {
     ),
   );
   const ids = enrolled.map((e) => e.participantId);
+  for (const [i, id] of ids.entries()) participantByAddress.set(people[i]?.email ?? '', id);
   phase('enrol');
 
   await settle();
-  for (const link of linksFor(
+  for (const link of await linksFor(
     people.map((p) => p.leader),
     /Please confirm your support/,
   ))
@@ -225,7 +257,7 @@ async function runCohorts(label: string, count: number): Promise<CohortRun> {
     await advanceTo(schedule[day].ends);
     const dayTitle = day === 'day-1' ? 'Development day 1' : 'Development day 2';
     for (const [c, { name }] of cohorts.entries()) {
-      const [register] = linksFor(
+      const [register] = await linksFor(
         [lead],
         new RegExp(`record attendance for ${dayTitle} by .* \\(${name}\\)`),
       );
@@ -241,7 +273,7 @@ async function runCohorts(label: string, count: number): Promise<CohortRun> {
     await settle();
   };
   await attendance('day-1');
-  for (const link of linksFor(
+  for (const link of await linksFor(
     people.map((p) => p.email),
     /Please submit your Interim task/,
   ))
@@ -255,7 +287,7 @@ async function runCohorts(label: string, count: number): Promise<CohortRun> {
   phase('formative feedback');
 
   await attendance('day-2');
-  for (const link of linksFor(
+  for (const link of await linksFor(
     people.map((p) => p.email),
     /Please submit your Planning/,
   ))
@@ -283,7 +315,7 @@ async function runCohorts(label: string, count: number): Promise<CohortRun> {
   mark = performance.now();
   for (const term of termlyReports(accreditedAt, plan.termlyFeedback)) {
     await advanceToInstant(term.asksAt);
-    for (const link of linksFor(
+    for (const link of await linksFor(
       people.map((p) => p.email),
       new RegExp(`impact for the ${term.title}`),
     ))
@@ -297,9 +329,11 @@ async function runCohorts(label: string, count: number): Promise<CohortRun> {
   }
   phase('three termly reports');
   await advanceToInstant(reRegistrationYear(accreditedAt, 1, plan.reRegistration).asksAt);
-  for (const [i, link] of linksFor(
-    people.map((p) => p.email),
-    /Please re-register/,
+  for (const [i, link] of (
+    await linksFor(
+      people.map((p) => p.email),
+      /Please re-register/,
+    )
   ).entries())
     await answer(link, {
       name: people[i]?.name ?? '',
