@@ -37,7 +37,7 @@ import {
   resumedClockOffset,
   runtimeDirectory,
 } from './runtime-state.js';
-import { startLocalS3 } from './s3.js';
+import { type LocalS3, startLocalS3 } from './s3.js';
 import { collectSnapshot } from './snapshot.js';
 import { startLocalSns } from './sns.js';
 import { type LocalFunction, LocalStepFunctions } from './step-functions.js';
@@ -55,7 +55,7 @@ const ACCOUNT = '000000000000';
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const root = resolve(import.meta.dirname, '../..');
 /** The bucket participants' files and issued certificates go to, as infra/constructs/uploads.ts creates it on AWS. */
-const UPLOADS_BUCKET = 'pd-accreditation-uploads';
+export const UPLOADS_BUCKET = 'pd-accreditation-uploads';
 
 export interface LocalSystemOptions {
   /**
@@ -124,25 +124,107 @@ const asLocalFunction =
   (payload) =>
     invokeLocally(name, handler, payload as never);
 
+/** The local stand-ins for AWS's services, with none of our handlers or workflows wired to them. */
+export interface LocalParts {
+  /** SES's endpoint, which keeps every email in the mailbox. */
+  mailboxUrl: string;
+  s3: LocalS3;
+  eventBus: LocalEventBus;
+  /** DynamoDB (dynalite, in a thread of its own) behind the table stream's capture, the tables created. */
+  tableStream: LocalTableStream;
+  /** Region, credentials and endpoints, as the SDK clients take them. */
+  aws: {
+    region: string;
+    credentials: typeof credentials;
+    endpoints: Record<'dynamodb' | 'ses' | 's3' | 'events', string>;
+  };
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the services the system runs on (SES, S3, EventBridge, DynamoDB with its stream): the local
+ * system wires our handlers to them, `npm run bench:local-floor` measures what a call to each costs.
+ */
+export async function startLocalParts(
+  options: Pick<LocalSystemOptions, 'dataDir' | 'ports' | 'retryIntervalMs'> & {
+    uploadsDir: string;
+    clock: ControllableClock;
+    /** What the table's stream hands each batch of changes to (PublishMilestones, in the system). */
+    deliver(batch: { Records: StreamRecord[] }): Promise<BatchResponse>;
+  },
+): Promise<LocalParts> {
+  const mail = keptAlive(await startSesServer({ host: '127.0.0.1', port: options.ports?.mail ?? 0 }));
+  mkdirSync(options.uploadsDir, { recursive: true });
+  const s3 = await startLocalS3({
+    port: options.ports?.s3 ?? 0,
+    directory: options.uploadsDir,
+    bucket: UPLOADS_BUCKET,
+    region: REGION,
+    credentials,
+  });
+  const eventBus = await startLocalEventBus({
+    port: 0,
+    busName: MILESTONE_BUS_NAME,
+    region: REGION,
+    account: ACCOUNT,
+  });
+  // DynamoDB, in a thread of its own: every client goes through the stream's capture, as every write on
+  // AWS reaches the table's stream.
+  const tableStream = await startLocalTableStream({
+    port: options.ports?.dynamodb ?? 0,
+    ...(options.dataDir ? { path: options.dataDir } : {}),
+    tableName: accreditationTable.TableName,
+    region: REGION,
+    account: ACCOUNT,
+    clock: options.clock,
+    retryIntervalMs: options.retryIntervalMs ?? 1000,
+    deliver: options.deliver,
+  });
+  await createTables(new DynamoDBClient({ region: REGION, credentials, endpoint: tableStream.url }));
+  const mailboxUrl = `http://localhost:${(mail.address() as AddressInfo).port}`;
+  return {
+    mailboxUrl,
+    s3,
+    eventBus,
+    tableStream,
+    aws: {
+      region: REGION,
+      credentials,
+      endpoints: { dynamodb: tableStream.url, ses: mailboxUrl, s3: s3.url, events: eventBus.url },
+    },
+    async stop() {
+      // Every change is published before the table goes.
+      await tableStream.stop();
+      await eventBus.stop();
+      await new Promise((done) => {
+        mail.closeAllConnections?.();
+        mail.close(done);
+      });
+      await s3.stop();
+    },
+  };
+}
+
 /** Starts everything `cdk deploy` would create, on this machine, wired to the real handlers and ASL. */
 export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const runtimeDir = options.dataDir && runtimeDirectory(options.dataDir);
   const saved = runtimeDir ? readRuntimeState(runtimeDir) : {};
-  const mail = keptAlive(await startSesServer({ host: '127.0.0.1', port: options.ports?.mail ?? 0 }));
   const uploadsDir = options.uploadsDir ?? mkdtempSync(resolve(tmpdir(), 'pd-accreditation-s3-'));
-  mkdirSync(uploadsDir, { recursive: true });
-  const s3 = await startLocalS3({
-    port: options.ports?.s3 ?? 0,
-    directory: uploadsDir,
-    bucket: UPLOADS_BUCKET,
-    region: REGION,
-    credentials,
+  const clock = new ControllableClock(resumedClockOffset(saved.clock));
+  let publishMilestones: (batch: { Records: StreamRecord[] }) => Promise<BatchResponse> = async () => {
+    throw new Error('PublishMilestones is not loaded yet');
+  };
+  const parts = await startLocalParts({
+    ...options,
+    uploadsDir,
+    clock,
+    deliver: (batch) => publishMilestones(batch),
   });
+  const { mailboxUrl, eventBus, tableStream } = parts;
   const app = keptAlive(createServer());
   const appPort = await listen(app, options.ports?.http ?? 0);
   const adminEmail = options.adminEmail ?? 'programme-admin@accreditation.localhost';
-  const mailboxUrl = `http://localhost:${(mail.address() as AddressInfo).port}`;
   // The admin's alerts topic, delivering to its email subscription: the admin's address in the mailbox.
   const mailboxClient = new SESClient({ region: REGION, credentials, endpoint: mailboxUrl });
   const sns = await startLocalSns({
@@ -159,52 +241,17 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     },
   });
 
-  const eventBus = await startLocalEventBus({
-    port: 0,
-    busName: MILESTONE_BUS_NAME,
-    region: REGION,
-    account: ACCOUNT,
-  });
-  const clock = new ControllableClock(resumedClockOffset(saved.clock));
-  // DynamoDB, in a thread of its own: every client goes through the stream's capture, as every write on
-  // AWS reaches the table's stream.
-  let publishMilestones: (batch: { Records: StreamRecord[] }) => Promise<BatchResponse> = async () => {
-    throw new Error('PublishMilestones is not loaded yet');
-  };
-  const tableStream = await startLocalTableStream({
-    port: options.ports?.dynamodb ?? 0,
-    ...(options.dataDir ? { path: options.dataDir } : {}),
-    tableName: accreditationTable.TableName,
-    region: REGION,
-    account: ACCOUNT,
-    clock,
-    retryIntervalMs: options.retryIntervalMs ?? 1000,
-    deliver: (batch) => publishMilestones(batch),
-  });
-
   const urls = {
     app: `http://localhost:${appPort}`,
     forms: `http://localhost:${appPort}/`,
     mailbox: mailboxUrl,
     dynamodb: tableStream.url,
-    s3: s3.url,
+    s3: parts.s3.url,
   };
   // aws-ses-v2-local keeps one mailbox per process: a new system starts with it empty, or as it was saved.
   await fetch(`${urls.mailbox}/clear-store`, { method: 'POST' });
   restoreMailbox(saved.mailbox);
-  const aws = {
-    region: REGION,
-    credentials,
-    endpoints: {
-      dynamodb: urls.dynamodb,
-      ses: urls.mailbox,
-      sfn: urls.app,
-      s3: urls.s3,
-      sns: sns.url,
-      events: eventBus.url,
-    },
-  };
-  await createTables(new DynamoDBClient({ region: REGION, credentials, endpoint: urls.dynamodb }));
+  const aws = { ...parts.aws, endpoints: { ...parts.aws.endpoints, sfn: urls.app, sns: sns.url } };
 
   const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
   const stateMachineArns = Object.fromEntries(
@@ -336,19 +383,12 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       await stepFunctions.abortAll();
       // After the Lambdas under way have finished, so the mailbox holds what they sent.
       keeper?.saveAll(executions);
-      // Every change they made is published before the table goes.
-      await tableStream.stop();
-      await eventBus.stop();
-      await Promise.all(
-        [app, mail].map(
-          (server) =>
-            new Promise((done) => {
-              server.closeAllConnections?.();
-              server.close(done);
-            }),
-        ),
-      );
-      await s3.stop();
+      // Every change they made is published before the parts go.
+      await parts.stop();
+      await new Promise((done) => {
+        app.closeAllConnections?.();
+        app.close(done);
+      });
       await sns.stop();
       if (!options.uploadsDir) rmSync(uploadsDir, { recursive: true, force: true });
     },
