@@ -93,16 +93,20 @@ const participantByAddress = new Map<string, string>();
 
 /** The link in the newest email to each address whose subject matches. */
 async function linksFor(addresses: string[], subject: RegExp): Promise<string[]> {
-  const newest = (to: string) =>
+  const links = addresses.map((to) =>
     linkIn(
       mailbox
         .to(to)
         .filter((e) => subject.test(e.subject))
         .at(-1),
-    );
-  const missing = addresses.find((to) => !newest(to));
-  if (missing) throw new Error(`No email to ${missing} matching ${subject}${await whatWentWrong(missing)}`);
-  return addresses.map((to) => newest(to) ?? '');
+    ),
+  );
+  const missing = links.findIndex((link) => !link);
+  if (missing >= 0) {
+    const to = addresses[missing] ?? '';
+    throw new Error(`No email to ${to} matching ${subject}${await whatWentWrong(to)}`);
+  }
+  return links as string[];
 }
 
 /**

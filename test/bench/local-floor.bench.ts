@@ -291,10 +291,12 @@ const cost = (scaleDynamodb: number): Cost => {
 };
 const asCounted = cost(1);
 const atFloor = cost(dynamodbFloor / dynamodbCounted);
-/** Seconds for 1,000 participants: process CPU over 2 cores, the main thread's, and the larger of them. */
-const thousand = ({ cpuMs: cpu, mainThreadMs }: Cost) => {
-  const cores = (cpu * 1000) / 2 / 1000;
-  const mainThread = (mainThreadMs * 1000) / 1000;
+/**
+ * Seconds for 1,000 participants (ms per participant × 1,000 = seconds): process CPU over 2 cores, the
+ * main thread's, and the larger of them.
+ */
+const thousand = ({ cpuMs, mainThreadMs: mainThread }: Cost) => {
+  const cores = cpuMs / 2;
   return { cores, mainThread, least: Math.max(cores, mainThread) };
 };
 const unmeasured = Object.keys(counted).filter((action) => !perCall.has(action));
